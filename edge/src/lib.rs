@@ -1,0 +1,1 @@
+//! bdpay edge worker (placeholder while the foundation is laid).

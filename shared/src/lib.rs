@@ -1,0 +1,18 @@
+//! bdpay's domain crate: the rules every other part obeys, with no I/O.
+//!
+//! No clock, randomness or network here: `now` and random bytes are arguments,
+//! so every rule is testable on the host and the crate compiles for
+//! `wasm32-unknown-unknown` (widget, edge) as well as the host (sandbox, tests).
+
+pub mod errors;
+pub mod ids;
+pub mod locale;
+pub mod money;
+pub mod phone;
+pub mod provider;
+pub mod secret;
+pub mod status;
+pub mod wire;
+
+#[cfg(feature = "crypto")]
+pub mod crypto;

@@ -1,0 +1,9 @@
+//! The providers' wire formats, serde only: the edge (client side) and the
+//! sandbox (server side) share these structs and code tables, so they cannot drift.
+//! Field names follow PROVIDERS.md exactly; every struct has a golden test built
+//! from PROVIDERS.md's examples.
+
+pub mod bkash;
+pub mod nagad;
+pub mod sns;
+pub mod time;

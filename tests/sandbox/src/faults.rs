@@ -1,0 +1,200 @@
+//! Faults on demand: latency, hangs, 5xx answers, provider error codes, a provider down,
+//! webhooks dropped or sent twice — for the next N calls or a percentage of calls.
+//!
+//! Set with `POST /__control/faults` (one [`FaultRule`] as JSON), listed with `GET`,
+//! cleared with `DELETE`. Every provider handler calls [`Faults::enter`] first.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bdpay_shared::provider::Provider;
+use serde::{Deserialize, Serialize};
+
+/// One fault. `provider` and `op` narrow which calls it hits (omitted: all).
+/// Ops: bKash `grant` `refresh` `create` `execute` `query` `search` `refund` `refund_status`
+/// `page` `webhook`; Nagad `initialize` `complete` `verify` `cancel` `page` `ipn`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
+    pub fault: FaultKind,
+    /// Hits left; omitted = until cleared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Share of matching calls hit, 1..=100; omitted = all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u8>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FaultKind {
+    /// Answer normally, `ms` later.
+    Latency { ms: u64 },
+    /// No answer for `Config::hang` (past the 30 s client timeout), then a 504.
+    Hang,
+    /// An HTTP error status (e.g. 500, 502, 503) with the provider's own error body.
+    Status { status: u16 },
+    /// The provider's own error code in its own envelope (bKash `2023`, Nagad `16_0006_075`).
+    Code { code: String },
+    /// The provider is down: 503 on every call.
+    Down,
+    /// The outgoing notification is not sent.
+    WebhookDrop,
+    /// The outgoing notification is sent twice.
+    WebhookDuplicate,
+}
+
+/// What a handler must do instead of its normal answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Injected {
+    Hung,
+    Status(u16),
+    Code(String),
+    Down,
+    WebhookDrop,
+    WebhookDuplicate,
+}
+
+#[derive(Default)]
+pub struct Faults {
+    rules: Mutex<Vec<FaultRule>>,
+}
+
+impl FaultRule {
+    pub fn validate(&self) -> Result<(), String> {
+        match self.percent {
+            Some(0) | Some(101..) => return Err("percent must be 1..=100".into()),
+            _ => {}
+        }
+        if let FaultKind::Status { status } = self.fault {
+            if !(400..=599).contains(&status) {
+                return Err("status must be 400..=599".into());
+            }
+        }
+        if let FaultKind::Latency { ms } = self.fault {
+            if ms > 120_000 {
+                return Err("latency ms must be <= 120000".into());
+            }
+        }
+        Ok(())
+    }
+
+    fn matches(&self, provider: Provider, op: &str) -> bool {
+        self.provider.is_none_or(|p| p == provider) && self.op.as_deref().is_none_or(|o| o == op)
+    }
+}
+
+impl Faults {
+    pub fn add(&self, rule: FaultRule) {
+        if let Ok(mut rules) = self.rules.lock() {
+            rules.push(rule);
+        }
+    }
+
+    pub fn list(&self) -> Vec<FaultRule> {
+        self.rules.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut rules) = self.rules.lock() {
+            rules.clear();
+        }
+    }
+
+    /// Decides this call's faults, consuming counted rules: (added latency, what to inject).
+    pub fn decide(&self, provider: Provider, op: &str) -> (Duration, Option<Injected>) {
+        let Ok(mut rules) = self.rules.lock() else {
+            return (Duration::ZERO, None);
+        };
+        let mut delay = Duration::ZERO;
+        let mut injected = None;
+        for rule in rules.iter_mut() {
+            if !rule.matches(provider, op) || rule.count == Some(0) {
+                continue;
+            }
+            if let Some(p) = rule.percent {
+                if rand::random::<u8>() % 100 >= p {
+                    continue;
+                }
+            }
+            let hit = match &rule.fault {
+                FaultKind::Latency { ms } => {
+                    delay += Duration::from_millis(*ms);
+                    true
+                }
+                _ if injected.is_some() => false,
+                FaultKind::Hang => set(&mut injected, Injected::Hung),
+                FaultKind::Status { status } => set(&mut injected, Injected::Status(*status)),
+                FaultKind::Code { code } => set(&mut injected, Injected::Code(code.clone())),
+                FaultKind::Down => set(&mut injected, Injected::Down),
+                FaultKind::WebhookDrop => set(&mut injected, Injected::WebhookDrop),
+                FaultKind::WebhookDuplicate => set(&mut injected, Injected::WebhookDuplicate),
+            };
+            if hit {
+                if let Some(n) = rule.count.as_mut() {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+        rules.retain(|r| r.count != Some(0));
+        (delay, injected)
+    }
+
+    /// Call first in every provider handler: sleeps the added latency, hangs on `Hang`
+    /// (then reports `Hung`), and returns what to inject, if anything.
+    pub async fn enter(&self, provider: Provider, op: &str, hang: Duration) -> Option<Injected> {
+        let (delay, injected) = self.decide(provider, op);
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        if injected == Some(Injected::Hung) {
+            tokio::time::sleep(hang).await;
+        }
+        injected
+    }
+}
+
+fn set(slot: &mut Option<Injected>, value: Injected) -> bool {
+    *slot = Some(value);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(json: &str) -> FaultRule {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn counted_rule_hits_exactly_n_calls() {
+        let f = Faults::default();
+        f.add(rule(r#"{"provider":"bkash","op":"execute","fault":{"kind":"code","code":"2023"},"count":2}"#));
+        assert_eq!(f.decide(Provider::Nagad, "execute").1, None);
+        assert_eq!(f.decide(Provider::Bkash, "create").1, None);
+        assert_eq!(f.decide(Provider::Bkash, "execute").1, Some(Injected::Code("2023".into())));
+        assert_eq!(f.decide(Provider::Bkash, "execute").1, Some(Injected::Code("2023".into())));
+        assert_eq!(f.decide(Provider::Bkash, "execute").1, None);
+        assert!(f.list().is_empty());
+    }
+
+    #[test]
+    fn latency_adds_up_and_does_not_block_an_injection() {
+        let f = Faults::default();
+        f.add(rule(r#"{"fault":{"kind":"latency","ms":200}}"#));
+        f.add(rule(r#"{"fault":{"kind":"down"}}"#));
+        assert_eq!(f.decide(Provider::Nagad, "verify"), (Duration::from_millis(200), Some(Injected::Down)));
+    }
+
+    #[test]
+    fn bad_rules_are_refused() {
+        assert!(serde_json::from_str::<FaultRule>(r#"{"fault":{"kind":"nope"}}"#).is_err());
+        assert!(rule(r#"{"fault":{"kind":"status","status":200}}"#).validate().is_err());
+        assert!(rule(r#"{"fault":{"kind":"down"},"percent":0}"#).validate().is_err());
+    }
+}

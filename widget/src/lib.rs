@@ -1,0 +1,1 @@
+//! bdpay checkout widget (placeholder while the foundation is laid).
