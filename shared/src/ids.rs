@@ -24,7 +24,10 @@ pub const ID_RANDOM_BYTES: usize = 15;
 pub const SECRET_RANDOM_BYTES: usize = 23;
 /// Characters of a client secret's random part.
 pub const SECRET_BODY_LEN: usize = 32;
-const _: () = assert!(8 * SECRET_RANDOM_BYTES >= 128, "a client secret needs at least 128 random bits");
+const _: () = assert!(
+    8 * SECRET_RANDOM_BYTES >= 128,
+    "a client secret needs at least 128 random bits"
+);
 
 const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -140,7 +143,9 @@ macro_rules! string_id {
         }
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_tuple(stringify!($name)).field(&self.as_str()).finish()
+                f.debug_tuple(stringify!($name))
+                    .field(&self.as_str())
+                    .finish()
             }
         }
         impl FromStr for $name {
@@ -156,7 +161,10 @@ macro_rules! string_id {
         }
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
-                deserializer.deserialize_str(ParseVisitor { expecting: $expecting, parse: $name::parse })
+                deserializer.deserialize_str(ParseVisitor {
+                    expecting: $expecting,
+                    parse: $name::parse,
+                })
             }
         }
     };
@@ -269,7 +277,9 @@ impl ClientSecret {
             return Err(PaymentId::parse(s).err().unwrap_or(IdError::WrongLength));
         };
         PaymentId::parse(payment)?;
-        let body = rest.strip_prefix(SECRET_INFIX).ok_or(IdError::WrongPrefix)?;
+        let body = rest
+            .strip_prefix(SECRET_INFIX)
+            .ok_or(IdError::WrongPrefix)?;
         if !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(IdError::BadCharacter);
         }
@@ -295,7 +305,11 @@ impl ClientSecret {
 /// Constant time over the 68 bytes, whatever the first difference.
 impl PartialEq for ClientSecret {
     fn eq(&self, other: &ClientSecret) -> bool {
-        let diff = self.0.iter().zip(other.0.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        let diff = self
+            .0
+            .iter()
+            .zip(other.0.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
         core::hint::black_box(diff) == 0
     }
 }
@@ -320,7 +334,10 @@ impl FromStr for ClientSecret {
 impl<'de> Deserialize<'de> for ClientSecret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ClientSecret, D::Error> {
         let expecting = "a client secret such as \"pay_…_secret_…\"";
-        deserializer.deserialize_str(ParseVisitor { expecting, parse: ClientSecret::parse })
+        deserializer.deserialize_str(ParseVisitor {
+            expecting,
+            parse: ClientSecret::parse,
+        })
     }
 }
 
@@ -349,7 +366,10 @@ impl IdempotencyKey {
     }
 }
 
-string_id!(IdempotencyKey, "an idempotency key of 1 to 255 printable ASCII characters");
+string_id!(
+    IdempotencyKey,
+    "an idempotency key of 1 to 255 printable ASCII characters"
+);
 
 /// The merchant's own order id: 1 to 64 of `[A-Za-z0-9_-.:/]`, so `2024/11/A-42`
 /// and `shop:7.1` fit. It is stored and echoed, never used as a path or an object
@@ -377,7 +397,10 @@ impl OrderId {
     }
 }
 
-string_id!(OrderId, "an order id of 1 to 64 characters of [A-Za-z0-9_-.:/]");
+string_id!(
+    OrderId,
+    "an order id of 1 to 64 characters of [A-Za-z0-9_-.:/]"
+);
 
 #[cfg(test)]
 mod tests {
@@ -438,7 +461,10 @@ mod tests {
     fn ids_serialize_as_strings_and_deserialize_through_parse() {
         let id = PaymentId::parse(PAY).unwrap();
         assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{PAY}\""));
-        assert_eq!(serde_json::from_str::<PaymentId>(&format!("\"{PAY}\"")).unwrap(), id);
+        assert_eq!(
+            serde_json::from_str::<PaymentId>(&format!("\"{PAY}\"")).unwrap(),
+            id
+        );
         assert!(serde_json::from_str::<PaymentId>("\"pay_x\"").is_err());
         assert_eq!(format!("{id:?}"), format!("PaymentId(\"{PAY}\")"));
     }
@@ -449,7 +475,9 @@ mod tests {
         let order = nagad_order_id(&id);
         assert_eq!(order, "BDP0123456789ABCDEFG");
         assert_eq!(order.len(), 20);
-        assert!(order.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
+        assert!(order
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
         assert_eq!(nagad_order_id(&id), order);
     }
 
@@ -464,7 +492,10 @@ mod tests {
         assert_eq!(ClientSecret::parse(text), Ok(secret));
         let debug = format!("{secret:?}");
         assert_eq!(debug, format!("ClientSecret({PAY}_secret_..)"));
-        assert_ne!(secret, ClientSecret::from_random(&id, [0xA6; SECRET_RANDOM_BYTES]));
+        assert_ne!(
+            secret,
+            ClientSecret::from_random(&id, [0xA6; SECRET_RANDOM_BYTES])
+        );
     }
 
     #[test]
@@ -480,7 +511,10 @@ mod tests {
             (format!("{PAY}_secret_{}", "a".repeat(31)), E::WrongLength),
             (format!("{PAY}_secret_{}", "a".repeat(33)), E::WrongLength),
             (format!("{PAY}_secret_{}-", "a".repeat(31)), E::BadCharacter),
-            (format!("re_0123456789abcdefghijklmn0_secret_{}", "a".repeat(32)), E::WrongPrefix),
+            (
+                format!("re_0123456789abcdefghijklmn0_secret_{}", "a".repeat(32)),
+                E::WrongPrefix,
+            ),
         ];
         for (s, want) in cases {
             assert_eq!(ClientSecret::parse(&s), Err(want), "{s:?}");
@@ -493,7 +527,10 @@ mod tests {
         assert!(IdempotencyKey::parse("order 42 / attempt 1").is_ok());
         assert!(IdempotencyKey::parse(&"k".repeat(255)).is_ok());
         assert_eq!(IdempotencyKey::parse(""), Err(IdError::Empty));
-        assert_eq!(IdempotencyKey::parse(&"k".repeat(256)), Err(IdError::TooLong));
+        assert_eq!(
+            IdempotencyKey::parse(&"k".repeat(256)),
+            Err(IdError::TooLong)
+        );
         assert_eq!(IdempotencyKey::parse("key\n"), Err(IdError::BadCharacter));
         assert_eq!(IdempotencyKey::parse(" key"), Err(IdError::BadCharacter));
         assert_eq!(IdempotencyKey::parse("ключ"), Err(IdError::BadCharacter));
@@ -501,8 +538,17 @@ mod tests {
 
     #[test]
     fn order_id_takes_the_merchant_alphabet_but_no_dot_segments() {
-        for ok in ["A0042", "2024/11/A-42", "shop:7.1", "a_b-c.d:e/f", &"x".repeat(64)] {
-            assert_eq!(OrderId::parse(ok).map(|o| o.as_str().to_owned()), Ok(ok.to_owned()));
+        for ok in [
+            "A0042",
+            "2024/11/A-42",
+            "shop:7.1",
+            "a_b-c.d:e/f",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(
+                OrderId::parse(ok).map(|o| o.as_str().to_owned()),
+                Ok(ok.to_owned())
+            );
         }
         use IdError as E;
         let cases: [(&str, E); 7] = [

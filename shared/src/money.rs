@@ -71,13 +71,19 @@ impl fmt::Display for MoneyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             MoneyError::Empty => "amount is empty",
-            MoneyError::NotAString => "amount must be a JSON string such as \"1250.00\", not a number",
-            MoneyError::Exponent => "amount must not use an exponent: write \"1000.00\", not \"1e3\"",
+            MoneyError::NotAString => {
+                "amount must be a JSON string such as \"1250.00\", not a number"
+            }
+            MoneyError::Exponent => {
+                "amount must not use an exponent: write \"1000.00\", not \"1e3\""
+            }
             MoneyError::NotANumber => "amount must be a number of taka, not NaN or Infinity",
             MoneyError::Sign => "amount must not carry a sign (+ or -)",
             MoneyError::ThousandsSeparator => "amount must not contain separators such as ','",
             MoneyError::BanglaDigits => "amount must use the digits 0-9, not Bangla digits",
-            MoneyError::CurrencySymbol => "amount must not contain a currency symbol or name; it is always BDT",
+            MoneyError::CurrencySymbol => {
+                "amount must not contain a currency symbol or name; it is always BDT"
+            }
             MoneyError::Whitespace => "amount must not contain spaces",
             MoneyError::MisplacedDot => "amount needs digits on both sides of a single '.'",
             MoneyError::TooManyDecimals => "amount has more than 2 decimal places",
@@ -142,12 +148,16 @@ impl Money {
 
     /// The sum, or [`MoneyError::OverCeiling`].
     pub fn checked_add(self, rhs: Money) -> Result<Money, MoneyError> {
-        self.poisha().checked_add(rhs.poisha()).map_or(Err(MoneyError::OverCeiling), Money::from_poisha)
+        self.poisha()
+            .checked_add(rhs.poisha())
+            .map_or(Err(MoneyError::OverCeiling), Money::from_poisha)
     }
 
     /// The difference, or [`MoneyError::Negative`] when `rhs` is larger.
     pub fn checked_sub(self, rhs: Money) -> Result<Money, MoneyError> {
-        self.poisha().checked_sub(rhs.poisha()).map_or(Err(MoneyError::Negative), Money::from_poisha)
+        self.poisha()
+            .checked_sub(rhs.poisha())
+            .map_or(Err(MoneyError::Negative), Money::from_poisha)
     }
 
     /// The exact decimal (scale 2), for arithmetic that needs it (a percentage fee).
@@ -225,7 +235,10 @@ impl fmt::Display for Money {
             *tens = b'0' + (frac / 10) as u8;
             *ones = b'0' + (frac % 10) as u8;
         }
-        let text = buf.get(..n + 3).and_then(|b| core::str::from_utf8(b).ok()).ok_or(fmt::Error)?;
+        let text = buf
+            .get(..n + 3)
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .ok_or(fmt::Error)?;
         f.write_str(text)
     }
 }
@@ -273,7 +286,11 @@ impl Visitor<'_> for MoneyVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
-        let parsed = if self.allow_zero { Money::parse_allowing_zero(v) } else { Money::parse(v) };
+        let parsed = if self.allow_zero {
+            Money::parse_allowing_zero(v)
+        } else {
+            Money::parse(v)
+        };
         parsed.map_err(E::custom)
     }
 
@@ -304,7 +321,6 @@ pub mod allowing_zero {
         deserializer.deserialize_any(MoneyVisitor { allow_zero: true })
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -338,7 +354,10 @@ mod tests {
         assert_eq!(Money::from_poisha(125_050), Ok(money("1250.50")));
         assert_eq!(Money::from_poisha(0), Ok(Money::ZERO));
         assert_eq!(Money::from_poisha(MAX_POISHA), Ok(Money::MAX));
-        assert_eq!(Money::from_poisha(MAX_POISHA + 1), Err(MoneyError::OverCeiling));
+        assert_eq!(
+            Money::from_poisha(MAX_POISHA + 1),
+            Err(MoneyError::OverCeiling)
+        );
         assert_eq!(Money::from_poisha(-1), Err(MoneyError::Negative));
         assert_eq!(Money::from_poisha(i64::MIN), Err(MoneyError::Negative));
         assert_eq!(Money::parse("1000000000.00"), Err(MoneyError::OverCeiling));
@@ -346,21 +365,45 @@ mod tests {
 
     #[test]
     fn checked_arithmetic_refuses_leaving_the_range() {
-        assert_eq!(money("1000").checked_add(money("250.50")), Ok(money("1250.50")));
-        assert_eq!(money("1250.50").checked_sub(money("250.50")), Ok(money("1000")));
+        assert_eq!(
+            money("1000").checked_add(money("250.50")),
+            Ok(money("1250.50"))
+        );
+        assert_eq!(
+            money("1250.50").checked_sub(money("250.50")),
+            Ok(money("1000"))
+        );
         assert_eq!(money("10").checked_sub(money("10")), Ok(Money::ZERO));
-        assert_eq!(money("10").checked_sub(money("10.01")), Err(MoneyError::Negative));
-        assert_eq!(Money::MAX.checked_add(money("0.01")), Err(MoneyError::OverCeiling));
+        assert_eq!(
+            money("10").checked_sub(money("10.01")),
+            Err(MoneyError::Negative)
+        );
+        assert_eq!(
+            Money::MAX.checked_add(money("0.01")),
+            Err(MoneyError::OverCeiling)
+        );
     }
 
     #[test]
     fn decimal_conversion_is_exact_and_never_rounds() {
         let d = Decimal::new(125_050, 2);
         assert_eq!(Money::try_from(d), Ok(money("1250.50")));
-        assert_eq!(Money::try_from(Decimal::new(12_505, 1)), Ok(money("1250.50")));
-        assert_eq!(Money::try_from(Decimal::new(1_250_500, 4)), Ok(money("125.05")));
-        assert_eq!(Money::try_from(Decimal::new(1_250_001, 3)), Err(MoneyError::TooManyDecimals));
-        assert_eq!(Money::try_from(Decimal::new(-1, 0)), Err(MoneyError::Negative));
+        assert_eq!(
+            Money::try_from(Decimal::new(12_505, 1)),
+            Ok(money("1250.50"))
+        );
+        assert_eq!(
+            Money::try_from(Decimal::new(1_250_500, 4)),
+            Ok(money("125.05"))
+        );
+        assert_eq!(
+            Money::try_from(Decimal::new(1_250_001, 3)),
+            Err(MoneyError::TooManyDecimals)
+        );
+        assert_eq!(
+            Money::try_from(Decimal::new(-1, 0)),
+            Err(MoneyError::Negative)
+        );
         assert_eq!(Money::try_from(Decimal::MAX), Err(MoneyError::OverCeiling));
         let back: Decimal = money("1250.5").into();
         assert_eq!(back.to_string(), "1250.50");
@@ -369,17 +412,27 @@ mod tests {
 
     #[test]
     fn serializes_as_the_wire_string() {
-        assert_eq!(serde_json::to_string(&money("1250.5")).unwrap(), "\"1250.50\"");
+        assert_eq!(
+            serde_json::to_string(&money("1250.5")).unwrap(),
+            "\"1250.50\""
+        );
     }
 
     #[test]
     fn deserializes_only_from_a_json_string() {
-        assert_eq!(serde_json::from_str::<Money>("\"1250.5\"").unwrap(), money("1250.50"));
+        assert_eq!(
+            serde_json::from_str::<Money>("\"1250.5\"").unwrap(),
+            money("1250.50")
+        );
         for number in ["1250", "1250.5", "-3", "1e3"] {
-            let err = serde_json::from_str::<Money>(number).unwrap_err().to_string();
+            let err = serde_json::from_str::<Money>(number)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("must be a JSON string"), "{number}: {err}");
         }
-        let err = serde_json::from_str::<Money>("\"+1\"").unwrap_err().to_string();
+        let err = serde_json::from_str::<Money>("\"+1\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("sign"), "{err}");
         assert!(serde_json::from_str::<Money>("\"0.00\"").is_err());
         assert!(serde_json::from_str::<Money>("null").is_err());
@@ -393,7 +446,12 @@ mod tests {
             refunded: Money,
         }
         let t: Totals = serde_json::from_str(r#"{"refunded":"0.00"}"#).unwrap();
-        assert_eq!(t, Totals { refunded: Money::ZERO });
+        assert_eq!(
+            t,
+            Totals {
+                refunded: Money::ZERO
+            }
+        );
         assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"refunded":"0.00"}"#);
         assert!(serde_json::from_str::<Totals>(r#"{"refunded":0}"#).is_err());
     }

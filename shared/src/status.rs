@@ -1,0 +1,431 @@
+//! The payment and refund state machines: every allowed move, each in one match.
+//!
+//! The payment's Durable Object loads the status, calls [`next`] with what just
+//! happened, and only on [`Outcome::Moved`] writes and calls out; `Unchanged` is
+//! the same news again (a second callback or IPN) and is answered as before.
+
+use core::fmt;
+use core::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a payment is (DESIGN.md, "Payment status").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Created; the shopper has not been sent to a provider yet.
+    RequiresMethod,
+    /// The shopper is at the provider; the outcome is not known.
+    Pending,
+    Succeeded,
+    Failed,
+    Cancelled,
+    /// Pending too long on our own clock (bKash's query cannot tell abandoned from cancelled).
+    Expired,
+    PartiallyRefunded,
+    Refunded,
+}
+
+impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 8] = [
+        PaymentStatus::RequiresMethod,
+        PaymentStatus::Pending,
+        PaymentStatus::Succeeded,
+        PaymentStatus::Failed,
+        PaymentStatus::Cancelled,
+        PaymentStatus::Expired,
+        PaymentStatus::PartiallyRefunded,
+        PaymentStatus::Refunded,
+    ];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::RequiresMethod => "requires_method",
+            PaymentStatus::Pending => "pending",
+            PaymentStatus::Succeeded => "succeeded",
+            PaymentStatus::Failed => "failed",
+            PaymentStatus::Cancelled => "cancelled",
+            PaymentStatus::Expired => "expired",
+            PaymentStatus::PartiallyRefunded => "partially_refunded",
+            PaymentStatus::Refunded => "refunded",
+        }
+    }
+
+    /// The shopper's part is over: the widget stops polling and tells the page.
+    /// Succeeded and the refund states are final in this sense, though refunds can
+    /// still move them.
+    #[must_use]
+    pub const fn is_final(self) -> bool {
+        !matches!(self, PaymentStatus::RequiresMethod | PaymentStatus::Pending)
+    }
+
+    /// Money was captured and not all of it refunded: a refund may be asked for.
+    #[must_use]
+    pub const fn can_refund(self) -> bool {
+        matches!(
+            self,
+            PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded
+        )
+    }
+}
+
+impl fmt::Display for PaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The text is not one of our status names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownStatus;
+
+impl fmt::Display for UnknownStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown status")
+    }
+}
+
+impl std::error::Error for UnknownStatus {}
+
+impl FromStr for PaymentStatus {
+    type Err = UnknownStatus;
+
+    /// The snake_case names, as stored in D1.
+    fn from_str(s: &str) -> Result<PaymentStatus, UnknownStatus> {
+        PaymentStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or(UnknownStatus)
+    }
+}
+
+/// What happened to a payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// The provider accepted the payment (bKash create, Nagad initialize + complete)
+    /// and the shopper is being sent to its page.
+    SentToProvider,
+    /// bKash execute/query or Nagad verify said the money moved.
+    ProviderSucceeded,
+    /// The provider said it did not and will not (a failure code, a failed status).
+    ProviderFailed,
+    /// The shopper cancelled on the provider's page, or the merchant cancelled.
+    Cancelled,
+    /// Our own clock: pending or unpaid for too long.
+    TimedOut,
+    /// A refund completed at the provider; `fully` when nothing is left to refund.
+    Refunded { fully: bool },
+}
+
+impl Event {
+    pub const ALL: [Event; 7] = [
+        Event::SentToProvider,
+        Event::ProviderSucceeded,
+        Event::ProviderFailed,
+        Event::Cancelled,
+        Event::TimedOut,
+        Event::Refunded { fully: false },
+        Event::Refunded { fully: true },
+    ];
+
+    /// A name for logs and the D1 status-events table.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Event::SentToProvider => "sent_to_provider",
+            Event::ProviderSucceeded => "provider_succeeded",
+            Event::ProviderFailed => "provider_failed",
+            Event::Cancelled => "cancelled",
+            Event::TimedOut => "timed_out",
+            Event::Refunded { fully: false } => "refunded_partially",
+            Event::Refunded { fully: true } => "refunded_fully",
+        }
+    }
+}
+
+/// The answer of a state machine to an event it accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome<S = PaymentStatus> {
+    /// Write the new status, then act on it (D1, the merchant's webhook).
+    /// Moving to the same status (`PartiallyRefunded` again) is still news to write.
+    Moved(S),
+    /// The same news again: write nothing, answer as before.
+    Unchanged,
+}
+
+/// An event the state machine does not accept in this status: the caller answers
+/// `invalid_state` and changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refused<S = PaymentStatus, E = Event> {
+    pub from: S,
+    pub event: E,
+}
+
+impl fmt::Display for Refused<PaymentStatus, Event> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("payment in status ")?;
+        f.write_str(self.from.as_str())?;
+        f.write_str(" cannot take event ")?;
+        f.write_str(self.event.as_str())
+    }
+}
+
+impl std::error::Error for Refused<PaymentStatus, Event> {}
+
+/// The payment state machine: every allowed move, in one match.
+///
+/// A provider success after our own expiry or a cancel is *refused*, not
+/// applied: the money may have moved (Nagad debits on its page), so the caller
+/// must record the refusal for reconciliation, which refunds or settles it.
+pub fn next(from: PaymentStatus, event: Event) -> Result<Outcome, Refused> {
+    use {Event as E, Outcome::*, PaymentStatus::*};
+    match (from, event) {
+        (RequiresMethod, E::SentToProvider) => Ok(Moved(Pending)),
+        (Pending, E::ProviderSucceeded) => Ok(Moved(Succeeded)),
+        (Pending, E::ProviderFailed) => Ok(Moved(Failed)),
+        (RequiresMethod | Pending, E::Cancelled) => Ok(Moved(Cancelled)),
+        (RequiresMethod | Pending, E::TimedOut) => Ok(Moved(Expired)),
+        (Succeeded | PartiallyRefunded, E::Refunded { fully }) => {
+            Ok(Moved(if fully { Refunded } else { PartiallyRefunded }))
+        }
+        // The same news again (a second callback, IPN or timer): change nothing.
+        (Succeeded, E::ProviderSucceeded)
+        | (Failed, E::ProviderFailed)
+        | (Cancelled, E::Cancelled)
+        | (Expired, E::TimedOut) => Ok(Unchanged),
+        (from, event) => Err(Refused { from, event }),
+    }
+}
+
+/// Where a refund is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundStatus {
+    /// Sent to the provider, or about to be; the outcome is not known.
+    Pending,
+    Succeeded,
+    Failed,
+    /// Neither the provider's answer nor its refund-status call could settle it:
+    /// a person must look (neither provider has a refund idempotency key, so a
+    /// blind retry could refund twice).
+    RequiresManual,
+}
+
+impl RefundStatus {
+    pub const ALL: [RefundStatus; 4] = [
+        RefundStatus::Pending,
+        RefundStatus::Succeeded,
+        RefundStatus::Failed,
+        RefundStatus::RequiresManual,
+    ];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RefundStatus::Pending => "pending",
+            RefundStatus::Succeeded => "succeeded",
+            RefundStatus::Failed => "failed",
+            RefundStatus::RequiresManual => "requires_manual",
+        }
+    }
+}
+
+impl fmt::Display for RefundStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What happened to a refund.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefundEvent {
+    /// The provider's refund (or refund-status) answer says completed.
+    ProviderSucceeded,
+    /// The provider refused the refund.
+    ProviderFailed,
+    /// Timeouts and unclear answers used up their re-checks.
+    Unresolved,
+}
+
+impl RefundEvent {
+    pub const ALL: [RefundEvent; 3] = [
+        RefundEvent::ProviderSucceeded,
+        RefundEvent::ProviderFailed,
+        RefundEvent::Unresolved,
+    ];
+}
+
+/// The refund state machine. A refund needing a person can still be settled by
+/// a later provider answer (a status check, the provider's statement).
+pub fn next_refund(
+    from: RefundStatus,
+    event: RefundEvent,
+) -> Result<Outcome<RefundStatus>, Refused<RefundStatus, RefundEvent>> {
+    use {Outcome::*, RefundEvent as E, RefundStatus::*};
+    match (from, event) {
+        (Pending | RequiresManual, E::ProviderSucceeded) => Ok(Moved(Succeeded)),
+        (Pending | RequiresManual, E::ProviderFailed) => Ok(Moved(Failed)),
+        (Pending, E::Unresolved) => Ok(Moved(RequiresManual)),
+        (Succeeded, E::ProviderSucceeded)
+        | (Failed, E::ProviderFailed)
+        | (RequiresManual, E::Unresolved) => Ok(Unchanged),
+        (from, event) => Err(Refused { from, event }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An expected answer: refused, unchanged, or moved to a status.
+    type Want<S> = Option<Option<S>>;
+    const NO: Want<PaymentStatus> = None;
+    const SAME: Want<PaymentStatus> = Some(None);
+    fn to<S>(s: S) -> Want<S> {
+        Some(Some(s))
+    }
+
+    /// The payment table, written out on its own: a new status or event fails
+    /// to compile here until someone decides its moves.
+    #[rustfmt::skip]
+    fn expected(from: PaymentStatus, event: Event) -> Want<PaymentStatus> {
+        use {Event as E, PaymentStatus as S};
+        let row: [Want<S>; 7] = match from {
+            //                   Sent           Succeeded         Failed         Cancelled         TimedOut        Refunded(part)          Refunded(full)
+            S::RequiresMethod    => [to(S::Pending), NO,              NO,            to(S::Cancelled), to(S::Expired), NO,                     NO],
+            S::Pending           => [NO,             to(S::Succeeded), to(S::Failed), to(S::Cancelled), to(S::Expired), NO,                     NO],
+            S::Succeeded         => [NO,             SAME,            NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded)],
+            S::Failed            => [NO,             NO,              SAME,          NO,               NO,             NO,                     NO],
+            S::Cancelled         => [NO,             NO,              NO,            SAME,             NO,             NO,                     NO],
+            S::Expired           => [NO,             NO,              NO,            NO,               SAME,           NO,                     NO],
+            S::PartiallyRefunded => [NO,             NO,              NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded)],
+            S::Refunded          => [NO; 7],
+        };
+        let column = match event {
+            E::SentToProvider => 0,
+            E::ProviderSucceeded => 1,
+            E::ProviderFailed => 2,
+            E::Cancelled => 3,
+            E::TimedOut => 4,
+            E::Refunded { fully: false } => 5,
+            E::Refunded { fully: true } => 6,
+        };
+        row[column]
+    }
+
+    #[test]
+    fn every_status_and_event_pair_matches_the_table() {
+        for from in PaymentStatus::ALL {
+            for event in Event::ALL {
+                let got = match next(from, event) {
+                    Ok(Outcome::Moved(s)) => Some(Some(s)),
+                    Ok(Outcome::Unchanged) => Some(None),
+                    Err(r) => {
+                        assert_eq!(r, Refused { from, event });
+                        None
+                    }
+                };
+                assert_eq!(got, expected(from, event), "{from} + {}", event.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn duplicate_provider_news_changes_nothing() {
+        assert_eq!(
+            next(PaymentStatus::Succeeded, Event::ProviderSucceeded),
+            Ok(Outcome::Unchanged)
+        );
+        assert_eq!(
+            next(PaymentStatus::Failed, Event::ProviderFailed),
+            Ok(Outcome::Unchanged)
+        );
+        assert_eq!(
+            next(PaymentStatus::Expired, Event::TimedOut),
+            Ok(Outcome::Unchanged)
+        );
+    }
+
+    #[test]
+    fn late_success_after_expiry_is_refused_for_reconciliation() {
+        let refused = next(PaymentStatus::Expired, Event::ProviderSucceeded).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "payment in status expired cannot take event provider_succeeded"
+        );
+    }
+
+    #[test]
+    fn statuses_serialize_snake_case_and_parse_back() {
+        for s in PaymentStatus::ALL {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
+            assert_eq!(s.as_str().parse::<PaymentStatus>(), Ok(s));
+        }
+        assert_eq!("Pending".parse::<PaymentStatus>(), Err(UnknownStatus));
+        for s in RefundStatus::ALL {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn only_requires_method_and_pending_are_not_final() {
+        let open: Vec<_> = PaymentStatus::ALL
+            .into_iter()
+            .filter(|s| !s.is_final())
+            .collect();
+        assert_eq!(
+            open,
+            [PaymentStatus::RequiresMethod, PaymentStatus::Pending]
+        );
+        let refundable: Vec<_> = PaymentStatus::ALL
+            .into_iter()
+            .filter(|s| s.can_refund())
+            .collect();
+        assert_eq!(
+            refundable,
+            [PaymentStatus::Succeeded, PaymentStatus::PartiallyRefunded]
+        );
+    }
+
+    #[rustfmt::skip]
+    fn expected_refund(from: RefundStatus, event: RefundEvent) -> Want<RefundStatus> {
+        use {RefundEvent as E, RefundStatus as S};
+        let row: [Want<S>; 3] = match from {
+            //                Succeeded         Failed         Unresolved
+            S::Pending        => [to(S::Succeeded), to(S::Failed), to(S::RequiresManual)],
+            S::Succeeded      => [Some(None),       None,          None],
+            S::Failed         => [None,             Some(None),    None],
+            S::RequiresManual => [to(S::Succeeded), to(S::Failed), Some(None)],
+        };
+        let column = match event {
+            E::ProviderSucceeded => 0,
+            E::ProviderFailed => 1,
+            E::Unresolved => 2,
+        };
+        row[column]
+    }
+
+    #[test]
+    fn every_refund_status_and_event_pair_matches_the_table() {
+        for from in RefundStatus::ALL {
+            for event in RefundEvent::ALL {
+                let got = match next_refund(from, event) {
+                    Ok(Outcome::Moved(s)) => Some(Some(s)),
+                    Ok(Outcome::Unchanged) => Some(None),
+                    Err(r) => {
+                        assert_eq!(r, Refused { from, event });
+                        None
+                    }
+                };
+                assert_eq!(got, expected_refund(from, event), "{from} + {event:?}");
+            }
+        }
+    }
+}
