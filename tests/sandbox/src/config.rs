@@ -26,6 +26,8 @@ pub struct Config {
     pub nagad_page_ttl: Duration,
     /// How long a stalled call hangs ("no answer" wallets, hang faults): past the 30 s client timeout.
     pub hang: Duration,
+    /// First delay before redelivering a failed bKash SNS delivery; doubles each retry (5 retries).
+    pub bkash_webhook_backoff: Duration,
 }
 
 impl Config {
@@ -42,6 +44,7 @@ impl Config {
             bkash_otp_ttl: Duration::from_secs(120),
             nagad_page_ttl: Duration::from_secs(10 * 60),
             hang: Duration::from_secs(35),
+            bkash_webhook_backoff: Duration::from_secs(1),
         }
     }
 }

@@ -1,0 +1,82 @@
+//! The gate every bKash API call passes, in bKash's order: injected faults, then API Gateway
+//! (token, 401; body, envelope 4), then bKash's own checks (X-APP-Key, 2001).
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bdpay_shared::provider::Provider;
+use serde_json::{json, Map, Value};
+
+use super::errors::{self, Flavor};
+use super::{choices, record};
+use crate::ledger::Record;
+use crate::Shared;
+
+/// A handler's early answer.
+pub type Early = Response;
+
+/// Faults first (A.15): sleeps injected latency; answers an injected status, code, outage or hang.
+pub async fn faults(s: &Shared, op: &'static str, flavor: Flavor) -> Result<(), Early> {
+    let Some(fault) = s.faults.enter(Provider::Bkash, op, s.config.hang).await else {
+        return Ok(());
+    };
+    match errors::injected(flavor, &fault) {
+        Some(response) => {
+            let detail = json!({"fault": format!("{fault:?}"), "status": response.status().as_u16()});
+            record(s, Record { op, outcome: "fault".into(), detail: Some(detail), ..Record::default() });
+            Err(response)
+        }
+        None => Ok(()),
+    }
+}
+
+/// The id_token in `Authorization`, raw or after `Bearer ` (A.2), then `X-APP-Key` (A.3).
+pub fn authorize(s: &Shared, headers: &HeaderMap, flavor: Flavor) -> Result<(), Early> {
+    let raw = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("").trim();
+    let token = match raw.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("bearer ") => raw.get(7..).unwrap_or("").trim(),
+        _ => raw,
+    };
+    if token.is_empty() || !s.bkash.token_is_live(token, s.clock.now_ms()) {
+        return Err(errors::unauthorized());
+    }
+    let app_key = headers.get("x-app-key").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if app_key != choices::APP_KEY {
+        return Err(errors::in_flavor(flavor, "2001"));
+    }
+    Ok(())
+}
+
+/// The body as a JSON object; anything else is API Gateway's envelope 4.
+pub fn object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>, Early> {
+    let bytes = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(errors::gateway(StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long"));
+        }
+        Err(_) => return Err(errors::bad_body()),
+    };
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(errors::bad_body()),
+    }
+}
+
+/// A string field: absent or `null` → `None`; any other JSON type fails the gateway's schema.
+pub fn text<'a>(map: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, Early> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.as_str())),
+        Some(_) => Err(errors::bad_body()),
+    }
+}
+
+/// A mandatory, non-empty string field; missing → 2065 in the route's envelope.
+pub fn required<'a>(map: &'a Map<String, Value>, key: &str, flavor: Flavor) -> Result<&'a str, Early> {
+    match text(map, key)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        _ => Err(errors::in_flavor(flavor, "2065")),
+    }
+}

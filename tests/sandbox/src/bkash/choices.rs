@@ -1,0 +1,118 @@
+//! Every bKash fact PROVIDERS.md leaves to us (**[our choice]**) or that the sandbox had to
+//! pick, in one place: change a rule here and the whole bKash half follows.
+//!
+//! Lifetimes that tests shorten (token, page, OTP, hang) live in [`crate::Config`] instead.
+
+/// bKash's published sandbox credentials (A.1): a config pointed at the real sandbox works here.
+pub const USERNAME: &str = "sandboxTokenizedUser02";
+pub const PASSWORD: &str = "sandboxTokenizedUser02@12345";
+pub const APP_KEY: &str = "4f6o0cjiki2rfm34kfdadl1eqq";
+pub const APP_SECRET: &str = "2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b";
+
+/// The merchant these credentials belong to: shown on the hosted page and in webhooks.
+pub const MERCHANT_NAME: &str = "Demo Shop";
+pub const SHORT_CODE: &str = "50022";
+/// The SNS topic bKash publishes the merchant's payments to (A.13's example shape).
+pub const TOPIC_ARN: &str = "arn:aws:sns:ap-southeast-1:000000000000:bpt_50022";
+/// Where the SNS signing certificate is served, under `/bkash` (A.13 [our choice]).
+pub const CERT_PATH: &str = "/sns/SimpleNotificationService-sandbox.pem";
+/// Searched transactions' `transactionType` (A.9).
+pub const SEARCH_TRANSACTION_TYPE: &str = "bKash Tokenized Checkout via API";
+
+/// Payment limits (A.14): below or above → 2006. In poisha.
+pub const MIN_AMOUNT_POISHA: i64 = 100;
+pub const MAX_AMOUNT_POISHA: i64 = 50_000_000;
+/// Length cap on invoice, payer reference, callback URL, association info, sku, reason (A.5, A.10).
+pub const MAX_FIELD_LEN: usize = 255;
+
+/// Page inputs every wallet accepts (A.15).
+pub const OTP: &str = "123456";
+pub const PIN: &str = "12121";
+/// Wrong PINs allowed: the third miss ends the payment (`status=failure`, 2015).
+pub const PIN_TRIES: u8 = 3;
+/// Wrong OTPs allowed: the third miss ends the payment (`status=failure`, 2017). Not in A.15.
+pub const OTP_TRIES: u8 = 3;
+
+/// Same wallet + same amount completed this recently → 2029 at execute (A.15).
+pub const DUPLICATE_WINDOW_MS: i64 = 2 * 60 * 1000;
+/// An unexecuted payment older than this cannot be executed → 2056 (A.15).
+pub const EXECUTE_MAX_AGE_MS: i64 = 24 * 3600 * 1000;
+
+/// Refund v2 rules (A.10): window after the payment completed, most refunds per payment.
+pub const REFUND_WINDOW_DAYS: i64 = 60;
+pub const MAX_REFUNDS: usize = 10;
+
+/// Statement export (not a bKash API; A.11 [our choice]): merchant discount rate in basis
+/// points of the gross amount (1.85 %), rounded half up to the poisha, charged on payments;
+/// a refund returns the shopper's money and the fee is not given back.
+pub const MDR_BASIS_POINTS: i64 = 185;
+/// Bangladesh's banks close on Friday and Saturday: a day's collections settle on the next
+/// Dhaka day that is neither (public holidays are not modelled). Sunday = 0.
+pub const WEEKEND: [u8; 2] = [5, 6];
+
+/// Body size cap on every bKash route (API Gateway answers 413 above it).
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// SNS redelivery: retries after the first attempt, delays doubling from `Config::bkash_webhook_backoff`.
+pub const WEBHOOK_RETRIES: u32 = 5;
+
+/// What a wallet number does at execute (A.15's table).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WalletRule {
+    Succeeds,
+    /// Execute answers this code and moves no money.
+    Fails(&'static str),
+    /// 017000NNNN: execute answers code NNNN (`0000` succeeds).
+    Code(String),
+    /// 01700000504: the payment completes at once, the answer comes after `Config::hang`.
+    HangsThenCompletes,
+}
+
+pub fn wallet_rule(wallet: &str) -> WalletRule {
+    match wallet {
+        "01823074817" => WalletRule::Fails("2023"),
+        "01823074818" => WalletRule::Fails("2037"),
+        "01700000504" => WalletRule::HangsThenCompletes,
+        "01700000000" => WalletRule::Succeeds,
+        w => match w.strip_prefix("017000") {
+            Some(code) => WalletRule::Code(code.to_owned()),
+            None => WalletRule::Succeeds,
+        },
+    }
+}
+
+/// A well-formed wallet: `01`, operator digit 3–9, eight more digits.
+pub fn is_wallet(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 11 && b.iter().all(u8::is_ascii_digit) && s.starts_with("01") && matches!(b.get(2), Some(b'3'..=b'9'))
+}
+
+/// `01XX4567`: the only way a wallet number is shown outside a provider reply.
+pub fn mask(wallet: &str) -> String {
+    let tail = wallet.get(wallet.len().saturating_sub(4)..).unwrap_or("");
+    format!("01XX{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_wallets_behave_as_the_table_says() {
+        assert_eq!(wallet_rule("01770618575"), WalletRule::Succeeds);
+        assert_eq!(wallet_rule("01823074817"), WalletRule::Fails("2023"));
+        assert_eq!(wallet_rule("01823074818"), WalletRule::Fails("2037"));
+        assert_eq!(wallet_rule("01700002029"), WalletRule::Code("2029".into()));
+        assert_eq!(wallet_rule("01700009999"), WalletRule::Code("9999".into()));
+        assert_eq!(wallet_rule("01700000504"), WalletRule::HangsThenCompletes);
+        assert_eq!(wallet_rule("01700000000"), WalletRule::Succeeds);
+    }
+
+    #[test]
+    fn wallets_are_checked_and_masked() {
+        assert!(is_wallet("01770618575"));
+        for bad in ["0177061857", "017706185755", "02770618575", "01270618575", "0177061857x", ""] {
+            assert!(!is_wallet(bad), "{bad}");
+        }
+        assert_eq!(mask("01770618575"), "01XX8575");
+    }
+}
