@@ -77,12 +77,16 @@ pub fn app(sandbox: Shared) -> Router {
 }
 
 /// Binds `addr` (port 0 for a free one), serves in the background, returns the bound address.
-pub async fn spawn(config: Config, addr: SocketAddr) -> Result<(SocketAddr, Shared), String> {
-    let sandbox = Sandbox::new(config)?;
+/// An empty `config.public_origin` becomes `http://{bound address}` (what tests on port 0 want).
+pub async fn spawn(mut config: Config, addr: SocketAddr) -> Result<(SocketAddr, Shared), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("bind {addr}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    if config.public_origin.is_empty() {
+        config.public_origin = format!("http://{bound}");
+    }
+    let sandbox = Sandbox::new(config)?;
     let router = app(sandbox.clone());
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;

@@ -61,7 +61,8 @@ pub enum WalletRule {
     Succeeds,
     /// Execute answers this code and moves no money.
     Fails(&'static str),
-    /// 017000NNNN: execute answers code NNNN (`0000` succeeds).
+    /// 0170000NNNN (A.15 writes `017000NNNN`; its examples 01700002029, 01700009999 have
+    /// four zeros): execute answers code NNNN (`0000` succeeds).
     Code(String),
     /// 01700000504: the payment completes at once, the answer comes after `Config::hang`.
     HangsThenCompletes,
@@ -72,8 +73,7 @@ pub fn wallet_rule(wallet: &str) -> WalletRule {
         "01823074817" => WalletRule::Fails("2023"),
         "01823074818" => WalletRule::Fails("2037"),
         "01700000504" => WalletRule::HangsThenCompletes,
-        "01700000000" => WalletRule::Succeeds,
-        w => match w.strip_prefix("017000") {
+        w => match w.strip_prefix("0170000") {
             Some(code) => WalletRule::Code(code.to_owned()),
             None => WalletRule::Succeeds,
         },
@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(wallet_rule("01700002029"), WalletRule::Code("2029".into()));
         assert_eq!(wallet_rule("01700009999"), WalletRule::Code("9999".into()));
         assert_eq!(wallet_rule("01700000504"), WalletRule::HangsThenCompletes);
-        assert_eq!(wallet_rule("01700000000"), WalletRule::Succeeds);
+        assert_eq!(wallet_rule("01700000000"), WalletRule::Code("0000".into()));
     }
 
     #[test]
