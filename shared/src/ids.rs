@@ -18,19 +18,7 @@ pub const ID_BODY_LEN: usize = 24;
 /// draw has its own id. Ids are names, not credentials: among a billion ids the
 /// chance of any two colliding is about 10^18 / 2^121 ≈ 4·10^-19.
 pub const ID_RANDOM_BYTES: usize = 15;
-/// Random bytes behind a client secret: 184 bits, written as 32 of `[A-Za-z0-9]`
-/// (62^32 ≈ 2^190.5 > 2^184). The secret is a bearer credential, so it gets
-/// well over the 128 bits that make guessing hopeless.
-pub const SECRET_RANDOM_BYTES: usize = 23;
-/// Characters of a client secret's random part.
-pub const SECRET_BODY_LEN: usize = 32;
-const _: () = assert!(
-    8 * SECRET_RANDOM_BYTES >= 128,
-    "a client secret needs at least 128 random bits"
-);
-
 const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// Why a text is not one of our ids (or a merchant's order id or idempotency key).
 /// The messages never repeat the input.
@@ -230,10 +218,12 @@ random_id!(
 /// the payment id's body, upper-cased (20 alphanumerics, Nagad's maximum; PROVIDERS.md B.4).
 ///
 /// Deterministic, so a retry after a timeout finds the same order. The first 17
-/// characters are the 17 lowest base-36 digits of a 120-bit random number, uniform to within 2^-32, so two
-/// payments share a Nagad order id with probability about 2^-87.9 each; among a
-/// million payments in one day (Nagad wants uniqueness per merchant per day)
-/// the chance of any collision is about n²/2·36^17 ≈ 2·10^-15.
+/// characters are the 17 lowest base-36 digits of a 120-bit random number,
+/// uniform to within 2^-32, so two payments share a Nagad order id with
+/// probability about 36^-17 ≈ 2^-87.9; among a million payments in one day
+/// (Nagad wants uniqueness per merchant per day) the chance of any collision is
+/// about n²/(2·36^17) ≈ 2·10^-15. The flip side: a second Nagad initialize for
+/// the same payment on the same day is refused (`16_0006_083`).
 #[must_use]
 pub fn nagad_order_id(payment: &PaymentId) -> String {
     let body = payment.body();
@@ -244,163 +234,11 @@ pub fn nagad_order_id(payment: &PaymentId) -> String {
     out
 }
 
-/// The widget's proof that it may act on one payment: `<payment id>_secret_` +
-/// 32 of `[A-Za-z0-9]` carrying [`SECRET_RANDOM_BYTES`] random bytes (184 bits).
-///
-/// A bearer credential: no `Display` and no `Serialize` (the edge writes it into
-/// the create response with [`ClientSecret::expose`]); `Debug` hides the random
-/// part; `==` compares in constant time.
-#[derive(Clone, Copy)]
-pub struct ClientSecret([u8; CLIENT_SECRET_LEN]);
+mod client_secret;
+mod merchant;
 
-const SECRET_INFIX: &str = "_secret_";
-const PAYMENT_ID_LEN: usize = "pay_".len() + ID_BODY_LEN;
-const CLIENT_SECRET_LEN: usize = PAYMENT_ID_LEN + SECRET_INFIX.len() + SECRET_BODY_LEN;
-
-impl ClientSecret {
-    #[must_use]
-    pub fn from_random(payment: &PaymentId, mut bytes: [u8; SECRET_RANDOM_BYTES]) -> ClientSecret {
-        let mut body = [0u8; SECRET_BODY_LEN];
-        encode(&mut bytes, BASE62, &mut body);
-        let head: [u8; PAYMENT_ID_LEN + SECRET_INFIX.len()] =
-            join(payment.as_str().as_bytes(), SECRET_INFIX.as_bytes());
-        ClientSecret(join(&head, &body))
-    }
-
-    /// A valid payment id, `_secret_`, then exactly 32 of `[A-Za-z0-9]`.
-    pub fn parse(s: &str) -> Result<ClientSecret, IdError> {
-        if s.is_empty() {
-            return Err(IdError::Empty);
-        }
-        let Some((payment, rest)) = s.get(..PAYMENT_ID_LEN).zip(s.get(PAYMENT_ID_LEN..)) else {
-            // Shorter than a payment id: say what is wrong with it as one.
-            return Err(PaymentId::parse(s).err().unwrap_or(IdError::WrongLength));
-        };
-        PaymentId::parse(payment)?;
-        let body = rest
-            .strip_prefix(SECRET_INFIX)
-            .ok_or(IdError::WrongPrefix)?;
-        if !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(IdError::BadCharacter);
-        }
-        if body.len() != SECRET_BODY_LEN {
-            return Err(IdError::WrongLength);
-        }
-        Ok(ClientSecret(join(s.as_bytes(), &[])))
-    }
-
-    /// The payment this secret belongs to: the edge checks it equals the one in the path.
-    #[must_use]
-    pub fn payment_id(&self) -> PaymentId {
-        PaymentId(join(self.0.get(..PAYMENT_ID_LEN).unwrap_or(&[]), &[]))
-    }
-
-    /// The whole secret: only for the response that hands it to the merchant. Review every caller.
-    #[must_use]
-    pub fn expose(&self) -> &str {
-        ascii_str(&self.0)
-    }
-}
-
-/// Constant time over the 68 bytes, whatever the first difference.
-impl PartialEq for ClientSecret {
-    fn eq(&self, other: &ClientSecret) -> bool {
-        let diff = self
-            .0
-            .iter()
-            .zip(other.0.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-        core::hint::black_box(diff) == 0
-    }
-}
-
-impl Eq for ClientSecret {}
-
-impl fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ClientSecret(")?;
-        f.write_str(self.payment_id().as_str())?;
-        f.write_str("_secret_..)")
-    }
-}
-
-impl FromStr for ClientSecret {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<ClientSecret, IdError> {
-        ClientSecret::parse(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for ClientSecret {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ClientSecret, D::Error> {
-        let expecting = "a client secret such as \"pay_…_secret_…\"";
-        deserializer.deserialize_str(ParseVisitor {
-            expecting,
-            parse: ClientSecret::parse,
-        })
-    }
-}
-
-/// The merchant's `Idempotency-Key`: 1 to 255 printable ASCII characters
-/// (space to `~`), not starting or ending with a space (HTTP trims those, and two
-/// keys must not differ only by what a proxy removes). A UUID fits.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct IdempotencyKey(String);
-
-impl IdempotencyKey {
-    pub const MAX_LEN: usize = 255;
-
-    pub fn parse(s: &str) -> Result<IdempotencyKey, IdError> {
-        match s.len() {
-            0 => Err(IdError::Empty),
-            n if n > Self::MAX_LEN => Err(IdError::TooLong),
-            _ if !s.bytes().all(|b| (b' '..=b'~').contains(&b)) => Err(IdError::BadCharacter),
-            _ if s.starts_with(' ') || s.ends_with(' ') => Err(IdError::BadCharacter),
-            _ => Ok(IdempotencyKey(s.to_owned())),
-        }
-    }
-
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-string_id!(
-    IdempotencyKey,
-    "an idempotency key of 1 to 255 printable ASCII characters"
-);
-
-/// The merchant's own order id: 1 to 64 of `[A-Za-z0-9_-.:/]`, so `2024/11/A-42`
-/// and `shop:7.1` fit. It is stored and echoed, never used as a path or an object
-/// name; still, `.` and `..` path segments are refused so it cannot pass for one.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct OrderId(String);
-
-impl OrderId {
-    pub const MAX_LEN: usize = 64;
-
-    pub fn parse(s: &str) -> Result<OrderId, IdError> {
-        let allowed = |b: u8| b.is_ascii_alphanumeric() || b"_-.:/".contains(&b);
-        match s.len() {
-            0 => Err(IdError::Empty),
-            n if n > Self::MAX_LEN => Err(IdError::TooLong),
-            _ if !s.bytes().all(allowed) => Err(IdError::BadCharacter),
-            _ if s.split('/').any(|seg| seg == "." || seg == "..") => Err(IdError::DotSegment),
-            _ => Ok(OrderId(s.to_owned())),
-        }
-    }
-
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-string_id!(
-    OrderId,
-    "an order id of 1 to 64 characters of [A-Za-z0-9_-.:/]"
-);
+pub use client_secret::{ClientSecret, SECRET_BODY_LEN, SECRET_RANDOM_BYTES};
+pub use merchant::{IdempotencyKey, OrderId};
 
 #[cfg(test)]
 mod tests {
@@ -479,91 +317,5 @@ mod tests {
             .bytes()
             .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
         assert_eq!(nagad_order_id(&id), order);
-    }
-
-    #[test]
-    fn client_secret_carries_its_payment_and_hides_in_debug() {
-        let id = PaymentId::parse(PAY).unwrap();
-        let secret = ClientSecret::from_random(&id, [0xA5; SECRET_RANDOM_BYTES]);
-        let text = secret.expose();
-        assert_eq!(text.len(), 68);
-        assert!(text.starts_with("pay_0123456789abcdefghijklmn_secret_"));
-        assert_eq!(secret.payment_id(), id);
-        assert_eq!(ClientSecret::parse(text), Ok(secret));
-        let debug = format!("{secret:?}");
-        assert_eq!(debug, format!("ClientSecret({PAY}_secret_..)"));
-        assert_ne!(
-            secret,
-            ClientSecret::from_random(&id, [0xA6; SECRET_RANDOM_BYTES])
-        );
-    }
-
-    #[test]
-    fn client_secret_parse_refuses_near_misses() {
-        use IdError as E;
-        let good = format!("{PAY}_secret_{}", "Ab3".repeat(10) + "Zz");
-        assert!(ClientSecret::parse(&good).is_ok());
-        let cases = [
-            (String::new(), E::Empty),
-            (PAY.to_owned(), E::WrongPrefix),
-            ("pay_".to_owned(), E::WrongLength),
-            (format!("{PAY}_token_{}", "a".repeat(32)), E::WrongPrefix),
-            (format!("{PAY}_secret_{}", "a".repeat(31)), E::WrongLength),
-            (format!("{PAY}_secret_{}", "a".repeat(33)), E::WrongLength),
-            (format!("{PAY}_secret_{}-", "a".repeat(31)), E::BadCharacter),
-            (
-                format!("re_0123456789abcdefghijklmn0_secret_{}", "a".repeat(32)),
-                E::WrongPrefix,
-            ),
-        ];
-        for (s, want) in cases {
-            assert_eq!(ClientSecret::parse(&s), Err(want), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn idempotency_key_takes_printable_ascii_up_to_255() {
-        assert!(IdempotencyKey::parse("6f1c2a1e-6b7a-4f0e-9a51-2d7e8c4b9f13").is_ok());
-        assert!(IdempotencyKey::parse("order 42 / attempt 1").is_ok());
-        assert!(IdempotencyKey::parse(&"k".repeat(255)).is_ok());
-        assert_eq!(IdempotencyKey::parse(""), Err(IdError::Empty));
-        assert_eq!(
-            IdempotencyKey::parse(&"k".repeat(256)),
-            Err(IdError::TooLong)
-        );
-        assert_eq!(IdempotencyKey::parse("key\n"), Err(IdError::BadCharacter));
-        assert_eq!(IdempotencyKey::parse(" key"), Err(IdError::BadCharacter));
-        assert_eq!(IdempotencyKey::parse("ключ"), Err(IdError::BadCharacter));
-    }
-
-    #[test]
-    fn order_id_takes_the_merchant_alphabet_but_no_dot_segments() {
-        for ok in [
-            "A0042",
-            "2024/11/A-42",
-            "shop:7.1",
-            "a_b-c.d:e/f",
-            &"x".repeat(64),
-        ] {
-            assert_eq!(
-                OrderId::parse(ok).map(|o| o.as_str().to_owned()),
-                Ok(ok.to_owned())
-            );
-        }
-        use IdError as E;
-        let cases: [(&str, E); 7] = [
-            ("", E::Empty),
-            (&"x".repeat(65), E::TooLong),
-            ("A 42", E::BadCharacter),
-            ("A#42", E::BadCharacter),
-            ("../x", E::DotSegment),
-            ("a/./b", E::DotSegment),
-            ("..", E::DotSegment),
-        ];
-        for (s, want) in cases {
-            assert_eq!(OrderId::parse(s), Err(want), "{s:?}");
-        }
-        let o: OrderId = serde_json::from_str("\"A0042\"").unwrap();
-        assert_eq!(serde_json::to_string(&o).unwrap(), "\"A0042\"");
     }
 }

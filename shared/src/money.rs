@@ -7,17 +7,17 @@
 //! [`Money::format_bn`] / [`Money::format_en`] (see `locale.rs`).
 
 mod grammar;
+mod serde_impls;
 
 use core::fmt;
 use core::str::FromStr;
 
 use rust_decimal::Decimal;
-use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::locale::{self, Digits, Lang};
 
 pub use grammar::parse_poisha;
+pub use serde_impls::allowing_zero;
 
 /// The ceiling, in poisha: 999,999,999.99 taka.
 ///
@@ -252,76 +252,6 @@ impl fmt::Debug for Money {
     }
 }
 
-/// Serialized as the wire string, `"1250.00"`.
-impl Serialize for Money {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-/// Deserialized from a JSON string only, with [`Money::parse`] (zero refused). A
-/// JSON number is [`MoneyError::NotAString`]. For totals that may be zero, use
-/// `#[serde(with = "bdpay_shared::money::allowing_zero")]`.
-impl<'de> Deserialize<'de> for Money {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
-        deserializer.deserialize_any(MoneyVisitor { allow_zero: false })
-    }
-}
-
-struct MoneyVisitor {
-    allow_zero: bool,
-}
-
-impl MoneyVisitor {
-    fn number<E: de::Error>(self) -> Result<Money, E> {
-        Err(E::custom(MoneyError::NotAString))
-    }
-}
-
-impl Visitor<'_> for MoneyVisitor {
-    type Value = Money;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an amount as a JSON string such as \"1250.00\"")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
-        let parsed = if self.allow_zero {
-            Money::parse_allowing_zero(v)
-        } else {
-            Money::parse(v)
-        };
-        parsed.map_err(E::custom)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Money, E> {
-        self.number()
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Money, E> {
-        self.number()
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Money, E> {
-        self.number()
-    }
-}
-
-/// Serde for totals and balances that may be zero (`"amount_refunded": "0.00"`):
-/// `#[serde(with = "bdpay_shared::money::allowing_zero")]`.
-pub mod allowing_zero {
-    use super::{Money, MoneyVisitor};
-    use serde::{Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(m: &Money, serializer: S) -> Result<S::Ok, S::Error> {
-        m.serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
-        deserializer.deserialize_any(MoneyVisitor { allow_zero: true })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,52 +338,6 @@ mod tests {
         let back: Decimal = money("1250.5").into();
         assert_eq!(back.to_string(), "1250.50");
         assert_eq!(money("1250.5").as_decimal().scale(), 2);
-    }
-
-    #[test]
-    fn serializes_as_the_wire_string() {
-        assert_eq!(
-            serde_json::to_string(&money("1250.5")).unwrap(),
-            "\"1250.50\""
-        );
-    }
-
-    #[test]
-    fn deserializes_only_from_a_json_string() {
-        assert_eq!(
-            serde_json::from_str::<Money>("\"1250.5\"").unwrap(),
-            money("1250.50")
-        );
-        for number in ["1250", "1250.5", "-3", "1e3"] {
-            let err = serde_json::from_str::<Money>(number)
-                .unwrap_err()
-                .to_string();
-            assert!(err.contains("must be a JSON string"), "{number}: {err}");
-        }
-        let err = serde_json::from_str::<Money>("\"+1\"")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("sign"), "{err}");
-        assert!(serde_json::from_str::<Money>("\"0.00\"").is_err());
-        assert!(serde_json::from_str::<Money>("null").is_err());
-    }
-
-    #[test]
-    fn allowing_zero_fields_take_zero() {
-        #[derive(Serialize, Deserialize, PartialEq, Debug)]
-        struct Totals {
-            #[serde(with = "allowing_zero")]
-            refunded: Money,
-        }
-        let t: Totals = serde_json::from_str(r#"{"refunded":"0.00"}"#).unwrap();
-        assert_eq!(
-            t,
-            Totals {
-                refunded: Money::ZERO
-            }
-        );
-        assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"refunded":"0.00"}"#);
-        assert!(serde_json::from_str::<Totals>(r#"{"refunded":0}"#).is_err());
     }
 
     #[test]

@@ -7,6 +7,10 @@
 
 use crate::errors::ErrorCode;
 use crate::provider::Provider;
+use Action::{
+    Bug, FailPayment, FixClock, MerchantConfig, PageReasks, RejectRequest, Requery, Retry,
+};
+use ErrorCode as C;
 
 /// What the edge does on a provider's code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -130,11 +134,6 @@ const fn nagad(
 ) -> CatalogRow {
     row(Provider::Nagad, c, code, retry, action, meaning)
 }
-
-use Action::{
-    Bug, FailPayment, FixClock, MerchantConfig, PageReasks, RejectRequest, Requery, Retry,
-};
-use ErrorCode as C;
 
 /// Every provider failure code we know. Keep each provider's rows in the order of
 /// PROVIDERS.md; add real codes as they are seen.
