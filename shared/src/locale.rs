@@ -10,6 +10,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::errors::UnknownName;
 use crate::money::{parse_poisha, Money, MoneyError};
 
 /// A language of the widget and of our error messages. Bangla is the default in Bangladesh.
@@ -53,27 +54,15 @@ impl fmt::Display for Lang {
     }
 }
 
-/// The text was not exactly `"bn"` or `"en"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UnknownLang;
-
-impl fmt::Display for UnknownLang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("language must be \"bn\" or \"en\"")
-    }
-}
-
-impl std::error::Error for UnknownLang {}
-
 impl FromStr for Lang {
-    type Err = UnknownLang;
+    type Err = UnknownName;
 
     /// Exactly the wire names, as serde reads them; [`Lang::from_tag`] is the lenient one.
-    fn from_str(s: &str) -> Result<Lang, UnknownLang> {
+    fn from_str(s: &str) -> Result<Lang, UnknownName> {
         match s {
             "bn" => Ok(Lang::Bn),
             "en" => Ok(Lang::En),
-            _ => Err(UnknownLang),
+            _ => Err(UnknownName("language")),
         }
     }
 }
@@ -273,7 +262,7 @@ mod tests {
     fn lang_reads_wire_names_strictly_and_tags_leniently() {
         assert_eq!("bn".parse::<Lang>(), Ok(Lang::Bn));
         assert_eq!("en".parse::<Lang>(), Ok(Lang::En));
-        assert_eq!("BN".parse::<Lang>(), Err(UnknownLang));
+        assert_eq!("BN".parse::<Lang>(), Err(UnknownName("language")));
         assert_eq!(Lang::from_tag("bn-BD"), Some(Lang::Bn));
         assert_eq!(Lang::from_tag(" EN_us "), Some(Lang::En));
         assert_eq!(Lang::from_tag("fr"), None);

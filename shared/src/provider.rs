@@ -5,6 +5,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::errors::UnknownName;
 use crate::locale::Lang;
 
 /// A mobile financial service we take payments through.
@@ -50,27 +51,15 @@ impl fmt::Display for Provider {
     }
 }
 
-/// The text was not `"bkash"` or `"nagad"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UnknownProvider;
-
-impl fmt::Display for UnknownProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("provider must be \"bkash\" or \"nagad\"")
-    }
-}
-
-impl std::error::Error for UnknownProvider {}
-
 impl FromStr for Provider {
-    type Err = UnknownProvider;
+    type Err = UnknownName;
 
     /// Exactly the wire names, as serde reads them: `"bKash"` or `" bkash"` is refused.
-    fn from_str(s: &str) -> Result<Provider, UnknownProvider> {
+    fn from_str(s: &str) -> Result<Provider, UnknownName> {
         match s {
             "bkash" => Ok(Provider::Bkash),
             "nagad" => Ok(Provider::Nagad),
-            _ => Err(UnknownProvider),
+            _ => Err(UnknownName("provider")),
         }
     }
 }
@@ -93,7 +82,7 @@ mod tests {
     #[test]
     fn other_spellings_are_refused() {
         for s in ["", "bKash", "BKASH", " bkash", "nagad ", "rocket", "upay"] {
-            assert_eq!(s.parse::<Provider>(), Err(UnknownProvider), "{s:?}");
+            assert_eq!(s.parse::<Provider>(), Err(UnknownName("provider")), "{s:?}");
         }
         assert!(serde_json::from_str::<Provider>("\"Nagad\"").is_err());
     }

@@ -9,6 +9,8 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::errors::UnknownName;
+
 /// Where a payment is (DESIGN.md, "Payment status").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -76,27 +78,15 @@ impl fmt::Display for PaymentStatus {
     }
 }
 
-/// The text is not one of our status names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UnknownStatus;
-
-impl fmt::Display for UnknownStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("unknown status")
-    }
-}
-
-impl std::error::Error for UnknownStatus {}
-
 impl FromStr for PaymentStatus {
-    type Err = UnknownStatus;
+    type Err = UnknownName;
 
     /// The snake_case names, as stored in D1.
-    fn from_str(s: &str) -> Result<PaymentStatus, UnknownStatus> {
+    fn from_str(s: &str) -> Result<PaymentStatus, UnknownName> {
         PaymentStatus::ALL
             .into_iter()
             .find(|st| st.as_str() == s)
-            .ok_or(UnknownStatus)
+            .ok_or(UnknownName("status"))
     }
 }
 
@@ -237,6 +227,18 @@ impl fmt::Display for RefundStatus {
     }
 }
 
+impl FromStr for RefundStatus {
+    type Err = UnknownName;
+
+    /// The snake_case names, as stored in D1.
+    fn from_str(s: &str) -> Result<RefundStatus, UnknownName> {
+        RefundStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or(UnknownName("refund status"))
+    }
+}
+
 /// What happened to a refund.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RefundEvent {
@@ -365,7 +367,10 @@ mod tests {
             );
             assert_eq!(s.as_str().parse::<PaymentStatus>(), Ok(s));
         }
-        assert_eq!("Pending".parse::<PaymentStatus>(), Err(UnknownStatus));
+        assert_eq!(
+            "Pending".parse::<PaymentStatus>(),
+            Err(UnknownName("status"))
+        );
         for s in RefundStatus::ALL {
             assert_eq!(
                 serde_json::to_string(&s).unwrap(),

@@ -234,8 +234,8 @@ pub static CATALOG: &[CatalogRow] = &[
     // Our request.
     nagad("16_0006_059", C::InternalError, false, Bug,
           "invalid sensitive data (also: wrong echoed challenge, bad amount at complete)"),
-    nagad("16_0006_060", C::InternalError, false, Bug, "unprocessable sensitive data"),
-    nagad("16_0006_069", C::InternalError, false, Bug, "sensitive data not encoded"),
+    nagad("16_0006_060", C::InternalError, false, Bug, "invalid, unprocessable or unencoded sensitive data"),
+    nagad("16_0006_069", C::InternalError, false, Bug, "invalid, unprocessable or unencoded sensitive data"),
     nagad("16_0006_040", C::InternalError, false, Bug, "invalid encrypted request type"),
     nagad("16_0006_064", C::InternalError, false, Bug, "mandatory header missing"),
     nagad("16_0006_068", C::InternalError, false, Bug, "invalid order ID"),

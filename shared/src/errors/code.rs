@@ -5,6 +5,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::UnknownName;
 use crate::locale::Lang;
 
 /// One of our public error codes (`{"error": {"code": "…"}}`). The snake_case
@@ -229,26 +230,14 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// The text is not one of our error codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UnknownErrorCode;
-
-impl fmt::Display for UnknownErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("unknown error code")
-    }
-}
-
-impl std::error::Error for UnknownErrorCode {}
-
 impl FromStr for ErrorCode {
-    type Err = UnknownErrorCode;
+    type Err = UnknownName;
 
-    fn from_str(s: &str) -> Result<ErrorCode, UnknownErrorCode> {
+    fn from_str(s: &str) -> Result<ErrorCode, UnknownName> {
         ErrorCode::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or(UnknownErrorCode)
+            .ok_or(UnknownName("error code"))
     }
 }
 
