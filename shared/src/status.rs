@@ -376,6 +376,7 @@ mod tests {
                 serde_json::to_string(&s).unwrap(),
                 format!("\"{}\"", s.as_str())
             );
+            assert_eq!(s.as_str().parse::<RefundStatus>(), Ok(s));
         }
     }
 
