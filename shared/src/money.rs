@@ -239,7 +239,7 @@ impl fmt::Display for Money {
             .get(..n + 3)
             .and_then(|b| core::str::from_utf8(b).ok())
             .ok_or(fmt::Error)?;
-        f.write_str(text)
+        f.pad(text)
     }
 }
 
@@ -268,6 +268,7 @@ mod tests {
         assert_eq!(Money::ZERO.to_string(), "0.00");
         assert_eq!(Money::MAX.to_string(), "999999999.99");
         assert_eq!(format!("{:?}", money("15")), "Money(15.00)");
+        assert_eq!(format!("[{:>8}]", money("15")), "[   15.00]");
     }
 
     #[test]
