@@ -1,6 +1,6 @@
 //! A merchant's server, a shopper's browser and an SNS listener, over HTTP, for tests/bkash.rs.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
