@@ -1,0 +1,48 @@
+//! Nagad's sandbox-only control routes under `/__control`: the statement export and the
+//! settings tests may flip (SHA-1 leniency). None of this is a Nagad API.
+
+use std::sync::atomic::Ordering;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::statement;
+use crate::Shared;
+
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/statements/nagad/{date}", get(statement::export))
+        .route("/nagad/settings", get(settings).put(set_settings))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    /// B.3: accept SHA1withRSA request signatures besides SHA-256 (default true).
+    accept_sha1_signatures: Option<bool>,
+}
+
+fn current(s: &Shared) -> Response {
+    Json(json!({"accept_sha1_signatures": s.nagad.accept_sha1.load(Ordering::Relaxed)})).into_response()
+}
+
+async fn settings(State(s): State<Shared>) -> Response {
+    current(&s)
+}
+
+async fn set_settings(State(s): State<Shared>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<Settings>(&body) {
+        Ok(new) => {
+            if let Some(v) = new.accept_sha1_signatures {
+                s.nagad.accept_sha1.store(v, Ordering::Relaxed);
+            }
+            current(&s)
+        }
+        Err(_) => (StatusCode::BAD_REQUEST, Json(json!({"error": "body must be {\"accept_sha1_signatures\": true|false}"}))).into_response(),
+    }
+}
