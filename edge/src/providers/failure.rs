@@ -1,0 +1,180 @@
+//! Building [`ProviderFailure`]s and [`CallRecord`]s in one way for both providers, and the
+//! providers' log lines (through `crate::log` on the worker; silent in host tests).
+
+use bdpay_shared::errors::catalog::{self, Action, ProviderCodeInfo, Verdict};
+use bdpay_shared::errors::ErrorCode;
+use bdpay_shared::money::Money;
+use bdpay_shared::provider::Provider;
+use serde::Serialize;
+
+use super::{CallRecord, FailureKind, Outcome, ProviderFailure};
+
+impl ProviderFailure {
+    fn new(provider: Provider, kind: FailureKind, code: ErrorCode, provider_code: &str, retryable: bool) -> ProviderFailure {
+        ProviderFailure { provider, kind, code, provider_code: Some(provider_code.to_owned()), retryable }
+    }
+
+    /// Our credentials, keys or settings are wrong: alert, do not retry.
+    pub(crate) fn config(provider: Provider, provider_code: &str) -> ProviderFailure {
+        ProviderFailure::new(provider, FailureKind::Config, ErrorCode::ProviderConfigError, provider_code, false)
+    }
+
+    /// No answer within the timeout: the money may have moved.
+    pub(crate) fn timeout(provider: Provider) -> ProviderFailure {
+        ProviderFailure::new(provider, FailureKind::Unknown, ErrorCode::ProviderTimeout, "timeout", true)
+    }
+
+    /// A provider fault or an unreadable answer (`http_503`, `network`, `unreadable`…).
+    pub(crate) fn unavailable(provider: Provider, provider_code: &str) -> ProviderFailure {
+        ProviderFailure::new(provider, FailureKind::Unknown, ErrorCode::ProviderUnavailable, provider_code, true)
+    }
+
+    /// Money moved but not as we asked (amount or order differs): never `Succeeded`,
+    /// never retried; a person must look (`amount_mismatch`, `order_mismatch`).
+    pub(crate) fn mismatch(provider: Provider, provider_code: &str) -> ProviderFailure {
+        ProviderFailure::new(provider, FailureKind::Config, ErrorCode::InternalError, provider_code, false)
+    }
+
+    /// Our own request could not be built (a bug or bad input that reached us).
+    pub(crate) fn internal(provider: Provider, provider_code: &str) -> ProviderFailure {
+        ProviderFailure::new(provider, FailureKind::Declined, ErrorCode::InternalError, provider_code, false)
+    }
+}
+
+/// A provider's failure code, read through shared's catalog.
+pub(crate) struct Coded {
+    pub failure: ProviderFailure,
+    pub action: Action,
+}
+
+/// Reads `code` through `bdpay_shared::errors::catalog`; `None` for a success code.
+/// Kind: `MerchantConfig`/`FixClock` → `Config`; `Retry` → `Unknown`; `Requery` →
+/// `Unknown` (the caller re-queries where it can); everything else → `Declined`.
+pub(crate) fn coded(provider: Provider, code: &str) -> Option<Coded> {
+    let info: ProviderCodeInfo = match catalog::classify(provider, code) {
+        Verdict::Success => return None,
+        Verdict::Failure(info) => info,
+    };
+    let kind = match info.action {
+        Action::MerchantConfig | Action::FixClock => FailureKind::Config,
+        Action::Retry | Action::Requery => FailureKind::Unknown,
+        Action::FailPayment | Action::PageReasks | Action::RejectRequest | Action::Bug => FailureKind::Declined,
+    };
+    let retryable = info.retryable || kind == FailureKind::Unknown;
+    Some(Coded {
+        failure: ProviderFailure { provider, kind, code: info.code, provider_code: Some(safe_code(code)), retryable },
+        action: info.action,
+    })
+}
+
+/// A provider code as we keep it: 1–16 of `[A-Za-z0-9_.-]`, else `unreadable_code`.
+pub(crate) fn safe_code(code: &str) -> String {
+    let code = code.trim();
+    let ok = (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    if ok {
+        code.to_owned()
+    } else {
+        "unreadable_code".to_owned()
+    }
+}
+
+/// `ok` | `declined` | `unknown` | `error` for a call's result.
+pub(crate) fn outcome_word(result: Result<&Outcome, &ProviderFailure>) -> &'static str {
+    match result {
+        Ok(Outcome::Failed(f)) | Err(f) => match f.kind {
+            FailureKind::Declined => "declined",
+            FailureKind::Unknown => "unknown",
+            FailureKind::Config => "error",
+        },
+        Ok(_) => "ok",
+    }
+}
+
+/// One masked call record.
+pub(crate) fn record(
+    provider: Provider,
+    op: &'static str,
+    http_status: Option<u16>,
+    provider_code: Option<&str>,
+    outcome: &'static str,
+    latency_ms: u32,
+) -> CallRecord {
+    CallRecord { provider, op, http_status, provider_code: provider_code.map(safe_code), outcome, latency_ms }
+}
+
+/// A provider's echoed amount equals ours numerically: `"15"`, `"15.0"`, `"15.00"` and
+/// `"15.000"` are all 15 taka (bKash echoes the request's formatting, A.5).
+pub(crate) fn amounts_match(theirs: &str, ours: Money) -> bool {
+    let theirs = theirs.trim();
+    let normalized = match theirs.split_once('.') {
+        Some((whole, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                whole.to_owned()
+            } else {
+                let mut s = String::with_capacity(whole.len() + 1 + frac.len());
+                s.push_str(whole);
+                s.push('.');
+                s.push_str(frac);
+                s
+            }
+        }
+        None => theirs.to_owned(),
+    };
+    Money::parse_allowing_zero(&normalized).is_ok_and(|m| m == ours)
+}
+
+/// The providers' log lines: typed, masked fields only.
+pub(crate) fn log_warn<F: Serialize>(msg: &str, fields: &F) {
+    #[cfg(target_arch = "wasm32")]
+    crate::log::warn(msg, fields);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (msg, fields);
+}
+
+pub(crate) fn log_info<F: Serialize>(msg: &str, fields: &F) {
+    #[cfg(target_arch = "wasm32")]
+    crate::log::info(msg, fields);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (msg, fields);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_actions_become_kinds() {
+        let c = coded(Provider::Bkash, "2023").unwrap();
+        assert_eq!((c.failure.kind, c.failure.code, c.failure.retryable), (FailureKind::Declined, ErrorCode::InsufficientBalance, false));
+        let c = coded(Provider::Bkash, "2062").unwrap();
+        assert_eq!((c.failure.kind, c.action), (FailureKind::Unknown, Action::Requery));
+        assert_eq!(coded(Provider::Bkash, "2001").unwrap().failure.kind, FailureKind::Config);
+        assert_eq!(coded(Provider::Nagad, "16_0006_076").unwrap().failure.kind, FailureKind::Config);
+        let c = coded(Provider::Bkash, "9999").unwrap();
+        assert_eq!((c.failure.kind, c.failure.retryable), (FailureKind::Unknown, true));
+        assert!(coded(Provider::Bkash, "0000").is_none());
+        let unknown = coded(Provider::Nagad, "77_7777_777").unwrap();
+        assert_eq!((unknown.failure.kind, unknown.failure.code), (FailureKind::Declined, ErrorCode::ProviderDeclined));
+    }
+
+    #[test]
+    fn amounts_compare_as_numbers() {
+        let ours = Money::parse("15").unwrap();
+        for same in ["15", "15.0", "15.00", "15.000", " 15.00 "] {
+            assert!(amounts_match(same, ours), "{same}");
+        }
+        for other in ["15.01", "150", "1.5", "", "abc", "-15", "15.001"] {
+            assert!(!amounts_match(other, ours), "{other}");
+        }
+    }
+
+    #[test]
+    fn odd_codes_are_not_kept() {
+        assert_eq!(safe_code(" 2023 "), "2023");
+        assert_eq!(safe_code("<b>x</b>"), "unreadable_code");
+        assert_eq!(safe_code(""), "unreadable_code");
+        let r = record(Provider::Nagad, "verify", Some(200), Some("01712345678901234567"), "ok", 5);
+        assert_eq!(r.provider_code.as_deref(), Some("unreadable_code"));
+    }
+}
