@@ -1,1 +1,28 @@
-//! bdpay checkout widget (placeholder while the foundation is laid).
+//! bdpay's checkout widget, compiled to WebAssembly. `/bdpay.js` (www/bdpay.js, built from
+//! widget/loader.js) loads it and calls [`mount`] for its script tag.
+//!
+//! The shopper sees the amount in the page's language, a button per provider with the
+//! recommended one marked, an optional phone field, and a status line; the page hears
+//! `bdpay:status` / `bdpay:succeeded` / `bdpay:failed` / `bdpay:cancelled` (DESIGN.md,
+//! "The widget on a page"). Size rules: STYLE.md, "Keeping the widget small".
+
+mod api;
+mod config;
+mod events;
+mod phone;
+mod poll;
+mod qr;
+mod text;
+mod view;
+mod widget;
+
+use wasm_bindgen::prelude::*;
+
+/// Mounts the widget into `target`. `script` is the loader's `<script>` tag (its `data-*`
+/// attributes configure the widget; without it the target's own are read), `api` the edge's
+/// origin, and `first` the loader's early `/status` request (a `Promise<Response>`), or
+/// `undefined`. Never throws: whatever is wrong is said in the box and in a `bdpay:failed` event.
+#[wasm_bindgen]
+pub fn mount(target: web_sys::Element, script: Option<web_sys::Element>, api: &str, first: JsValue) {
+    widget::start(target, script, api, first.dyn_into::<js_sys::Promise>().ok());
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the widget for the shopper's phone: the `widget` profile (opt-level z, LTO, abort on
+# panic), wasm-bindgen's `web` target, then wasm-opt -Oz. Two builds: "phone" without the QR
+# encoder and "desktop" with it (feature `qr`); the loader picks one. Output:
+#   www/pkg/bdpay_widget.<hash>.js, www/pkg/bdpay_widget_bg.<hash>.wasm  (cached for a year)
+#   www/bdpay.js  (the loader from widget/loader.js with those names written in; cached 5 min)
+# Honours CARGO_TARGET_DIR. The previous build's files are kept, so a loader still cached
+# by a browser finds its files during a deploy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+WASM_IN="$TARGET_DIR/wasm32-unknown-unknown/widget/bdpay_widget.wasm"
+OUT=www/pkg
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$OUT"
+
+# build VARIANT [cargo flags…]: one wasm-bindgen + wasm-opt output in $TMP/VARIANT.
+build() {
+  local variant=$1
+  shift
+  cargo build -q -p bdpay-widget --profile widget --target wasm32-unknown-unknown "$@"
+  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$TMP/$variant" "$WASM_IN"
+  wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$TMP/$variant/bdpay_widget_bg.wasm" -o "$TMP/$variant/bdpay_widget_bg.wasm"
+}
+
+# publish FILE STEM EXT: copies FILE to www/pkg/STEM.<hash>.EXT and prints that path under www/.
+publish() {
+  local hash
+  hash=$(sha256sum "$1" | cut -c1-12)
+  cp "$1" "$OUT/$2.$hash.$3"
+  touch "$OUT/$2.$hash.$3"
+  echo "pkg/$2.$hash.$3"
+}
+
+echo "building widget (profile widget, wasm-opt -Oz; phone and desktop builds)"
+build phone --no-default-features
+build desktop
+phone_js=$(publish "$TMP/phone/bdpay_widget.js" bdpay_widget js)
+phone_wasm=$(publish "$TMP/phone/bdpay_widget_bg.wasm" bdpay_widget_bg wasm)
+desk_js=$(publish "$TMP/desktop/bdpay_widget.js" bdpay_widget js)
+desk_wasm=$(publish "$TMP/desktop/bdpay_widget_bg.wasm" bdpay_widget_bg wasm)
+
+# The loader: comment lines and indentation dropped, the hashed names written in.
+sed -e '/^[[:space:]]*\/\//d' -e 's/^[[:space:]]*//' \
+  -e "s#__BDPAY_PHONE_JS__#$phone_js#" -e "s#__BDPAY_PHONE_WASM__#$phone_wasm#" \
+  -e "s#__BDPAY_DESKTOP_JS__#$desk_js#" -e "s#__BDPAY_DESKTOP_WASM__#$desk_wasm#" \
+  widget/loader.js >"$TMP/bdpay.js"
+mv "$TMP/bdpay.js" www/bdpay.js
+
+# Keep this build's files and the previous build's; older ones go.
+for pattern in 'bdpay_widget.*.js' 'bdpay_widget_bg.*.wasm'; do
+  # shellcheck disable=SC2012 # names are ours: [a-z_.0-9] only
+  ls -t "$OUT"/$pattern 2>/dev/null | tail -n +5 | xargs -r rm -f
+done
+rm -f "$OUT/bdpay_widget.js" "$OUT/bdpay_widget_bg.wasm" # the unhashed names of older builds
+for f in www/bdpay.js "www/$phone_js" "www/$phone_wasm" "www/$desk_wasm"; do
+  printf '  %-48s %7d B raw %7d B gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+done

@@ -1,0 +1,61 @@
+/*! bdpay.js: finds its own <script> tag, paints a loading line, loads the widget's
+ *  WebAssembly from beside itself and mounts it. No framework, no cookies, no globals. */
+// Source of www/bdpay.js: scripts/build-widget.sh writes the content-hashed file names in
+// (the __BDPAY_*__ words) and drops these comment lines. /bdpay.js is cached for minutes,
+// the hashed files for a year.
+(function (d, w) {
+  "use strict";
+  var s = d.currentScript;
+  if (!s || !s.src) return;
+  var at = function (n) { return (s.getAttribute("data-" + n) || "").trim(); };
+  var src = new URL(s.src, location.href);
+  var api = src.origin;
+  var en = /^en/i.test(at("lang"));
+  var pay = at("payment"), sec = at("client-secret");
+  // The desktop build adds the QR encoder; a phone never downloads it.
+  var desk = at("device") === "desktop" || (w.matchMedia &&
+    matchMedia("(min-width: 720px) and (hover: hover) and (pointer: fine)").matches && !/; wv\)/.test(navigator.userAgent));
+  var files = desk ? ["__BDPAY_DESKTOP_JS__", "__BDPAY_DESKTOP_WASM__"] : ["__BDPAY_PHONE_JS__", "__BDPAY_PHONE_WASM__"];
+  // Everything the first screen needs starts now and travels together: glue, wasm, status.
+  var wasm = fetch(new URL(files[1], src));
+  var glue = import(new URL(files[0], src).href);
+  var first;
+  if (/^pay_[a-z0-9]{24}$/.test(pay) && sec) {
+    first = fetch(api + "/v1/payments/" + pay + "/status?client_secret=" + encodeURIComponent(sec), { cache: "no-store" });
+    first.catch(function () {});
+  }
+  wasm.catch(function () {});
+  glue.catch(function () {});
+
+  function box(t, words, status) {
+    t.setAttribute("data-bdpay-status", status);
+    var html = '<p role="status" style="margin:0;padding:16px;min-height:120px;border:1px solid var(--bdpay-border,#d9e2ec);' +
+      'border-radius:var(--bdpay-radius,12px);background:var(--bdpay-bg,#fff);color:var(--bdpay-muted,#52606d);' +
+      'font:var(--bdpay-font-size,16px)/1.45 var(--bdpay-font,system-ui,sans-serif)">' + words + "</p>";
+    try {
+      (t.shadowRoot || t.attachShadow({ mode: "open" })).innerHTML = html;
+    } catch (e) {
+      t.textContent = words;
+    }
+  }
+
+  function start() {
+    var sel = at("target"), t = sel && d.querySelector(sel);
+    if (!t) {
+      if (sel) return console.error("bdpay: no element matches data-target " + sel);
+      // No data-target: the widget goes where the tag is.
+      t = d.createElement("div");
+      if (s.parentNode && s.parentNode !== d.head) s.parentNode.insertBefore(t, s);
+      else d.body.appendChild(t);
+    }
+    box(t, en ? "Loading the payment…" : "পেমেন্ট লোড হচ্ছে…", "loading");
+    glue.then(function (m) {
+      return m.default({ module_or_path: wasm }).then(function () { m.mount(t, s, api, first); });
+    }).catch(function () {
+      box(t, en ? "The payment could not load. Check your connection and reload the page."
+        : "পেমেন্ট লোড হয়নি। ইন্টারনেট সংযোগ দেখে পেজটি আবার লোড করুন।", "load_failed");
+    });
+  }
+  if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", start);
+  else start();
+})(document, window);

@@ -1,0 +1,175 @@
+//! The widget's DOM, built once inside a shadow root (the page's CSS cannot reach in), then
+//! updated in place. Colours, radii and the font are CSS custom properties on the container.
+
+use bdpay_shared::locale::Lang;
+use bdpay_shared::provider::Provider;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+use crate::text::text;
+
+/// Every custom property has its default here; a merchant sets them on the container.
+const CSS: &str = "\
+:host{display:block;color:var(--bdpay-text,#1f2933);\
+font:var(--bdpay-font-size,16px)/1.45 var(--bdpay-font,system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans Bengali',sans-serif)}\
+*{box-sizing:border-box}\
+.w{background:var(--bdpay-bg,#fff);border:1px solid var(--bdpay-border,#d9e2ec);border-radius:var(--bdpay-radius,12px);padding:16px;max-width:480px}\
+.h{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px;color:var(--bdpay-muted,#52606d);font-size:.875em}\
+.a{font-size:1.75em;font-weight:700;margin:2px 0 12px;overflow-wrap:anywhere}\
+.a small{font-size:.5em;font-weight:400;color:var(--bdpay-muted,#52606d);margin-inline-end:6px}\
+label{display:block;font-size:.875em;margin-bottom:4px}\
+input{width:100%;font:inherit;padding:10px 12px;border:1px solid var(--bdpay-input-border,#9aa5b1);border-radius:var(--bdpay-radius-small,8px);background:var(--bdpay-input-bg,#fff);color:inherit}\
+input[aria-invalid=true]{border-color:var(--bdpay-error,#b42318)}\
+.t{min-height:1.45em;font-size:.875em;color:var(--bdpay-muted,#52606d);margin:4px 0 10px}\
+.t.x{color:var(--bdpay-error,#b42318)}\
+.b{display:grid;gap:10px}\
+button{font:inherit;cursor:pointer;border:0;border-radius:var(--bdpay-radius,12px);padding:10px 16px;min-height:48px;width:100%;\
+display:flex;align-items:center;justify-content:space-between;gap:8px;text-align:start}\
+[data-provider=bkash]{background:var(--bdpay-bkash,#F47B20);color:var(--bdpay-bkash-text,#1b1b1b)}\
+[data-provider=nagad]{background:var(--bdpay-nagad,#D6141F);color:var(--bdpay-nagad-text,#fff)}\
+button:disabled{opacity:.5;cursor:default}\
+:focus-visible{outline:3px solid var(--bdpay-focus,#1d4ed8);outline-offset:2px}\
+b{font-weight:700;margin-inline-end:6px}\
+.r{font-size:.75em;background:var(--bdpay-badge-bg,#fff);color:var(--bdpay-badge-text,#1f2933);border-radius:999px;padding:2px 8px;white-space:nowrap}\
+.y{font-size:.875em;color:var(--bdpay-muted,#52606d);margin:8px 0 0}\
+.g{height:6px;border-radius:3px;background:var(--bdpay-track,#e4e7eb);overflow:hidden;margin-top:12px}\
+.g i{display:block;height:100%;width:40%;background:var(--bdpay-progress,#52606d);animation:m 1.2s ease-in-out infinite alternate}\
+.g[data-provider=bkash] i{background:var(--bdpay-bkash-progress,#F47B20)}\
+.g[data-provider=nagad] i{background:var(--bdpay-nagad-progress,#28A745)}\
+.g[data-provider]{background:var(--bdpay-track,#e4e7eb)}\
+@keyframes m{from{transform:translateX(-20%)}to{transform:translateX(170%)}}\
+@media (prefers-reduced-motion:reduce){.g i{animation:none;width:100%;opacity:.7}}\
+.s{margin:12px 0 0;font-weight:600}\
+.e{display:block;font-weight:400;color:var(--bdpay-error,#b42318)}\
+.z{margin:12px 0 8px}\
+.q{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin-top:12px}\
+.q svg{width:176px;height:176px;flex:none}\
+.q p{margin:0 0 8px}\
+a{color:var(--bdpay-link,#1d4ed8)}\
+.k{margin-top:12px;justify-content:center;background:var(--bdpay-secondary,#e4e7eb);color:inherit}\
+[hidden]{display:none!important}";
+
+/// The parts of the widget the flow updates.
+pub struct View {
+    pub merchant: Element,
+    pub order: Element,
+    pub amount: Element,
+    pub amount_value: Element,
+    pub phone_box: Element,
+    pub phone: HtmlInputElement,
+    pub phone_hint: Element,
+    pub form: Element,
+    pub offer: Element,
+    pub buttons: [HtmlElement; 2],
+    pub badges: [Element; 2],
+    pub reason: Element,
+    pub progress: Element,
+    pub status: Element,
+    pub error: Element,
+    pub qr: Element,
+    pub qr_code: Element,
+    pub qr_text: Element,
+    pub qr_link: Element,
+    pub retry: HtmlElement,
+}
+
+/// The index of a provider in [`View::buttons`].
+#[must_use]
+pub const fn slot(p: Provider) -> usize {
+    match p {
+        Provider::Bkash => 0,
+        Provider::Nagad => 1,
+    }
+}
+
+/// The shadow root of `host`: the loader's (it painted the loading line) or a new one.
+#[must_use]
+pub fn shadow(host: &Element) -> Option<ShadowRoot> {
+    host.shadow_root()
+        .or_else(|| host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok())
+}
+
+impl View {
+    /// Writes the skeleton into `host`'s shadow root and finds its parts.
+    #[must_use]
+    pub fn build(host: &Element, lang: Lang) -> Option<View> {
+        let root = shadow(host)?;
+        let t = text(lang);
+        let mut h = String::with_capacity(CSS.len() + 2600);
+        h.push_str("<style>");
+        h.push_str(CSS);
+        h.push_str(
+            "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>\
+             <div class=a id=a><small>",
+        );
+        h.push_str(t.total);
+        h.push_str("</small><span id=av></span></div><form id=f novalidate><div id=pw><label for=p>");
+        h.push_str(t.phone_label);
+        h.push_str(
+            "</label><input id=p type=tel inputmode=tel autocomplete=tel maxlength=20 \
+             aria-describedby=pt><div id=pt class=t aria-live=polite></div></div>\
+             <p id=z class=z hidden></p><div class=b>",
+        );
+        for p in Provider::ALL {
+            h.push_str("<button type=button aria-describedby=y id=b");
+            h.push_str(p.as_str());
+            h.push_str(" data-provider=");
+            h.push_str(p.as_str());
+            h.push_str("><span><b>");
+            h.push_str(p.display_name(lang));
+            h.push_str("</b>");
+            h.push_str(t.pay);
+            h.push_str("</span><span class=r hidden id=r");
+            h.push_str(p.as_str());
+            h.push_str("></span></button>");
+        }
+        h.push_str(
+            "</div></form><p id=y class=y hidden></p><div id=g class=g hidden><i></i></div>\
+             <p id=s class=s role=status aria-live=polite><span id=s1></span><span id=e class=e></span></p>\
+             <div id=q class=q hidden><span id=qc></span><div><p id=qt></p><a id=ql></a></div></div>\
+             <button type=button id=k class=k hidden>",
+        );
+        h.push_str(t.retry);
+        h.push_str("</button></div>");
+        root.set_inner_html(&h);
+        let el = |id: &str| root.get_element_by_id(id);
+        let html = |id: &str| el(id).and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        Some(View {
+            merchant: el("m")?,
+            order: el("o")?,
+            amount: el("a")?,
+            amount_value: el("av")?,
+            phone_box: el("pw")?,
+            phone: el("p")?.dyn_into().ok()?,
+            phone_hint: el("pt")?,
+            form: el("f")?,
+            offer: el("z")?,
+            badges: [el("rbkash")?, el("rnagad")?],
+            buttons: [html("bbkash")?, html("bnagad")?],
+            reason: el("y")?,
+            progress: el("g")?,
+            status: el("s1")?,
+            error: el("e")?,
+            qr: el("q")?,
+            qr_code: el("qc")?,
+            qr_text: el("qt")?,
+            qr_link: el("ql")?,
+            retry: html("k")?,
+        })
+    }
+}
+
+/// Shows or hides an element (the `hidden` attribute).
+pub fn show(el: &Element, visible: bool) {
+    let _ = el.toggle_attribute_with_force("hidden", !visible);
+}
+
+/// Sets an element's text (never HTML: the words may come from the network).
+pub fn say(el: &Element, s: &str) {
+    el.set_text_content(Some(s));
+}
+
+/// Sets or removes a boolean attribute.
+pub fn flag(el: &Element, name: &str, on: bool) {
+    let _ = el.toggle_attribute_with_force(name, on);
+}
