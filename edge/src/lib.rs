@@ -1,1 +1,27 @@
-//! bdpay edge worker (placeholder while the foundation is laid).
+//! bdpay's edge: a Cloudflare Worker that holds the merchant's provider credentials,
+//! answers the public HTTP contract of DESIGN.md, and keeps each payment's state exactly
+//! once (one Durable Object per payment). Static files (`www/`) are served by the assets
+//! binding before this code runs; everything else comes here.
+
+mod cron;
+mod http;
+mod log;
+mod payment_object;
+mod providers;
+mod routes;
+mod token_object;
+
+pub use payment_object::PaymentObject;
+pub use token_object::TokenObject;
+
+use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    Ok(routes::handle(req, &env).await)
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    cron::run(event.cron(), event.schedule(), &env).await;
+}

@@ -1,1 +1,4 @@
-//! The integration test binary (placeholder).
+//! The one integration-test binary: the real worker in `wrangler dev` (local D1, Durable
+//! Objects, KV) against the provider sandbox, driven over HTTP. Started by `make test`.
+
+mod foundation;

@@ -1,0 +1,63 @@
+# bdpay: the three commands. `make dev` runs everything locally, `make test` runs every
+# test, `make bench` prints the figures. Each installs what is missing first (scripts/bootstrap.sh)
+# and is quick when it is there.
+#
+# Pinned tool versions live HERE (the npm ones in package.json + package-lock.json, the
+# compiler in rust-toolchain.toml). WASM_BINDGEN_VERSION must equal the `wasm-bindgen = "=…"`
+# pin in Cargo.toml: bootstrap checks it.
+export WASM_BINDGEN_VERSION := 0.2.130
+export WORKER_BUILD_VERSION := 0.8.7
+export APT_PACKAGES_BROWSER := chromium chromium-driver
+
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+export PATH := $(ROOT)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export WRANGLER_SEND_METRICS := false
+export WASM_BINDGEN_BIN := $(HOME)/.cargo/bin/wasm-bindgen
+export ESBUILD_BIN := $(ROOT)/node_modules/.bin/esbuild
+export WASM_OPT_BIN := $(ROOT)/node_modules/.bin/wasm-opt
+export BDPAY_GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+RUST_SOURCES := $(shell find shared/src edge/src widget/src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock shared/Cargo.toml
+
+.PHONY: dev test bench bootstrap bootstrap-browser build edge-build widget-build sandbox-build clean help
+
+help:
+	@echo "make dev    - sandbox + worker + demo shop at http://127.0.0.1:8787/ (Ctrl-C stops all)"
+	@echo "make test   - every test (unit, property, browser, integration, end-to-end)"
+	@echo "make bench  - benchmarks, printed"
+
+dev: bootstrap build
+	@scripts/dev.sh
+
+test: bootstrap bootstrap-browser
+	@scripts/test.sh
+
+bench: bootstrap bootstrap-browser build
+	@scripts/bench.sh
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+bootstrap-browser:
+	@scripts/bootstrap.sh --browser
+
+build: edge-build widget-build sandbox-build
+
+# The worker: wasm + JS shim in edge/build/ (rebuilt only when Rust sources change).
+edge-build: edge/build/index.js
+edge/build/index.js: $(RUST_SOURCES) edge/Cargo.toml
+	@echo "building edge (worker-build --profile edge)"
+	@cd edge && worker-build --profile edge >/dev/null
+	@touch $@
+
+# The widget: www/pkg/bdpay_widget{.js,_bg.wasm}, size-optimised.
+widget-build: www/pkg/bdpay_widget_bg.wasm
+www/pkg/bdpay_widget_bg.wasm: $(RUST_SOURCES) widget/Cargo.toml
+	@scripts/build-widget.sh
+
+sandbox-build:
+	@cargo build -q -p bdpay-sandbox --release
+
+clean:
+	rm -rf edge/build www/pkg .bdpay

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what bdpay's commands need, only what is missing, only from package registries:
+# the wasm target, the pinned wasm-bindgen CLI and worker-build, npm packages from the
+# lockfile (wrangler + workerd, Node 22, binaryen, esbuild, playwright-core) and, with
+# --browser, Debian's chromium + chromedriver. Quick (< 1 s) when everything is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${WASM_BINDGEN_VERSION:?run through make}" "${WORKER_BUILD_VERSION:?run through make}"
+
+say() { printf 'bootstrap: %s\n' "$*"; }
+
+# The pin in Cargo.toml must equal the CLI's version (wasm-bindgen refuses a mismatch).
+if ! grep -q "^wasm-bindgen = \"=$WASM_BINDGEN_VERSION\"" Cargo.toml; then
+  say "Cargo.toml must pin wasm-bindgen = \"=$WASM_BINDGEN_VERSION\" (Makefile's WASM_BINDGEN_VERSION)"; exit 1
+fi
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
+  # Without --locked: the registry mirror lacks one of its locked dependencies (TOOLCHAIN.md).
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 min)"
+  cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if [[ "$(worker-build --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]]; then
+  say "installing worker-build $WORKER_BUILD_VERSION (about 2 min)"
+  cargo install -q worker-build --version "$WORKER_BUILD_VERSION" --force
+fi
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "npm ci (wrangler, node 22, binaryen, esbuild, playwright-core)"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.package-lock.json
+fi
+
+if [[ "${1:-}" == "--browser" ]]; then
+  if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+    say "installing Debian's $APT_PACKAGES_BROWSER"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $APT_PACKAGES_BROWSER >/dev/null
+  fi
+fi

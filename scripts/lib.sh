@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# The local stack (provider sandbox + worker in `wrangler dev`), started and stopped the same
+# way by dev.sh, test.sh and bench.sh. Sourced, not run. Each service runs in its own process
+# group so stop_stack ends it and everything it spawned (workerd).
+
+STACK_PIDS=()
+STATE_DIR="${STATE_DIR:-.bdpay}"
+
+say() { printf '\033[1m%s\033[0m\n' "$*"; }
+
+# wait_http URL SECONDS NAME LOG: polls until URL answers 2xx, else shows the log and fails.
+wait_http() {
+  local url=$1 secs=$2 name=$3 log=$4 i
+  for ((i = 0; i < secs * 4; i++)); do
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
+    sleep 0.25
+  done
+  echo "$name did not answer at $url within ${secs}s; its log ($log):" >&2
+  tail -n 40 "$log" >&2
+  return 1
+}
+
+# Test keys from tests/sandbox/test-keys as bare base64 DER, the form providers hand out.
+der_b64() { grep -v -- '-----' "$1" | tr -d '\n\r '; }
+
+# write_dev_vars FILE: the dev configuration's secrets (all sandbox test values, clearly marked).
+write_dev_vars() {
+  local keys=tests/sandbox/test-keys
+  mkdir -p "$(dirname "$1")"
+  cat >"$1" <<VARS
+# Written by scripts/lib.sh: TEST secrets for the local sandbox only. Never use them live.
+BKASH_PASSWORD="sandboxTokenizedUser02@12345"
+BKASH_APP_SECRET="2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b"
+NAGAD_MERCHANT_PRIVATE_KEY="$(der_b64 $keys/nagad-merchant.key.pem)"
+NAGAD_PG_PUBLIC_KEY="$(der_b64 $keys/nagad-gateway.pub.pem)"
+BKASH_SNS_CERT_PEM_B64="$(base64 -w0 $keys/sns-signing.cert.pem)"
+BDPAY_DATA_KEY="dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmchIQ=="
+BDPAY_HASH_KEY="dGVzdC1vbmx5LWhhc2gta2V5LWZvci1waG9uZS1sb29rdXBz"
+VARS
+}
+
+# start_sandbox PORT EDGE_PORT LOG
+start_sandbox() {
+  local port=$1 edge=$2 log=$3
+  setsid target/release/bdpay-sandbox --port "$port" \
+    --bkash-webhook-url "http://127.0.0.1:$edge/v1/ipn/bkash" \
+    --nagad-ipn-url "http://127.0.0.1:$edge/v1/ipn/nagad" >"$log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/__control/faults" 30 sandbox "$log"
+}
+
+# start_edge PORT SANDBOX_PORT PERSIST_DIR LOG: migrations + dev seed, then wrangler dev.
+start_edge() {
+  local port=$1 sbx=$2 persist=$3 log=$4 vars="$STATE_DIR/dev.vars"
+  write_dev_vars "$vars"
+  local env_files=(--env-file "$vars")
+  [[ -f .dev.vars ]] && env_files+=(--env-file .dev.vars)
+  CI=true wrangler d1 migrations apply DB --local --persist-to "$persist" >"$log.migrate" 2>&1 \
+    || { cat "$log.migrate" >&2; return 1; }
+  wrangler d1 execute DB --local --persist-to "$persist" --file edge/seeds/dev.sql >>"$log.migrate" 2>&1 \
+    || { cat "$log.migrate" >&2; return 1; }
+  setsid wrangler dev --local --ip 127.0.0.1 --port "$port" --inspector-port "$((port + 1000))" \
+    --persist-to "$persist" --test-scheduled --show-interactive-dev-session=false "${env_files[@]}" \
+    --var "BKASH_BASE_URL:http://127.0.0.1:$sbx/bkash/v1.2.0-beta/tokenized/checkout" \
+    --var "BKASH_REFUND_BASE_URL:http://127.0.0.1:$sbx/bkash" \
+    --var "BKASH_SNS_CERT_HOSTS:127.0.0.1:$sbx" \
+    --var "NAGAD_BASE_URL:http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" \
+    --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" >"$log" 2>&1 </dev/null &
+  STACK_PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/healthz" 180 "worker (wrangler dev)" "$log"
+}
+
+stop_stack() {
+  local pid
+  for pid in "${STACK_PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${STACK_PIDS[@]}"; do
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  STACK_PIDS=()
+}

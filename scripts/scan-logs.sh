@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Fails if any log in DIR holds a full Bangladeshi mobile number, a bKash token, a test
+# secret or key material. Masked numbers (01XX4567, 017****8575) pass.
+set -euo pipefail
+dir=${1:?usage: scan-logs.sh DIR}
+patterns=(
+  '(^|[^0-9])(\+?880|0)1[3-9][0-9]{8}([^0-9]|$)'   # a whole mobile number
+  'eyJ[A-Za-z0-9_-]{10,}\.'                         # a JWT (bKash id_token / refresh_token)
+  'sandboxTokenizedUser02@12345'                    # bKash password
+  '2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b' # bKash app secret
+  'MII[A-Za-z0-9+/]{40,}'                           # DER key material
+  'BEGIN [A-Z ]*PRIVATE KEY'
+  'sk_(test|live)_[A-Za-z0-9]{4,}'                  # merchant secret keys
+  '_secret_[A-Za-z0-9]{8,}'                         # client secrets
+)
+found=0
+for p in "${patterns[@]}"; do
+  if grep -rEnI -- "$p" "$dir" >/tmp/scan-hit.$$ 2>/dev/null; then
+    echo "log scan: pattern /$p/ found:" >&2
+    head -n 5 /tmp/scan-hit.$$ | cut -c1-200 >&2
+    found=1
+  fi
+done
+rm -f /tmp/scan-hit.$$
+if [[ $found -ne 0 ]]; then exit 1; fi
+echo "log scan: $(find "$dir" -type f | wc -l) files, $(cat "$dir"/* 2>/dev/null | wc -l) lines, nothing leaked"

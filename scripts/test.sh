@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make test`: every test, in the order that fails fastest. Host unit and property tests,
+# lints, the widget in headless Chromium, then the real worker (wrangler dev, local D1/DO/KV)
+# against the provider sandbox over HTTP, then a scan of every log for leaked secrets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+EDGE_PORT=${BDPAY_TEST_EDGE_PORT:-18787}
+SANDBOX_PORT=${BDPAY_TEST_SANDBOX_PORT:-18790}
+LOGS="$STATE_DIR/test-logs"
+rm -rf "$LOGS" "$STATE_DIR/test-state"
+mkdir -p "$LOGS"
+trap 'stop_stack' EXIT
+started=$(date +%s)
+
+say "1/6 host tests: shared, sandbox (unit, property, sandbox over HTTP)"
+cargo test -q --workspace --exclude bdpay-tests --exclude bdpay-edge --exclude bdpay-widget
+
+say "2/6 lints (clippy -D warnings: host and wasm32)"
+cargo clippy -q --workspace --exclude bdpay-edge --exclude bdpay-widget --all-targets -- -D warnings
+cargo clippy -q -p bdpay-edge -p bdpay-widget -p bdpay-shared --target wasm32-unknown-unknown -- -D warnings
+
+say "3/6 widget in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -q -p bdpay-widget --target wasm32-unknown-unknown
+
+say "4/6 build: edge (worker-build), widget (wasm-opt), sandbox"
+make --no-print-directory build
+
+say "5/6 integration: worker on :$EDGE_PORT against the sandbox on :$SANDBOX_PORT"
+start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$LOGS/sandbox.log"
+start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge.log"
+BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
+  BDPAY_PERSIST_DIR="$STATE_DIR/test-state" \
+  cargo test -q -p bdpay-tests -- --test-threads 4
+stop_stack
+
+say "6/6 log scan: no full phone number, token or secret in any log"
+scripts/scan-logs.sh "$LOGS"
+
+say "all tests passed in $(( $(date +%s) - started ))s"
