@@ -172,7 +172,13 @@ pub fn next(from: PaymentStatus, event: Event) -> Result<Outcome, Refused> {
     use {Event as E, Outcome::*, PaymentStatus::*};
     match (from, event) {
         (RequiresMethod, E::SentToProvider) => Ok(Moved(Pending)),
+        // A new attempt after a decline or a cancel (the widget offers the other wallet);
+        // the edge allows it only until the payment expires.
+        (Failed | Cancelled, E::SentToProvider) => Ok(Moved(Pending)),
         (Pending, E::ProviderSucceeded) => Ok(Moved(Succeeded)),
+        // The provider's word on money beats our clock: a success that arrives after we
+        // expired, cancelled or declined the attempt (a slow Nagad verify) is still paid.
+        (Failed | Cancelled | Expired, E::ProviderSucceeded) => Ok(Moved(Succeeded)),
         (Pending, E::ProviderFailed) => Ok(Moved(Failed)),
         (RequiresMethod | Pending, E::Cancelled) => Ok(Moved(Cancelled)),
         (RequiresMethod | Pending, E::TimedOut) => Ok(Moved(Expired)),
@@ -298,9 +304,9 @@ mod tests {
             S::RequiresMethod    => [to(S::Pending), NO,              NO,            to(S::Cancelled), to(S::Expired), NO,                     NO],
             S::Pending           => [NO,             to(S::Succeeded), to(S::Failed), to(S::Cancelled), to(S::Expired), NO,                     NO],
             S::Succeeded         => [NO,             SAME,            NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded)],
-            S::Failed            => [NO,             NO,              SAME,          NO,               NO,             NO,                     NO],
-            S::Cancelled         => [NO,             NO,              NO,            SAME,             NO,             NO,                     NO],
-            S::Expired           => [NO,             NO,              NO,            NO,               SAME,           NO,                     NO],
+            S::Failed            => [to(S::Pending), to(S::Succeeded), SAME,          NO,               NO,             NO,                     NO],
+            S::Cancelled         => [to(S::Pending), to(S::Succeeded), NO,            SAME,             NO,             NO,                     NO],
+            S::Expired           => [NO,             to(S::Succeeded), NO,            NO,               SAME,           NO,                     NO],
             S::PartiallyRefunded => [NO,             NO,              NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded)],
             S::Refunded          => [NO; 7],
         };
@@ -350,12 +356,10 @@ mod tests {
     }
 
     #[test]
-    fn late_success_after_expiry_is_refused_for_reconciliation() {
-        let refused = next(PaymentStatus::Expired, Event::ProviderSucceeded).unwrap_err();
-        assert_eq!(
-            refused.to_string(),
-            "payment in status expired cannot take event provider_succeeded"
-        );
+    fn late_success_after_expiry_still_counts_as_paid() {
+        assert_eq!(next(PaymentStatus::Expired, Event::ProviderSucceeded), Ok(Outcome::Moved(PaymentStatus::Succeeded)));
+        let refused = next(PaymentStatus::Expired, Event::SentToProvider).unwrap_err();
+        assert_eq!(refused.to_string(), "payment in status expired cannot take event sent_to_provider");
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     RefundNotAllowed,
     PaymentExpired,
     PaymentCancelled,
+    /// Another attempt for the same order already succeeded.
+    OrderAlreadyPaid,
     // The shopper's wallet or the provider said no (402).
     InsufficientBalance,
     WalletBlocked,
@@ -73,7 +75,7 @@ const fn spec(
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 27] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAmount,
         ErrorCode::InvalidPhone,
@@ -89,6 +91,7 @@ impl ErrorCode {
         ErrorCode::RefundNotAllowed,
         ErrorCode::PaymentExpired,
         ErrorCode::PaymentCancelled,
+        ErrorCode::OrderAlreadyPaid,
         ErrorCode::InsufficientBalance,
         ErrorCode::WalletBlocked,
         ErrorCode::InvalidWallet,
@@ -155,6 +158,9 @@ impl ErrorCode {
             C::PaymentExpired => spec("payment_expired", 409, false,
                 "The time for this payment ran out. Please start again.",
                 "এই পেমেন্টের সময় শেষ হয়ে গেছে। অনুগ্রহ করে আবার শুরু করুন।"),
+            C::OrderAlreadyPaid => spec("order_already_paid", 409, false,
+                "This order has already been paid.",
+                "এই অর্ডারের পেমেন্ট আগেই সম্পন্ন হয়েছে।"),
             C::PaymentCancelled => spec("payment_cancelled", 409, false,
                 "The payment was cancelled.",
                 "পেমেন্টটি বাতিল করা হয়েছে।"),
