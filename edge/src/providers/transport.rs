@@ -17,6 +17,8 @@ const MAX_BODY: usize = 256 * 1024;
 pub(crate) struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
+    /// The answer carries `X-Bdpay-Relay-Error`: the Nagad egress relay itself failed.
+    pub relay_error: bool,
 }
 
 /// Why nothing usable came back.
@@ -74,11 +76,12 @@ async fn send_inner(call: &Call<'_>) -> Result<Reply, SendError> {
     let exchange = async {
         let mut response = fetch.send_with_signal(&signal).await.map_err(|_| SendError::Network)?;
         let status = response.status_code();
+        let relay_error = response.headers().has("x-bdpay-relay-error").unwrap_or(false);
         let body = response.bytes().await.map_err(|_| SendError::Network)?;
         if body.len() > MAX_BODY {
             return Err(SendError::TooLarge);
         }
-        Ok(Reply { status, body })
+        Ok(Reply { status, body, relay_error })
     };
     let timer = Delay::from(call.timeout);
     futures_util::pin_mut!(exchange);

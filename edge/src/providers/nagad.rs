@@ -1,0 +1,186 @@
+//! Nagad Online Payment API v-0.2.0 (PROVIDERS.md Part B): initialize → complete → (shopper
+//! on Nagad's page) → verify. Sealing per B.3 with `bdpay_shared::crypto` (encryption and
+//! the reply's decryption in Rust, signing through Web Crypto: see `keys`); every call has
+//! a 30 s timeout, goes through the egress relay when one is configured (`relay`) and leaves
+//! a masked [`CallRecord`].
+
+pub(crate) mod interpret;
+pub(crate) mod keys;
+pub mod relay;
+
+use bdpay_shared::crypto::{open, CryptoError};
+use bdpay_shared::provider::Provider;
+use bdpay_shared::secret::Secret;
+use bdpay_shared::wire::nagad::{header, InitializeReplySensitive, InitializeRequest, API_VERSION};
+use worker::Method;
+
+use self::interpret::{client_type, path_segment, shopper_ipv4, Expect};
+use self::keys::{Keys, SeededRng};
+use super::failure::{outcome_word, record, safe_code};
+use super::transport::{self, Call, Reply, TIMEOUT};
+use super::{CallRecord, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
+
+const P: Provider = Provider::Nagad;
+
+/// A Nagad client for one request.
+pub struct Nagad {
+    base_url: String,
+    merchant_id: String,
+    relay: Option<String>,
+    relay_key: Option<Secret<String>>,
+    keys: Keys,
+}
+
+impl Nagad {
+    /// Fails (kind `Config`) when Nagad is not configured or a key does not parse.
+    pub fn new(config: &ProviderConfig) -> Result<Nagad, ProviderFailure> {
+        let c = config.nagad()?;
+        Ok(Nagad {
+            base_url: c.base_url.clone(),
+            merchant_id: c.merchant_id.clone(),
+            relay: c.egress_relay.clone(),
+            relay_key: c.relay_key.as_ref().map(|k| Secret::new(k.expose().clone())),
+            keys: keys::load(c)?,
+        })
+    }
+
+    /// Initialize (B.4) then complete (B.5): the shopper goes to the reply's `callBackUrl`.
+    /// `p.invoice` is the Nagad `orderId` (alphanumeric 5–20, once per day at Nagad).
+    pub async fn start(&self, p: &Start<'_>, calls: &mut Vec<CallRecord>) -> Result<Started, ProviderFailure> {
+        let mut rng = SeededRng::new()?;
+        let challenge = interpret::challenge_hex(&rng.bytes::<20>());
+        let (datetime, plain) = interpret::initialize_plain(&self.merchant_id, p.now_ms, p.invoice, &challenge)?;
+        let (sensitive_data, signature) = self.seal(&plain, &mut rng).await?;
+        let body = serde_json::to_string(&InitializeRequest { account_number: None, date_time: datetime, sensitive_data, signature })
+            .map_err(|_| ProviderFailure::internal(P, "request"))?;
+        let mut path = String::from("/check-out/initialize/");
+        path.push_str(&self.merchant_id);
+        path.push('/');
+        path.push_str(p.invoice);
+        let ip = shopper_ipv4(p.shopper_ip);
+        let client = client_type(p.device).as_str();
+        let (reply, latency_ms) = self.send("initialize", Method::Post, &path, Some(&body), Some((ip, client)), calls).await?;
+        let init = interpret::read_sealed(reply.status, &reply.body).and_then(|sealed| self.open(&sealed.sensitive_data, &sealed.signature));
+        calls.push(record(P, "initialize", Some(reply.status), error_code(&reply.body).as_deref(), word(&init), latency_ms));
+        let init = init?;
+
+        let plain = interpret::complete_plain(&self.merchant_id, p.invoice, p.amount, &init.challenge)?;
+        let (sensitive_data, signature) = self.seal(&plain, &mut rng).await?;
+        let body = interpret::complete_body(sensitive_data, signature, p.callback_url, p.merchant_name, p.invoice);
+        let body = serde_json::to_string(&body).map_err(|_| ProviderFailure::internal(P, "request"))?;
+        let segment = path_segment(&init.payment_reference_id).ok_or_else(|| ProviderFailure::unavailable(P, "unreadable"))?;
+        let mut path = String::from("/check-out/complete/");
+        path.push_str(&segment);
+        let (reply, latency_ms) = self.send("complete", Method::Post, &path, Some(&body), Some((ip, client)), calls).await?;
+        let page = interpret::read_complete(reply.status, &reply.body);
+        calls.push(record(P, "complete", Some(reply.status), error_code(&reply.body).as_deref(), word(&page), latency_ms));
+        Ok(Started { provider_ref: init.payment_reference_id, redirect_url: page? })
+    }
+
+    /// After the shopper came back: verify (B.7). Nagad has no separate "execute".
+    pub async fn complete(&self, r: &PaymentRef<'_>, calls: &mut Vec<CallRecord>) -> Result<Outcome, ProviderFailure> {
+        self.verify(r, calls).await
+    }
+
+    /// Verify (B.7): read-only, safe to repeat.
+    pub async fn check(&self, r: &PaymentRef<'_>, calls: &mut Vec<CallRecord>) -> Result<Outcome, ProviderFailure> {
+        self.verify(r, calls).await
+    }
+
+    async fn verify(&self, r: &PaymentRef<'_>, calls: &mut Vec<CallRecord>) -> Result<Outcome, ProviderFailure> {
+        let segment = path_segment(r.provider_ref).ok_or_else(|| ProviderFailure::internal(P, "payment_ref"))?;
+        let mut path = String::from("/verify/payment/");
+        path.push_str(&segment);
+        let (reply, latency_ms) = self.send("verify", Method::Get, &path, None, None, calls).await?;
+        let expect = Expect { payment_ref: r.provider_ref, order_id: r.invoice, amount: r.amount };
+        let outcome = interpret::read_verify(reply.status, &reply.body, &expect);
+        let code = error_code(&reply.body).or_else(|| status_code(&reply.body));
+        calls.push(record(P, "verify", Some(reply.status), code.as_deref(), outcome_word(outcome.as_ref()), latency_ms));
+        if let Err(f) = &outcome {
+            if f.kind == super::FailureKind::Config {
+                super::failure::log_warn("nagad verify needs attention", &serde_json::json!({ "provider_code": f.provider_code }));
+            }
+        }
+        outcome
+    }
+
+    /// `sensitiveData` (encrypted to Nagad, Rust) and `signature` (ours, Web Crypto) over
+    /// the same bytes.
+    async fn seal(&self, plain: &[u8], rng: &mut SeededRng) -> Result<(String, String), ProviderFailure> {
+        let sensitive = bdpay_shared::crypto::encrypt(plain, &self.keys.gateway, rng).map_err(|e| match e {
+            CryptoError::PlainTooLong { .. } => ProviderFailure::internal(P, "plain_too_long"),
+            _ => ProviderFailure::config(P, "encrypt"),
+        })?;
+        let signature = keys::sign(&self.keys, plain).await?;
+        Ok((sensitive, signature))
+    }
+
+    /// Decrypts the initialize reply with our key and verifies Nagad's signature over the
+    /// decrypted bytes (SHA-256, SHA-1 accepted as B.3 allows).
+    fn open(&self, sensitive: &str, signature: &str) -> Result<InitializeReplySensitive, ProviderFailure> {
+        let opened = open(sensitive, signature, &self.keys.merchant, &self.keys.gateway).map_err(|e| match e {
+            CryptoError::Decrypt => ProviderFailure::config(P, "reply_decrypt"),
+            CryptoError::BadSignature | CryptoError::NotBase64 { field: "signature" } => ProviderFailure::config(P, "reply_signature"),
+            _ => ProviderFailure::unavailable(P, "unreadable"),
+        })?;
+        interpret::read_initialize(&opened.plain)
+    }
+
+    /// One call under the API base, directly or through the relay. `km` = (shopper IPv4,
+    /// client type) for the B.2 headers of initialize and complete.
+    async fn send(
+        &self,
+        op: &'static str,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+        km: Option<(&str, &str)>,
+        calls: &mut Vec<CallRecord>,
+    ) -> Result<(Reply, u32), ProviderFailure> {
+        let target = transport::join(&self.base_url, path);
+        let (url, relay_headers) = relay::route(&target, self.relay.as_deref(), self.relay_key.as_ref().map(|k| k.expose().as_str()));
+        let mut headers: Vec<(&str, &str)> = vec![("accept", "application/json"), (header::API_VERSION, API_VERSION)];
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        if let Some((ip, client)) = km {
+            headers.push((header::IP_V4, ip));
+            headers.push((header::CLIENT_TYPE, client));
+        }
+        headers.extend(relay_headers);
+        let call = Call { method, url, headers: &headers, body, timeout: TIMEOUT };
+        let (result, latency_ms) = transport::send(&call).await;
+        match result {
+            Ok(reply) if reply.relay_error => {
+                calls.push(record(P, op, Some(reply.status), Some("relay"), "unknown", latency_ms));
+                Err(ProviderFailure::unavailable(P, "relay"))
+            }
+            Ok(reply) => Ok((reply, latency_ms)),
+            Err(e) => {
+                calls.push(record(P, op, None, Some(e.code()), "unknown", latency_ms));
+                Err(match e {
+                    transport::SendError::Timeout => ProviderFailure::timeout(P),
+                    _ => ProviderFailure::unavailable(P, e.code()),
+                })
+            }
+        }
+    }
+}
+
+fn word<T>(result: &Result<T, ProviderFailure>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(f) => outcome_word(Err(f)),
+    }
+}
+
+/// Nagad's `reason` in an error body, for the call record.
+fn error_code(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<bdpay_shared::wire::nagad::ErrorBody>(body).ok().map(|e| safe_code(&e.reason))
+}
+
+/// Verify's `statusCode`, for the call record.
+fn status_code(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    v.get("statusCode").and_then(serde_json::Value::as_str).map(safe_code)
+}
