@@ -78,8 +78,14 @@ mod tests {
     fn pem_and_bare_base64_der_give_the_same_keys() {
         assert_eq!(public(GATEWAY_PUB), parse_public_key(&bare(GATEWAY_PUB)).unwrap());
         assert_eq!(private(MERCHANT_KEY), parse_private_key(&bare(MERCHANT_KEY)).unwrap());
-        assert!(bare(GATEWAY_PUB).starts_with("MIIBIjANBgkqh"), "SPKI, as Nagad hands it out");
-        assert!(bare(MERCHANT_KEY).starts_with("MIIEv"), "PKCS#8, as Nagad's portal expects");
+        assert!(
+            bare(GATEWAY_PUB).starts_with("MIIBIjANBgkqh"),
+            "SPKI, as Nagad hands it out"
+        );
+        assert!(
+            bare(MERCHANT_KEY).starts_with("MIIEv"),
+            "PKCS#8, as Nagad's portal expects"
+        );
     }
 
     #[test]
@@ -107,12 +113,20 @@ mod tests {
             let err = parse_public_key(bad).unwrap_err();
             assert!(matches!(err, CryptoError::InvalidKey { .. }), "{bad}");
         }
-        assert!(parse_private_key(GATEWAY_PUB).is_err(), "a public key is not a private key");
-        assert!(parse_public_key(MERCHANT_KEY).is_err(), "a private key is not a public key");
+        assert!(
+            parse_private_key(GATEWAY_PUB).is_err(),
+            "a public key is not a private key"
+        );
+        assert!(
+            parse_public_key(MERCHANT_KEY).is_err(),
+            "a private key is not a public key"
+        );
         let enc = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----";
         assert_eq!(
             parse_private_key(enc).unwrap_err(),
-            CryptoError::InvalidKey { reason: "password-protected keys are not supported" }
+            CryptoError::InvalidKey {
+                reason: "password-protected keys are not supported"
+            }
         );
     }
 }

@@ -21,10 +21,10 @@ pub use keys::{parse_private_key, parse_public_key};
 pub use pkcs1v15::{decrypt, encrypt, max_plain_len, sign, sign_sha256, verify, Hash};
 pub use seal::{open, seal, Opened, Sealed};
 
-/// The keys' types, re-exported so callers need no direct `rsa` dependency.
-pub use rsa::{RsaPrivateKey, RsaPublicKey};
 /// The rng bound every randomized call takes (rand_core 0.6, as `rsa` 0.9 uses).
 pub use rsa::rand_core::CryptoRngCore;
+/// The keys' types, re-exported so callers need no direct `rsa` dependency.
+pub use rsa::{RsaPrivateKey, RsaPublicKey};
 
 use core::fmt;
 

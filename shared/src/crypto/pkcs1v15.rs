@@ -24,7 +24,10 @@ fn scheme_and_digest(hash: Hash, plain: &[u8]) -> (Pkcs1v15Sign, Vec<u8>) {
     match hash {
         Hash::Sha256 => (Pkcs1v15Sign::new::<Sha256>(), Sha256::digest(plain).to_vec()),
         Hash::Sha1 => (
-            Pkcs1v15Sign { hash_len: Some(20), prefix: SHA1_DIGEST_INFO.into() },
+            Pkcs1v15Sign {
+                hash_len: Some(20),
+                prefix: SHA1_DIGEST_INFO.into(),
+            },
             Sha1::digest(plain).to_vec(),
         ),
     }
@@ -69,7 +72,11 @@ pub fn sign_sha256(plain: &[u8], signer: &RsaPrivateKey) -> Result<String, Crypt
 /// Answers which hash matched.
 pub fn verify(plain: &[u8], signature_b64: &str, sender: &RsaPublicKey, allow_sha1: bool) -> Result<Hash, CryptoError> {
     let sig = b64_decode(signature_b64, "signature")?;
-    let hashes: &[Hash] = if allow_sha1 { &[Hash::Sha256, Hash::Sha1] } else { &[Hash::Sha256] };
+    let hashes: &[Hash] = if allow_sha1 {
+        &[Hash::Sha256, Hash::Sha1]
+    } else {
+        &[Hash::Sha256]
+    };
     for &hash in hashes {
         let (scheme, digest) = scheme_and_digest(hash, plain);
         if sender.verify(scheme, &digest, &sig).is_ok() {
@@ -95,8 +102,14 @@ mod tests {
         assert_eq!(sign_sha256(br#"{"a":"b"}"#, &key).unwrap(), OPENSSL_SHA256);
         let public = key.to_public_key();
         assert_eq!(verify(br#"{"a":"b"}"#, OPENSSL_SHA1, &public, true), Ok(Hash::Sha1));
-        assert_eq!(verify(br#"{"a":"b"}"#, OPENSSL_SHA1, &public, false), Err(CryptoError::BadSignature));
-        assert_eq!(verify(br#"{"a":"b"}"#, OPENSSL_SHA256, &public, false), Ok(Hash::Sha256));
+        assert_eq!(
+            verify(br#"{"a":"b"}"#, OPENSSL_SHA1, &public, false),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            verify(br#"{"a":"b"}"#, OPENSSL_SHA256, &public, false),
+            Ok(Hash::Sha256)
+        );
     }
 
     #[test]
@@ -129,7 +142,10 @@ mod tests {
     #[test]
     fn decrypt_names_bad_base64_apart_from_bad_cipher() {
         let key = private(GATEWAY_KEY);
-        assert_eq!(decrypt("%%%", &key), Err(CryptoError::NotBase64 { field: "sensitiveData" }));
+        assert_eq!(
+            decrypt("%%%", &key),
+            Err(CryptoError::NotBase64 { field: "sensitiveData" })
+        );
         assert_eq!(decrypt("QUJD", &key), Err(CryptoError::Decrypt));
     }
 }

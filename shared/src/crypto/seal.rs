@@ -68,7 +68,13 @@ mod tests {
         let (gw, m) = (private(GATEWAY_KEY), private(MERCHANT_KEY));
         let sealed = seal(PLAIN, &public(GATEWAY_PUB), &m, &mut TestRng(1)).unwrap();
         let opened = open(&sealed.sensitive_data, &sealed.signature, &gw, &public(MERCHANT_PUB)).unwrap();
-        assert_eq!(opened, Opened { plain: PLAIN.to_vec(), hash: Hash::Sha256 });
+        assert_eq!(
+            opened,
+            Opened {
+                plain: PLAIN.to_vec(),
+                hash: Hash::Sha256
+            }
+        );
     }
 
     #[test]
@@ -95,7 +101,10 @@ mod tests {
         let mut sig = crate::crypto::b64_decode(&sealed.signature, "signature").unwrap();
         sig[10] ^= 1;
         let tampered = crate::crypto::b64_encode(&sig);
-        assert_eq!(open(&sealed.sensitive_data, &tampered, &gw, &public(MERCHANT_PUB)), Err(CryptoError::BadSignature));
+        assert_eq!(
+            open(&sealed.sensitive_data, &tampered, &gw, &public(MERCHANT_PUB)),
+            Err(CryptoError::BadSignature)
+        );
         assert_eq!(
             open(&sealed.sensitive_data, "@@", &gw, &public(MERCHANT_PUB)),
             Err(CryptoError::NotBase64 { field: "signature" })
@@ -107,7 +116,10 @@ mod tests {
         let (gw, m) = (private(GATEWAY_KEY), private(MERCHANT_KEY));
         let sensitive = encrypt(PLAIN, &public(GATEWAY_PUB), &mut TestRng(6)).unwrap();
         let sig = sign_sha256(b"{}", &m).unwrap();
-        assert_eq!(open(&sensitive, &sig, &gw, &public(MERCHANT_PUB)), Err(CryptoError::BadSignature));
+        assert_eq!(
+            open(&sensitive, &sig, &gw, &public(MERCHANT_PUB)),
+            Err(CryptoError::BadSignature)
+        );
     }
 
     #[test]
@@ -115,10 +127,26 @@ mod tests {
         let (gw, m, other) = (private(GATEWAY_KEY), private(MERCHANT_KEY), private(OTHER_KEY));
         // Encrypted to someone else: cannot decrypt.
         let to_other = seal(PLAIN, &other.to_public_key(), &m, &mut TestRng(7)).unwrap();
-        assert_eq!(open(&to_other.sensitive_data, &to_other.signature, &gw, &public(MERCHANT_PUB)), Err(CryptoError::Decrypt));
+        assert_eq!(
+            open(
+                &to_other.sensitive_data,
+                &to_other.signature,
+                &gw,
+                &public(MERCHANT_PUB)
+            ),
+            Err(CryptoError::Decrypt)
+        );
         // Signed by someone else: decrypts, but the signature fails.
         let by_other = seal(PLAIN, &public(GATEWAY_PUB), &other, &mut TestRng(8)).unwrap();
-        assert_eq!(open(&by_other.sensitive_data, &by_other.signature, &gw, &public(MERCHANT_PUB)), Err(CryptoError::BadSignature));
+        assert_eq!(
+            open(
+                &by_other.sensitive_data,
+                &by_other.signature,
+                &gw,
+                &public(MERCHANT_PUB)
+            ),
+            Err(CryptoError::BadSignature)
+        );
     }
 
     #[test]
@@ -127,9 +155,16 @@ mod tests {
         let sensitive = encrypt(PLAIN, &public(GATEWAY_PUB), &mut TestRng(9)).unwrap();
         let sig1 = sign(PLAIN, &m, Hash::Sha1).unwrap();
         let opened = open(&sensitive, &sig1, &gw, &public(MERCHANT_PUB)).unwrap();
-        assert_eq!(opened.hash, Hash::Sha1, "open reports the fallback so strict callers can refuse");
+        assert_eq!(
+            opened.hash,
+            Hash::Sha1,
+            "open reports the fallback so strict callers can refuse"
+        );
         assert_eq!(verify(PLAIN, &sig1, &public(MERCHANT_PUB), true), Ok(Hash::Sha1));
-        assert_eq!(verify(PLAIN, &sig1, &public(MERCHANT_PUB), false), Err(CryptoError::BadSignature));
+        assert_eq!(
+            verify(PLAIN, &sig1, &public(MERCHANT_PUB), false),
+            Err(CryptoError::BadSignature)
+        );
     }
 
     #[test]
@@ -138,6 +173,9 @@ mod tests {
         let long = vec![b'x'; 246];
         let err = seal(&long, &public(GATEWAY_PUB), &m, &mut TestRng(10)).unwrap_err();
         assert_eq!(err, CryptoError::PlainTooLong { len: 246, max: 245 });
-        assert_eq!(err.to_string(), "plain data is 246 bytes; one RSA block holds at most 245");
+        assert_eq!(
+            err.to_string(),
+            "plain data is 246 bytes; one RSA block holds at most 245"
+        );
     }
 }

@@ -72,9 +72,15 @@ impl ClientType {
     }
 
     pub fn parse(s: &str) -> Option<ClientType> {
-        [Self::PcWeb, Self::MobileWeb, Self::MobileApp, Self::WalletWebView, Self::BillKey]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            Self::PcWeb,
+            Self::MobileWeb,
+            Self::MobileApp,
+            Self::WalletWebView,
+            Self::BillKey,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 }
 
@@ -123,7 +129,14 @@ mod tests {
         for ok in ["BDP20241125A0042", "abcde", "A1B2C3D4E5F6G7H8I9J0"] {
             assert!(is_valid_order_id(ok), "{ok}");
         }
-        for bad in ["abcd", "A1B2C3D4E5F6G7H8I9J0K", "BDP-2024", "BDP_20241", "অর্ডার১২৩৪৫", "abc de"] {
+        for bad in [
+            "abcd",
+            "A1B2C3D4E5F6G7H8I9J0K",
+            "BDP-2024",
+            "BDP_20241",
+            "অর্ডার১২৩৪৫",
+            "abc de",
+        ] {
             assert!(!is_valid_order_id(bad), "{bad}");
         }
         assert!(is_valid_merchant_id("683002007104225"));
@@ -134,13 +147,27 @@ mod tests {
     #[test]
     fn datetime_window_is_ten_minutes_in_dhaka() {
         // 2024-11-25 14:05:31 Dhaka = 08:05:31 UTC.
-        let now = DhakaTime::parse("20241125140531").map(DhakaTime::to_unix_millis).unwrap();
+        let now = DhakaTime::parse("20241125140531")
+            .map(DhakaTime::to_unix_millis)
+            .unwrap();
         assert!(check_request_datetime("20241125140531", now).is_ok());
-        assert!(check_request_datetime("20241125141531", now).is_ok(), "exactly 10 min ahead");
-        assert_eq!(check_request_datetime("20241125141532", now), Err(DateTimeError::OutsideWindow));
-        assert_eq!(check_request_datetime("20241125135530", now), Err(DateTimeError::OutsideWindow));
+        assert!(
+            check_request_datetime("20241125141531", now).is_ok(),
+            "exactly 10 min ahead"
+        );
+        assert_eq!(
+            check_request_datetime("20241125141532", now),
+            Err(DateTimeError::OutsideWindow)
+        );
+        assert_eq!(
+            check_request_datetime("20241125135530", now),
+            Err(DateTimeError::OutsideWindow)
+        );
         // A server on UTC sends 08:05:31: six hours off.
-        assert_eq!(check_request_datetime("20241125080531", now), Err(DateTimeError::OutsideWindow));
+        assert_eq!(
+            check_request_datetime("20241125080531", now),
+            Err(DateTimeError::OutsideWindow)
+        );
         for bad in ["2024112514053", "2024-11-25 14:05:31", "20241325140531", ""] {
             assert_eq!(check_request_datetime(bad, now), Err(DateTimeError::Format), "{bad}");
         }
@@ -148,7 +175,13 @@ mod tests {
 
     #[test]
     fn client_types_round_trip() {
-        for c in [ClientType::PcWeb, ClientType::MobileWeb, ClientType::MobileApp, ClientType::WalletWebView, ClientType::BillKey] {
+        for c in [
+            ClientType::PcWeb,
+            ClientType::MobileWeb,
+            ClientType::MobileApp,
+            ClientType::WalletWebView,
+            ClientType::BillKey,
+        ] {
             assert_eq!(ClientType::parse(c.as_str()), Some(c));
             assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.as_str()));
         }

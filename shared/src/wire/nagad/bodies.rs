@@ -161,45 +161,76 @@ mod tests {
 
     fn golden<T: Serialize + for<'de> Deserialize<'de> + PartialEq + core::fmt::Debug>(json: &str) -> T {
         let value: T = serde_json::from_str(json).unwrap();
-        assert_eq!(serde_json::to_string(&value).unwrap(), json, "serializes back byte for byte");
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            json,
+            "serializes back byte for byte"
+        );
         value
     }
 
     #[test]
     fn initialize_examples() {
-        let s: InitializeSensitive = golden(r#"{"merchantId":"683002007104225","datetime":"20241125140531","orderId":"BDP20241125A0042","challenge":"9b1e0c4d7a2f58e3c6b0a9d18e7f2c4b5a6d3e1f"}"#);
+        let s: InitializeSensitive = golden(
+            r#"{"merchantId":"683002007104225","datetime":"20241125140531","orderId":"BDP20241125A0042","challenge":"9b1e0c4d7a2f58e3c6b0a9d18e7f2c4b5a6d3e1f"}"#,
+        );
         assert_eq!(s.datetime, "20241125140531");
-        let body: InitializeRequest = golden(r#"{"accountNumber":"01711428036","dateTime":"20241125140531","sensitiveData":"<base64>","signature":"<base64>"}"#);
+        let body: InitializeRequest = golden(
+            r#"{"accountNumber":"01711428036","dateTime":"20241125140531","sensitiveData":"<base64>","signature":"<base64>"}"#,
+        );
         assert_eq!(body.account_number.as_deref(), Some("01711428036"));
-        let reply: InitializeReplySensitive = golden(r#"{"paymentReferenceId":"MTEyNTE0MDUzMzEyMy42ODMwMDIwMDcxMDQyMjUuQkRQMjAyNDExMjVBMDA0Mi40ZjljMmU3YTFiM2Q1YzZlOGYwMQ==","challenge":"4f9c2e7a1b3d5c6e8f01","acceptDateTime":"20241125140533"}"#);
+        let reply: InitializeReplySensitive = golden(
+            r#"{"paymentReferenceId":"MTEyNTE0MDUzMzEyMy42ODMwMDIwMDcxMDQyMjUuQkRQMjAyNDExMjVBMDA0Mi40ZjljMmU3YTFiM2Q1YzZlOGYwMQ==","challenge":"4f9c2e7a1b3d5c6e8f01","acceptDateTime":"20241125140533"}"#,
+        );
         assert_eq!(reply.challenge, "4f9c2e7a1b3d5c6e8f01");
     }
 
     #[test]
     fn both_datetime_spellings_and_the_old_random_are_read() {
-        let s: InitializeSensitive = serde_json::from_str(r#"{"merchantId":"1","dateTime":"20241125140531","orderId":"o","challenge":"c"}"#).unwrap();
+        let s: InitializeSensitive =
+            serde_json::from_str(r#"{"merchantId":"1","dateTime":"20241125140531","orderId":"o","challenge":"c"}"#)
+                .unwrap();
         assert_eq!(s.datetime, "20241125140531");
-        assert!(serde_json::to_string(&s).unwrap().contains(r#""datetime":"#), "written as `datetime`");
-        let b: InitializeRequest = serde_json::from_str(r#"{"datetime":"20241125140531","sensitiveData":"a","signature":"b"}"#).unwrap();
+        assert!(
+            serde_json::to_string(&s).unwrap().contains(r#""datetime":"#),
+            "written as `datetime`"
+        );
+        let b: InitializeRequest =
+            serde_json::from_str(r#"{"datetime":"20241125140531","sensitiveData":"a","signature":"b"}"#).unwrap();
         assert_eq!(b.account_number, None);
-        let r: InitializeReplySensitive = serde_json::from_str(r#"{"paymentReferenceId":"p","random":"4f9c","acceptDateTime":"20241125140533"}"#).unwrap();
+        let r: InitializeReplySensitive =
+            serde_json::from_str(r#"{"paymentReferenceId":"p","random":"4f9c","acceptDateTime":"20241125140533"}"#)
+                .unwrap();
         assert_eq!(r.challenge, "4f9c");
     }
 
     #[test]
     fn complete_examples() {
-        golden::<CompleteSensitive>(r#"{"merchantId":"683002007104225","orderId":"BDP20241125A0042","currencyCode":"050","amount":"1250.00","challenge":"4f9c2e7a1b3d5c6e8f01"}"#);
-        let body: CompleteRequest = golden(r#"{"sensitiveData":"<base64>","signature":"<base64>","merchantCallbackURL":"https://edge.example/v1/return/nagad","additionalMerchantInfo":{"serviceName":"Demo Shop","serviceLogoURL":"https://edge.example/logo.png","additionalFieldNameEN":"Order","additionalFieldNameBN":"অর্ডার","additionalFieldValue":"A0042"}}"#);
-        assert_eq!(body.additional_merchant_info.and_then(|i| i.service_name).as_deref(), Some("Demo Shop"));
-        golden::<CompleteReply>(r#"{"callBackUrl":"https://sandbox-ssl.mynagad.com:10061/check-out/MTEyNTE0MDUzMzEyMy42ODMw","status":"Success"}"#);
+        golden::<CompleteSensitive>(
+            r#"{"merchantId":"683002007104225","orderId":"BDP20241125A0042","currencyCode":"050","amount":"1250.00","challenge":"4f9c2e7a1b3d5c6e8f01"}"#,
+        );
+        let body: CompleteRequest = golden(
+            r#"{"sensitiveData":"<base64>","signature":"<base64>","merchantCallbackURL":"https://edge.example/v1/return/nagad","additionalMerchantInfo":{"serviceName":"Demo Shop","serviceLogoURL":"https://edge.example/logo.png","additionalFieldNameEN":"Order","additionalFieldNameBN":"অর্ডার","additionalFieldValue":"A0042"}}"#,
+        );
+        assert_eq!(
+            body.additional_merchant_info.and_then(|i| i.service_name).as_deref(),
+            Some("Demo Shop")
+        );
+        golden::<CompleteReply>(
+            r#"{"callBackUrl":"https://sandbox-ssl.mynagad.com:10061/check-out/MTEyNTE0MDUzMzEyMy42ODMw","status":"Success"}"#,
+        );
     }
 
     #[test]
     fn cancel_examples() {
-        let s: CancelSensitive = golden(r#"{"merchantId":"683002007104225","originalRequestDate":"20241125","originalAmount":"1250.00","cancelAmount":"250.00","referenceNo":"rf7Qm2Kx9Lp4","referenceMessage":"Customer returned one item"}"#);
+        let s: CancelSensitive = golden(
+            r#"{"merchantId":"683002007104225","originalRequestDate":"20241125","originalAmount":"1250.00","cancelAmount":"250.00","referenceNo":"rf7Qm2Kx9Lp4","referenceMessage":"Customer returned one item"}"#,
+        );
         assert_eq!(s.order_id, None);
         golden::<CancelRequest>(r#"{"sensitiveDataCancelRequest":"<base64>","signature":"<base64>"}"#);
-        golden::<CancelReplySensitive>(r#"{"status":"PartialCancelled","code":"00_0000_000","originalAmount":"1250.00","cancelAmount":"250.00","cancelTrxId":"0001AB7Q"}"#);
+        golden::<CancelReplySensitive>(
+            r#"{"status":"PartialCancelled","code":"00_0000_000","originalAmount":"1250.00","cancelAmount":"250.00","cancelTrxId":"0001AB7Q"}"#,
+        );
         golden::<SealedReply>(r#"{"sensitiveData":"a","signature":"b"}"#);
     }
 
@@ -219,7 +250,9 @@ mod tests {
 
     #[test]
     fn amounts_as_numbers_are_refused() {
-        let r = serde_json::from_str::<CompleteSensitive>(r#"{"merchantId":"1","orderId":"o","currencyCode":"050","amount":1250,"challenge":"c"}"#);
+        let r = serde_json::from_str::<CompleteSensitive>(
+            r#"{"merchantId":"1","orderId":"o","currencyCode":"050","amount":1250,"challenge":"c"}"#,
+        );
         assert!(r.is_err());
     }
 }

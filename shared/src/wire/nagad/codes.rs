@@ -13,7 +13,10 @@ pub struct ErrorBody {
 impl ErrorBody {
     /// The body for a known `reason`, with its message from [`reason::message`].
     pub fn of(code: &str) -> ErrorBody {
-        ErrorBody { reason: code.to_owned(), message: reason::message(code).unwrap_or("Request failed").to_owned() }
+        ErrorBody {
+            reason: code.to_owned(),
+            message: reason::message(code).unwrap_or("Request failed").to_owned(),
+        }
     }
 }
 
@@ -119,14 +122,36 @@ mod tests {
     fn every_named_code_has_a_message() {
         use reason::*;
         for code in [
-            MERCHANT_ID_INVALID, MERCHANT_INACTIVE, ENCRYPTION_FAILED, DECRYPTION_FAILED, SIGNATURE_FAILED,
-            INVALID_SENSITIVE_DATA, NOT_ENCODED, INVALID_MERCHANT_KEY, HEADER_MISSING, INVALID_ORDER_ID,
-            UNPROCESSABLE_SENSITIVE_DATA, COULD_NOT_PERSIST, DATETIME_OUT_OF_WINDOW, INVALID_CURRENCY,
-            DATETIME_FORMAT, DUPLICATE_ORDER_ID, STATE_INVALID, INVALID_REFERENCE, INVALID_REQUEST, INVALID_PIN,
+            MERCHANT_ID_INVALID,
+            MERCHANT_INACTIVE,
+            ENCRYPTION_FAILED,
+            DECRYPTION_FAILED,
+            SIGNATURE_FAILED,
+            INVALID_SENSITIVE_DATA,
+            NOT_ENCODED,
+            INVALID_MERCHANT_KEY,
+            HEADER_MISSING,
+            INVALID_ORDER_ID,
+            UNPROCESSABLE_SENSITIVE_DATA,
+            COULD_NOT_PERSIST,
+            DATETIME_OUT_OF_WINDOW,
+            INVALID_CURRENCY,
+            DATETIME_FORMAT,
+            DUPLICATE_ORDER_ID,
+            STATE_INVALID,
+            INVALID_REFERENCE,
+            INVALID_REQUEST,
+            INVALID_PIN,
         ] {
             assert!(reason::message(code).is_some(), "{code}");
         }
-        assert_eq!(status_code::message(status_code::OVER_LIMIT), Some("E Com Trx Failed. Transaction over limit."));
-        assert_eq!(status_code::message(status_code::SUCCESS), Some("Successful Transaction"));
+        assert_eq!(
+            status_code::message(status_code::OVER_LIMIT),
+            Some("E Com Trx Failed. Transaction over limit.")
+        );
+        assert_eq!(
+            status_code::message(status_code::SUCCESS),
+            Some("Successful Transaction")
+        );
     }
 }

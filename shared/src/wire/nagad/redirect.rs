@@ -54,7 +54,19 @@ mod tests {
         let r: Redirect = serde_json::from_str(json).unwrap();
         assert_eq!(serde_json::to_string(&r).unwrap(), json);
         let names: Vec<_> = r.pairs().into_iter().map(|(k, _)| k).collect();
-        assert_eq!(names, ["merchant", "order_id", "payment_ref_id", "status", "status_code", "message", "payment_dt", "issuer_payment_ref"]);
+        assert_eq!(
+            names,
+            [
+                "merchant",
+                "order_id",
+                "payment_ref_id",
+                "status",
+                "status_code",
+                "message",
+                "payment_dt",
+                "issuer_payment_ref"
+            ]
+        );
     }
 
     #[test]

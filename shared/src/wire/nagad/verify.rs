@@ -72,7 +72,10 @@ impl PaymentStatus {
 
     /// Paid at some point: `Success`, `PartialCancelled` or `Cancelled`.
     pub fn was_paid(&self) -> bool {
-        matches!(self, PaymentStatus::Success | PaymentStatus::PartialCancelled | PaymentStatus::Cancelled)
+        matches!(
+            self,
+            PaymentStatus::Success | PaymentStatus::PartialCancelled | PaymentStatus::Cancelled
+        )
     }
 
     /// Still on its way (initiated, on the page); everything else is an outcome.
@@ -204,27 +207,45 @@ mod tests {
         let r: VerifyReply = serde_json::from_str(EXAMPLE).unwrap();
         assert_eq!(serde_json::to_string(&r).unwrap(), EXAMPLE);
         assert!(r.status.is_paid());
-        assert_eq!(r.order_time().map(DhakaTime::compact).as_deref(), Some("20241125140533"));
-        assert_eq!(r.issuer_payment_time().map(DhakaTime::compact).as_deref(), Some("20241125140702"));
+        assert_eq!(
+            r.order_time().map(DhakaTime::compact).as_deref(),
+            Some("20241125140533")
+        );
+        assert_eq!(
+            r.issuer_payment_time().map(DhakaTime::compact).as_deref(),
+            Some("20241125140702")
+        );
     }
 
     #[test]
     fn tolerates_the_guides_variants() {
         let r: VerifyReply = serde_json::from_str(r#"{"status":"success","statusCode":"00_000_00","orderDateTime":"20241125140533","additionalMerchantInfo":"{\"serviceName\":\"Demo Shop\"}","surprise":1}"#).unwrap();
         assert_eq!(r.status, PaymentStatus::Success);
-        assert_eq!(r.order_time().map(DhakaTime::compact).as_deref(), Some("20241125140533"));
-        assert_eq!(r.additional_merchant_info, Some(AdditionalInfo::Text(r#"{"serviceName":"Demo Shop"}"#.into())));
+        assert_eq!(
+            r.order_time().map(DhakaTime::compact).as_deref(),
+            Some("20241125140533")
+        );
+        assert_eq!(
+            r.additional_merchant_info,
+            Some(AdditionalInfo::Text(r#"{"serviceName":"Demo Shop"}"#.into()))
+        );
         assert_eq!(r.amount, None);
         let odd: VerifyReply = serde_json::from_str(r#"{"status":"Failed","additionalMerchantInfo":[1,2]}"#).unwrap();
         assert_eq!(odd.additional_merchant_info, Some(AdditionalInfo::Unreadable));
-        let map: VerifyReply = serde_json::from_str(r#"{"status":"Ready","additionalMerchantInfo":{"serviceName":"S","x":3}}"#).unwrap();
-        assert!(matches!(map.additional_merchant_info, Some(AdditionalInfo::Map(m)) if m.service_name.as_deref() == Some("S")));
+        let map: VerifyReply =
+            serde_json::from_str(r#"{"status":"Ready","additionalMerchantInfo":{"serviceName":"S","x":3}}"#).unwrap();
+        assert!(
+            matches!(map.additional_merchant_info, Some(AdditionalInfo::Map(m)) if m.service_name.as_deref() == Some("S"))
+        );
     }
 
     #[test]
     fn statuses_parse_case_insensitively_and_keep_unknown_words() {
         assert_eq!(PaymentStatus::parse("ABORTED"), PaymentStatus::Aborted);
-        assert_eq!(PaymentStatus::parse("partialcancelled"), PaymentStatus::PartialCancelled);
+        assert_eq!(
+            PaymentStatus::parse("partialcancelled"),
+            PaymentStatus::PartialCancelled
+        );
         assert_eq!(PaymentStatus::parse("Pending"), PaymentStatus::Other("Pending".into()));
         assert_eq!(PaymentStatus::parse("Pending").as_str(), "Pending");
         for (status, name) in NAMES {

@@ -9,13 +9,15 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use bdpay_shared::money::Money;
-use bdpay_shared::wire::nagad::{reason, status_code, CancelReplySensitive, CancelRequest, CancelSensitive, PaymentStatus};
+use bdpay_shared::wire::nagad::{
+    reason, status_code, CancelReplySensitive, CancelRequest, CancelSensitive, PaymentStatus,
+};
 use serde_json::json;
 
 use super::errors::{self, Reject};
+use super::record;
 use super::sealing::{self, check_headers};
 use super::store::Refund;
-use super::record;
 use crate::ledger::Record;
 use crate::Shared;
 
@@ -31,11 +33,28 @@ pub async fn cancel(
     let reference = query.get("paymentRefId").cloned();
     let result = run(&s, &query, &headers, &body);
     let (outcome, trx_id, amount) = match &result {
-        Ok((_, reply)) => ("ok".to_owned(), Some(reply.cancel_trx_id.clone()), Some(reply.cancel_amount.clone())),
+        Ok((_, reply)) => (
+            "ok".to_owned(),
+            Some(reply.cancel_trx_id.clone()),
+            Some(reply.cancel_amount.clone()),
+        ),
         Err(r) => (r.reason.to_owned(), None, None),
     };
-    let detail = result.as_ref().ok().map(|(_, r)| json!({"status": r.status, "originalAmount": r.original_amount}));
-    record(&s, Record { op: "cancel", reference, trx_id, amount, outcome, detail });
+    let detail = result
+        .as_ref()
+        .ok()
+        .map(|(_, r)| json!({"status": r.status, "originalAmount": r.original_amount}));
+    record(
+        &s,
+        Record {
+            op: "cancel",
+            reference,
+            trx_id,
+            amount,
+            outcome,
+            detail,
+        },
+    );
     match result {
         Ok((response, _)) => response,
         Err(reject) => reject.into_response(),
@@ -54,15 +73,27 @@ fn run(
     };
     let (merchant_id, known_order) = {
         let inner = s.nagad.lock();
-        let p = inner.payments.get(reference).ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
+        let p = inner
+            .payments
+            .get(reference)
+            .ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
         (p.merchant_id.clone(), p.order_id.clone())
     };
     if *order_id != known_order {
         return Err(Reject::bad(reason::INVALID_ORDER_ID));
     }
-    let (_, merchant_key) = s.nagad.keys.merchant(&merchant_id).ok_or(Reject::bad(reason::MERCHANT_INACTIVE))?;
+    let (_, merchant_key) = s
+        .nagad
+        .keys
+        .merchant(&merchant_id)
+        .ok_or(Reject::bad(reason::MERCHANT_INACTIVE))?;
     let request: CancelRequest = sealing::json(body, reason::INVALID_REQUEST)?;
-    let plain = sealing::open(s, merchant_key, &request.sensitive_data_cancel_request, &request.signature)?;
+    let plain = sealing::open(
+        s,
+        merchant_key,
+        &request.sensitive_data_cancel_request,
+        &request.signature,
+    )?;
     let sensitive: CancelSensitive = sealing::json(&plain, reason::INVALID_SENSITIVE_DATA)?;
     if sensitive.merchant_id != merchant_id {
         return Err(Reject::bad(reason::MERCHANT_ID_INVALID));
@@ -83,7 +114,10 @@ fn run(
     let (trx_id, status) = {
         let trx_id = s.nagad.next_trx_id();
         let mut inner = s.nagad.lock();
-        let p = inner.payments.get_mut(reference).ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
+        let p = inner
+            .payments
+            .get_mut(reference)
+            .ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
         if !matches!(p.status, PaymentStatus::Success | PaymentStatus::PartialCancelled) {
             return Err(Reject::bad(reason::STATE_INVALID));
         }
@@ -95,8 +129,17 @@ fn run(
         if after > paid.poisha() {
             return Err(Reject::bad(reason::STATE_INVALID));
         }
-        p.status = if after == paid.poisha() { PaymentStatus::Cancelled } else { PaymentStatus::PartialCancelled };
-        p.refunds.push(Refund { amount: wanted, trx_id: trx_id.clone(), at_ms: now, reference_no: sensitive.reference_no.clone() });
+        p.status = if after == paid.poisha() {
+            PaymentStatus::Cancelled
+        } else {
+            PaymentStatus::PartialCancelled
+        };
+        p.refunds.push(Refund {
+            amount: wanted,
+            trx_id: trx_id.clone(),
+            at_ms: now,
+            reference_no: sensitive.reference_no.clone(),
+        });
         (trx_id, p.status.clone())
     };
     let reply = CancelReplySensitive {

@@ -23,7 +23,12 @@ use crate::Shared;
 /// The body's `additionalMerchantInfo`, a free map: kept raw (≤ 2048 bytes) and read for display.
 const INFO_KEY: &str = "additionalMerchantInfo";
 
-pub async fn complete(State(s): State<Shared>, Path(reference): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn complete(
+    State(s): State<Shared>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if let Some(fault) = errors::enter(&s, "complete").await {
         return fault;
     }
@@ -32,7 +37,16 @@ pub async fn complete(State(s): State<Shared>, Path(reference): Path<String>, he
         Ok((_, amount)) => ("ok".to_owned(), Some(amount.to_string())),
         Err(r) => (r.reason.to_owned(), None),
     };
-    record(&s, Record { op: "complete", reference: Some(reference.clone()), amount, outcome, ..Record::default() });
+    record(
+        &s,
+        Record {
+            op: "complete",
+            reference: Some(reference.clone()),
+            amount,
+            outcome,
+            ..Record::default()
+        },
+    );
     match result {
         Ok((reply, _)) => {
             outcome::schedule_expiry(&s, &reference);
@@ -46,13 +60,23 @@ fn run(s: &Shared, reference: &str, headers: &HeaderMap, body: &[u8]) -> Result<
     check_headers(headers)?;
     let (merchant_id, order_id, server_challenge) = {
         let inner = s.nagad.lock();
-        let p = inner.payments.get(reference).ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
+        let p = inner
+            .payments
+            .get(reference)
+            .ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
         (p.merchant_id.clone(), p.order_id.clone(), p.server_challenge.clone())
     };
-    let (_, merchant_key) = s.nagad.keys.merchant(&merchant_id).ok_or(Reject::bad(reason::MERCHANT_INACTIVE))?;
+    let (_, merchant_key) = s
+        .nagad
+        .keys
+        .merchant(&merchant_id)
+        .ok_or(Reject::bad(reason::MERCHANT_INACTIVE))?;
 
     let mut raw: Value = sealing::json(body, reason::INVALID_REQUEST)?;
-    let info_raw = raw.as_object_mut().and_then(|o| o.remove(INFO_KEY)).filter(|v| !v.is_null());
+    let info_raw = raw
+        .as_object_mut()
+        .and_then(|o| o.remove(INFO_KEY))
+        .filter(|v| !v.is_null());
     let request: CompleteRequest = serde_json::from_value(raw).map_err(|_| Reject::bad(reason::INVALID_REQUEST))?;
     let plain = sealing::open(s, merchant_key, &request.sensitive_data, &request.signature)?;
     let sensitive: CompleteSensitive = sealing::json(&plain, reason::INVALID_SENSITIVE_DATA)?;
@@ -78,7 +102,10 @@ fn run(s: &Shared, reference: &str, headers: &HeaderMap, body: &[u8]) -> Result<
 
     let token = sealing::random_hex(16);
     let mut inner = s.nagad.lock();
-    let p = inner.payments.get_mut(reference).ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
+    let p = inner
+        .payments
+        .get_mut(reference)
+        .ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
     if p.status != PaymentStatus::OrderInitiated {
         return Err(Reject::bad(reason::STATE_INVALID));
     }
@@ -88,10 +115,16 @@ fn run(s: &Shared, reference: &str, headers: &HeaderMap, body: &[u8]) -> Result<
     p.info_json = info_json;
     p.info = info;
     p.token = Some(token.clone());
-    p.page_expires_ms = s.clock.now_ms().saturating_add(i64::try_from(s.config.nagad_page_ttl.as_millis()).unwrap_or(i64::MAX));
+    p.page_expires_ms = s
+        .clock
+        .now_ms()
+        .saturating_add(i64::try_from(s.config.nagad_page_ttl.as_millis()).unwrap_or(i64::MAX));
     inner.tokens.insert(token.clone(), reference.to_owned());
     let reply = CompleteReply {
-        call_back_url: format!("{}/nagad{PAGE_PATH}/{token}", s.config.public_origin.trim_end_matches('/')),
+        call_back_url: format!(
+            "{}/nagad{PAGE_PATH}/{token}",
+            s.config.public_origin.trim_end_matches('/')
+        ),
         status: "Success".to_owned(),
     };
     Ok((Json(reply).into_response(), amount))
@@ -100,12 +133,18 @@ fn run(s: &Shared, reference: &str, headers: &HeaderMap, body: &[u8]) -> Result<
 /// A map (or a JSON string holding one) of at most 2048 bytes; its five display keys read
 /// leniently (a non-string value is simply not shown).
 fn read_info(raw: Option<Value>) -> Result<(Option<String>, AdditionalMerchantInfo), Reject> {
-    let Some(raw) = raw else { return Ok((None, AdditionalMerchantInfo::default())) };
+    let Some(raw) = raw else {
+        return Ok((None, AdditionalMerchantInfo::default()));
+    };
     let map = match raw {
-        Value::String(text) => serde_json::from_str::<Value>(&text).map_err(|_| Reject::bad(reason::INVALID_REQUEST))?,
+        Value::String(text) => {
+            serde_json::from_str::<Value>(&text).map_err(|_| Reject::bad(reason::INVALID_REQUEST))?
+        }
         other => other,
     };
-    let Value::Object(map) = map else { return Err(Reject::bad(reason::INVALID_REQUEST)) };
+    let Value::Object(map) = map else {
+        return Err(Reject::bad(reason::INVALID_REQUEST));
+    };
     let text = Value::Object(map.clone()).to_string();
     if text.len() > ADDITIONAL_INFO_MAX {
         return Err(Reject::bad(reason::INVALID_REQUEST));
@@ -122,7 +161,10 @@ mod tests {
 
     #[test]
     fn additional_info_is_read_leniently_and_capped() {
-        let (text, info) = read_info(Some(json!({"serviceName": "Demo Shop", "additionalFieldValue": 42, "x": [1]}))).unwrap();
+        let (text, info) = read_info(Some(
+            json!({"serviceName": "Demo Shop", "additionalFieldValue": 42, "x": [1]}),
+        ))
+        .unwrap();
         assert_eq!(info.service_name.as_deref(), Some("Demo Shop"));
         assert_eq!(info.additional_field_value, None);
         assert!(text.unwrap().contains("\"x\":[1]"));

@@ -43,6 +43,10 @@ async fn set_settings(State(s): State<Shared>, body: axum::body::Bytes) -> Respo
             }
             current(&s)
         }
-        Err(_) => (StatusCode::BAD_REQUEST, Json(json!({"error": "body must be {\"accept_sha1_signatures\": true|false}"}))).into_response(),
+        Err(_) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "body must be {\"accept_sha1_signatures\": true|false}"})),
+        )
+            .into_response(),
     }
 }

@@ -21,12 +21,18 @@ pub struct Reject {
 impl Reject {
     /// HTTP 400 with `reason` (all of the sandbox's own checks).
     pub const fn bad(reason: &'static str) -> Reject {
-        Reject { status: StatusCode::BAD_REQUEST, reason }
+        Reject {
+            status: StatusCode::BAD_REQUEST,
+            reason,
+        }
     }
 
     /// Our own failure (sealing a reply): HTTP 500, 16_0006_056.
     pub const fn internal() -> Reject {
-        Reject { status: StatusCode::INTERNAL_SERVER_ERROR, reason: reason::ENCRYPTION_FAILED }
+        Reject {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            reason: reason::ENCRYPTION_FAILED,
+        }
     }
 }
 
@@ -49,11 +55,22 @@ pub fn injected(fault: &Injected) -> Option<Response> {
         Injected::Down => proxy_page(StatusCode::SERVICE_UNAVAILABLE, "503 Service Temporarily Unavailable"),
         Injected::Code(code) => {
             let message = reason::message(code).unwrap_or("Request failed").to_owned();
-            (StatusCode::BAD_REQUEST, Json(ErrorBody { reason: code.clone(), message })).into_response()
+            (
+                StatusCode::BAD_REQUEST,
+                Json(ErrorBody {
+                    reason: code.clone(),
+                    message,
+                }),
+            )
+                .into_response()
         }
         Injected::Status(n) => {
             let status = StatusCode::from_u16(*n).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let code = if status.is_server_error() { reason::COULD_NOT_PERSIST } else { reason::INVALID_REQUEST };
+            let code = if status.is_server_error() {
+                reason::COULD_NOT_PERSIST
+            } else {
+                reason::INVALID_REQUEST
+            };
             (status, Json(ErrorBody::of(code))).into_response()
         }
         Injected::WebhookDrop | Injected::WebhookDuplicate => return None,

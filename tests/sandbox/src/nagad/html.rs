@@ -68,7 +68,9 @@ pub fn digits(text: &str, locale: Locale) -> String {
 
 /// A whole document around `main`, with the header and the sandbox footer.
 pub fn document(t: &Text, switch_url: Option<&str>, main: &str) -> String {
-    let switch = switch_url.map_or(String::new(), |u| format!(" · <a href=\"{}\">{}</a>", esc(u), t.other_lang));
+    let switch = switch_url.map_or(String::new(), |u| {
+        format!(" · <a href=\"{}\">{}</a>", esc(u), t.other_lang)
+    });
     format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
@@ -83,11 +85,25 @@ pub fn document(t: &Text, switch_url: Option<&str>, main: &str) -> String {
 
 /// Merchant, order and amount, as every step shows them.
 pub fn card(p: &Payment, t: &Text, merchant_name: &str) -> String {
-    let name = p.info.service_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(merchant_name);
-    let initial = name.chars().find(|c| c.is_alphanumeric()).map_or('N', |c| c.to_uppercase().next().unwrap_or(c));
+    let name = p
+        .info
+        .service_name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or(merchant_name);
+    let initial = name
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map_or('N', |c| c.to_uppercase().next().unwrap_or(c));
     let (label, value) = match (&p.info.additional_field_value, p.locale) {
-        (Some(v), Locale::Bn) => (p.info.additional_field_name_bn.as_deref().unwrap_or(t.order), v.as_str()),
-        (Some(v), Locale::En) => (p.info.additional_field_name_en.as_deref().unwrap_or(t.order), v.as_str()),
+        (Some(v), Locale::Bn) => (
+            p.info.additional_field_name_bn.as_deref().unwrap_or(t.order),
+            v.as_str(),
+        ),
+        (Some(v), Locale::En) => (
+            p.info.additional_field_name_en.as_deref().unwrap_or(t.order),
+            v.as_str(),
+        ),
         (None, _) => (t.order, p.order_id.as_str()),
     };
     let amount = p.amount.map(|m| m.format(lang(p.locale))).unwrap_or_default();
@@ -108,7 +124,13 @@ pub fn card(p: &Payment, t: &Text, merchant_name: &str) -> String {
 pub fn steps(t: &Text, at: usize) -> String {
     let mut out = String::from("<ol class=\"steps\">");
     for (i, name) in t.steps.iter().enumerate() {
-        let class = if i == at { "on" } else if i < at { "past" } else { "" };
+        let class = if i == at {
+            "on"
+        } else if i < at {
+            "past"
+        } else {
+            ""
+        };
         out.push_str(&format!("<li class=\"{class}\">{name}</li>"));
     }
     out.push_str("</ol>");
@@ -130,9 +152,15 @@ pub struct Step<'a> {
 
 pub fn step_form(p: &Payment, t: &Text, step: &Step<'_>) -> String {
     let page = page_url(p);
-    let error = step.error.as_deref().map_or(String::new(), |e| format!("<div class=\"error\" role=\"alert\">{}</div>", esc(e)));
+    let error = step.error.as_deref().map_or(String::new(), |e| {
+        format!("<div class=\"error\" role=\"alert\">{}</div>", esc(e))
+    });
     let (kind, mode, complete, max) = step.input;
-    let hint = if step.hint.is_empty() { String::new() } else { format!("<div class=\"hint\">{}</div>", step.hint) };
+    let hint = if step.hint.is_empty() {
+        String::new()
+    } else {
+        format!("<div class=\"hint\">{}</div>", step.hint)
+    };
     format!(
         "<form method=\"post\" action=\"{page}/{action}\"><div class=\"panel\">{intro}{error}\
 <label for=\"f\">{label}</label>{hint}\
@@ -163,7 +191,9 @@ pub fn confirm_cancel(p: &Payment, t: &Text) -> String {
 
 /// An end page: `mark` class (`ok`, `no`, `cx`), its symbol, title, detail, optional return link.
 pub fn end(t: &Text, mark: (&str, &str), title: &str, detail: &str, back: Option<&str>) -> String {
-    let link = back.map_or(String::new(), |u| format!("<a class=\"primary\" href=\"{}\">{}</a>", esc(u), t.back));
+    let link = back.map_or(String::new(), |u| {
+        format!("<a class=\"primary\" href=\"{}\">{}</a>", esc(u), t.back)
+    });
     format!(
         "<div class=\"end\" role=\"status\"><div class=\"mark {}\" aria-hidden=\"true\">{}</div><h1>{}</h1><p>{}</p>{link}</div>",
         mark.0,
@@ -184,7 +214,10 @@ mod tests {
 
     #[test]
     fn escapes_everything_that_could_break_out() {
-        assert_eq!(esc("<script>\"a\"&'b'</script>"), "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;&lt;/script&gt;");
+        assert_eq!(
+            esc("<script>\"a\"&'b'</script>"),
+            "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;&lt;/script&gt;"
+        );
     }
 
     #[test]

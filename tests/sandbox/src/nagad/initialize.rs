@@ -17,9 +17,9 @@ use serde_json::json;
 
 use super::choices::{MAX_CHALLENGE_LEN, SERVER_CHALLENGE_BYTES};
 use super::errors::{self, Reject};
+use super::record;
 use super::sealing::{self, check_headers};
 use super::store::{Locale, Payment};
-use super::record;
 use crate::ledger::Record;
 use crate::Shared;
 
@@ -38,13 +38,16 @@ pub async fn initialize(
         Ok((_, reference)) => ("ok", Some(reference.clone())),
         Err(r) => (r.reason, None),
     };
-    record(&s, Record {
-        op: "initialize",
-        reference,
-        outcome: outcome.to_owned(),
-        detail: Some(json!({"merchantId": merchant_id, "orderId": order_id})),
-        ..Record::default()
-    });
+    record(
+        &s,
+        Record {
+            op: "initialize",
+            reference,
+            outcome: outcome.to_owned(),
+            detail: Some(json!({"merchantId": merchant_id, "orderId": order_id})),
+            ..Record::default()
+        },
+    );
     match result {
         Ok((reply, _)) => reply,
         Err(reject) => reject.into_response(),
@@ -63,7 +66,11 @@ fn run(
     if !is_valid_merchant_id(merchant_id) {
         return Err(Reject::bad(reason::MERCHANT_ID_INVALID));
     }
-    let (_, merchant_key) = s.nagad.keys.merchant(merchant_id).ok_or(Reject::bad(reason::MERCHANT_ID_INVALID))?;
+    let (_, merchant_key) = s
+        .nagad
+        .keys
+        .merchant(merchant_id)
+        .ok_or(Reject::bad(reason::MERCHANT_ID_INVALID))?;
     if !is_valid_order_id(order_id) {
         return Err(Reject::bad(reason::INVALID_ORDER_ID));
     }

@@ -19,11 +19,13 @@ fn read(dir: &Path, file: &str) -> Result<String, String> {
 
 impl Keys {
     pub fn load(dir: &Path) -> Result<Keys, String> {
-        let gateway = parse_private_key(&read(dir, GATEWAY_KEY_FILE)?).map_err(|e| format!("nagad: {GATEWAY_KEY_FILE}: {e}"))?;
+        let gateway =
+            parse_private_key(&read(dir, GATEWAY_KEY_FILE)?).map_err(|e| format!("nagad: {GATEWAY_KEY_FILE}: {e}"))?;
         let merchants = MERCHANTS
             .iter()
             .map(|m| {
-                let key = parse_public_key(&read(dir, m.public_key_file)?).map_err(|e| format!("nagad: {}: {e}", m.public_key_file))?;
+                let key = parse_public_key(&read(dir, m.public_key_file)?)
+                    .map_err(|e| format!("nagad: {}: {e}", m.public_key_file))?;
                 Ok((m, key))
             })
             .collect::<Result<Vec<_>, String>>()?;

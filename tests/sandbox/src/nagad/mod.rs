@@ -18,6 +18,7 @@ mod statement;
 mod store;
 mod text;
 mod verify;
+mod view;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};

@@ -42,7 +42,10 @@ pub fn done(p: &Payment) -> Done {
         status: p.status.clone(),
         message: Some(status_code::message(&code).unwrap_or("Transaction failed").to_owned()),
         status_code: Some(code.clone()),
-        payment_dt: p.issuer_ms.filter(|_| success).map(|ms| DhakaTime::from_unix_millis(ms).compact()),
+        payment_dt: p
+            .issuer_ms
+            .filter(|_| success)
+            .map(|ms| DhakaTime::from_unix_millis(ms).compact()),
         issuer_payment_ref: p.issuer_ref.clone().filter(|_| success),
     };
     let record = Record {
@@ -57,7 +60,11 @@ pub fn done(p: &Payment) -> Done {
             "wallet": p.wallet.map(|w| w.masked()),
         })),
     };
-    Done { redirect, callback_url: p.callback_url.clone().unwrap_or_default(), record }
+    Done {
+        redirect,
+        callback_url: p.callback_url.clone().unwrap_or_default(),
+        record,
+    }
 }
 
 /// Records the outcome, sends the hint, and answers the browser's next URL.
@@ -81,14 +88,30 @@ fn send_hint(s: &Shared, url: String, reference: String) {
             Some(_) => 0,
         };
         if times == 0 {
-            record(&s, Record { op: "ipn", reference: Some(reference.clone()), outcome: "dropped".into(), ..Record::default() });
+            record(
+                &s,
+                Record {
+                    op: "ipn",
+                    reference: Some(reference.clone()),
+                    outcome: "dropped".into(),
+                    ..Record::default()
+                },
+            );
         }
         for _ in 0..times {
             let outcome = match s.http.get(&url).send().await {
                 Ok(r) => r.status().as_u16().to_string(),
                 Err(_) => "unreachable".to_owned(),
             };
-            record(&s, Record { op: "ipn", reference: Some(reference.clone()), outcome, ..Record::default() });
+            record(
+                &s,
+                Record {
+                    op: "ipn",
+                    reference: Some(reference.clone()),
+                    outcome,
+                    ..Record::default()
+                },
+            );
         }
     });
 }
@@ -108,7 +131,10 @@ pub fn expire(s: &Shared, reference: &str) {
     let now = s.clock.now_ms();
     let done = {
         let mut inner = s.nagad.lock();
-        inner.payments.get_mut(reference).and_then(|p| p.expire_if_due(now).then(|| done(p)))
+        inner
+            .payments
+            .get_mut(reference)
+            .and_then(|p| p.expire_if_due(now).then(|| done(p)))
     };
     if let Some(d) = done {
         announce(s, d);
@@ -123,7 +149,15 @@ pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
     };
     let mut out = String::with_capacity(base.len() + 200);
     out.push_str(base);
-    let mut sep = if base.contains('?') { if base.ends_with(['?', '&']) { "" } else { "&" } } else { "?" };
+    let mut sep = if base.contains('?') {
+        if base.ends_with(['?', '&']) {
+            ""
+        } else {
+            "&"
+        }
+    } else {
+        "?"
+    };
     for (k, v) in pairs {
         out.push_str(sep);
         push_encoded(&mut out, k);
@@ -156,10 +190,25 @@ mod tests {
     #[test]
     fn query_is_appended_with_the_right_separator() {
         let pairs = [("status", "Aborted"), ("payment_ref_id", "MTE=")];
-        assert_eq!(with_query("https://e.x/r", &pairs), "https://e.x/r?status=Aborted&payment_ref_id=MTE%3D");
-        assert_eq!(with_query("https://e.x/r?a=1", &pairs), "https://e.x/r?a=1&status=Aborted&payment_ref_id=MTE%3D");
-        assert_eq!(with_query("https://e.x/r?", &pairs[..1]), "https://e.x/r?status=Aborted");
-        assert_eq!(with_query("https://e.x/r#top", &pairs[..1]), "https://e.x/r?status=Aborted#top");
-        assert_eq!(with_query("https://e.x/", &[("message", "E Com Trx Failed.")]), "https://e.x/?message=E%20Com%20Trx%20Failed.");
+        assert_eq!(
+            with_query("https://e.x/r", &pairs),
+            "https://e.x/r?status=Aborted&payment_ref_id=MTE%3D"
+        );
+        assert_eq!(
+            with_query("https://e.x/r?a=1", &pairs),
+            "https://e.x/r?a=1&status=Aborted&payment_ref_id=MTE%3D"
+        );
+        assert_eq!(
+            with_query("https://e.x/r?", &pairs[..1]),
+            "https://e.x/r?status=Aborted"
+        );
+        assert_eq!(
+            with_query("https://e.x/r#top", &pairs[..1]),
+            "https://e.x/r?status=Aborted#top"
+        );
+        assert_eq!(
+            with_query("https://e.x/", &[("message", "E Com Trx Failed.")]),
+            "https://e.x/?message=E%20Com%20Trx%20Failed."
+        );
     }
 }

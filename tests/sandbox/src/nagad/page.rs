@@ -13,11 +13,12 @@ use bdpay_shared::locale::digit_value;
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::wire::nagad::{status_code, PaymentStatus};
 
-use super::choices::{self, WalletRule, MAX_AMOUNT_POISHA, MIN_AMOUNT_POISHA, MERCHANTS, OTP_TRIES, PIN_TRIES};
-use super::html::{self, digits, Step};
+use super::choices::{self, WalletRule, MAX_AMOUNT_POISHA, MIN_AMOUNT_POISHA, OTP_TRIES, PIN_TRIES};
+use super::html;
 use super::outcome::{self, Done};
 use super::store::{Locale, Payment};
 use super::text::{text, EN};
+use super::view;
 use crate::faults::Injected;
 use crate::Shared;
 
@@ -26,26 +27,32 @@ type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
 /// What a page request ends in, decided under the lock.
 enum Next {
     Show(StatusCode, String),
-    Finished(Done),
+    Finished(Box<Done>),
 }
 
 fn respond(s: &Shared, next: Next) -> Response {
     match next {
         Next::Show(status, body) => (status, [(CACHE_CONTROL, "no-store")], Html(body)).into_response(),
         Next::Finished(done) => {
-            let url = outcome::announce(s, done);
+            let url = outcome::announce(s, *done);
             (StatusCode::FOUND, [(LOCATION, url)]).into_response()
         }
     }
 }
 
 fn simple(status: StatusCode, title: &str) -> Next {
-    Next::Show(status, html::document(&EN, None, &html::end(&EN, ("no", "!"), title, "", None)))
+    Next::Show(
+        status,
+        html::document(&EN, None, &html::end(&EN, ("no", "!"), title, "", None)),
+    )
 }
 
 /// Runs `f` on the token's payment after faults and expiry; the shared start of every handler.
 async fn with_payment(s: &Shared, token: &str, f: impl FnOnce(&mut Payment, i64) -> Next) -> Response {
-    let fault = s.faults.enter(bdpay_shared::provider::Provider::Nagad, "page", s.config.hang).await;
+    let fault = s
+        .faults
+        .enter(bdpay_shared::provider::Provider::Nagad, "page", s.config.hang)
+        .await;
     let reference = s.nagad.lock().tokens.get(token).cloned();
     if let Some(r) = &reference {
         outcome::expire(s, r);
@@ -58,9 +65,14 @@ async fn with_payment(s: &Shared, token: &str, f: impl FnOnce(&mut Payment, i64)
             Some(p) => match fault {
                 Some(Injected::Hung) => simple(StatusCode::GATEWAY_TIMEOUT, text(p.locale).unavailable),
                 Some(Injected::Down) => simple(StatusCode::SERVICE_UNAVAILABLE, text(p.locale).unavailable),
-                Some(Injected::Status(n)) => simple(StatusCode::from_u16(n).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), text(p.locale).unavailable),
+                Some(Injected::Status(n)) => simple(
+                    StatusCode::from_u16(n).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    text(p.locale).unavailable,
+                ),
                 // Any code on the page: the payment fails with it (exercises unknown shopper codes).
-                Some(Injected::Code(c)) if p.on_page() => Next::Finished(outcome::finish(p, PaymentStatus::Failed, &c, now, None)),
+                Some(Injected::Code(c)) if p.on_page() => {
+                    Next::Finished(Box::new(outcome::finish(p, PaymentStatus::Failed, &c, now, None)))
+                }
                 _ if !p.on_page() => ended(p),
                 _ => f(p, now),
             },
@@ -70,7 +82,11 @@ async fn with_payment(s: &Shared, token: &str, f: impl FnOnce(&mut Payment, i64)
 }
 
 /// `GET /nagad/check-out/{token}[?locale=EN|BN]`: the current step.
-pub async fn show(State(s): State<Shared>, Path(token): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn show(
+    State(s): State<Shared>,
+    Path(token): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     with_payment(&s, &token, |p, _| {
         match q.get("locale").map(|l| l.to_ascii_uppercase()).as_deref() {
             Some("BN") => p.locale = Locale::Bn,
@@ -92,15 +108,17 @@ pub async fn submit(State(s): State<Shared>, Path((token, step)): Path<(String, 
     with_payment(&s, &token, |p, now| {
         let t = text(p.locale);
         match (step.as_str(), &p.status) {
-            ("number", PaymentStatus::Ready | PaymentStatus::InProgress | PaymentStatus::OtpSent) => match Msisdn::parse(&value("number")) {
-                Ok(number) => {
-                    p.wallet = Some(number);
-                    p.otp_misses = 0;
-                    p.status = PaymentStatus::OtpSent;
-                    render(p, None)
+            ("number", PaymentStatus::Ready | PaymentStatus::InProgress | PaymentStatus::OtpSent) => {
+                match Msisdn::parse(&value("number")) {
+                    Ok(number) => {
+                        p.wallet = Some(number);
+                        p.otp_misses = 0;
+                        p.status = PaymentStatus::OtpSent;
+                        render(p, None)
+                    }
+                    Err(_) => render(p, Some(t.bad_number.to_owned())),
                 }
-                Err(_) => render(p, Some(t.bad_number.to_owned())),
-            },
+            }
             ("otp", PaymentStatus::OtpSent) if ascii_digits(&value("otp")) == choices::OTP => {
                 p.status = PaymentStatus::OtpVerified;
                 render(p, None)
@@ -108,20 +126,48 @@ pub async fn submit(State(s): State<Shared>, Path((token, step)): Path<(String, 
             ("otp", PaymentStatus::OtpSent) => {
                 p.otp_misses = p.otp_misses.saturating_add(1);
                 if p.otp_misses >= OTP_TRIES {
-                    return Next::Finished(outcome::finish(p, PaymentStatus::Failed, status_code::OTP_LIMIT, now, None));
+                    return Next::Finished(Box::new(outcome::finish(
+                        p,
+                        PaymentStatus::Failed,
+                        status_code::OTP_LIMIT,
+                        now,
+                        None,
+                    )));
                 }
-                render(p, Some(tries(t.wrong_otp, t.tries_left, OTP_TRIES - p.otp_misses, p.locale)))
+                render(
+                    p,
+                    Some(view::tries(
+                        t.wrong_otp,
+                        t.tries_left,
+                        OTP_TRIES - p.otp_misses,
+                        p.locale,
+                    )),
+                )
             }
             ("pin", PaymentStatus::OtpVerified) if ascii_digits(&value("pin")) == choices::PIN => {
                 p.status = PaymentStatus::PinGiven;
-                Next::Finished(pay(p, now, s.nagad.next_trx_id()))
+                Next::Finished(Box::new(pay(p, now, s.nagad.next_trx_id())))
             }
             ("pin", PaymentStatus::OtpVerified) => {
                 p.pin_misses = p.pin_misses.saturating_add(1);
                 if p.pin_misses >= PIN_TRIES {
-                    return Next::Finished(outcome::finish(p, PaymentStatus::Failed, status_code::PIN_LIMIT, now, None));
+                    return Next::Finished(Box::new(outcome::finish(
+                        p,
+                        PaymentStatus::Failed,
+                        status_code::PIN_LIMIT,
+                        now,
+                        None,
+                    )));
                 }
-                render(p, Some(tries(t.wrong_pin, t.tries_left, PIN_TRIES - p.pin_misses, p.locale)))
+                render(
+                    p,
+                    Some(view::tries(
+                        t.wrong_pin,
+                        t.tries_left,
+                        PIN_TRIES - p.pin_misses,
+                        p.locale,
+                    )),
+                )
             }
             // A step out of order (back button, replay): show where the payment really is.
             _ => render(p, None),
@@ -141,13 +187,24 @@ pub async fn confirm_cancel(State(s): State<Shared>, Path(token): Path<String>) 
 
 /// `POST /nagad/check-out/{token}/cancel`: `Aborted`, `00_0000_001`.
 pub async fn submit_cancel(State(s): State<Shared>, Path(token): Path<String>) -> Response {
-    with_payment(&s, &token, |p, now| Next::Finished(outcome::finish(p, PaymentStatus::Aborted, status_code::ABORTED, now, None))).await
+    with_payment(&s, &token, |p, now| {
+        Next::Finished(Box::new(outcome::finish(
+            p,
+            PaymentStatus::Aborted,
+            status_code::ABORTED,
+            now,
+            None,
+        )))
+    })
+    .await
 }
 
 /// The right PIN: the wallet's rule and the amount limits decide (B.11, B.12).
 fn pay(p: &mut Payment, now: i64, trx: String) -> Done {
     let poisha = p.amount.map_or(0, |m| m.poisha());
-    let rule = p.wallet.map_or(WalletRule::Succeeds, |w| choices::wallet_rule(w.expose_digits()));
+    let rule = p
+        .wallet
+        .map_or(WalletRule::Succeeds, |w| choices::wallet_rule(w.expose_digits()));
     match rule {
         WalletRule::Fails(code) => outcome::finish(p, PaymentStatus::Failed, code, now, None),
         _ if !(MIN_AMOUNT_POISHA..=MAX_AMOUNT_POISHA).contains(&poisha) => {
@@ -173,47 +230,12 @@ fn ascii_digits(s: &str) -> String {
     out
 }
 
-fn tries(what: &str, left: &str, n: u8, locale: Locale) -> String {
-    format!("{what} {left} {}", digits(&n.to_string(), locale))
-}
-
-fn merchant_name(p: &Payment) -> &'static str {
-    MERCHANTS.iter().find(|m| m.id == p.merchant_id).map_or("Merchant", |m| m.name)
-}
-
-/// The step the payment is at, with an optional error line.
 fn render(p: &Payment, error: Option<String>) -> Next {
-    let t = text(p.locale);
-    let (at, step) = match p.status {
-        PaymentStatus::OtpSent => {
-            let masked = p.wallet.map(|w| digits(&w.masked(), p.locale)).unwrap_or_default();
-            let intro = format!("<div class=\"hint\">{} <b>{}</b></div>", t.otp_sent_to, html::esc(&masked));
-            (1, Step { action: "otp", field: "otp", label: t.enter_otp, intro, hint: "", input: ("text", "numeric", "one-time-code", 6), error })
-        }
-        PaymentStatus::OtpVerified | PaymentStatus::PinGiven => {
-            (2, Step { action: "pin", field: "pin", label: t.enter_pin, intro: String::new(), hint: t.pin_hint, input: ("password", "numeric", "off", 4), error })
-        }
-        _ => (0, Step { action: "number", field: "number", label: t.enter_number, intro: String::new(), hint: t.number_hint, input: ("tel", "tel", "tel", 17), error }),
-    };
-    let main = format!("{}{}{}", html::card(p, t, merchant_name(p)), html::steps(t, at), html::step_form(p, t, &step));
-    let switch = format!("{}?locale={}", html::page_url(p), t.other_locale);
-    Next::Show(StatusCode::OK, html::document(t, Some(&switch), &main))
+    Next::Show(StatusCode::OK, view::step(p, error))
 }
 
-/// A payment already past the page: say how it ended, link back to the merchant.
 fn ended(p: &Payment) -> Next {
-    let t = text(p.locale);
-    let (mark, title) = match p.status {
-        PaymentStatus::Success => (("ok", "✓"), t.done_success),
-        PaymentStatus::Aborted => (("cx", "×"), t.done_aborted),
-        PaymentStatus::Cancelled | PaymentStatus::PartialCancelled => (("cx", "↺"), t.done_refunded),
-        _ => (("no", "!"), t.done_failed),
-    };
-    let done = outcome::done(p);
-    let detail = done.redirect.message.clone().unwrap_or_default();
-    let back = outcome::with_query(&done.callback_url, &done.redirect.pairs());
-    let main = format!("{}{}", html::card(p, t, merchant_name(p)), html::end(t, mark, title, &detail, Some(&back)));
-    Next::Show(StatusCode::OK, html::document(t, None, &main))
+    Next::Show(StatusCode::OK, view::ended(p))
 }
 
 #[cfg(test)]

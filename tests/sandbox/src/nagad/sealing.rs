@@ -17,7 +17,12 @@ use crate::Shared;
 /// B.2: `X-KM-Api-Version`, `X-KM-IP-V4`, `X-KM-Client-Type` present and not blank, else
 /// 16_0006_064. Values are not judged (clients send other versions and proxies' addresses).
 pub fn check_headers(headers: &HeaderMap) -> Result<(), Reject> {
-    let present = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).is_some_and(|v| !v.trim().is_empty());
+    let present = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| !v.trim().is_empty())
+    };
     if header::MANDATORY.iter().all(|h| present(h)) {
         Ok(())
     } else {
@@ -34,7 +39,9 @@ pub fn json<T: DeserializeOwned>(bytes: &[u8], on_error: &'static str) -> Result
 /// bytes. SHA-1 signatures pass only while the lenient setting is on.
 pub fn open(s: &Shared, sender: &RsaPublicKey, sensitive: &str, signature: &str) -> Result<Vec<u8>, Reject> {
     let opened = crypto::open(sensitive, signature, s.nagad.keys.gateway(), sender).map_err(|e| match e {
-        CryptoError::NotBase64 { field: "signature" } | CryptoError::BadSignature => Reject::bad(reason::SIGNATURE_FAILED),
+        CryptoError::NotBase64 { field: "signature" } | CryptoError::BadSignature => {
+            Reject::bad(reason::SIGNATURE_FAILED)
+        }
         CryptoError::NotBase64 { .. } => Reject::bad(reason::NOT_ENCODED),
         _ => Reject::bad(reason::DECRYPTION_FAILED),
     })?;
@@ -47,8 +54,12 @@ pub fn open(s: &Shared, sender: &RsaPublicKey, sensitive: &str, signature: &str)
 /// Serializes `value` once, encrypts it to the merchant and signs it SHA-256 with our key.
 pub fn seal<T: Serialize>(s: &Shared, recipient: &RsaPublicKey, value: &T) -> Result<Json<SealedReply>, Reject> {
     let plain = serde_json::to_vec(value).map_err(|_| Reject::internal())?;
-    let sealed = crypto::seal(&plain, recipient, s.nagad.keys.gateway(), &mut rand::rngs::OsRng).map_err(|_| Reject::internal())?;
-    Ok(Json(SealedReply { sensitive_data: sealed.sensitive_data, signature: sealed.signature }))
+    let sealed = crypto::seal(&plain, recipient, s.nagad.keys.gateway(), &mut rand::rngs::OsRng)
+        .map_err(|_| Reject::internal())?;
+    Ok(Json(SealedReply {
+        sensitive_data: sealed.sensitive_data,
+        signature: sealed.signature,
+    }))
 }
 
 /// `n` random bytes as lowercase hex (server challenge, page token).

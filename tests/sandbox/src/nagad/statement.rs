@@ -17,7 +17,19 @@ use crate::Shared;
 
 pub const NOTICE: &str = "bdpay sandbox statement export: NOT a Nagad API (Nagad offers only verify; merchants download statements from its portal).";
 const DAY_MS: i64 = 86_400_000;
-const COLUMNS: [&str; 11] = ["type", "trx_id", "payment_ref_id", "order_id", "issuer_payment_ref", "merchant_reference", "amount", "fee", "net", "time", "settlement_date"];
+const COLUMNS: [&str; 11] = [
+    "type",
+    "trx_id",
+    "payment_ref_id",
+    "order_id",
+    "issuer_payment_ref",
+    "merchant_reference",
+    "amount",
+    "fee",
+    "net",
+    "time",
+    "settlement_date",
+];
 
 #[derive(Serialize)]
 struct Line {
@@ -43,14 +55,30 @@ struct Line {
 
 impl Line {
     fn fields(&self) -> [&str; 11] {
-        [self.kind, &self.trx_id, &self.payment_ref_id, &self.order_id, &self.issuer_payment_ref, &self.merchant_reference, &self.amount, &self.fee, &self.net, &self.time, &self.settlement_date]
+        [
+            self.kind,
+            &self.trx_id,
+            &self.payment_ref_id,
+            &self.order_id,
+            &self.issuer_payment_ref,
+            &self.merchant_reference,
+            &self.amount,
+            &self.fee,
+            &self.net,
+            &self.time,
+            &self.settlement_date,
+        ]
     }
 }
 
 /// Signed poisha as `1250.00` / `-250.00`.
 fn taka(poisha: i64) -> String {
     let sign = if poisha < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", poisha.unsigned_abs() / 100, poisha.unsigned_abs() % 100)
+    format!(
+        "{sign}{}.{:02}",
+        poisha.unsigned_abs() / 100,
+        poisha.unsigned_abs() % 100
+    )
 }
 
 /// The fee on a payment's gross, half up to the poisha.
@@ -83,12 +111,20 @@ fn lines(s: &Shared, midnight: i64) -> Vec<Line> {
     let settles = next_business_day(midnight);
     let when = |ms: i64| {
         let t = DhakaTime::from_unix_millis(ms);
-        format!("{} {}", t.ymd_dashed(), t.compact().get(8..).map_or(String::new(), |h| format!("{}:{}:{}", &h[..2], &h[2..4], &h[4..])))
+        format!(
+            "{} {}",
+            t.ymd_dashed(),
+            t.compact()
+                .get(8..)
+                .map_or(String::new(), |h| format!("{}:{}:{}", &h[..2], &h[2..4], &h[4..]))
+        )
     };
     let inner = s.nagad.lock();
     let mut out = Vec::new();
     for p in inner.payments.values() {
-        let (Some(issuer), Some(paid_ms), Some(amount)) = (&p.issuer_ref, p.issuer_ms, p.amount) else { continue };
+        let (Some(issuer), Some(paid_ms), Some(amount)) = (&p.issuer_ref, p.issuer_ms, p.amount) else {
+            continue;
+        };
         let line = |kind, trx_id: &str, reference: &str, at_ms: i64, gross: i64, fee: i64| Line {
             kind,
             trx_id: trx_id.to_owned(),
@@ -105,10 +141,24 @@ fn lines(s: &Shared, midnight: i64) -> Vec<Line> {
             at_ms,
         };
         if day.contains(&paid_ms) {
-            out.push(line("payment", issuer, "", paid_ms, amount.poisha(), fee_poisha(amount.poisha())));
+            out.push(line(
+                "payment",
+                issuer,
+                "",
+                paid_ms,
+                amount.poisha(),
+                fee_poisha(amount.poisha()),
+            ));
         }
         for r in p.refunds.iter().filter(|r| day.contains(&r.at_ms)) {
-            out.push(line("refund", &r.trx_id, &r.reference_no, r.at_ms, -r.amount.poisha(), 0));
+            out.push(line(
+                "refund",
+                &r.trx_id,
+                &r.reference_no,
+                r.at_ms,
+                -r.amount.poisha(),
+                0,
+            ));
         }
     }
     out.sort_by(|a, b| (a.at_ms, &a.trx_id).cmp(&(b.at_ms, &b.trx_id)));
@@ -116,7 +166,11 @@ fn lines(s: &Shared, midnight: i64) -> Vec<Line> {
 }
 
 fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\r', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -124,18 +178,40 @@ pub struct Format {
     format: Option<String>,
 }
 
-pub async fn export(State(s): State<Shared>, Path(date): Path<String>, format: Result<Query<Format>, axum::extract::rejection::QueryRejection>) -> Response {
+pub async fn export(
+    State(s): State<Shared>,
+    Path(date): Path<String>,
+    format: Result<Query<Format>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let Some(midnight) = dhaka_midnight(&date) else {
-        return (StatusCode::BAD_REQUEST, Json(json!({"error": "date must be YYYY-MM-DD"}))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "date must be YYYY-MM-DD"})),
+        )
+            .into_response();
     };
     let lines = lines(&s, midnight);
-    if format.ok().and_then(|Query(f)| f.format).is_some_and(|f| f.eq_ignore_ascii_case("csv")) {
+    if format
+        .ok()
+        .and_then(|Query(f)| f.format)
+        .is_some_and(|f| f.eq_ignore_ascii_case("csv"))
+    {
         let mut csv = COLUMNS.join(",") + "\r\n";
         for l in &lines {
             csv.push_str(&l.fields().map(csv_cell).join(","));
             csv.push_str("\r\n");
         }
-        return ([(CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::HeaderName::from_static("x-sandbox-notice"), "NOT a Nagad API")], csv).into_response();
+        return (
+            [
+                (CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    axum::http::HeaderName::from_static("x-sandbox-notice"),
+                    "NOT a Nagad API",
+                ),
+            ],
+            csv,
+        )
+            .into_response();
     }
     let total = |f: fn(&Line) -> i64| taka(lines.iter().map(f).sum());
     Json(json!({

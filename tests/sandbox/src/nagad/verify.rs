@@ -43,11 +43,17 @@ fn verify_time(ms: i64) -> String {
 /// B.7's object for `p` as it stands.
 pub fn reply(p: &Payment) -> VerifyReply {
     let last_refund = p.refunds.last();
-    let status_code = if p.status.was_paid() { Some(VERIFY_SUCCESS_CODE.to_owned()) } else { p.status_code.clone() };
-    let merchant_mobile = p
-        .merchant_account
-        .clone()
-        .or_else(|| MERCHANTS.iter().find(|m| m.id == p.merchant_id).map(|m| m.account.to_owned()));
+    let status_code = if p.status.was_paid() {
+        Some(VERIFY_SUCCESS_CODE.to_owned())
+    } else {
+        p.status_code.clone()
+    };
+    let merchant_mobile = p.merchant_account.clone().or_else(|| {
+        MERCHANTS
+            .iter()
+            .find(|m| m.id == p.merchant_id)
+            .map(|m| m.account.to_owned())
+    });
     let success_only = |v: Option<String>| v.filter(|_| p.status.was_paid());
     VerifyReply {
         merchant_id: Some(p.merchant_id.clone()),
@@ -77,7 +83,13 @@ mod tests {
 
     #[test]
     fn a_paid_payment_reads_like_b7() {
-        let mut p = Payment::new("REF".into(), "683002007104225", "BDP20241125A0042", "c".into(), 1_732_521_933_000);
+        let mut p = Payment::new(
+            "REF".into(),
+            "683002007104225",
+            "BDP20241125A0042",
+            "c".into(),
+            1_732_521_933_000,
+        );
         p.status = PaymentStatus::Success;
         p.amount = Money::parse("1250").ok();
         p.wallet = Msisdn::parse("01712348575").ok();
@@ -98,6 +110,9 @@ mod tests {
         let p = Payment::new("REF".into(), "683002007104225", "ORDER1", "c".into(), 0);
         let r = reply(&p);
         assert_eq!(r.status, PaymentStatus::OrderInitiated);
-        assert_eq!((r.amount, r.issuer_payment_ref_no, r.status_code, r.client_mobile_no), (None, None, None, None));
+        assert_eq!(
+            (r.amount, r.issuer_payment_ref_no, r.status_code, r.client_mobile_no),
+            (None, None, None, None)
+        );
     }
 }

@@ -15,13 +15,22 @@ async fn each_fault_kind_answers_as_nagads_side_would() {
     let init = n.initialize().await;
     let verify = n.api(&format!("/verify/payment/{}", init.reference));
     n.fault("verify", json!({"kind": "status", "status": 502})).await;
-    assert_eq!(reason(n.http.get(&verify).send().await.unwrap()).await, (502, "16_0006_075".into()));
+    assert_eq!(
+        reason(n.http.get(&verify).send().await.unwrap()).await,
+        (502, "16_0006_075".into())
+    );
     n.fault("verify", json!({"kind": "code", "code": "16_0006_075"})).await;
-    assert_eq!(reason(n.http.get(&verify).send().await.unwrap()).await, (400, "16_0006_075".into()));
+    assert_eq!(
+        reason(n.http.get(&verify).send().await.unwrap()).await,
+        (400, "16_0006_075".into())
+    );
     n.fault("verify", json!({"kind": "down"})).await;
     let r = n.http.get(&verify).send().await.unwrap();
     assert_eq!(r.status(), 503);
-    assert!(r.text().await.unwrap().contains("<html>"), "a proxy's page, not Nagad JSON");
+    assert!(
+        r.text().await.unwrap().contains("<html>"),
+        "a proxy's page, not Nagad JSON"
+    );
     n.fault("verify", json!({"kind": "hang"})).await;
     let t = Instant::now();
     assert_eq!(n.http.get(&verify).send().await.unwrap().status(), 504);
@@ -33,7 +42,11 @@ async fn each_fault_kind_answers_as_nagads_side_would() {
     n.fault("complete", json!({"kind": "status", "status": 500})).await;
     let r = n.complete_raw(&init.reference, &n.complete_plain(&init, "10.00")).await;
     assert_eq!(reason(r).await, (500, "16_0006_075".into()));
-    assert_eq!(n.status(&init.reference).await, "OrderInitiated", "a faulted call changes nothing");
+    assert_eq!(
+        n.status(&init.reference).await,
+        "OrderInitiated",
+        "a faulted call changes nothing"
+    );
 }
 
 #[tokio::test]
@@ -52,7 +65,10 @@ async fn a_page_fault_with_a_code_fails_the_payment_with_it() {
 async fn wallet_504_makes_the_first_verify_hang_then_answers_success() {
     let n = start().await;
     let (init, page) = n.order("10.00").await;
-    assert_eq!(n.pay(&page, "01711000504").await.status_code.as_deref(), Some("00_0000_000"));
+    assert_eq!(
+        n.pay(&page, "01711000504").await.status_code.as_deref(),
+        Some("00_0000_000")
+    );
     let t = Instant::now();
     assert_eq!(n.status(&init.reference).await, "Success");
     assert!(t.elapsed() >= Duration::from_millis(300), "first verify hangs");
@@ -65,10 +81,16 @@ async fn wallet_504_makes_the_first_verify_hang_then_answers_success() {
 async fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
     let hits = Arc::new(Mutex::new(Vec::new()));
     let h = hits.clone();
-    let app = axum::Router::new().route("/ipn/nagad", get(move |RawQuery(q): RawQuery| {
-        let h = h.clone();
-        async move { h.lock().unwrap().push(q.unwrap_or_default()); "ok" }
-    }));
+    let app = axum::Router::new().route(
+        "/ipn/nagad",
+        get(move |RawQuery(q): RawQuery| {
+            let h = h.clone();
+            async move {
+                h.lock().unwrap().push(q.unwrap_or_default());
+                "ok"
+            }
+        }),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/ipn/nagad?src=sandbox", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -95,7 +117,9 @@ async fn the_server_to_server_hint_carries_the_redirects_params() {
     let got = wait_for(&hits, 1).await;
     assert_eq!(got.len(), 1);
     assert!(got[0].starts_with("src=sandbox&merchant=683002007104225&order_id="));
-    assert!(got[0].contains(&format!("payment_ref_id={}", encode(&init.reference))) && got[0].contains("status=Success"));
+    assert!(
+        got[0].contains(&format!("payment_ref_id={}", encode(&init.reference))) && got[0].contains("status=Success")
+    );
 
     n.fault("ipn", json!({"kind": "webhook_duplicate"})).await;
     let (_, page) = n.order("10.00").await;

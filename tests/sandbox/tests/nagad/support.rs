@@ -46,8 +46,13 @@ pub async fn start_with(f: impl FnOnce(&mut Config)) -> Nagad {
     let mut config = Config::new("");
     config.hang = Duration::from_millis(300);
     f(&mut config);
-    let (addr, sandbox): (SocketAddr, Shared) = bdpay_sandbox::spawn(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let (addr, sandbox): (SocketAddr, Shared) = bdpay_sandbox::spawn(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     Nagad {
         base: format!("http://{addr}"),
         sandbox,
@@ -61,7 +66,9 @@ pub async fn start_with(f: impl FnOnce(&mut Config)) -> Nagad {
 /// A fresh alphanumeric order id.
 pub fn order_id() -> String {
     let mut rng = rand::thread_rng();
-    let tail: String = (0..12).map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"[rng.gen_range(0..34)])).collect();
+    let tail: String = (0..12)
+        .map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"[rng.gen_range(0..34)]))
+        .collect();
     format!("T{tail}")
 }
 
@@ -84,7 +91,9 @@ impl Nagad {
 
     /// B.2's headers.
     pub fn headers(&self, rb: RequestBuilder) -> RequestBuilder {
-        rb.header("X-KM-Api-Version", "v-0.2.0").header("X-KM-IP-V4", "103.4.145.12").header("X-KM-Client-Type", "PC_WEB")
+        rb.header("X-KM-Api-Version", "v-0.2.0")
+            .header("X-KM-IP-V4", "103.4.145.12")
+            .header("X-KM-Client-Type", "PC_WEB")
     }
 
     /// `sensitiveData` + `signature` over `plain`, signed with `hash`.
@@ -102,7 +111,14 @@ impl Nagad {
     pub async fn initialize_raw(&self, merchant: &str, order_id: &str, plain: &Value, hash: Hash) -> Response {
         let (sensitive, signature) = self.seal(plain, hash);
         let body = json!({"accountNumber": "01711428036", "dateTime": self.now(), "sensitiveData": sensitive, "signature": signature});
-        self.headers(self.http.post(self.api(&format!("/check-out/initialize/{merchant}/{order_id}")))).json(&body).send().await.unwrap()
+        self.headers(
+            self.http
+                .post(self.api(&format!("/check-out/initialize/{merchant}/{order_id}"))),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
     }
 
     /// Opens a sealed reply as the merchant: decrypt with our key, verify Nagad's signature.
@@ -116,9 +132,15 @@ impl Nagad {
 
     pub async fn initialize(&self) -> Init {
         let order_id = order_id();
-        let r = self.initialize_raw(MERCHANT, &order_id, &self.init_plain(&order_id), Hash::Sha256).await;
+        let r = self
+            .initialize_raw(MERCHANT, &order_id, &self.init_plain(&order_id), Hash::Sha256)
+            .await;
         let reply: InitializeReplySensitive = serde_json::from_value(self.open(r).await).unwrap();
-        Init { order_id, reference: reply.payment_reference_id, challenge: reply.challenge }
+        Init {
+            order_id,
+            reference: reply.payment_reference_id,
+            challenge: reply.challenge,
+        }
     }
 
     pub fn complete_plain(&self, init: &Init, amount: &str) -> Value {
@@ -129,13 +151,19 @@ impl Nagad {
         let (sensitive, signature) = self.seal(plain, Hash::Sha256);
         let body = json!({"sensitiveData": sensitive, "signature": signature, "merchantCallbackURL": CALLBACK,
             "additionalMerchantInfo": {"serviceName": "Demo Shop", "additionalFieldNameEN": "Order", "additionalFieldNameBN": "অর্ডার", "additionalFieldValue": "A0042"}});
-        self.headers(self.http.post(self.api(&format!("/check-out/complete/{reference}")))).json(&body).send().await.unwrap()
+        self.headers(self.http.post(self.api(&format!("/check-out/complete/{reference}"))))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Initialize + complete: the payment and its hosted page URL.
     pub async fn order(&self, amount: &str) -> (Init, String) {
         let init = self.initialize().await;
-        let r = self.complete_raw(&init.reference, &self.complete_plain(&init, amount)).await;
+        let r = self
+            .complete_raw(&init.reference, &self.complete_plain(&init, amount))
+            .await;
         assert_eq!(r.status(), 200);
         let reply: Value = r.json().await.unwrap();
         assert_eq!(reply["status"], "Success");
@@ -145,7 +173,12 @@ impl Nagad {
     }
 
     pub async fn verify(&self, reference: &str) -> Value {
-        let r = self.http.get(self.api(&format!("/verify/payment/{reference}"))).send().await.unwrap();
+        let r = self
+            .http
+            .get(self.api(&format!("/verify/payment/{reference}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         r.json().await.unwrap()
     }
@@ -168,9 +201,19 @@ impl Nagad {
     /// Number and OTP, leaving the page at the PIN step.
     pub async fn to_pin(&self, page: &str, wallet: &str) {
         assert_eq!(self.get(page).await.0, 200);
-        let html = self.post(&format!("{page}/number"), &[("number", wallet)]).await.text().await.unwrap();
+        let html = self
+            .post(&format!("{page}/number"), &[("number", wallet)])
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("name=\"otp\""), "OTP step next");
-        let html = self.post(&format!("{page}/otp"), &[("otp", "123456")]).await.text().await.unwrap();
+        let html = self
+            .post(&format!("{page}/otp"), &[("otp", "123456")])
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("name=\"pin\""), "PIN step next");
     }
 
@@ -184,18 +227,37 @@ impl Nagad {
         let plain = json!({"merchantId": MERCHANT, "originalRequestDate": &self.now()[..8], "originalAmount": original,
             "cancelAmount": amount, "referenceNo": "rf7Qm2Kx9Lp4", "referenceMessage": "Customer returned one item"});
         let (sensitive, signature) = self.seal(&plain, Hash::Sha256);
-        let url = self.api(&format!("/purchase/cancel?paymentRefId={}&orderId={}", encode(&init.reference), init.order_id));
-        self.headers(self.http.post(url)).json(&json!({"sensitiveDataCancelRequest": sensitive, "signature": signature})).send().await.unwrap()
+        let url = self.api(&format!(
+            "/purchase/cancel?paymentRefId={}&orderId={}",
+            encode(&init.reference),
+            init.order_id
+        ));
+        self.headers(self.http.post(url))
+            .json(&json!({"sensitiveDataCancelRequest": sensitive, "signature": signature}))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        let r = self.http.request(method, format!("{}/__control{path}", self.base)).json(&body).send().await.unwrap();
+        let r = self
+            .http
+            .request(method, format!("{}/__control{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success(), "{path}: {}", r.status());
         r.json().await.unwrap()
     }
 
     pub async fn fault(&self, op: &str, fault: Value) {
-        self.control(reqwest::Method::POST, "/faults", json!({"provider": "nagad", "op": op, "fault": fault, "count": 1})).await;
+        self.control(
+            reqwest::Method::POST,
+            "/faults",
+            json!({"provider": "nagad", "op": op, "fault": fault, "count": 1}),
+        )
+        .await;
     }
 }
 
@@ -208,7 +270,9 @@ pub fn encode(s: &str) -> String {
 pub fn redirect(r: Response) -> Redirect {
     assert_eq!(r.status(), 302, "the page redirects the browser");
     let location = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    let query = location.strip_prefix(&format!("{CALLBACK}&")).unwrap_or_else(|| panic!("appended with &: {location}"));
+    let query = location
+        .strip_prefix(&format!("{CALLBACK}&"))
+        .unwrap_or_else(|| panic!("appended with &: {location}"));
     let pairs: serde_json::Map<String, Value> = query
         .split('&')
         .map(|kv| {
