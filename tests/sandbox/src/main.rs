@@ -27,6 +27,9 @@ struct Args {
     /// bKash id_token lifetime in seconds (tests shorten it).
     #[arg(long, env = "BDPAY_SANDBOX_BKASH_TOKEN_TTL", default_value_t = 3600)]
     bkash_token_ttl: u64,
+    /// bKash token calls (grant + refresh) allowed per rolling hour before 429.
+    #[arg(long, env = "BDPAY_SANDBOX_BKASH_TOKEN_BUDGET", default_value_t = 10)]
+    bkash_token_budget: u32,
     /// Seconds a hang lasts (default 35: past the 30 s client timeout).
     #[arg(long, env = "BDPAY_SANDBOX_HANG_SECS", default_value_t = 35)]
     hang_secs: u64,
@@ -40,6 +43,7 @@ async fn main() {
     config.bkash_webhook_url = args.bkash_webhook_url;
     config.nagad_ipn_url = args.nagad_ipn_url;
     config.bkash_token_ttl = Duration::from_secs(args.bkash_token_ttl);
+    config.bkash_token_budget = args.bkash_token_budget;
     config.hang = Duration::from_secs(args.hang_secs);
     match bdpay_sandbox::spawn(config, addr).await {
         Ok((bound, _)) => {

@@ -107,7 +107,7 @@ async fn merchant_return(RawQuery(q): RawQuery) -> Response {
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 <title>Merchant return</title><style>body{{font:16px/1.4 system-ui,sans-serif;margin:0;padding:20px;background:#fafafa}}\
-h1{{font-size:20px}}table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:8px;border-bottom:1px solid #ddd;overflow-wrap:anywhere}}\
+h1{{font-size:20px}}table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:8px;border-bottom:1px solid #ddd;overflow-wrap:anywhere}}th{{white-space:nowrap;width:1%}}\
 p{{color:#666;font-size:13px}}</style></head><body><h1>Back at the merchant</h1>\
 <p>Sandbox stand-in for a merchant's callbackURL (not part of bKash). The status proves nothing: execute or query decides.</p>\
 <table>{items}</table></body></html>"

@@ -53,7 +53,7 @@ fn document(title: &str, head_extra: &str, body: &str) -> String {
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 <meta name=\"referrer\" content=\"no-referrer\"><title>{}</title>{head_extra}<style>{STYLE}</style></head>\
 <body><div class=\"wrap\"><header><span class=\"brand\">bKash<i>Payment</i></span><span class=\"badge\">SANDBOX</span></header>\
-{body}<footer>Helpline 16247 &middot; Sandbox test inputs: OTP {} &middot; PIN {}</footer></div></body></html>",
+{body}<footer>Helpline 16247 &middot; Test OTP {} &middot; PIN {}</footer></div></body></html>",
         esc(title),
         choices::OTP,
         choices::PIN
@@ -111,7 +111,7 @@ pub fn step(origin: &str, p: &Payment, otp_ttl_secs: u64) -> String {
     };
     let body = format!(
         "{}<form method=\"post\" action=\"{}/bkash{}/{name}\"><input type=\"hidden\" name=\"paymentId\" value=\"{}\">\
-<input type=\"hidden\" name=\"hash\" value=\"{}\"><div class=\"panel\">{field}{}</div>\
+<input type=\"hidden\" name=\"hash\" value=\"{}\"><div class=\"panel\">{}{field}</div>\
 <div class=\"buttons\"><button class=\"confirm\" name=\"action\" value=\"confirm\">Confirm</button>\
 <button class=\"close\" name=\"action\" value=\"cancel\" formnovalidate>Close</button></div></form>",
         merchant(p),
