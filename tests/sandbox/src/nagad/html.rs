@@ -13,6 +13,7 @@ body{margin:0;background:#f2f2f2;color:#222;font:16px/1.45 system-ui,-apple-syst
 .wrap{max-width:440px;min-height:100vh;margin:0 auto;background:#fff;display:flex;flex-direction:column}\
 header{background:linear-gradient(100deg,#EC1C24 0%,#F6921E 100%);color:#fff;padding:14px 16px;display:flex;align-items:center;justify-content:space-between}\
 .brand{font-weight:800;font-size:25px;letter-spacing:-.3px}.brand span{font-weight:600;font-size:16px;margin-left:8px;opacity:.95}\
+.tools{display:flex;align-items:center;gap:10px}.lang{color:#fff;font-size:14px;font-weight:700;text-decoration:none;border-bottom:1px solid rgba(255,255,255,.7)}\
 .badge{font-size:11px;font-weight:700;background:rgba(255,255,255,.18);border:1px solid rgba(255,255,255,.8);border-radius:10px;padding:2px 8px}\
 .card{margin:14px 14px 0;border:1px solid #eee;border-radius:12px;padding:12px;display:flex;gap:12px;align-items:center;box-shadow:0 1px 4px rgba(0,0,0,.07)}\
 .logo{flex:none;width:46px;height:46px;border-radius:50%;background:#fff1e3;color:#EC1C24;font-weight:800;font-size:20px;display:flex;align-items:center;justify-content:center}\
@@ -32,8 +33,7 @@ input:focus{outline:none;border-color:#F6921E}\
 .end h1{font-size:22px;margin:0}.end p{margin:0;color:#555}\
 .mark{width:72px;height:72px;border-radius:50%;color:#fff;font-size:38px;line-height:72px;font-weight:700}\
 .ok{background:#1a9c54}.no{background:#EC1C24}.cx{background:#8a8a8a}\
-footer{margin-top:auto;padding:12px 16px;font-size:12px;color:#777;text-align:center;border-top:1px solid #eee}\
-footer a{color:#EC1C24;font-weight:600}";
+footer{margin-top:auto;padding:12px 16px;font-size:12px;color:#777;text-align:center;border-top:1px solid #eee}";
 
 /// HTML-escapes text and attribute values.
 pub fn esc(s: &str) -> String {
@@ -66,17 +66,17 @@ pub fn digits(text: &str, locale: Locale) -> String {
     out
 }
 
-/// A whole document around `main`, with the header and the sandbox footer.
+/// A whole document around `main`: header (with the language switch, if any) and the sandbox footer.
 pub fn document(t: &Text, switch_url: Option<&str>, main: &str) -> String {
     let switch = switch_url.map_or(String::new(), |u| {
-        format!(" · <a href=\"{}\">{}</a>", esc(u), t.other_lang)
+        format!("<a class=\"lang\" href=\"{}\">{}</a>", esc(u), t.other_lang)
     });
     format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
 <title>{title}</title><style>{STYLE}</style></head><body><div class=\"wrap\">\
-<header><div class=\"brand\">Nagad<span>নগদ</span></div><div class=\"badge\">SANDBOX</div></header>\
-{main}<footer>{sandbox}{switch}</footer></div></body></html>",
+<header><div class=\"brand\">Nagad<span>নগদ</span></div><div class=\"tools\">{switch}<span class=\"badge\">SANDBOX</span></div></header>\
+{main}<footer>{sandbox}</footer></div></body></html>",
         lang = t.lang,
         title = t.title,
         sandbox = t.sandbox,

@@ -17,7 +17,7 @@ use super::choices::{self, WalletRule, MAX_AMOUNT_POISHA, MIN_AMOUNT_POISHA, OTP
 use super::html;
 use super::outcome::{self, Done};
 use super::store::{Locale, Payment};
-use super::text::{text, EN};
+use super::text::{text, Text, EN};
 use super::view;
 use crate::faults::Injected;
 use crate::Shared;
@@ -40,11 +40,17 @@ fn respond(s: &Shared, next: Next) -> Response {
     }
 }
 
-fn simple(status: StatusCode, title: &str) -> Next {
+fn simple(t: &Text, status: StatusCode, title: &str) -> Next {
     Next::Show(
         status,
-        html::document(&EN, None, &html::end(&EN, ("no", "!"), title, "", None)),
+        html::document(t, None, &html::end(t, ("no", "!"), title, "", None)),
     )
+}
+
+/// The page of a faulted (down, stalled, erroring) Nagad, in the payment's language.
+fn down(p: &Payment, status: StatusCode) -> Next {
+    let t = text(p.locale);
+    simple(t, status, t.unavailable)
 }
 
 /// Runs `f` on the token's payment after faults and expiry; the shared start of every handler.
@@ -61,14 +67,13 @@ async fn with_payment(s: &Shared, token: &str, f: impl FnOnce(&mut Payment, i64)
     let next = {
         let mut inner = s.nagad.lock();
         match inner.by_token(token) {
-            None => simple(StatusCode::NOT_FOUND, EN.not_found),
+            None => simple(&EN, StatusCode::NOT_FOUND, EN.not_found),
             Some(p) => match fault {
-                Some(Injected::Hung) => simple(StatusCode::GATEWAY_TIMEOUT, text(p.locale).unavailable),
-                Some(Injected::Down) => simple(StatusCode::SERVICE_UNAVAILABLE, text(p.locale).unavailable),
-                Some(Injected::Status(n)) => simple(
-                    StatusCode::from_u16(n).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    text(p.locale).unavailable,
-                ),
+                Some(Injected::Hung) => down(p, StatusCode::GATEWAY_TIMEOUT),
+                Some(Injected::Down) => down(p, StatusCode::SERVICE_UNAVAILABLE),
+                Some(Injected::Status(n)) => {
+                    down(p, StatusCode::from_u16(n).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+                }
                 // Any code on the page: the payment fails with it (exercises unknown shopper codes).
                 Some(Injected::Code(c)) if p.on_page() => {
                     Next::Finished(Box::new(outcome::finish(p, PaymentStatus::Failed, &c, now, None)))
@@ -178,11 +183,7 @@ pub async fn submit(State(s): State<Shared>, Path((token, step)): Path<(String, 
 
 /// `GET /nagad/check-out/{token}/cancel`: are you sure?
 pub async fn confirm_cancel(State(s): State<Shared>, Path(token): Path<String>) -> Response {
-    with_payment(&s, &token, |p, _| {
-        let t = text(p.locale);
-        Next::Show(StatusCode::OK, html::document(t, None, &html::confirm_cancel(p, t)))
-    })
-    .await
+    with_payment(&s, &token, |p, _| Next::Show(StatusCode::OK, view::confirm_cancel(p))).await
 }
 
 /// `POST /nagad/check-out/{token}/cancel`: `Aborted`, `00_0000_001`.

@@ -68,7 +68,7 @@ pub const EN: Text = Text {
     back: "Return to merchant",
     not_found: "This payment link is not valid.",
     unavailable: "Nagad is not available right now. Please try again later.",
-    sandbox: "SANDBOX · test wallets only · OTP 123456 · PIN 1234",
+    sandbox: "Test wallets only · OTP 123456 · PIN 1234",
     other_lang: "বাংলা",
     other_locale: "BN",
 };
@@ -103,7 +103,7 @@ pub const BN: Text = Text {
     back: "মার্চেন্টের কাছে ফিরে যান",
     not_found: "এই পেমেন্ট লিংকটি সঠিক নয়।",
     unavailable: "নগদ এখন পাওয়া যাচ্ছে না। একটু পরে আবার চেষ্টা করুন।",
-    sandbox: "স্যান্ডবক্স · শুধু টেস্ট ওয়ালেট · ওটিপি ১২৩৪৫৬ · পিন ১২৩৪",
+    sandbox: "শুধু টেস্ট ওয়ালেট · ওটিপি ১২৩৪৫৬ · পিন ১২৩৪",
     other_lang: "English",
     other_locale: "EN",
 };

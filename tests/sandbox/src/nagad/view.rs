@@ -98,3 +98,10 @@ pub fn ended(p: &Payment) -> String {
     );
     html::document(t, None, &main)
 }
+
+/// Cancel, asked once more, under the payment's card.
+pub fn confirm_cancel(p: &Payment) -> String {
+    let t = text(p.locale);
+    let main = format!("{}{}", html::card(p, t, merchant_name(p)), html::confirm_cancel(p, t));
+    html::document(t, None, &main)
+}
