@@ -23,7 +23,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{any, get, post, MethodRouter};
 use axum::Router;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::bkash::{path, API_BASE, REFUND_V2_BASE};
@@ -84,7 +84,9 @@ pub fn router() -> Router<Shared> {
         .route(choices::CERT_PATH, get(sns::cert))
         .route(sns::SUBSCRIBE_PATH, get(sns::confirm))
         .route(sns::UNSUBSCRIBE_PATH, get(sns::unsubscribe))
-        .fallback(errors::missing_token)
+        // A catch-all route, not `.fallback`: a nested router's fallback swallows the
+        // sibling `/nagad` nest's requests in axum 0.8.
+        .route("/{*rest}", any(errors::missing_token))
         .layer(DefaultBodyLimit::max(choices::BODY_LIMIT))
 }
 
