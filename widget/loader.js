@@ -1,7 +1,7 @@
 /*! bdpay.js: finds its own <script> tag, paints a loading line, loads the widget's
  *  WebAssembly from beside itself and mounts it. No framework, no cookies, no globals. */
 // Source of www/bdpay.js: scripts/build-widget.sh writes the content-hashed file names in
-// (the __BDPAY_*__ words) and drops these comment lines. /bdpay.js is cached for minutes,
+// (the __BDPAY_*__ words) and minifies it with esbuild. /bdpay.js is cached for minutes,
 // the hashed files for a year.
 (function (d, w) {
   "use strict";
@@ -13,8 +13,11 @@
   var en = /^en/i.test(at("lang"));
   var pay = at("payment"), sec = at("client-secret");
   // The desktop build adds the QR encoder; a phone never downloads it.
-  var desk = at("device") === "desktop" || (w.matchMedia &&
-    matchMedia("(min-width: 720px) and (hover: hover) and (pointer: fine)").matches && !/; wv\)/.test(navigator.userAgent));
+  // Android's WebView says "; wv)", iOS webviews and in-app browsers leave "Safari" out.
+  var ua = navigator.userAgent, view = /; wv\)|FBAN|FBAV/.test(ua) || (/iPhone|iPad/.test(ua) && !/Safari/.test(ua));
+  var desk = at("device") === "desktop" || (!view && w.matchMedia &&
+    matchMedia("(min-width: 720px) and (hover: hover) and (pointer: fine)").matches);
+  var dev = desk ? "desktop" : view ? "webview" : "mobile_web";
   var files = desk ? ["__BDPAY_DESKTOP_JS__", "__BDPAY_DESKTOP_WASM__"] : ["__BDPAY_PHONE_JS__", "__BDPAY_PHONE_WASM__"];
   // Everything the first screen needs starts now and travels together: glue, wasm, status.
   var wasm = fetch(new URL(files[1], src));
@@ -50,7 +53,7 @@
     }
     box(t, en ? "Loading the payment…" : "পেমেন্ট লোড হচ্ছে…", "loading");
     glue.then(function (m) {
-      return m.default({ module_or_path: wasm }).then(function () { m.mount(t, s, api, first); });
+      return m.default({ module_or_path: wasm }).then(function () { m.mount(t, s, api, dev, first); });
     }).catch(function () {
       box(t, en ? "The payment could not load. Check your connection and reload the page."
         : "পেমেন্ট লোড হয়নি। ইন্টারনেট সংযোগ দেখে পেজটি আবার লোড করুন।", "load_failed");

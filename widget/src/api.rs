@@ -4,10 +4,22 @@
 use bdpay_shared::locale::Lang;
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::provider::Provider;
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A promise seen through plain-function `then`/`catch`: one binding for every step of
+    /// [`read`], where js-sys's typed ones want a closure type each.
+    type Steps;
+    #[wasm_bindgen(method)]
+    fn then(this: &Steps, f: &JsValue) -> Steps;
+    #[wasm_bindgen(method)]
+    fn catch(this: &Steps, f: &JsValue) -> Steps;
+}
 
 use crate::config::Config;
 
@@ -53,8 +65,9 @@ pub fn message(obj: &JsValue, lang: Lang) -> Option<String> {
     bn.or_else(|| text_field(obj, "message")).filter(|m| !m.is_empty())
 }
 
-/// `GET /v1/payments/{id}/status?client_secret=…`
-pub async fn status(cfg: &Config, lang: Lang) -> Reply {
+/// `GET /v1/payments/{id}/status?client_secret=…`: the pending `fetch`, for [`read`].
+#[must_use]
+pub fn status(cfg: &Config) -> Promise {
     let mut url = String::with_capacity(160);
     url.push_str(&cfg.api);
     url.push_str("/v1/payments/");
@@ -62,17 +75,22 @@ pub async fn status(cfg: &Config, lang: Lang) -> Reply {
     url.push_str("/status?client_secret=");
     // A parsed ClientSecret is `[A-Za-z0-9_]` only: nothing to escape.
     url.push_str(cfg.secret.expose());
-    let Some(w) = web_sys::window() else {
-        return Reply::Unreachable;
-    };
     let init = RequestInit::new();
     init.set_cache(web_sys::RequestCache::NoStore);
-    read(w.fetch_with_str_and_init(&url, &init), lang).await
+    fetch(&url, &init)
+}
+
+fn fetch(url: &str, init: &RequestInit) -> Promise {
+    match web_sys::window() {
+        Some(w) => w.fetch_with_str_and_init(url, init),
+        None => Promise::reject(&JsValue::NULL),
+    }
 }
 
 /// `POST /v1/payments/{id}/confirm`. The body is written by hand: every value is either a
 /// fixed word or a parsed id or number, none of which can hold a quote or a backslash.
-pub async fn confirm(cfg: &Config, lang: Lang, provider: Option<Provider>, phone: Option<&Msisdn>) -> Reply {
+#[must_use]
+pub fn confirm(cfg: &Config, provider: Option<Provider>, phone: Option<&Msisdn>) -> Promise {
     let mut url = String::with_capacity(96);
     url.push_str(&cfg.api);
     url.push_str("/v1/payments/");
@@ -90,16 +108,13 @@ pub async fn confirm(cfg: &Config, lang: Lang, provider: Option<Provider>, phone
     }
     push_pair(&mut body, "device", cfg.device.as_str());
     body.push('}');
-    let Some(w) = web_sys::window() else {
-        return Reply::Unreachable;
-    };
     let headers = Object::new();
     let _ = Reflect::set(&headers, &"content-type".into(), &"application/json".into());
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
     init.set_body(&JsValue::from_str(&body));
-    read(w.fetch_with_str_and_init(&url, &init), lang).await
+    fetch(&url, &init)
 }
 
 fn push_pair(body: &mut String, key: &str, value: &str) {
@@ -110,32 +125,44 @@ fn push_pair(body: &mut String, key: &str, value: &str) {
     body.push('"');
 }
 
-/// Waits for a `fetch` (ours, or the loader's early status request) and sorts the answer.
-pub async fn read(pending: Promise, lang: Lang) -> Reply {
-    let Ok(resp) = JsFuture::from(pending).await else {
+/// Waits for a `fetch` (ours, or the loader's early status request) and calls `done` once
+/// with the sorted answer. Promise steps, not futures: no executor in the wasm.
+pub fn read(pending: &Promise, lang: Lang, done: Box<dyn FnOnce(Reply)>) {
+    // fetch → [[ok, status], body]; any failure (network, CORS, a body that is not JSON) → null.
+    let unpack = Closure::once_into_js(|resp: JsValue| -> JsValue {
+        let resp: Response = resp.unchecked_into();
+        let head = Array::of2(&JsValue::from_bool(resp.ok()), &JsValue::from(resp.status()));
+        match resp.json() {
+            Ok(body) => Promise::all(&Array::of2(&head, &body)).into(),
+            Err(_) => JsValue::NULL,
+        }
+    });
+    let lost = Closure::once_into_js(|_: JsValue| JsValue::NULL);
+    let finish = Closure::once_into_js(move |pair: JsValue| done(sort(&pair, lang)));
+    let steps: &Steps = pending.unchecked_ref();
+    let _ = steps.then(&unpack).catch(&lost).then(&finish);
+}
+
+fn sort(pair: &JsValue, lang: Lang) -> Reply {
+    if !Array::is_array(pair) {
         return Reply::Unreachable;
-    };
-    let Ok(resp) = resp.dyn_into::<Response>() else {
+    }
+    let pair: &Array = pair.unchecked_ref();
+    let head: Array = pair.get(0).unchecked_into();
+    let json = pair.get(1);
+    if !json.is_object() {
         return Reply::Unreachable;
-    };
-    let ok = resp.ok();
-    let code = resp.status();
-    let json = match resp.json() {
-        Ok(p) => JsFuture::from(p).await.ok(),
-        Err(_) => None,
-    };
-    let Some(json) = json.filter(JsValue::is_object) else {
-        return Reply::Unreachable;
-    };
-    if ok {
+    }
+    if head.get(0).as_bool() == Some(true) {
         return Reply::Ok(json);
     }
+    let code = head.get(1).as_f64().unwrap_or(0.0);
     let err = field(&json, "error");
     match text_field(&err, "code") {
         // Our own fault (5xx) is worth another try even when it has our shape.
         Some(c) => Reply::Refused(Refusal {
             message: message(&err, lang).unwrap_or_default(),
-            retryable: code >= 500 || field(&err, "retryable").as_bool().unwrap_or(false),
+            retryable: code >= 500.0 || field(&err, "retryable").as_bool().unwrap_or(false),
             code: c,
         }),
         None => Reply::Unreachable,

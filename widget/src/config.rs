@@ -59,36 +59,15 @@ impl Device {
         }
     }
 
-    fn from_attr(s: &str) -> Option<Device> {
+    /// The wire name back; anything else is `None`.
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<Device> {
         match s {
             "desktop" => Some(Device::Desktop),
             "mobile_web" => Some(Device::MobileWeb),
             "mobile_app" => Some(Device::MobileApp),
             "webview" => Some(Device::Webview),
             _ => None,
-        }
-    }
-
-    /// Guesses from the browser: a wide screen with a fine pointer and no touch is a
-    /// desktop; Android's WebView says `; wv)`, iOS webviews lack `Safari`.
-    fn detect() -> Device {
-        let Some(w) = web_sys::window() else {
-            return Device::MobileWeb;
-        };
-        let ua = w.navigator().user_agent().unwrap_or_default();
-        let ios = ua.contains("iPhone") || ua.contains("iPad");
-        if ua.contains("; wv)") || (ios && !ua.contains("Safari")) || ua.contains("FBAN") {
-            return Device::Webview;
-        }
-        let desktop = w
-            .match_media("(min-width: 720px) and (hover: hover) and (pointer: fine)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches());
-        if desktop {
-            Device::Desktop
-        } else {
-            Device::MobileWeb
         }
     }
 }
@@ -119,7 +98,9 @@ pub fn lang(script: Option<&Element>, host: &Element) -> Lang {
 
 /// Reads and checks the attributes. The secret must belong to the payment: a mismatch is
 /// caught here, before the shopper waits on a network round trip to hear it.
-pub fn read(script: Option<&Element>, host: &Element, api: &str) -> Result<Config, ConfigError> {
+/// `device` is the loader's guess (it looks at the screen and the user agent), used unless the
+/// page says `data-device`.
+pub fn read(script: Option<&Element>, host: &Element, api: &str, device: &str) -> Result<Config, ConfigError> {
     let payment = attr(script, host, "data-payment").ok_or(ConfigError::NoPayment)?;
     let payment = PaymentId::parse(&payment).map_err(|_| ConfigError::BadPayment)?;
     let secret = attr(script, host, "data-client-secret").ok_or(ConfigError::NoSecret)?;
@@ -128,8 +109,9 @@ pub fn read(script: Option<&Element>, host: &Element, api: &str) -> Result<Confi
         return Err(ConfigError::BadSecret);
     }
     let device = attr(script, host, "data-device")
-        .and_then(|d| Device::from_attr(&d))
-        .unwrap_or_else(Device::detect);
+        .and_then(|d| Device::from_name(&d))
+        .or_else(|| Device::from_name(device))
+        .unwrap_or(Device::MobileWeb);
     let start = attr(script, host, "data-start").and_then(|p| p.parse().ok());
     Ok(Config {
         payment,

@@ -6,6 +6,7 @@
 //! `bdpay:status` / `bdpay:succeeded` / `bdpay:failed` / `bdpay:cancelled` (DESIGN.md,
 //! "The widget on a page"). Size rules: STYLE.md, "Keeping the widget small".
 
+mod amount;
 mod api;
 mod config;
 mod events;
@@ -18,11 +19,20 @@ mod widget;
 
 use wasm_bindgen::prelude::*;
 
+// wasm32 in a browser is one thread; lol_alloc's free list is a fraction of dlmalloc's size.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+// SAFETY: wasm32-unknown-unknown without the atomics feature has exactly one thread.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 /// Mounts the widget into `target`. `script` is the loader's `<script>` tag (its `data-*`
 /// attributes configure the widget; without it the target's own are read), `api` the edge's
-/// origin, and `first` the loader's early `/status` request (a `Promise<Response>`), or
-/// `undefined`. Never throws: whatever is wrong is said in the box and in a `bdpay:failed` event.
+/// origin, `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `first` the
+/// loader's early `/status` request (a `Promise<Response>`), or `undefined`. Never throws: whatever is wrong is said in the box and in a `bdpay:failed` event.
 #[wasm_bindgen]
-pub fn mount(target: web_sys::Element, script: Option<web_sys::Element>, api: &str, first: JsValue) {
-    widget::start(target, script, api, first.dyn_into::<js_sys::Promise>().ok());
+pub fn mount(target: web_sys::Element, script: Option<web_sys::Element>, api: &str, device: &str, first: JsValue) {
+    // The loader passes a fetch promise or nothing.
+    let first = (!first.is_undefined() && !first.is_null()).then(|| first.unchecked_into());
+    widget::start(target, script, api, device, first);
 }

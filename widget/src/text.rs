@@ -7,12 +7,9 @@ use bdpay_shared::status::PaymentStatus;
 
 /// Every sentence the widget says, for one language.
 pub struct Text {
-    pub total: &'static str,
     pub order: &'static str,
-    pub pay: &'static str,
     pub recommended: &'static str,
     pub unavailable: &'static str,
-    pub phone_label: &'static str,
     pub phone_ok: &'static str,
     pub loading: &'static str,
     pub choose: &'static str,
@@ -29,7 +26,6 @@ pub struct Text {
     pub try_again_choose: &'static str,
     pub offline: &'static str,
     pub unreachable: &'static str,
-    pub retry: &'static str,
     pub still_waiting: &'static str,
     pub no_payment: &'static str,
     pub bad_payment: &'static str,
@@ -40,12 +36,9 @@ pub struct Text {
 }
 
 static BN: Text = Text {
-    total: "মোট",
     order: "অর্ডার",
-    pay: "পেমেন্ট করুন",
     recommended: "প্রস্তাবিত",
     unavailable: "এখন বন্ধ",
-    phone_label: "মোবাইল নম্বর (ঐচ্ছিক)",
     phone_ok: "নম্বর",
     loading: "পেমেন্ট লোড হচ্ছে…",
     choose: "কীভাবে পেমেন্ট করবেন, বেছে নিন।",
@@ -62,7 +55,6 @@ static BN: Text = Text {
     try_again_choose: "আবার চেষ্টা করতে চাইলে বেছে নিন:",
     offline: "ইন্টারনেট সংযোগ নেই। সংযোগ ফিরলে আবার দেখা হবে।",
     unreachable: "পেমেন্ট সার্ভারে পৌঁছানো যাচ্ছে না। একটু পরে আবার চেষ্টা করা হবে।",
-    retry: "আবার চেষ্টা করুন",
     still_waiting: "এখনও উত্তর আসেনি। আবার দেখতে চাপুন।",
     no_payment: "এই পেজে কোনো পেমেন্ট দেওয়া হয়নি (data-payment নেই)। দোকানে ফিরে আবার চেষ্টা করুন।",
     bad_payment: "পেমেন্টের আইডি সঠিক নয় (data-payment)। দোকানে ফিরে আবার চেষ্টা করুন।",
@@ -73,12 +65,9 @@ static BN: Text = Text {
 };
 
 static EN: Text = Text {
-    total: "Total",
     order: "Order",
-    pay: "Pay",
     recommended: "Recommended",
     unavailable: "Unavailable now",
-    phone_label: "Mobile number (optional)",
     phone_ok: "number",
     loading: "Loading the payment…",
     choose: "Choose how to pay.",
@@ -95,7 +84,6 @@ static EN: Text = Text {
     try_again_choose: "To try again, choose:",
     offline: "You are offline. We will check again when you are back online.",
     unreachable: "Cannot reach the payment server. We will try again shortly.",
-    retry: "Try again",
     still_waiting: "No answer yet. Tap to check again.",
     no_payment: "This page has no payment to show (data-payment is missing). Please go back to the shop and try again.",
     bad_payment: "The payment id is not valid (data-payment). Please go back to the shop and try again.",

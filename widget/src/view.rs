@@ -6,10 +6,11 @@ use bdpay_shared::provider::Provider;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use crate::text::text;
 
 /// Every custom property has its default here; a merchant sets them on the container.
-const CSS: &str = "\
+macro_rules! css {
+    () => {
+        "\
 :host{display:block;color:var(--bdpay-text,#1f2933);\
 font:var(--bdpay-font-size,16px)/1.45 var(--bdpay-font,system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans Bengali',sans-serif)}\
 *{box-sizing:border-box}\
@@ -47,10 +48,38 @@ b{font-weight:700;margin-inline-end:6px}\
 .q p{margin:0 0 8px}\
 a{color:var(--bdpay-link,#1d4ed8)}\
 .k{margin-top:12px;justify-content:center;background:var(--bdpay-secondary,#e4e7eb);color:inherit}\
-[hidden]{display:none!important}";
+[hidden]{display:none!important}"
+    };
+}
+
+/// The whole shadow tree for one language, as one literal: no string building in the wasm.
+macro_rules! skeleton {
+    ($total:literal, $phone:literal, $bkash:literal, $nagad:literal, $pay:literal, $retry:literal) => {
+        concat!(
+            "<style>", css!(), "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>",
+            "<div class=a id=a><small>", $total, "</small><span id=av></span></div>",
+            "<form id=f novalidate><div id=pw><label for=p>", $phone, "</label>",
+            "<input id=p type=tel inputmode=tel autocomplete=tel maxlength=20 aria-describedby=pt>",
+            "<div id=pt class=t aria-live=polite></div></div><p id=z class=z hidden></p><div class=b>",
+            "<button type=button aria-describedby=y id=bbkash data-provider=bkash><span><b>", $bkash, "</b>", $pay,
+            "</span><span class=r hidden id=rbkash></span></button>",
+            "<button type=button aria-describedby=y id=bnagad data-provider=nagad><span><b>", $nagad, "</b>", $pay,
+            "</span><span class=r hidden id=rnagad></span></button></div></form>",
+            "<p id=y class=y hidden></p><div id=g class=g hidden><i></i></div>",
+            "<p id=s class=s role=status aria-live=polite><span id=s1></span><span id=e class=e></span></p>",
+            "<div id=q class=q hidden><span id=qc></span><div><p id=qt></p><a id=ql></a></div></div>",
+            "<button type=button id=k class=k hidden>", $retry, "</button></div>"
+        )
+    };
+}
+
+const BN: &str = skeleton!("মোট", "মোবাইল নম্বর (ঐচ্ছিক)", "বিকাশ", "নগদ", "পেমেন্ট করুন", "আবার চেষ্টা করুন");
+const EN: &str = skeleton!("Total", "Mobile number (optional)", "bKash", "Nagad", "Pay", "Try again");
 
 /// The parts of the widget the flow updates.
 pub struct View {
+    /// Where the widget listens: every event of its parts passes here.
+    pub root: ShadowRoot,
     pub merchant: Element,
     pub order: Element,
     pub amount: Element,
@@ -94,53 +123,21 @@ impl View {
     #[must_use]
     pub fn build(host: &Element, lang: Lang) -> Option<View> {
         let root = shadow(host)?;
-        let t = text(lang);
-        let mut h = String::with_capacity(CSS.len() + 2600);
-        h.push_str("<style>");
-        h.push_str(CSS);
-        h.push_str(
-            "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>\
-             <div class=a id=a><small>",
-        );
-        h.push_str(t.total);
-        h.push_str("</small><span id=av></span></div><form id=f novalidate><div id=pw><label for=p>");
-        h.push_str(t.phone_label);
-        h.push_str(
-            "</label><input id=p type=tel inputmode=tel autocomplete=tel maxlength=20 \
-             aria-describedby=pt><div id=pt class=t aria-live=polite></div></div>\
-             <p id=z class=z hidden></p><div class=b>",
-        );
-        for p in Provider::ALL {
-            h.push_str("<button type=button aria-describedby=y id=b");
-            h.push_str(p.as_str());
-            h.push_str(" data-provider=");
-            h.push_str(p.as_str());
-            h.push_str("><span><b>");
-            h.push_str(p.display_name(lang));
-            h.push_str("</b>");
-            h.push_str(t.pay);
-            h.push_str("</span><span class=r hidden id=r");
-            h.push_str(p.as_str());
-            h.push_str("></span></button>");
-        }
-        h.push_str(
-            "</div></form><p id=y class=y hidden></p><div id=g class=g hidden><i></i></div>\
-             <p id=s class=s role=status aria-live=polite><span id=s1></span><span id=e class=e></span></p>\
-             <div id=q class=q hidden><span id=qc></span><div><p id=qt></p><a id=ql></a></div></div>\
-             <button type=button id=k class=k hidden>",
-        );
-        h.push_str(t.retry);
-        h.push_str("</button></div>");
-        root.set_inner_html(&h);
+        root.set_inner_html(match lang {
+            Lang::Bn => BN,
+            Lang::En => EN,
+        });
         let el = |id: &str| root.get_element_by_id(id);
-        let html = |id: &str| el(id).and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        // Our own skeleton: the ids are the elements we wrote.
+        let html = |id: &str| el(id).map(JsCast::unchecked_into::<HtmlElement>);
         Some(View {
+            root: root.clone(),
             merchant: el("m")?,
             order: el("o")?,
             amount: el("a")?,
             amount_value: el("av")?,
             phone_box: el("pw")?,
-            phone: el("p")?.dyn_into().ok()?,
+            phone: el("p")?.unchecked_into(),
             phone_hint: el("pt")?,
             form: el("f")?,
             offer: el("z")?,

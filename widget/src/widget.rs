@@ -4,16 +4,16 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use bdpay_shared::locale::{push_amount, Lang};
+use bdpay_shared::locale::{push_poisha, Lang};
 use bdpay_shared::provider::Provider;
 use bdpay_shared::status::PaymentStatus;
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Promise};
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
-use web_sys::Element;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Event, EventTarget};
 
+use crate::amount::wire_poisha;
 use crate::api::{self, field, message, text_field, Reply};
 use crate::config::{self, Config, ConfigError, Device};
 use crate::events::{fire, Detail};
@@ -106,13 +106,13 @@ pub struct Widget {
 
 /// Mounts into `host`: reads the attributes, draws the skeleton, then loads the status
 /// (from the loader's early request when there is one).
-pub fn start(host: Element, script: Option<Element>, api: &str, first: Option<Promise>) {
+pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, first: Option<Promise>) {
     let lang = config::lang(script.as_ref(), &host);
     let Some(view) = View::build(&host, lang) else {
         host.set_text_content(Some(text(lang).unexpected));
         return;
     };
-    let cfg = match config::read(script.as_ref(), &host, api) {
+    let cfg = match config::read(script.as_ref(), &host, api, device) {
         Ok(cfg) => cfg,
         Err(e) => return broken(&host, &view, lang, e),
     };
@@ -143,14 +143,8 @@ pub fn start(host: Element, script: Option<Element>, api: &str, first: Option<Pr
     w.listen();
     w.render();
     let w2 = Rc::clone(&w);
-    spawn_local(async move {
-        let reply = match first {
-            Some(p) => api::read(p, lang).await,
-            None => api::status(&w2.cfg, lang).await,
-        };
-        w2.st.borrow_mut().busy = false;
-        w2.on_status(reply);
-    });
+    let pending = first.unwrap_or_else(|| api::status(&w2.cfg));
+    api::read(&pending, lang, Box::new(move |reply| w2.done(reply, None)));
 }
 
 /// Attributes that cannot start a payment: words in the box and a `bdpay:failed` event.
@@ -191,34 +185,47 @@ const fn other(p: Provider) -> Provider {
 }
 
 impl Widget {
+    /// One delegated listener per event kind on the shadow root, and two on the window.
     fn listen(self: &Rc<Self>) {
-        let v = &self.view;
-        let mut ls = Vec::with_capacity(8);
-        for (p, b) in Provider::ALL.into_iter().zip(&v.buttons) {
+        let win: Option<EventTarget> = web_sys::window().map(Into::into);
+        let root: &EventTarget = &self.view.root;
+        let mut ls = Vec::with_capacity(6);
+        let kinds = [(Some(root), "click"), (Some(root), "input"), (Some(root), "focusout"), (Some(root), "submit")];
+        let online = [(win.as_ref(), "online"), (win.as_ref(), "offline")];
+        for (target, kind) in kinds.into_iter().chain(online) {
+            let Some(target) = target else { continue };
             let w = Rc::clone(self);
-            ls.push(EventListener::new(b, "click", move |_| w.choose(p)));
-        }
-        let w = Rc::clone(self);
-        let opts = EventListenerOptions::enable_prevent_default();
-        ls.push(EventListener::new_with_options(&v.form, "submit", opts, move |e| {
-            e.prevent_default();
-            if let Some(p) = w.primary() {
-                w.choose(p);
-            }
-        }));
-        for (kind, typing) in [("input", true), ("blur", false)] {
-            let w = Rc::clone(self);
-            ls.push(EventListener::new(&v.phone, kind, move |_| w.on_phone(typing)));
-        }
-        let w = Rc::clone(self);
-        ls.push(EventListener::new(&v.retry, "click", move |_| w.retry()));
-        if let Some(win) = web_sys::window() {
-            for (kind, offline) in [("offline", true), ("online", false)] {
-                let w = Rc::clone(self);
-                ls.push(EventListener::new(&win, kind, move |_| w.set_offline(offline)));
-            }
+            let opts = EventListenerOptions::enable_prevent_default();
+            ls.push(EventListener::new_with_options(target, kind, opts, move |e| w.on_event(e)));
         }
         self.st.borrow_mut().listeners = ls;
+    }
+
+    fn on_event(self: &Rc<Self>, e: &Event) {
+        let el: Option<Element> = e.target().map(JsCast::unchecked_into);
+        let id = el.as_ref().map(Element::id).unwrap_or_default();
+        match e.type_().as_str() {
+            "online" => self.set_offline(false),
+            "offline" => self.set_offline(true),
+            "input" => self.on_phone(true),
+            "focusout" if id == "p" => self.on_phone(false),
+            "submit" => {
+                e.prevent_default();
+                if let Some(p) = self.primary() {
+                    self.choose(p);
+                }
+            }
+            "click" => {
+                let button = el.and_then(|t| t.closest("button").ok().flatten());
+                let provider = button.as_ref().and_then(|b| b.get_attribute("data-provider"));
+                match provider.and_then(|p| p.parse().ok()) {
+                    Some(p) => self.choose(p),
+                    None if button.is_some_and(|b| b.id() == "k") => self.retry(),
+                    None => {}
+                }
+            }
+            _ => {}
+        }
     }
 
     /// The provider a click on "Enter" means: the phone's operator's, else the edge's pick.
@@ -308,11 +315,8 @@ impl Widget {
             _ => None,
         };
         let w = Rc::clone(self);
-        spawn_local(async move {
-            let reply = api::confirm(&w.cfg, w.lang, Some(p), phone.as_ref()).await;
-            w.st.borrow_mut().busy = false;
-            w.on_confirm(p, reply, before);
-        });
+        let pending = api::confirm(&self.cfg, Some(p), phone.as_ref());
+        api::read(&pending, self.lang, Box::new(move |reply| w.done(reply, Some((p, before)))));
     }
 
     fn on_confirm(self: &Rc<Self>, p: Provider, reply: Reply, before: Phase) {
@@ -417,11 +421,17 @@ impl Widget {
             st.busy = true;
         }
         let w = Rc::clone(self);
-        spawn_local(async move {
-            let reply = api::status(&w.cfg, w.lang).await;
-            w.st.borrow_mut().busy = false;
-            w.on_status(reply);
-        });
+        api::read(&api::status(&self.cfg), self.lang, Box::new(move |reply| w.done(reply, None)));
+    }
+
+    /// Every answer from the edge comes here: a confirm's (with what was clicked and where
+    /// from) or a status.
+    fn done(self: &Rc<Self>, reply: Reply, confirmed: Option<(Provider, Phase)>) {
+        self.st.borrow_mut().busy = false;
+        match confirmed {
+            Some((p, before)) => self.on_confirm(p, reply, before),
+            None => self.on_status(reply),
+        }
     }
 
     fn schedule(self: &Rc<Self>) {
@@ -589,7 +599,8 @@ impl Widget {
         }
         if let Some(a) = text_field(json, "amount") {
             let mut s = String::with_capacity(48);
-            if push_amount(&mut s, &a, self.lang).is_ok() {
+            if let Some(poisha) = wire_poisha(&a) {
+                push_poisha(&mut s, poisha, self.lang);
                 say(&v.amount_value, &s);
             }
         }
