@@ -3,9 +3,18 @@
 //! once (one Durable Object per payment). Static files (`www/`) are served by the assets
 //! binding before this code runs; everything else comes here.
 
+mod auth;
+mod body;
+mod config;
 mod cron;
+mod crypto;
+mod error;
 mod http;
+mod ledger;
 mod log;
+mod objects;
+mod payment;
+mod payment_flow;
 mod payment_object;
 mod providers;
 mod routes;

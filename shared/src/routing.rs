@@ -10,9 +10,9 @@ use crate::provider::Provider;
 use serde::Serialize;
 
 /// The most a single payment may be at each provider (PROVIDERS.md A.14, B.11: Tk 5,00,000).
-pub const PROVIDER_MAX_POISHA: i64 = 500_000_00;
+pub const PROVIDER_MAX_POISHA: i64 = 50_000_000; // Tk 5,00,000.00
 /// The least (Tk 1).
-pub const PROVIDER_MIN_POISHA: i64 = 1_00;
+pub const PROVIDER_MIN_POISHA: i64 = 100; // Tk 1.00
 
 /// What routing knows about a provider right now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

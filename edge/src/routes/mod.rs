@@ -1,23 +1,73 @@
 //! The route table: DESIGN.md's public contract on one screen. Handlers are thin: parse,
-//! authorise, call, respond.
+//! authorise, call, respond. Errors become the contract's JSON here and nowhere else.
 
+mod demo;
+mod ipn;
+mod payments;
+mod returns;
+mod widget;
+
+use bdpay_shared::errors::ErrorCode;
+use bdpay_shared::provider::Provider;
 use serde_json::json;
 use worker::{Env, Method, Request, Response};
 
+use crate::error::{EdgeError, EdgeResult};
 use crate::http;
 
 /// Routes one request; never fails (errors become the contract's JSON error).
 pub async fn handle(req: Request, env: &Env) -> Response {
     let path = req.path();
+    let method = req.method();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (req.method(), segments.as_slice()) {
-        (Method::Get, ["healthz"]) => healthz(env),
-        _ => http::json(
-            404,
-            &json!({"error": {"code": "not_found", "message": "No such endpoint.",
-                              "message_bn": "এমন কোনো ঠিকানা নেই।", "retryable": false}}),
-        ),
+    // The widget's endpoints answer CORS for any origin, errors included.
+    let is_widget = matches!(segments.as_slice(), ["v1", "payments", _, "confirm" | "status"]);
+    let result = route(req, env, method, &segments).await;
+    let response = result.unwrap_or_else(EdgeError::into_response);
+    if is_widget { widget::with_cors(response) } else { response }
+}
+
+async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> EdgeResult<Response> {
+    use Method::{Get, Options, Post};
+    match (method, segments) {
+        (Get, ["healthz"]) => Ok(healthz(env)),
+
+        // Merchant server → edge (Bearer sk_…; no CORS: a secret key has no place in a browser).
+        (Post, ["v1", "payments"]) => payments::post(req, env).await,
+        (Get, ["v1", "payments"]) => payments::list(req, env).await,
+        (Get, ["v1", "payments", id]) => payments::get(req, env, id).await,
+
+        // Widget → edge (client secret).
+        (Options, ["v1", "payments", _, "confirm" | "status"]) => Ok(widget::preflight()),
+        (Post, ["v1", "payments", id, "confirm"]) => widget::confirm(req, env, id).await,
+        (Get, ["v1", "payments", id, "status"]) => widget::status(req, env, id).await,
+
+        // Provider → edge.
+        (Get, ["v1", "return", "bkash"]) => returns::handle(req, env, Provider::Bkash).await,
+        (Get, ["v1", "return", "nagad"]) => returns::handle(req, env, Provider::Nagad).await,
+        (Post, ["v1", "ipn", "bkash"]) => ipn::bkash(req, env).await,
+        (Get | Post, ["v1", "ipn", "nagad"]) => ipn::nagad(req, env).await,
+
+        // The demo shop's server side (dev configuration only).
+        (Post, ["demo", "checkout"]) => demo::checkout(req, env).await,
+
+        (_, path) if known(path) => Err(EdgeError::Refused(ErrorCode::MethodNotAllowed)),
+        _ => Err(EdgeError::not_found()),
     }
+}
+
+/// Paths that exist with some method (for 405 rather than 404).
+fn known(path: &[&str]) -> bool {
+    matches!(
+        path,
+        ["healthz"]
+            | ["v1", "payments"]
+            | ["v1", "payments", _]
+            | ["v1", "payments", _, "confirm" | "status"]
+            | ["v1", "return", "bkash" | "nagad"]
+            | ["v1", "ipn", "bkash" | "nagad"]
+            | ["demo", "checkout"]
+    )
 }
 
 fn healthz(env: &Env) -> Response {

@@ -1,0 +1,47 @@
+//! The edge's own settings from the environment (provider settings: `providers::config`).
+
+use worker::Env;
+
+use crate::crypto::DataKeys;
+use crate::error::{EdgeError, EdgeResult};
+
+pub struct EdgeConfig {
+    /// Where shoppers and providers reach this worker, e.g. `https://pay.shop.example`.
+    pub public_origin: String,
+    pub data_keys: DataKeys,
+    /// How long a payment may wait for the shopper before it expires (default 24 h).
+    pub unpaid_ttl_ms: i64,
+    /// How long the shopper has on a provider's page before the attempt expires (default 15 min).
+    pub attempt_ttl_ms: i64,
+}
+
+impl EdgeConfig {
+    pub fn from_env(env: &Env) -> EdgeResult<EdgeConfig> {
+        let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
+        let secret = |name: &str| env.secret(name).map(|v| v.to_string()).ok();
+        let public_origin = var("PUBLIC_ORIGIN")
+            .filter(|o| o.starts_with("https://") || o.starts_with("http://"))
+            .ok_or_else(|| EdgeError::internal("PUBLIC_ORIGIN is not set"))?;
+        let data_keys = DataKeys::from_base64(
+            &secret("BDPAY_DATA_KEY").ok_or_else(|| EdgeError::internal("secret BDPAY_DATA_KEY is not set"))?,
+            &secret("BDPAY_HASH_KEY").ok_or_else(|| EdgeError::internal("secret BDPAY_HASH_KEY is not set"))?,
+        )
+        .map_err(EdgeError::internal)?;
+        let unpaid_ttl_ms = var("BDPAY_UNPAID_TTL_SECS")
+            .and_then(|s| s.parse::<i64>().ok())
+            .filter(|s| (60..=7 * 86_400).contains(s))
+            .unwrap_or(86_400)
+            * 1000;
+        let attempt_ttl_ms = var("BDPAY_ATTEMPT_TTL_SECS")
+            .and_then(|s| s.parse::<i64>().ok())
+            .filter(|s| (30..=86_400).contains(s))
+            .unwrap_or(15 * 60)
+            * 1000;
+        Ok(EdgeConfig { public_origin: public_origin.trim_end_matches('/').to_owned(), data_keys, unpaid_ttl_ms, attempt_ttl_ms })
+    }
+}
+
+/// Unix milliseconds now (the worker's clock; frozen during a request in production).
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}

@@ -1,0 +1,17 @@
+//! The D1 ledger merchants and finance query: one function per statement, values always
+//! bound (never formatted into SQL). Schema: edge/migrations/.
+
+pub mod idempotency;
+pub mod payments;
+
+use wasm_bindgen::JsValue;
+
+/// A nullable text value for `bind`.
+pub(crate) fn opt(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// An integer for `bind` (D1 takes JS numbers; all ours are far below 2^53).
+pub(crate) fn int(n: i64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}

@@ -1,0 +1,34 @@
+//! Talking to a payment's Durable Object: one command in, the record (or an error) out.
+
+use bdpay_shared::errors::ErrorCode;
+use wasm_bindgen::JsValue;
+use worker::{Env, Method, Request, RequestInit};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::payment::command::{Command, Reply};
+use crate::payment::record::PaymentRecord;
+
+/// Sends `cmd` to the object named by the payment id (already validated by the caller).
+pub async fn send(env: &Env, payment_id: &str, cmd: &Command) -> EdgeResult<PaymentRecord> {
+    let stub = env.durable_object("PAYMENTS")?.id_from_name(payment_id)?.get_stub()?;
+    let body = serde_json::to_string(cmd).map_err(|e| EdgeError::internal(e.to_string()))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(JsValue::from_str(&body)));
+    let req = Request::new_with_init("https://payment.internal/command", &init)?;
+    let mut resp = stub.fetch_with_request(req).await?;
+    match resp.json::<Reply>().await {
+        Ok(Reply::Payment(r)) => Ok(*r),
+        Ok(Reply::Error { body, .. }) => Err(EdgeError::Api(body)),
+        Err(e) => Err(EdgeError::internal(format!("payment object reply: {e}"))),
+    }
+}
+
+/// The record, or 404 when there is none (or it belongs to another merchant).
+pub async fn get_for_merchant(env: &Env, payment_id: &str, merchant_id: &str) -> EdgeResult<PaymentRecord> {
+    let r = send(env, payment_id, &Command::Get).await?;
+    if r.merchant_id == merchant_id {
+        Ok(r)
+    } else {
+        Err(EdgeError::Refused(ErrorCode::NotFound))
+    }
+}

@@ -1,0 +1,38 @@
+//! What the worker asks a payment's Durable Object, and what it answers. JSON over the
+//! object's `fetch`; the object is the only writer of the record.
+
+use bdpay_shared::errors::ApiError;
+use bdpay_shared::provider::Provider;
+use serde::{Deserialize, Serialize};
+
+use crate::payment::record::{PaymentRecord, StoredPhone};
+use crate::providers::Device;
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum Command {
+    /// Store a new payment (the worker made its ids and hashes). Refused if one exists.
+    Create { record: Box<PaymentRecord> },
+    /// The record as it is now.
+    Get,
+    /// The shopper picked (or let us pick) a provider: start an attempt there.
+    Confirm {
+        client_secret_hash: String,
+        provider: Option<Provider>,
+        device: Device,
+        shopper_ip: Option<String>,
+        customer_phone: Option<StoredPhone>,
+    },
+    /// The provider sent the shopper back (unsigned: decide only through the provider).
+    Return { provider: Provider, provider_ref: String, status: String },
+    /// Something says the outcome may have changed (an IPN, a Nagad hint): ask the provider.
+    Check { reason: String },
+}
+
+/// The object's answer: the record, or the contract's error with its status.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reply {
+    Payment(Box<PaymentRecord>),
+    Error { status: u16, body: ApiError },
+}

@@ -1,0 +1,140 @@
+//! How callers see a payment: the merchant's object (`/v1/payments…`) and the widget's
+//! cheap status (`/status`). Built from the record; never shows a full phone number,
+//! a hash or a secret.
+
+use bdpay_shared::errors::ErrorBody;
+use bdpay_shared::money::Money;
+use bdpay_shared::provider::Provider;
+use bdpay_shared::routing::{self, Availability};
+use bdpay_shared::status::PaymentStatus;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::payment::record::PaymentRecord;
+
+/// `2026-11-26T03:58:29.000Z` from unix milliseconds.
+pub fn iso(ms: i64) -> String {
+    String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).to_iso_string())
+}
+
+#[derive(Serialize)]
+pub struct MerchantView<'a> {
+    pub id: &'a str,
+    pub object: &'static str,
+    pub livemode: bool,
+    pub status: PaymentStatus,
+    pub amount: Money,
+    pub amount_refunded: Money,
+    pub currency: &'static str,
+    pub order_id: &'a str,
+    pub provider: Option<Provider>,
+    pub provider_reference: Option<&'a str>,
+    pub provider_transaction_id: Option<&'a str>,
+    pub customer_phone: Option<&'a str>,
+    pub payer: Option<&'a str>,
+    pub return_url: Option<&'a str>,
+    pub metadata: Option<&'a Value>,
+    pub error: Option<&'a ErrorBody>,
+    pub attempts: u32,
+    pub created_at: String,
+    pub updated_at: String,
+    pub paid_at: Option<String>,
+    pub expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<&'a str>,
+}
+
+pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> MerchantView<'a> {
+    MerchantView {
+        id: &r.id,
+        object: "payment",
+        livemode: r.mode == "live",
+        status: r.status,
+        amount: r.amount,
+        amount_refunded: r.refunded.unwrap_or(Money::ZERO),
+        currency: "BDT",
+        order_id: &r.order_id,
+        provider: r.provider,
+        provider_reference: r.provider_ref.as_deref(),
+        provider_transaction_id: r.trx_id.as_deref(),
+        customer_phone: r.customer_phone.as_ref().map(|p| p.masked.as_str()),
+        payer: r.payer_masked.as_deref(),
+        return_url: r.return_url.as_deref(),
+        metadata: r.metadata.as_ref(),
+        error: r.error.as_ref(),
+        attempts: r.attempts,
+        created_at: iso(r.created_ms),
+        updated_at: iso(r.updated_ms),
+        paid_at: r.paid_at_ms.map(iso),
+        expires_at: iso(r.expires_ms),
+        client_secret,
+    }
+}
+
+#[derive(Serialize)]
+pub struct ProviderOption {
+    pub provider: Provider,
+    pub available: bool,
+}
+
+#[derive(Serialize)]
+pub struct Recommendation {
+    pub provider: Provider,
+    pub code: &'static str,
+    pub reason: &'static str,
+    pub reason_bn: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct NextAction<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub url: &'a str,
+}
+
+/// The widget's status: enough to render (amount, merchant, choices) and to follow the flow.
+#[derive(Serialize)]
+pub struct WidgetView<'a> {
+    pub id: &'a str,
+    pub status: PaymentStatus,
+    pub amount: Money,
+    pub currency: &'static str,
+    pub order_id: &'a str,
+    pub merchant_name: &'a str,
+    pub provider: Option<Provider>,
+    pub providers: [ProviderOption; 2],
+    pub recommended: Option<Recommendation>,
+    pub error: Option<&'a ErrorBody>,
+    pub next_action: Option<NextAction<'a>>,
+    pub livemode: bool,
+}
+
+pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
+    let recommended = routing::recommend(r.amount, None, up).ok().map(|c| Recommendation {
+        provider: c.provider,
+        code: c.reason.as_str(),
+        reason: c.reason.message_en(),
+        reason_bn: c.reason.message_bn(),
+    });
+    let next_action = match (r.status, r.redirect_url.as_deref()) {
+        (PaymentStatus::Pending, Some(url)) => Some(NextAction { kind: "redirect", url }),
+        _ => None,
+    };
+    WidgetView {
+        id: &r.id,
+        status: r.status,
+        amount: r.amount,
+        currency: "BDT",
+        order_id: &r.order_id,
+        merchant_name: &r.merchant_name,
+        provider: r.provider,
+        providers: [
+            ProviderOption { provider: Provider::Bkash, available: up.bkash && routing::accepts(Provider::Bkash, r.amount) },
+            ProviderOption { provider: Provider::Nagad, available: up.nagad && routing::accepts(Provider::Nagad, r.amount) },
+        ],
+        recommended,
+        error: r.error.as_ref(),
+        next_action,
+        livemode: r.mode == "live",
+    }
+}

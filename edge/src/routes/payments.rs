@@ -1,0 +1,188 @@
+//! Merchant server → edge: create a payment (with `Idempotency-Key`), read one, find by order.
+
+use bdpay_shared::errors::ErrorCode;
+use bdpay_shared::ids::{ClientSecret, IdempotencyKey, OrderId, PaymentId};
+use bdpay_shared::money::Money;
+use bdpay_shared::phone::Msisdn;
+use bdpay_shared::status::PaymentStatus;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use worker::{Env, Request, Response};
+
+use crate::auth::{self, Merchant};
+use crate::body;
+use crate::config::{now_ms, EdgeConfig};
+use crate::crypto::{random, sha256_hex};
+use crate::error::{EdgeError, EdgeResult};
+use crate::http;
+use crate::ledger::idempotency::{self, Seen};
+use crate::ledger::payments as ledger;
+use crate::objects;
+use crate::payment::command::Command;
+use crate::payment::record::{Completion, PaymentRecord, StoredPhone};
+use crate::payment::view;
+
+/// `POST /v1/payments` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    pub order_id: OrderId,
+    pub amount: Money,
+    #[serde(default)]
+    pub customer_phone: Option<Msisdn>,
+    #[serde(default)]
+    pub return_url: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<Map<String, Value>>,
+}
+
+fn check_return_url(url: &str) -> EdgeResult<()> {
+    let ok = url.len() <= 2048 && (url.starts_with("https://") || url.starts_with("http://")) && !url.chars().any(char::is_whitespace);
+    ok.then_some(()).ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidRequest, "return_url must be an http(s) URL of at most 2048 characters"))
+}
+
+/// At most 20 keys of ≤ 40 characters, string values of ≤ 500 (a merchant's own notes).
+fn check_metadata(m: &Map<String, Value>) -> EdgeResult<()> {
+    let bad = m.len() > 20 || m.iter().any(|(k, v)| k.is_empty() || k.len() > 40 || v.as_str().is_none_or(|s| s.len() > 500));
+    if bad {
+        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "metadata: at most 20 keys of up to 40 characters, each a string of up to 500"));
+    }
+    Ok(())
+}
+
+/// Makes the payment and its object; the caller answers with the returned record and secret.
+pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeResult<(PaymentRecord, ClientSecret)> {
+    if let Some(url) = &input.return_url {
+        check_return_url(url)?;
+    }
+    if let Some(m) = &input.metadata {
+        check_metadata(m)?;
+    }
+    let config = EdgeConfig::from_env(env)?;
+    let now = now_ms();
+    let id = PaymentId::from_random(random().map_err(EdgeError::internal)?);
+    let secret = ClientSecret::from_random(&id, random().map_err(EdgeError::internal)?);
+    let customer_phone = match &input.customer_phone {
+        Some(p) => Some(StoredPhone {
+            masked: p.masked(),
+            enc: config.data_keys.encrypt_phone(p).map_err(EdgeError::internal)?,
+            hash: config.data_keys.phone_lookup_hash(p).map_err(EdgeError::internal)?,
+        }),
+        None => None,
+    };
+    let record = PaymentRecord {
+        id: id.as_str().to_owned(),
+        merchant_id: merchant.id.clone(),
+        merchant_name: merchant.name.clone(),
+        mode: merchant.mode.as_str().to_owned(),
+        order_id: input.order_id.as_str().to_owned(),
+        amount: input.amount,
+        status: PaymentStatus::RequiresMethod,
+        version: 1,
+        client_secret_hash: sha256_hex(secret.expose().as_bytes()),
+        provider: None,
+        provider_ref: None,
+        invoice: None,
+        redirect_url: None,
+        choice_reason: None,
+        attempts: 0,
+        earlier_refs: Vec::new(),
+        trx_id: None,
+        paid_at_ms: None,
+        payer_masked: None,
+        customer_phone,
+        return_url: input.return_url,
+        metadata: input.metadata.map(Value::Object),
+        error: None,
+        completion: Completion::Idle,
+        refunded: None,
+        created_ms: now,
+        updated_ms: now,
+        expires_ms: now + config.unpaid_ttl_ms,
+        attempt_deadline_ms: None,
+        outbox_events: vec![crate::payment::record::EventRow {
+            version: 1,
+            status: PaymentStatus::RequiresMethod,
+            reason: "create".into(),
+            at_ms: now,
+            detail: None,
+        }],
+        outbox_calls: Vec::new(),
+        outbox_row: true,
+    };
+    let stored = objects::send(env, id.as_str(), &Command::Create { record: Box::new(record) }).await?;
+    Ok((stored, secret))
+}
+
+/// `POST /v1/payments`
+pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    let merchant = auth::merchant(&req, env).await?;
+    let key = match req.headers().get("idempotency-key").ok().flatten() {
+        Some(k) => Some(IdempotencyKey::parse(&k).map_err(|_| {
+            EdgeError::invalid(ErrorCode::InvalidRequest, "Idempotency-Key must be 1-255 printable ASCII characters")
+        })?),
+        None => None,
+    };
+    // Read and check the body first: a malformed request never takes the key.
+    let raw = body::json_bytes(&mut req).await?;
+    let input: CreateBody = body::parse(&raw)?;
+    let db = env.d1("DB")?;
+    if let Some(key) = &key {
+        let hash = sha256_hex(&[b"POST /v1/payments\n".as_slice(), &raw].concat());
+        match idempotency::begin(&db, &merchant.id, key.as_str(), &hash, now_ms()).await? {
+            Seen::New => {}
+            Seen::Replay { status, body } => {
+                let config = EdgeConfig::from_env(env)?;
+                let plain = config.data_keys.decrypt_text(&body).map_err(EdgeError::internal)?;
+                return Ok(http::bytes_with(status, "application/json; charset=utf-8", plain.into_bytes()));
+            }
+            Seen::Conflict => return Err(EdgeError::Refused(ErrorCode::IdempotencyConflict)),
+        }
+    }
+    match create(env, &merchant, input).await {
+        Ok((record, secret)) => {
+            let body = serde_json::to_string(&view::merchant(&record, Some(secret.expose())))
+                .map_err(|e| EdgeError::internal(e.to_string()))?;
+            if let Some(key) = &key {
+                let config = EdgeConfig::from_env(env)?;
+                let sealed = config.data_keys.encrypt_text(&body).map_err(EdgeError::internal)?;
+                idempotency::finish(&db, &merchant.id, key.as_str(), 201, &sealed).await?;
+            }
+            Ok(http::bytes_with(201, "application/json; charset=utf-8", body.into_bytes()))
+        }
+        Err(e) => {
+            if let Some(key) = &key {
+                let _ = idempotency::release(&db, &merchant.id, key.as_str()).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `GET /v1/payments/{id}`
+pub async fn get(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+    let merchant = auth::merchant(&req, env).await?;
+    let id = PaymentId::parse(id).map_err(|_| EdgeError::not_found())?;
+    let record = objects::get_for_merchant(env, id.as_str(), &merchant.id).await?;
+    Ok(http::json(200, &view::merchant(&record, None)))
+}
+
+/// `GET /v1/payments?order_id=…`: the order's payments (attempts), newest first.
+pub async fn list(req: Request, env: &Env) -> EdgeResult<Response> {
+    let merchant = auth::merchant(&req, env).await?;
+    let url = req.url()?;
+    let order = url
+        .query_pairs()
+        .find(|(k, _)| k == "order_id")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidRequest, "order_id is required"))?;
+    let order = OrderId::parse(&order).map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "order_id is not valid"))?;
+    let db = env.d1("DB")?;
+    let mut data = Vec::new();
+    for id in ledger::ids_by_order(&db, &merchant.id, order.as_str()).await? {
+        if let Ok(record) = objects::get_for_merchant(env, &id, &merchant.id).await {
+            data.push(serde_json::to_value(view::merchant(&record, None)).unwrap_or(Value::Null));
+        }
+    }
+    Ok(http::json(200, &json!({ "object": "list", "data": data })))
+}
