@@ -185,7 +185,10 @@ async fn the_page_session_ends_after_five_minutes() {
     let sbx = start(|_| {}).await;
     let token = sbx.grant().await;
     let created = sbx.create(&token, "40").await;
+    let unopened = sbx.create(&token, "41").await;
     sbx.advance(301).await;
+    let token = sbx.grant().await;
+    assert_eq!(sbx.execute(&token, unopened["paymentID"].as_str().unwrap()).await["statusCode"], "2056", "expired without the page ever opening");
     let (status, html) = sbx.open(&created).await;
     assert_eq!(status, 200);
     assert!(html.contains("status=failure") && !html.contains("name=\"wallet\""));

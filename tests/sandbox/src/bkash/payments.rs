@@ -203,11 +203,14 @@ fn decide(s: &Shared, id: &str, now: i64) -> Decision {
     let refuse = |c: &str| Decision::Refuse(c.to_owned());
     let mut inner = s.bkash.lock();
     let Some(p) = inner.payments.get(id) else { return refuse("2002") };
-    let too_old = now - p.created_ms > choices::EXECUTE_MAX_AGE_MS;
+    let age = now - p.created_ms;
+    let page_ttl = i64::try_from(s.config.bkash_page_ttl.as_millis()).unwrap_or(i64::MAX);
     match &p.stage {
         Stage::Completed { .. } => return refuse("2062"),
         Stage::Cancelled | Stage::Failed { .. } => return refuse("2056"),
-        _ if too_old => return refuse("2056"),
+        _ if age > choices::EXECUTE_MAX_AGE_MS => return refuse("2056"),
+        // The page session ran out before the shopper finished: expired, not merely early.
+        Stage::Open if age > page_ttl => return refuse("2056"),
         Stage::Open => return refuse("2060"),
         Stage::Approved => {}
     }
@@ -218,15 +221,11 @@ fn decide(s: &Shared, id: &str, now: i64) -> Decision {
         WalletRule::HangsThenCompletes => true,
         WalletRule::Code(_) | WalletRule::Succeeds => false,
     };
-    let amount = p.amount;
-    let duplicate = inner.payments.values().any(|o| {
-        o.wallet.as_deref() == Some(wallet.as_str())
-            && o.amount == amount
-            && o.completed_ms().is_some_and(|at| now - at < choices::DUPLICATE_WINDOW_MS)
-    });
-    if duplicate {
+    let debit = (wallet, p.amount.poisha());
+    if inner.last_debit.get(&debit).is_some_and(|at| now - at < choices::DUPLICATE_WINDOW_MS) {
         return refuse("2029");
     }
+    inner.last_debit.insert(debit, now);
     let trx_id = inner.new_trx_id();
     inner.by_trx.insert(trx_id.clone(), id.to_owned());
     match inner.payments.get_mut(id) {

@@ -21,6 +21,8 @@ pub struct Inner {
     pub by_trx: HashMap<String, String>,
     /// Every trxID handed out (payments and refunds), so none repeats.
     pub used_trx: HashSet<String>,
+    /// (wallet, amount in poisha) → when a payment with them last completed (the 2029 rule).
+    pub last_debit: HashMap<(String, i64), i64>,
 }
 
 /// Where the shopper is on the hosted page.
