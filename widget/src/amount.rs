@@ -36,7 +36,18 @@ mod tests {
         assert_eq!(wire_poisha("1250.5"), Some(125_050));
         assert_eq!(wire_poisha("0"), Some(0));
         assert_eq!(wire_poisha("999999999.99"), Some(99_999_999_999));
-        for bad in ["", ".5", "5.", "1,250", "-5", "1e3", "৳1250", "1250.001", "1.2.3", "1234567890"] {
+        for bad in [
+            "",
+            ".5",
+            "5.",
+            "1,250",
+            "-5",
+            "1e3",
+            "৳1250",
+            "1250.001",
+            "1.2.3",
+            "1234567890",
+        ] {
             assert_eq!(wire_poisha(bad), None, "{bad:?}");
         }
     }

@@ -62,11 +62,11 @@ pub fn message(obj: &JsValue, lang: Lang) -> Option<String> {
         Lang::Bn => text_field(obj, "message_bn"),
         Lang::En => None,
     };
-    bn.or_else(|| text_field(obj, "message")).filter(|m| !m.is_empty())
+    bn.or_else(|| text_field(obj, "message"))
+        .filter(|m| !m.is_empty())
 }
 
 /// `GET /v1/payments/{id}/status?client_secret=…`: the pending `fetch`, for [`read`].
-#[must_use]
 pub fn status(cfg: &Config) -> Promise {
     let mut url = String::with_capacity(160);
     url.push_str(&cfg.api);
@@ -89,7 +89,6 @@ fn fetch(url: &str, init: &RequestInit) -> Promise {
 
 /// `POST /v1/payments/{id}/confirm`. The body is written by hand: every value is either a
 /// fixed word or a parsed id or number, none of which can hold a quote or a backslash.
-#[must_use]
 pub fn confirm(cfg: &Config, provider: Option<Provider>, phone: Option<&Msisdn>) -> Promise {
     let mut url = String::with_capacity(96);
     url.push_str(&cfg.api);
@@ -131,7 +130,10 @@ pub fn read(pending: &Promise, lang: Lang, done: Box<dyn FnOnce(Reply)>) {
     // fetch → [[ok, status], body]; any failure (network, CORS, a body that is not JSON) → null.
     let unpack = Closure::once_into_js(|resp: JsValue| -> JsValue {
         let resp: Response = resp.unchecked_into();
-        let head = Array::of2(&JsValue::from_bool(resp.ok()), &JsValue::from(resp.status()));
+        let head = Array::of2(
+            &JsValue::from_bool(resp.ok()),
+            &JsValue::from(resp.status()),
+        );
         match resp.json() {
             Ok(body) => Promise::all(&Array::of2(&head, &body)).into(),
             Err(_) => JsValue::NULL,

@@ -48,7 +48,10 @@ mod tests {
     #[test]
     fn short_numbers_wait_while_typing_and_fail_after() {
         assert_eq!(judge("0171", true), Typed::Partial);
-        assert_eq!(judge("0171", false), Typed::Invalid(PhoneError::WrongLength));
+        assert_eq!(
+            judge("0171", false),
+            Typed::Invalid(PhoneError::WrongLength)
+        );
         assert_eq!(judge("", true), Typed::Empty);
         assert_eq!(judge("01x", true), Typed::Invalid(PhoneError::BadCharacter));
         assert!(matches!(judge("০১৯১১০০০০০১", true), Typed::Valid(_)));

@@ -28,7 +28,6 @@ pub const fn delay_ms(attempt: u32) -> u32 {
 }
 
 /// Arms the next poll; the returned handle clears the timer when dropped.
-#[must_use]
 pub fn after(widget: &Rc<Widget>, attempt: u32) -> Timeout {
     let w = Rc::clone(widget);
     Timeout::new(delay_ms(attempt), move || w.poll_now())

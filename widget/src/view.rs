@@ -6,7 +6,6 @@ use bdpay_shared::provider::Provider;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-
 /// Every custom property has its default here; a merchant sets them on the container.
 macro_rules! css {
     () => {
@@ -73,8 +72,22 @@ macro_rules! skeleton {
     };
 }
 
-const BN: &str = skeleton!("মোট", "মোবাইল নম্বর (ঐচ্ছিক)", "বিকাশ", "নগদ", "পেমেন্ট করুন", "আবার চেষ্টা করুন");
-const EN: &str = skeleton!("Total", "Mobile number (optional)", "bKash", "Nagad", "Pay", "Try again");
+const BN: &str = skeleton!(
+    "মোট",
+    "মোবাইল নম্বর (ঐচ্ছিক)",
+    "বিকাশ",
+    "নগদ",
+    "পেমেন্ট করুন",
+    "আবার চেষ্টা করুন"
+);
+const EN: &str = skeleton!(
+    "Total",
+    "Mobile number (optional)",
+    "bKash",
+    "Nagad",
+    "Pay",
+    "Try again"
+);
 
 /// The parts of the widget the flow updates.
 pub struct View {
@@ -114,8 +127,10 @@ pub const fn slot(p: Provider) -> usize {
 /// The shadow root of `host`: the loader's (it painted the loading line) or a new one.
 #[must_use]
 pub fn shadow(host: &Element) -> Option<ShadowRoot> {
-    host.shadow_root()
-        .or_else(|| host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok())
+    host.shadow_root().or_else(|| {
+        host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+            .ok()
+    })
 }
 
 impl View {

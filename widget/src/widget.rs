@@ -106,7 +106,13 @@ pub struct Widget {
 
 /// Mounts into `host`: reads the attributes, draws the skeleton, then loads the status
 /// (from the loader's early request when there is one).
-pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, first: Option<Promise>) {
+pub fn start(
+    host: Element,
+    script: Option<Element>,
+    api: &str,
+    device: &str,
+    first: Option<Promise>,
+) {
     let lang = config::lang(script.as_ref(), &host);
     let Some(view) = View::build(&host, lang) else {
         host.set_text_content(Some(text(lang).unexpected));
@@ -167,7 +173,13 @@ fn broken(host: &Element, view: &View, lang: Lang, e: ConfigError) {
     fire(
         host,
         "bdpay:failed",
-        &Detail { payment: None, status: "error", provider: None, code: Some(e.code()), message: None },
+        &Detail {
+            payment: None,
+            status: "error",
+            provider: None,
+            code: Some(e.code()),
+            message: None,
+        },
     );
 }
 
@@ -190,13 +202,23 @@ impl Widget {
         let win: Option<EventTarget> = web_sys::window().map(Into::into);
         let root: &EventTarget = &self.view.root;
         let mut ls = Vec::with_capacity(6);
-        let kinds = [(Some(root), "click"), (Some(root), "input"), (Some(root), "focusout"), (Some(root), "submit")];
+        let kinds = [
+            (Some(root), "click"),
+            (Some(root), "input"),
+            (Some(root), "focusout"),
+            (Some(root), "submit"),
+        ];
         let online = [(win.as_ref(), "online"), (win.as_ref(), "offline")];
         for (target, kind) in kinds.into_iter().chain(online) {
             let Some(target) = target else { continue };
             let w = Rc::clone(self);
             let opts = EventListenerOptions::enable_prevent_default();
-            ls.push(EventListener::new_with_options(target, kind, opts, move |e| w.on_event(e)));
+            ls.push(EventListener::new_with_options(
+                target,
+                kind,
+                opts,
+                move |e| w.on_event(e),
+            ));
         }
         self.st.borrow_mut().listeners = ls;
     }
@@ -217,7 +239,9 @@ impl Widget {
             }
             "click" => {
                 let button = el.and_then(|t| t.closest("button").ok().flatten());
-                let provider = button.as_ref().and_then(|b| b.get_attribute("data-provider"));
+                let provider = button
+                    .as_ref()
+                    .and_then(|b| b.get_attribute("data-provider"));
                 match provider.and_then(|p| p.parse().ok()) {
                     Some(p) => self.choose(p),
                     None if button.is_some_and(|b| b.id() == "k") => self.retry(),
@@ -276,15 +300,27 @@ impl Widget {
         match typed {
             Typed::Valid(m) => {
                 let op = m.operator();
-                text::push_all(&mut hint, &["✓ ", text::operator_name(self.lang, op), " ", text(self.lang).phone_ok]);
+                text::push_all(
+                    &mut hint,
+                    &[
+                        "✓ ",
+                        text::operator_name(self.lang, op),
+                        " ",
+                        text(self.lang).phone_ok,
+                    ],
+                );
             }
             Typed::Invalid(e) => hint.push_str(text::phone_error(self.lang, e)),
             Typed::Empty | Typed::Partial => {}
         }
         say(&v.phone_hint, &hint);
         let bad = matches!(typed, Typed::Invalid(_));
-        let _ = v.phone_hint.set_attribute("class", if bad { "t x" } else { "t" });
-        let _ = v.phone.set_attribute("aria-invalid", if bad { "true" } else { "false" });
+        let _ = v
+            .phone_hint
+            .set_attribute("class", if bad { "t x" } else { "t" });
+        let _ = v
+            .phone
+            .set_attribute("aria-invalid", if bad { "true" } else { "false" });
     }
 
     fn confirm(self: &Rc<Self>, p: Provider) {
@@ -316,16 +352,23 @@ impl Widget {
         };
         let w = Rc::clone(self);
         let pending = api::confirm(&self.cfg, Some(p), phone.as_ref());
-        api::read(&pending, self.lang, Box::new(move |reply| w.done(reply, Some((p, before)))));
+        api::read(
+            &pending,
+            self.lang,
+            Box::new(move |reply| w.done(reply, Some((p, before)))),
+        );
     }
 
     fn on_confirm(self: &Rc<Self>, p: Provider, reply: Reply, before: Phase) {
         let t = text(self.lang);
         match reply {
             Reply::Ok(json) => {
-                let status = text_field(&json, "status").and_then(|s| s.parse::<PaymentStatus>().ok());
+                let status =
+                    text_field(&json, "status").and_then(|s| s.parse::<PaymentStatus>().ok());
                 let url = web_link(text_field(&json, "redirect_url"));
-                let chosen = text_field(&json, "provider").and_then(|s| s.parse().ok()).unwrap_or(p);
+                let chosen = text_field(&json, "provider")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(p);
                 match (status, url) {
                     (Some(PaymentStatus::Pending), Some(url)) => self.go(chosen, url),
                     (Some(s), _) if s.is_final() => self.reload(),
@@ -341,12 +384,23 @@ impl Widget {
                 }
                 // Offer the other wallet: it becomes the recommended one.
                 self.st.borrow_mut().recommended = Some(other(p));
-                let words = if r.message.is_empty() { String::from(t.unexpected) } else { r.message };
+                let words = if r.message.is_empty() {
+                    String::from(t.unexpected)
+                } else {
+                    r.message
+                };
                 self.back(before, Some(words));
             }
             Reply::Unreachable => {
                 let offline = !web_sys::window().is_some_and(|w| w.navigator().on_line());
-                self.back(before, Some(String::from(if offline { t.offline } else { t.unreachable })));
+                self.back(
+                    before,
+                    Some(String::from(if offline {
+                        t.offline
+                    } else {
+                        t.unreachable
+                    })),
+                );
             }
         }
     }
@@ -370,7 +424,11 @@ impl Widget {
             st.provider = Some(p);
             st.redirect = Some(url.clone());
             st.attempt = 0;
-            st.phase = if desktop { Phase::Waiting } else { Phase::Redirecting(p) };
+            st.phase = if desktop {
+                Phase::Waiting
+            } else {
+                Phase::Redirecting(p)
+            };
         }
         self.render();
         self.announce(PaymentStatus::Pending);
@@ -421,7 +479,11 @@ impl Widget {
             st.busy = true;
         }
         let w = Rc::clone(self);
-        api::read(&api::status(&self.cfg), self.lang, Box::new(move |reply| w.done(reply, None)));
+        api::read(
+            &api::status(&self.cfg),
+            self.lang,
+            Box::new(move |reply| w.done(reply, None)),
+        );
     }
 
     /// Every answer from the edge comes here: a confirm's (with what was clicked and where
@@ -457,7 +519,8 @@ impl Widget {
     fn set_offline(self: &Rc<Self>, offline: bool) {
         let resume = {
             let mut st = self.st.borrow_mut();
-            let waiting = matches!(st.phase, Phase::Loading | Phase::Waiting) || st.trouble.is_some();
+            let waiting =
+                matches!(st.phase, Phase::Loading | Phase::Waiting) || st.trouble.is_some();
             if offline {
                 if waiting {
                     st.trouble = Some(Trouble::Offline);
@@ -486,7 +549,11 @@ impl Widget {
                     st.phase = Phase::Broken;
                     st.trouble = None;
                     st.timer = None;
-                    st.notice = Some(if r.message.is_empty() { String::from(text(self.lang).unexpected) } else { r.message });
+                    st.notice = Some(if r.message.is_empty() {
+                        String::from(text(self.lang).unexpected)
+                    } else {
+                        r.message
+                    });
                     st.code = Some(r.code);
                 }
                 self.render();
@@ -504,7 +571,11 @@ impl Widget {
                 let offline = !web_sys::window().is_some_and(|w| w.navigator().on_line());
                 {
                     let mut st = self.st.borrow_mut();
-                    st.trouble = Some(if offline { Trouble::Offline } else { Trouble::Unreachable });
+                    st.trouble = Some(if offline {
+                        Trouble::Offline
+                    } else {
+                        Trouble::Unreachable
+                    });
                 }
                 if !offline {
                     self.schedule();
@@ -516,14 +587,17 @@ impl Widget {
 
     /// A status answer: what the edge knows about the payment, drawn and announced.
     fn apply(self: &Rc<Self>, json: &JsValue) {
-        let Some(status) = text_field(json, "status").and_then(|s| s.parse::<PaymentStatus>().ok()) else {
+        let Some(status) = text_field(json, "status").and_then(|s| s.parse::<PaymentStatus>().ok())
+        else {
             return self.on_status(Reply::Unreachable);
         };
         self.show_facts(json);
         let start = {
             let mut st = self.st.borrow_mut();
             st.trouble = None;
-            st.provider = text_field(json, "provider").and_then(|s| s.parse().ok()).or(st.provider);
+            st.provider = text_field(json, "provider")
+                .and_then(|s| s.parse().ok())
+                .or(st.provider);
             let avail = field(json, "providers");
             if Array::is_array(&avail) {
                 let list = Array::from(&avail);
@@ -538,7 +612,9 @@ impl Widget {
                 }
             }
             let rec = field(json, "recommended");
-            st.recommended = text_field(&rec, "provider").and_then(|s| s.parse().ok()).or(st.recommended);
+            st.recommended = text_field(&rec, "provider")
+                .and_then(|s| s.parse().ok())
+                .or(st.recommended);
             let reason_key = match self.lang {
                 Lang::Bn => "reason_bn",
                 Lang::En => "reason",
@@ -646,7 +722,9 @@ impl Widget {
         let choosing = matches!(phase, Phase::Choose | Phase::Starting(_));
         let offer = match phase {
             Phase::Final(PaymentStatus::Failed) => Some(t.try_other),
-            Phase::Final(PaymentStatus::Cancelled | PaymentStatus::Expired) => Some(t.try_again_choose),
+            Phase::Final(PaymentStatus::Cancelled | PaymentStatus::Expired) => {
+                Some(t.try_again_choose)
+            }
             _ => None,
         };
         show(&v.amount, phase != Phase::Broken);
@@ -666,7 +744,11 @@ impl Widget {
         for ((p, b), badge) in Provider::ALL.into_iter().zip(&v.buttons).zip(&v.badges) {
             let on = st.available.get(slot(p)).copied().unwrap_or(false);
             show(b, failed != Some(p));
-            flag(b, "disabled", !on || st.busy || !matches!(phase, Phase::Choose | Phase::Final(_)));
+            flag(
+                b,
+                "disabled",
+                !on || st.busy || !matches!(phase, Phase::Choose | Phase::Final(_)),
+            );
             flag(b, "aria-busy", phase == Phase::Starting(p));
             let words = if !on {
                 Some(t.unavailable)
@@ -709,8 +791,12 @@ impl Widget {
             (Some(Trouble::Stalled), _) => line.push_str(t.still_waiting),
             (None, Phase::Loading) => line.push_str(t.loading),
             (None, Phase::Choose) => line.push_str(t.choose),
-            (None, Phase::Starting(p)) => push_with_provider(&mut line, self.lang, p, Doing::Starting),
-            (None, Phase::Redirecting(p)) => push_with_provider(&mut line, self.lang, p, Doing::Redirecting),
+            (None, Phase::Starting(p)) => {
+                push_with_provider(&mut line, self.lang, p, Doing::Starting)
+            }
+            (None, Phase::Redirecting(p)) => {
+                push_with_provider(&mut line, self.lang, p, Doing::Redirecting)
+            }
             (None, Phase::Waiting) => line.push_str(t.waiting),
             (None, Phase::Final(s)) => line.push_str(text::final_status(self.lang, s)),
             (None, Phase::Broken) => {}
