@@ -478,10 +478,12 @@ mod tests {
 
     #[test]
     fn token_reply_round_trips_and_prints_no_token() {
-        let t: TokenResponse = golden(r#"{"statusCode":"0000","statusMessage":"Successful",
+        let t: TokenResponse = golden(
+            r#"{"statusCode":"0000","statusMessage":"Successful",
  "id_token":"eyJraWQiOiJzYW5kYm94LWtleS0xIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJtZXJjaGFudCJ9.c2ln",
  "token_type":"Bearer","expires_in":3600,
- "refresh_token":"eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.cmVmcmVzaA.dGFn"}"#);
+ "refresh_token":"eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.cmVmcmVzaA.dGFn"}"#,
+        );
         assert_eq!(t.expires_in, 3600);
         assert_eq!(format!("{t:?}"), "TokenResponse(..)");
         let g: GrantRequest = golden(r#"{"app_key":"k","app_secret":"s"}"#);
@@ -491,9 +493,12 @@ mod tests {
 
     #[test]
     fn create_request_and_reply_round_trip() {
-        golden::<CreateRequest>(r#"{"mode":"0011","payerReference":"01770618575","callbackURL":"https://edge.example/v1/return/bkash",
- "amount":"1250.00","currency":"BDT","intent":"sale","merchantInvoiceNumber":"BDP20241125A0042"}"#);
-        let r: CreateResponse = golden(r#"{"statusCode":"0000","statusMessage":"Successful",
+        golden::<CreateRequest>(
+            r#"{"mode":"0011","payerReference":"01770618575","callbackURL":"https://edge.example/v1/return/bkash",
+ "amount":"1250.00","currency":"BDT","intent":"sale","merchantInvoiceNumber":"BDP20241125A0042"}"#,
+        );
+        let r: CreateResponse = golden(
+            r#"{"statusCode":"0000","statusMessage":"Successful",
  "paymentID":"TR0011aB3xQ9k1732522331412",
  "bkashURL":"https://sandbox.payment.bkash.com/?paymentId=TR0011aB3xQ9k1732522331412&hash=q7Yk...&mode=0011&apiVersion=v1.2.0-beta/",
  "callbackURL":"https://edge.example/v1/return/bkash",
@@ -502,41 +507,51 @@ mod tests {
  "cancelledCallbackURL":"https://edge.example/v1/return/bkash?paymentID=TR0011aB3xQ9k1732522331412&status=cancel&signature=Xq4LmP0sTz",
  "amount":"1250.00","intent":"sale","currency":"BDT",
  "paymentCreateTime":"2024-11-25T14:05:31:412 GMT+0600",
- "transactionStatus":"Initiated","merchantInvoiceNumber":"BDP20241125A0042"}"#);
+ "transactionStatus":"Initiated","merchantInvoiceNumber":"BDP20241125A0042"}"#,
+        );
         assert_eq!(r.transaction_status, TransactionStatus::Initiated);
     }
 
     #[test]
     fn execute_query_and_search_round_trip() {
         golden::<PaymentRef>(r#"{"paymentID":"TR0011aB3xQ9k1732522331412"}"#);
-        let e: ExecuteResponse = golden(r#"{"statusCode":"0000","statusMessage":"Successful",
+        let e: ExecuteResponse = golden(
+            r#"{"statusCode":"0000","statusMessage":"Successful",
  "paymentID":"TR0011aB3xQ9k1732522331412","payerReference":"01770618575",
  "customerMsisdn":"01770618575","trxID":"CKP40QZ7TM","amount":"1250.00",
  "transactionStatus":"Completed","paymentExecuteTime":"2024-11-25T14:07:02:118 GMT+0600",
- "currency":"BDT","intent":"sale","merchantInvoiceNumber":"BDP20241125A0042"}"#);
+ "currency":"BDT","intent":"sale","merchantInvoiceNumber":"BDP20241125A0042"}"#,
+        );
         assert_eq!(e.trx_id, "CKP40QZ7TM");
-        let q: QueryResponse = golden(r#"{"statusCode":"0000","statusMessage":"Successful",
+        let q: QueryResponse = golden(
+            r#"{"statusCode":"0000","statusMessage":"Successful",
  "paymentID":"TR0011aB3xQ9k1732522331412","mode":"0011",
  "paymentCreateTime":"2024-11-25T14:05:31:412 GMT+0600",
  "paymentExecuteTime":"2024-11-25T14:07:02:118 GMT+0600",
  "amount":"1250.00","currency":"BDT","intent":"sale",
  "merchantInvoice":"BDP20241125A0042","trxID":"CKP40QZ7TM",
  "transactionStatus":"Completed","verificationStatus":"Complete",
- "payerReference":"01770618575"}"#);
+ "payerReference":"01770618575"}"#,
+        );
         assert_eq!(q.verification_status, Some(VerificationStatus::Complete));
         golden::<SearchRequest>(r#"{"trxID":"CKP40QZ7TM"}"#);
-        golden::<SearchResponse>(r#"{"statusCode":"0000","statusMessage":"Successful","trxID":"CKP40QZ7TM",
+        golden::<SearchResponse>(
+            r#"{"statusCode":"0000","statusMessage":"Successful","trxID":"CKP40QZ7TM",
  "initiationTime":"2024-11-25T14:07:01:000 GMT+0600","completedTime":"2024-11-25T14:07:01:000 GMT+0600",
  "transactionType":"bKash Tokenized Checkout via API","customerMsisdn":"01770618575",
- "transactionStatus":"Completed","amount":"1250.00","currency":"BDT","organizationShortCode":"50022"}"#);
+ "transactionStatus":"Completed","amount":"1250.00","currency":"BDT","organizationShortCode":"50022"}"#,
+        );
     }
 
     #[test]
     fn query_reads_the_documented_variants() {
-        let q: QueryResponse = serde_json::from_str(r#"{"statusCode":"0000","statusMessage":"Successful",
+        let q: QueryResponse = serde_json::from_str(
+            r#"{"statusCode":"0000","statusMessage":"Successful",
  "paymentID":"P","mode":"0011","paymentCreateTime":"t","amount":"15","currency":"BDT","intent":"sale",
  "merchantInvoiceNumber":"INV","transactionStatus":"Initiated","userVerificationStatus":"Incomplete",
- "maxRefundableAmount":"15"}"#).unwrap();
+ "maxRefundableAmount":"15"}"#,
+        )
+        .unwrap();
         assert_eq!(q.merchant_invoice, "INV");
         assert_eq!(q.verification_status, Some(VerificationStatus::Incomplete));
         assert_eq!((q.trx_id, q.payment_execute_time), (None, None));
@@ -544,37 +559,57 @@ mod tests {
 
     #[test]
     fn refunds_round_trip() {
-        golden::<RefundRequest>(r#"{"paymentId":"TR0011aB3xQ9k1732522331412","trxId":"CKP40QZ7TM",
- "refundAmount":"250.00","sku":"SKU-TSHIRT-M","reason":"Customer returned one item"}"#);
-        golden::<RefundResponse>(r#"{"originalTrxId":"CKP40QZ7TM","refundTrxId":"CKQ51RA8UN","refundTransactionStatus":"Completed",
+        golden::<RefundRequest>(
+            r#"{"paymentId":"TR0011aB3xQ9k1732522331412","trxId":"CKP40QZ7TM",
+ "refundAmount":"250.00","sku":"SKU-TSHIRT-M","reason":"Customer returned one item"}"#,
+        );
+        golden::<RefundResponse>(
+            r#"{"originalTrxId":"CKP40QZ7TM","refundTrxId":"CKQ51RA8UN","refundTransactionStatus":"Completed",
  "originalTrxAmount":"1250.00","refundAmount":"250.00","currency":"BDT",
- "completedTime":"2024-11-26T10:12:44:907 GMT+0600","sku":"SKU-TSHIRT-M","reason":"Customer returned one item"}"#);
+ "completedTime":"2024-11-26T10:12:44:907 GMT+0600","sku":"SKU-TSHIRT-M","reason":"Customer returned one item"}"#,
+        );
         golden::<RefundStatusRequest>(r#"{"paymentId":"P","trxId":"T"}"#);
-        let s: RefundStatusResponse = golden(r#"{"originalTrxId":"CKP40QZ7TM","originalTrxAmount":"1250.00",
+        let s: RefundStatusResponse = golden(
+            r#"{"originalTrxId":"CKP40QZ7TM","originalTrxAmount":"1250.00",
  "originalTrxCompletedTime":"2024-11-25T14:07:01:000 GMT+0600",
  "refundTransactions":[{"refundTrxId":"CKQ51RA8UN","refundTransactionStatus":"Completed",
-   "refundAmount":"250.00","completedTime":"2024-11-26T10:12:44:000"}]}"#);
+   "refundAmount":"250.00","completedTime":"2024-11-26T10:12:44:000"}]}"#,
+        );
         assert_eq!(s.refund_transactions.len(), 1);
         golden::<LegacyRefundRequest>(r#"{"paymentID":"P","amount":"10","trxID":"T","sku":"S","reason":"R"}"#);
         golden::<LegacyRefundRequest>(r#"{"paymentID":"P","trxID":"T"}"#);
-        golden::<LegacyRefundResponse>(r#"{"completedTime":"2024-11-26T10:12:44:907 GMT+0600","transactionStatus":"Completed",
- "originalTrxID":"CKP40QZ7TM","refundTrxID":"CKQ51RA8UN","amount":"10","currency":"BDT","charge":"0.00"}"#);
+        golden::<LegacyRefundResponse>(
+            r#"{"completedTime":"2024-11-26T10:12:44:907 GMT+0600","transactionStatus":"Completed",
+ "originalTrxID":"CKP40QZ7TM","refundTrxID":"CKQ51RA8UN","amount":"10","currency":"BDT","charge":"0.00"}"#,
+        );
     }
 
     #[test]
     fn every_envelope_is_read_and_names_its_code() {
         let read = |s: &str| serde_json::from_str::<Envelope>(s).unwrap();
-        assert_eq!(read(r#"{"statusCode":"2023","statusMessage":"Insufficient Balance"}"#).code(), Some("2023"));
+        assert_eq!(
+            read(r#"{"statusCode":"2023","statusMessage":"Insufficient Balance"}"#).code(),
+            Some("2023")
+        );
         assert_eq!(read(r#"{"errorCode":"2051","errorMessage":"x"}"#).code(), Some("2051"));
-        let refund = read(r#"{"internalCode":"invalid_payment_id","externalCode":"2002","errorMessageEn":"Invalid Payment ID","errorMessageBn":"…"}"#);
+        let refund = read(
+            r#"{"internalCode":"invalid_payment_id","externalCode":"2002","errorMessageEn":"Invalid Payment ID","errorMessageBn":"…"}"#,
+        );
         assert_eq!(refund.code(), Some("2002"));
-        assert_eq!(read(r#"{"message":"Unauthorized"}"#), Envelope::Gateway(GatewayEnvelope { message: "Unauthorized".into() }));
+        assert_eq!(
+            read(r#"{"message":"Unauthorized"}"#),
+            Envelope::Gateway(GatewayEnvelope {
+                message: "Unauthorized".into()
+            })
+        );
         assert_eq!(read(r#"{"message":"Unauthorized"}"#).code(), None);
     }
 
     #[test]
     fn webhook_message_round_trips() {
-        let m: WebhookPayment = golden(r#"{"dateTime":"20241125140702","debitMSISDN":"8801770618575","creditOrganizationName":"Demo Shop","creditShortCode":"50022","trxID":"CKP40QZ7TM","transactionStatus":"Completed","transactionType":"10002294","amount":"1250.00","currency":"BDT","transactionReference":"","merchantInvoiceNumber":"BDP20241125A0042"}"#);
+        let m: WebhookPayment = golden(
+            r#"{"dateTime":"20241125140702","debitMSISDN":"8801770618575","creditOrganizationName":"Demo Shop","creditShortCode":"50022","trxID":"CKP40QZ7TM","transactionStatus":"Completed","transactionType":"10002294","amount":"1250.00","currency":"BDT","transactionReference":"","merchantInvoiceNumber":"BDP20241125A0042"}"#,
+        );
         assert_eq!(m.transaction_type, WEBHOOK_TYPE_API_PAYMENT);
     }
 
@@ -588,7 +623,10 @@ mod tests {
 
     #[test]
     fn codes_the_sandbox_answers_have_messages() {
-        for c in ["0000", "2001", "2002", "2006", "2014", "2016", "2018", "2023", "2029", "2037", "2056", "2060", "2062", "2065", "2071", "2072", "2074", "2079", "9999", "503"] {
+        for c in [
+            "0000", "2001", "2002", "2006", "2014", "2016", "2018", "2023", "2029", "2037", "2056", "2060", "2062",
+            "2065", "2071", "2072", "2074", "2079", "9999", "503",
+        ] {
             assert!(status_message(c).is_some(), "{c}");
         }
         assert_eq!(status_message("1234"), None);

@@ -126,7 +126,9 @@ impl Envelope {
 /// no port or user info, path ending `.pem`. A dev setup that trusts the sandbox's own
 /// certificate URL does so by explicit configuration, never through this check.
 pub fn is_amazon_cert_url(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("https://") else { return false };
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => return false,
@@ -140,7 +142,11 @@ pub fn is_amazon_cert_url(url: &str) -> bool {
         .or_else(|| host.strip_suffix(".amazonaws.com.cn"))
         .and_then(|h| h.strip_prefix("sns."));
     match region {
-        Some(r) => !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+        Some(r) => {
+            !r.is_empty()
+                && r.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        }
         None => false,
     }
 }
@@ -176,8 +182,14 @@ mod tests {
             e.message
         );
         assert_eq!(e.string_to_sign().unwrap(), want);
-        let with_subject = Envelope { subject: Some("S".into()), ..e };
-        assert!(with_subject.string_to_sign().unwrap().contains("MessageId\n5c1f0e8a-3b6d-4f0e-9a51-2d7e8c4b9f13\nSubject\nS\nTimestamp\n"));
+        let with_subject = Envelope {
+            subject: Some("S".into()),
+            ..e
+        };
+        assert!(with_subject
+            .string_to_sign()
+            .unwrap()
+            .contains("MessageId\n5c1f0e8a-3b6d-4f0e-9a51-2d7e8c4b9f13\nSubject\nS\nTimestamp\n"));
     }
 
     #[test]
@@ -196,7 +208,9 @@ mod tests {
 
     #[test]
     fn only_amazon_sns_cert_urls_pass() {
-        assert!(is_amazon_cert_url("https://sns.ap-southeast-1.amazonaws.com/SimpleNotificationService-abc.pem"));
+        assert!(is_amazon_cert_url(
+            "https://sns.ap-southeast-1.amazonaws.com/SimpleNotificationService-abc.pem"
+        ));
         assert!(is_amazon_cert_url("https://sns.cn-north-1.amazonaws.com.cn/x.pem"));
         for bad in [
             "http://sns.ap-southeast-1.amazonaws.com/x.pem",

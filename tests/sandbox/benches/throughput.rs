@@ -27,17 +27,28 @@ struct Client {
 
 impl Client {
     async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> Value {
-        let mut req = self.http.post(format!("{}{path}", self.origin)).header("content-type", "application/json");
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.origin))
+            .header("content-type", "application/json");
         req = match token {
             Some(t) => req.header("authorization", t).header("x-app-key", choices::APP_KEY),
-            None => req.header("username", choices::USERNAME).header("password", choices::PASSWORD),
+            None => req
+                .header("username", choices::USERNAME)
+                .header("password", choices::PASSWORD),
         };
         req.body(body.to_string()).send().await.unwrap().json().await.unwrap()
     }
 
     async fn form(&self, step: &str, id: &str, hash: &str, value: &str) {
         let form = [("paymentId", id), ("hash", hash), (step, value), ("action", "confirm")];
-        let r = self.http.post(format!("{}/bkash/payment/{step}", self.origin)).form(&form).send().await.unwrap();
+        let r = self
+            .http
+            .post(format!("{}/bkash/payment/{step}", self.origin))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 303);
     }
 }
@@ -46,15 +57,25 @@ impl Client {
 async fn one_payment(c: &Client, n: u64, lat: &mut [Vec<u64>; 4]) {
     let mut time = |op: usize, since: Instant| lat[op].push(since.elapsed().as_micros() as u64);
     let t = Instant::now();
-    let granted = c.post_json(&format!("{BASE}/token/grant"), None, json!({"app_key": choices::APP_KEY, "app_secret": choices::APP_SECRET})).await;
+    let granted = c
+        .post_json(
+            &format!("{BASE}/token/grant"),
+            None,
+            json!({"app_key": choices::APP_KEY, "app_secret": choices::APP_SECRET}),
+        )
+        .await;
     time(0, t);
     let token = granted["id_token"].as_str().expect("grant");
     // Unique amounts: the same wallet and amount twice within 2 minutes would be 2029.
     let amount = format!("{}.{:02}", 1 + n / 100, n % 100);
     let t = Instant::now();
     let created = c
-        .post_json(&format!("{BASE}/create"), Some(token), json!({"mode":"0011","payerReference":" ","callbackURL":"http://127.0.0.1/return",
-            "amount": amount,"currency":"BDT","intent":"sale","merchantInvoiceNumber": format!("BENCH-{n}")}))
+        .post_json(
+            &format!("{BASE}/create"),
+            Some(token),
+            json!({"mode":"0011","payerReference":" ","callbackURL":"http://127.0.0.1/return",
+            "amount": amount,"currency":"BDT","intent":"sale","merchantInvoiceNumber": format!("BENCH-{n}")}),
+        )
         .await;
     time(1, t);
     let id = created["paymentID"].as_str().expect("create");
@@ -69,7 +90,9 @@ async fn one_payment(c: &Client, n: u64, lat: &mut [Vec<u64>; 4]) {
         time(2, t);
     }
     let t = Instant::now();
-    let done = c.post_json(&format!("{BASE}/execute"), Some(token), json!({"paymentID": id})).await;
+    let done = c
+        .post_json(&format!("{BASE}/execute"), Some(token), json!({"paymentID": id}))
+        .await;
     time(3, t);
     assert_eq!(done["statusCode"], "0000", "{done}");
 }
@@ -83,9 +106,18 @@ fn pct(sorted: &[u64], p: f64) -> f64 {
 async fn main() {
     let mut config = Config::new("");
     config.bkash_token_budget = u32::MAX;
-    let (addr, _sandbox) = bdpay_sandbox::spawn(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(64).build().unwrap();
-    let client = Arc::new(Client { http, origin: format!("http://{addr}") });
+    let (addr, _sandbox) = bdpay_sandbox::spawn(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let client = Arc::new(Client {
+        http,
+        origin: format!("http://{addr}"),
+    });
     let counter = Arc::new(AtomicU64::new(0));
     println!("bdpay-sandbox bKash loopback throughput: grant + create + page (4) + execute = 7 requests a payment");
     for workers in [1usize, 4, 16] {
@@ -120,7 +152,11 @@ async fn main() {
         );
         for (op, lat) in OPS.iter().zip(all.iter_mut()) {
             lat.sort_unstable();
-            println!("    {op:<17} p50 {:>7.2} ms   p99 {:>7.2} ms", pct(lat, 0.50), pct(lat, 0.99));
+            println!(
+                "    {op:<17} p50 {:>7.2} ms   p99 {:>7.2} ms",
+                pct(lat, 0.50),
+                pct(lat, 0.99)
+            );
         }
     }
 }

@@ -25,7 +25,15 @@ pub async fn faults(s: &Shared, op: &'static str, flavor: Flavor) -> Result<(), 
     match errors::injected(flavor, &fault) {
         Some(response) => {
             let detail = json!({"fault": format!("{fault:?}"), "status": response.status().as_u16()});
-            record(s, Record { op, outcome: "fault".into(), detail: Some(detail), ..Record::default() });
+            record(
+                s,
+                Record {
+                    op,
+                    outcome: "fault".into(),
+                    detail: Some(detail),
+                    ..Record::default()
+                },
+            );
             Err(response)
         }
         None => Ok(()),
@@ -34,7 +42,11 @@ pub async fn faults(s: &Shared, op: &'static str, flavor: Flavor) -> Result<(), 
 
 /// The id_token in `Authorization`, raw or after `Bearer ` (A.2), then `X-APP-Key` (A.3).
 pub fn authorize(s: &Shared, headers: &HeaderMap, flavor: Flavor) -> Result<(), Early> {
-    let raw = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("").trim();
+    let raw = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim();
     let token = match raw.get(..7) {
         Some(p) if p.eq_ignore_ascii_case("bearer ") => raw.get(7..).unwrap_or("").trim(),
         _ => raw,

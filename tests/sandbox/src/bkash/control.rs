@@ -45,7 +45,12 @@ async fn approve(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -
     } else {
         match serde_json::from_slice(&body) {
             Ok(b) => b,
-            Err(_) => return bad(StatusCode::BAD_REQUEST, "body must be {\"wallet\": \"01XXXXXXXXX\"} or empty"),
+            Err(_) => {
+                return bad(
+                    StatusCode::BAD_REQUEST,
+                    "body must be {\"wallet\": \"01XXXXXXXXX\"} or empty",
+                )
+            }
         }
     };
     let wallet = b.wallet.unwrap_or_else(|| "01770618575".to_owned());
@@ -54,7 +59,9 @@ async fn approve(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -
     }
     {
         let mut inner = s.bkash.lock();
-        let Some(p) = inner.payments.get_mut(&id) else { return bad(StatusCode::NOT_FOUND, "no such paymentID") };
+        let Some(p) = inner.payments.get_mut(&id) else {
+            return bad(StatusCode::NOT_FOUND, "no such paymentID");
+        };
         if p.stage != Stage::Open {
             return bad(StatusCode::CONFLICT, "payment is not open");
         }
@@ -62,7 +69,16 @@ async fn approve(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -
         p.step = Step::Pin;
         p.stage = Stage::Approved;
     }
-    record(&s, Record { op: "page", reference: Some(id.clone()), outcome: "approved".into(), detail: Some(json!({"via": "control"})), ..Record::default() });
+    record(
+        &s,
+        Record {
+            op: "page",
+            reference: Some(id.clone()),
+            outcome: "approved".into(),
+            detail: Some(json!({"via": "control"})),
+            ..Record::default()
+        },
+    );
     Json(json!({"paymentID": id, "approved": true})).into_response()
 }
 
@@ -75,7 +91,10 @@ async fn subscribe(State(s): State<Shared>) -> Response {
     if sns::subscribe(&s) {
         Json(s.bkash.sns.describe()).into_response()
     } else {
-        bad(StatusCode::CONFLICT, "no webhook URL, or already confirmed/unsubscribed")
+        bad(
+            StatusCode::CONFLICT,
+            "no webhook URL, or already confirmed/unsubscribed",
+        )
     }
 }
 
@@ -88,11 +107,18 @@ struct WebhookBody {
 /// Points the SNS webhook at `url` (or `null` to stop); the subscription starts over.
 async fn set_webhook(State(s): State<Shared>, body: Bytes) -> Response {
     match serde_json::from_slice::<WebhookBody>(&body) {
-        Ok(WebhookBody { url }) if url.as_deref().is_none_or(|u| u.starts_with("http://") || u.starts_with("https://")) => {
+        Ok(WebhookBody { url })
+            if url
+                .as_deref()
+                .is_none_or(|u| u.starts_with("http://") || u.starts_with("https://")) =>
+        {
             s.bkash.sns.set_url(url);
             Json(s.bkash.sns.describe()).into_response()
         }
-        _ => bad(StatusCode::BAD_REQUEST, "body must be {\"url\": \"http(s)://…\" | null}"),
+        _ => bad(
+            StatusCode::BAD_REQUEST,
+            "body must be {\"url\": \"http(s)://…\" | null}",
+        ),
     }
 }
 

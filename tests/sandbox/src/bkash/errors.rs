@@ -20,12 +20,20 @@ pub enum Flavor {
 /// Envelope 1: HTTP 200 `{"statusCode","statusMessage"}`.
 pub fn code(c: &str) -> Response {
     let message = status_message(c).unwrap_or("Process failed").to_owned();
-    Json(StatusEnvelope { status_code: c.to_owned(), status_message: message }).into_response()
+    Json(StatusEnvelope {
+        status_code: c.to_owned(),
+        status_message: message,
+    })
+    .into_response()
 }
 
 /// Envelope 1 with a message of our own (e.g. 9999's "Username does not exist").
 pub fn code_with(c: &str, message: &str) -> Response {
-    Json(StatusEnvelope { status_code: c.to_owned(), status_message: message.to_owned() }).into_response()
+    Json(StatusEnvelope {
+        status_code: c.to_owned(),
+        status_message: message.to_owned(),
+    })
+    .into_response()
 }
 
 /// Envelope 3: HTTP 400, refund v2 only.
@@ -63,7 +71,13 @@ pub fn in_flavor(flavor: Flavor, c: &str) -> Response {
 
 /// Envelope 4: AWS API Gateway's `{"message"}` with its status.
 pub fn gateway(status: StatusCode, message: &str) -> Response {
-    (status, Json(GatewayEnvelope { message: message.to_owned() })).into_response()
+    (
+        status,
+        Json(GatewayEnvelope {
+            message: message.to_owned(),
+        }),
+    )
+        .into_response()
 }
 
 pub fn unauthorized() -> Response {

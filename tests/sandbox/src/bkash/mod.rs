@@ -42,7 +42,10 @@ pub struct State {
 
 impl State {
     pub fn new(config: &Config) -> Result<State, String> {
-        Ok(State { inner: Mutex::new(store::Inner::default()), sns: sns::Hub::new(config)? })
+        Ok(State {
+            inner: Mutex::new(store::Inner::default()),
+            sns: sns::Hub::new(config)?,
+        })
     }
 
     /// Forget every payment, token and subscription (the webhook URL goes back to the config's).

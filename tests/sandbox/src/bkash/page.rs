@@ -42,7 +42,10 @@ fn see_other(url: &str) -> Response {
 }
 
 fn page_url(s: &Shared, p: &Payment) -> String {
-    format!("{}/bkash{PAGE_PATH}?paymentId={}&hash={}&mode=0011&apiVersion=v1.2.0-beta/", s.config.public_origin, p.id, p.hash)
+    format!(
+        "{}/bkash{PAGE_PATH}?paymentId={}&hash={}&mode=0011&apiVersion=v1.2.0-beta/",
+        s.config.public_origin, p.id, p.hash
+    )
 }
 
 /// An injected fault on the page, as the shopper would meet it.
@@ -51,7 +54,10 @@ async fn fault(s: &Shared) -> Option<Response> {
     let (status, code) = match f {
         Injected::Hung => (StatusCode::GATEWAY_TIMEOUT, "503".to_owned()),
         Injected::Down => (StatusCode::SERVICE_UNAVAILABLE, "503".to_owned()),
-        Injected::Status(n) => (StatusCode::from_u16(n).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "9999".to_owned()),
+        Injected::Status(n) => (
+            StatusCode::from_u16(n).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            "9999".to_owned(),
+        ),
         Injected::Code(c) => (StatusCode::OK, c),
         Injected::WebhookDrop | Injected::WebhookDuplicate => return None,
     };
@@ -73,11 +79,16 @@ fn load(s: &Shared, id: Option<&str>, hash: Option<&str>) -> Option<Payment> {
     Some(p.clone())
 }
 
-pub async fn show(State(s): State<Shared>, q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+pub async fn show(
+    State(s): State<Shared>,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     if let Some(r) = fault(&s).await {
         return r;
     }
-    let Ok(Query(q)) = q else { return (StatusCode::BAD_REQUEST, Html(view::problem("2002"))).into_response() };
+    let Ok(Query(q)) = q else {
+        return (StatusCode::BAD_REQUEST, Html(view::problem("2002"))).into_response();
+    };
     let Some(p) = load(&s, q.payment_id.as_deref(), q.hash.as_deref()) else {
         return (StatusCode::NOT_FOUND, Html(view::problem("2002"))).into_response();
     };
@@ -90,11 +101,17 @@ pub async fn show(State(s): State<Shared>, q: Result<Query<PageQuery>, axum::ext
     Html(html).into_response()
 }
 
-pub async fn submit(State(s): State<Shared>, Path(step): Path<String>, form: Result<Form<StepForm>, FormRejection>) -> Response {
+pub async fn submit(
+    State(s): State<Shared>,
+    Path(step): Path<String>,
+    form: Result<Form<StepForm>, FormRejection>,
+) -> Response {
     if let Some(r) = fault(&s).await {
         return r;
     }
-    let Ok(Form(f)) = form else { return (StatusCode::BAD_REQUEST, Html(view::problem("2025"))).into_response() };
+    let Ok(Form(f)) = form else {
+        return (StatusCode::BAD_REQUEST, Html(view::problem("2025"))).into_response();
+    };
     let Some(p) = load(&s, f.payment_id.as_deref(), f.hash.as_deref()) else {
         return (StatusCode::NOT_FOUND, Html(view::problem("2002"))).into_response();
     };
@@ -111,17 +128,36 @@ pub async fn submit(State(s): State<Shared>, Path(step): Path<String>, form: Res
     let cancel = f.action.as_deref() == Some("cancel");
     let outcome = {
         let mut inner = s.bkash.lock();
-        let Some(p) = inner.payments.get_mut(&p.id) else { return see_other(&page_url(&s, &p)) };
+        let Some(p) = inner.payments.get_mut(&p.id) else {
+            return see_other(&page_url(&s, &p));
+        };
         advance(p, posted, &f, cancel, now, &s.config)
     };
     let done = |status: &str, outcome: &str| {
-        record(&s, Record { op: "page", reference: Some(p.id.clone()), outcome: outcome.into(), detail: Some(json!({"status": status})), ..Record::default() });
+        record(
+            &s,
+            Record {
+                op: "page",
+                reference: Some(p.id.clone()),
+                outcome: outcome.into(),
+                detail: Some(json!({"status": status})),
+                ..Record::default()
+            },
+        );
         see_other(&p.callback(status, true))
     };
     match outcome {
         Outcome::Again => see_other(&page_url(&s, &p)),
         Outcome::Ended(code) => {
-            record(&s, Record { op: "page", reference: Some(p.id.clone()), outcome: code.into(), ..Record::default() });
+            record(
+                &s,
+                Record {
+                    op: "page",
+                    reference: Some(p.id.clone()),
+                    outcome: code.into(),
+                    ..Record::default()
+                },
+            );
             see_other(&page_url(&s, &p))
         }
         Outcome::Redirect("success") => done("success", "approved"),

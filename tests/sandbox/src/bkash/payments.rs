@@ -45,11 +45,26 @@ async fn create_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
     api::authorize(s, h, T)?;
     let map = api::object(body)?;
     let refuse = |c: &str| {
-        record(s, Record { op: "create", outcome: c.into(), ..Record::default() });
+        record(
+            s,
+            Record {
+                op: "create",
+                outcome: c.into(),
+                ..Record::default()
+            },
+        );
         errors::code(c)
     };
     let mut fields = Vec::with_capacity(7);
-    for key in ["mode", "payerReference", "callbackURL", "amount", "currency", "intent", "merchantInvoiceNumber"] {
+    for key in [
+        "mode",
+        "payerReference",
+        "callbackURL",
+        "amount",
+        "currency",
+        "intent",
+        "merchantInvoiceNumber",
+    ] {
         match api::text(&map, key)? {
             Some(v) if !v.is_empty() => fields.push(v),
             _ => return Err(refuse("2065")),
@@ -61,12 +76,17 @@ async fn create_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
     let association = api::text(&map, "merchantAssociationInfo")?;
     let limit = |v: &str| v.chars().count() <= choices::MAX_FIELD_LEN;
     if mode != MODE_CHECKOUT {
-        return Err(refuse(if matches!(mode, "0000" | "0001") { "2064" } else { "2063" }));
+        return Err(refuse(if matches!(mode, "0000" | "0001") {
+            "2064"
+        } else {
+            "2063"
+        }));
     }
     if !limit(payer) {
         return Err(refuse("2048"));
     }
-    let url_ok = (callback.starts_with("https://") || callback.starts_with("http://")) && !callback.contains(char::is_whitespace);
+    let url_ok = (callback.starts_with("https://") || callback.starts_with("http://"))
+        && !callback.contains(char::is_whitespace);
     if !limit(callback) || !url_ok {
         return Err(refuse("2049"));
     }
@@ -112,7 +132,16 @@ async fn create_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
         p
     };
     let detail = json!({"amount": payment.amount_text, "invoice": payment.invoice});
-    record(s, Record { op: "create", reference: Some(payment.id.clone()), outcome: "ok".into(), detail: Some(detail), ..Record::default() });
+    record(
+        s,
+        Record {
+            op: "create",
+            reference: Some(payment.id.clone()),
+            outcome: "ok".into(),
+            detail: Some(detail),
+            ..Record::default()
+        },
+    );
     let bkash_url = format!(
         "{}/bkash{PAGE_PATH}?paymentId={}&hash={}&mode=0011&apiVersion=v1.2.0-beta/",
         s.config.public_origin, payment.id, payment.hash
@@ -153,7 +182,14 @@ async fn execute_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejec
     let id = match api::required(&map, "paymentID", T) {
         Ok(id) => id.to_owned(),
         Err(r) => {
-            record(s, Record { op: "execute", outcome: "2065".into(), ..Record::default() });
+            record(
+                s,
+                Record {
+                    op: "execute",
+                    outcome: "2065".into(),
+                    ..Record::default()
+                },
+            );
             return Err(r);
         }
     };
@@ -161,21 +197,32 @@ async fn execute_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejec
     let decision = decide(s, &id, now);
     match decision {
         Decision::Refuse(code) => {
-            record(s, Record { op: "execute", reference: Some(id), outcome: code.clone(), ..Record::default() });
+            record(
+                s,
+                Record {
+                    op: "execute",
+                    reference: Some(id),
+                    outcome: code.clone(),
+                    ..Record::default()
+                },
+            );
             Err(errors::code(&code))
         }
         Decision::Completed { payment, hang } => {
             let trx = payment.trx_id().unwrap_or_default().to_owned();
             let wallet = payment.wallet.clone().unwrap_or_default();
             let detail = json!({"wallet": choices::mask(&wallet), "hang": hang});
-            record(s, Record {
-                op: "execute",
-                reference: Some(id.clone()),
-                trx_id: Some(trx.clone()),
-                amount: Some(payment.amount.to_string()),
-                outcome: "ok".into(),
-                detail: Some(detail),
-            });
+            record(
+                s,
+                Record {
+                    op: "execute",
+                    reference: Some(id.clone()),
+                    trx_id: Some(trx.clone()),
+                    amount: Some(payment.amount.to_string()),
+                    outcome: "ok".into(),
+                    detail: Some(detail),
+                },
+            );
             sns::notify(s, &payment);
             if hang {
                 tokio::time::sleep(s.config.hang).await;
@@ -202,7 +249,9 @@ async fn execute_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejec
 fn decide(s: &Shared, id: &str, now: i64) -> Decision {
     let refuse = |c: &str| Decision::Refuse(c.to_owned());
     let mut inner = s.bkash.lock();
-    let Some(p) = inner.payments.get(id) else { return refuse("2002") };
+    let Some(p) = inner.payments.get(id) else {
+        return refuse("2002");
+    };
     let age = now - p.created_ms;
     let page_ttl = i64::try_from(s.config.bkash_page_ttl.as_millis()).unwrap_or(i64::MAX);
     match &p.stage {
@@ -222,7 +271,11 @@ fn decide(s: &Shared, id: &str, now: i64) -> Decision {
         WalletRule::Code(_) | WalletRule::Succeeds => false,
     };
     let debit = (wallet, p.amount.poisha());
-    if inner.last_debit.get(&debit).is_some_and(|at| now - at < choices::DUPLICATE_WINDOW_MS) {
+    if inner
+        .last_debit
+        .get(&debit)
+        .is_some_and(|at| now - at < choices::DUPLICATE_WINDOW_MS)
+    {
         return refuse("2029");
     }
     inner.last_debit.insert(debit, now);
@@ -231,7 +284,10 @@ fn decide(s: &Shared, id: &str, now: i64) -> Decision {
     match inner.payments.get_mut(id) {
         Some(p) => {
             p.stage = Stage::Completed { trx_id, at_ms: now };
-            Decision::Completed { payment: Box::new(p.clone()), hang }
+            Decision::Completed {
+                payment: Box::new(p.clone()),
+                hang,
+            }
         }
         None => refuse("2002"),
     }
@@ -262,8 +318,16 @@ async fn query_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejecti
         intent: "sale".to_owned(),
         merchant_invoice: p.invoice.clone(),
         trx_id: p.trx_id().map(str::to_owned),
-        transaction_status: if completed { TransactionStatus::Completed } else { TransactionStatus::Initiated },
-        verification_status: Some(if p.is_verified() { VerificationStatus::Complete } else { VerificationStatus::Incomplete }),
+        transaction_status: if completed {
+            TransactionStatus::Completed
+        } else {
+            TransactionStatus::Initiated
+        },
+        verification_status: Some(if p.is_verified() {
+            VerificationStatus::Complete
+        } else {
+            VerificationStatus::Incomplete
+        }),
         payer_reference: Some(p.payer_reference.clone()),
         max_refundable_amount: None,
     })
@@ -283,7 +347,9 @@ async fn search_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
         let inner = s.bkash.lock();
         inner.by_trx.get(trx).and_then(|id| inner.payments.get(id)).cloned()
     };
-    let Some(p) = found else { return Err(errors::code("2033")) };
+    let Some(p) = found else {
+        return Err(errors::code("2033"));
+    };
     // The real sandbox shows whole seconds here (`…:000 GMT+0600`).
     let at = p.completed_ms().unwrap_or(p.created_ms).div_euclid(1000) * 1000;
     Ok(Json(SearchResponse {

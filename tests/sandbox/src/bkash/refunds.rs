@@ -27,7 +27,14 @@ fn finish(r: Result<Response, Response>) -> Response {
 }
 
 /// `sku` / `reason`: absent → 2065; empty → `invalid` code; over 255 → `long` code.
-fn short_text<'a>(map: &'a Map<String, Value>, key: &str, invalid: &str, long: &str, flavor: Flavor, optional: bool) -> Result<&'a str, Response> {
+fn short_text<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+    invalid: &str,
+    long: &str,
+    flavor: Flavor,
+    optional: bool,
+) -> Result<&'a str, Response> {
     match api::text(map, key)? {
         None if optional => Ok(""),
         None => Err(errors::in_flavor(flavor, "2065")),
@@ -76,7 +83,13 @@ fn apply(s: &Shared, a: &Asked<'_>) -> Result<(Payment, Refund), &'static str> {
     if refunded + amount.poisha() > p.amount.poisha() {
         return Err("2072");
     }
-    let refund = Refund { trx_id: inner.new_trx_id(), amount, sku: a.sku.to_owned(), reason: a.reason.to_owned(), at_ms: now };
+    let refund = Refund {
+        trx_id: inner.new_trx_id(),
+        amount,
+        sku: a.sku.to_owned(),
+        reason: a.reason.to_owned(),
+        at_ms: now,
+    };
     let p = inner.payments.get_mut(a.id).ok_or("2002")?;
     p.refunds.push(refund.clone());
     Ok((p.clone(), refund))
@@ -88,7 +101,17 @@ fn log(s: &Shared, a: &Asked<'_>, result: &Result<(Payment, Refund), &'static st
         Err(c) => (None, None, (*c).to_owned()),
     };
     let detail = json!({"api": version, "original_trx_id": a.trx, "asked": a.amount});
-    record(s, Record { op: "refund", reference: Some(a.id.to_owned()), trx_id, amount, outcome, detail: Some(detail) });
+    record(
+        s,
+        Record {
+            op: "refund",
+            reference: Some(a.id.to_owned()),
+            trx_id,
+            amount,
+            outcome,
+            detail: Some(detail),
+        },
+    );
 }
 
 pub async fn refund(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {

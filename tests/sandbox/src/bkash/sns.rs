@@ -65,13 +65,23 @@ fn random_hex(bytes: usize) -> String {
 fn uuid() -> String {
     let h = random_hex(16);
     let part = |a: usize, b: usize| h.get(a..b).unwrap_or("0").to_owned();
-    format!("{}-{}-4{}-a{}-{}", part(0, 8), part(8, 12), part(13, 16), part(17, 20), part(20, 32))
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(13, 16),
+        part(17, 20),
+        part(20, 32)
+    )
 }
 
 /// `2024-11-25T08:07:03.120Z` (UTC, as SNS writes `Timestamp`).
 fn iso_utc(ms: i64) -> String {
     let t = DhakaTime::from_unix_millis(ms - bdpay_shared::wire::time::DHAKA_OFFSET_SECS * 1000);
-    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.year, t.month, t.day, t.hour, t.minute, t.second, t.milli)
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second, t.milli
+    )
 }
 
 impl Hub {
@@ -80,7 +90,8 @@ impl Hub {
             let path = config.keys_dir.join(name);
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
         };
-        let key = RsaPrivateKey::from_pkcs8_pem(&read("sns-signing.key.pem")?).map_err(|e| format!("sns-signing.key.pem: {e}"))?;
+        let key = RsaPrivateKey::from_pkcs8_pem(&read("sns-signing.key.pem")?)
+            .map_err(|e| format!("sns-signing.key.pem: {e}"))?;
         let initial_url = config.bkash_webhook_url.clone();
         Ok(Hub {
             key: SigningKey::<Sha1>::new(key),
@@ -120,7 +131,13 @@ impl Hub {
 
 impl Sub {
     fn fresh(url: Option<String>) -> Sub {
-        Sub { status: Subscription::None, url, token: random_hex(64), arn: format!("{}:{}", choices::TOPIC_ARN, uuid()), held: Vec::new() }
+        Sub {
+            status: Subscription::None,
+            url,
+            token: random_hex(64),
+            arn: format!("{}:{}", choices::TOPIC_ARN, uuid()),
+            held: Vec::new(),
+        }
     }
 }
 
@@ -134,14 +151,23 @@ fn envelope(s: &Shared, kind: MessageType, message: String, sub: &Sub) -> Envelo
         topic_arn: choices::TOPIC_ARN.to_owned(),
         subject: None,
         message,
-        subscribe_url: confirmation
-            .then(|| format!("{origin}/bkash{SUBSCRIBE_PATH}?Action=ConfirmSubscription&TopicArn={}&Token={}", choices::TOPIC_ARN, sub.token)),
+        subscribe_url: confirmation.then(|| {
+            format!(
+                "{origin}/bkash{SUBSCRIBE_PATH}?Action=ConfirmSubscription&TopicArn={}&Token={}",
+                choices::TOPIC_ARN,
+                sub.token
+            )
+        }),
         timestamp: iso_utc(s.clock.now_ms()),
         signature_version: String::new(),
         signature: String::new(),
         signing_cert_url: format!("{origin}/bkash{}", choices::CERT_PATH),
-        unsubscribe_url: (!confirmation)
-            .then(|| format!("{origin}/bkash{UNSUBSCRIBE_PATH}?Action=Unsubscribe&SubscriptionArn={}", sub.arn)),
+        unsubscribe_url: (!confirmation).then(|| {
+            format!(
+                "{origin}/bkash{UNSUBSCRIBE_PATH}?Action=Unsubscribe&SubscriptionArn={}",
+                sub.arn
+            )
+        }),
     };
     s.bkash.sns.sign(&mut env);
     env
@@ -167,7 +193,9 @@ pub fn notify(s: &Shared, p: &Payment) {
         merchant_share_amount: None,
         sale_amount: None,
     };
-    let Ok(text) = serde_json::to_string(&message) else { return };
+    let Ok(text) = serde_json::to_string(&message) else {
+        return;
+    };
     let trx = message.trx_id;
     let mut sub = s.bkash.sns.lock();
     let Some(url) = sub.url.clone() else { return };
@@ -179,7 +207,16 @@ pub fn notify(s: &Shared, p: &Payment) {
         }
         Subscription::Unsubscribed => {
             drop(sub);
-            record(s, Record { op: "webhook", reference: Some(p.id.clone()), trx_id: Some(trx), outcome: "unsubscribed".into(), ..Record::default() });
+            record(
+                s,
+                Record {
+                    op: "webhook",
+                    reference: Some(p.id.clone()),
+                    trx_id: Some(trx),
+                    outcome: "unsubscribed".into(),
+                    ..Record::default()
+                },
+            );
         }
         Subscription::None | Subscription::Pending => {
             sub.held.push((env, p.id.clone(), trx));
@@ -219,7 +256,17 @@ async fn deliver(s: Shared, url: String, env: Envelope, payment_id: String, trx:
         match s.faults.enter(Provider::Bkash, "webhook", s.config.hang).await {
             Some(Injected::WebhookDrop) => {
                 let detail = json!({"message_id": env.message_id});
-                record(&s, Record { op: "webhook", reference: Some(payment_id), trx_id: Some(trx), outcome: "dropped".into(), detail: Some(detail), ..Record::default() });
+                record(
+                    &s,
+                    Record {
+                        op: "webhook",
+                        reference: Some(payment_id),
+                        trx_id: Some(trx),
+                        outcome: "dropped".into(),
+                        detail: Some(detail),
+                        ..Record::default()
+                    },
+                );
                 return;
             }
             Some(Injected::WebhookDuplicate) => 2,
@@ -250,10 +297,21 @@ async fn deliver(s: Shared, url: String, env: Envelope, payment_id: String, trx:
                 Err(_) => "unreachable".to_owned(),
             };
             let ok = outcome == "ok";
-            let detail = json!({"type": env.kind.as_str(), "message_id": env.message_id, "attempt": attempt, "copy": copy});
+            let detail =
+                json!({"type": env.kind.as_str(), "message_id": env.message_id, "attempt": attempt, "copy": copy});
             let reference = (!payment_id.is_empty()).then(|| payment_id.clone());
             let trx_id = (!trx.is_empty()).then(|| trx.clone());
-            record(&s, Record { op: "webhook", reference, trx_id, outcome, detail: Some(detail), ..Record::default() });
+            record(
+                &s,
+                Record {
+                    op: "webhook",
+                    reference,
+                    trx_id,
+                    outcome,
+                    detail: Some(detail),
+                    ..Record::default()
+                },
+            );
             if ok {
                 break;
             }
@@ -283,7 +341,10 @@ fn xml(status: StatusCode, body: String) -> Response {
 }
 
 fn sns_error(code: &str) -> Response {
-    xml(StatusCode::BAD_REQUEST, format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code></Error></ErrorResponse>"))
+    xml(
+        StatusCode::BAD_REQUEST,
+        format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code></Error></ErrorResponse>"),
+    )
 }
 
 /// `SubscribeURL`: confirms, then releases the held Notifications.
@@ -297,7 +358,14 @@ pub async fn confirm(State(s): State<Shared>, Query(q): Query<SubQuery>) -> Resp
     let held = std::mem::take(&mut sub.held);
     let (url, arn) = (sub.url.clone(), sub.arn.clone());
     drop(sub);
-    record(&s, Record { op: "webhook", outcome: "subscribed".into(), ..Record::default() });
+    record(
+        &s,
+        Record {
+            op: "webhook",
+            outcome: "subscribed".into(),
+            ..Record::default()
+        },
+    );
     if let Some(url) = url {
         for (env, id, trx) in held {
             tokio::spawn(deliver(s.clone(), url.clone(), env, id, trx));
@@ -317,5 +385,8 @@ pub async fn unsubscribe(State(s): State<Shared>, Query(q): Query<SubQuery>) -> 
     }
     sub.status = Subscription::Unsubscribed;
     sub.held.clear();
-    xml(StatusCode::OK, "<UnsubscribeResponse><ResponseMetadata/></UnsubscribeResponse>".to_owned())
+    xml(
+        StatusCode::OK,
+        "<UnsubscribeResponse><ResponseMetadata/></UnsubscribeResponse>".to_owned(),
+    )
 }

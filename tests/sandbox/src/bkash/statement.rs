@@ -84,7 +84,9 @@ fn rows(s: &Shared, start: i64) -> Vec<Row> {
     let inner = s.bkash.lock();
     let mut rows = Vec::new();
     for p in inner.payments.values() {
-        let (Some(trx), Some(at)) = (p.trx_id(), p.completed_ms()) else { continue };
+        let (Some(trx), Some(at)) = (p.trx_id(), p.completed_ms()) else {
+            continue;
+        };
         if within(at) {
             let gross = p.amount.poisha();
             let f = fee(gross);
@@ -121,7 +123,8 @@ fn rows(s: &Shared, start: i64) -> Vec<Row> {
             });
         }
     }
-    rows.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then_with(|| a.trx_id.cmp(&b.trx_id)));
+    // Time order; within one millisecond a payment comes before its refunds.
+    rows.sort_by(|a, b| (a.at_ms, a.kind != "payment", &a.trx_id).cmp(&(b.at_ms, b.kind != "payment", &b.trx_id)));
     rows
 }
 
@@ -135,20 +138,42 @@ fn csv_field(s: &str) -> String {
 
 pub async fn export(State(s): State<Shared>, Path(date): Path<String>, Query(q): Query<Format>) -> Response {
     let Some(start) = day_start(&date) else {
-        return (StatusCode::BAD_REQUEST, Json(json!({"error": "date must be YYYY-MM-DD"}))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "date must be YYYY-MM-DD"})),
+        )
+            .into_response();
     };
     let rows = rows(&s, start);
     let csv = q.format.as_deref() == Some("csv");
     if csv {
-        let mut out = String::from("type,trx_id,payment_id,invoice,amount,fee,net,settlement_date,completed_time,original_trx_id\r\n");
+        let mut out = String::from(
+            "type,trx_id,payment_id,invoice,amount,fee,net,settlement_date,completed_time,original_trx_id\r\n",
+        );
         for r in &rows {
-            let fields = [r.kind, &r.trx_id, &r.payment_id, &r.invoice, &r.amount, &r.fee, &r.net, &r.settlement_date, &r.completed_time, &r.original_trx_id];
+            let fields = [
+                r.kind,
+                &r.trx_id,
+                &r.payment_id,
+                &r.invoice,
+                &r.amount,
+                &r.fee,
+                &r.net,
+                &r.settlement_date,
+                &r.completed_time,
+                &r.original_trx_id,
+            ];
             out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
             out.push_str("\r\n");
         }
         return ([(CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response();
     }
-    let sum = |i: usize, kind: &str| rows.iter().filter(|r| r.kind == kind).map(|r| r.poisha.get(i).copied().unwrap_or(0)).sum::<i64>();
+    let sum = |i: usize, kind: &str| {
+        rows.iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.poisha.get(i).copied().unwrap_or(0))
+            .sum::<i64>()
+    };
     let total = |i: usize| rows.iter().map(|r| r.poisha.get(i).copied().unwrap_or(0)).sum::<i64>();
     Json(json!({
         "notice": "bdpay sandbox statement export: NOT a bKash API (bKash has no statement endpoint; merchants download statements from its portal).",

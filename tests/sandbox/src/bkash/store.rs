@@ -43,8 +43,13 @@ pub enum Stage {
     Approved,
     Cancelled,
     /// Page failure (wrong PIN/OTP limit, OTP or session expiry): `code` says which.
-    Failed { code: &'static str },
-    Completed { trx_id: String, at_ms: i64 },
+    Failed {
+        code: &'static str,
+    },
+    Completed {
+        trx_id: String,
+        at_ms: i64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -113,7 +118,10 @@ impl Payment {
     /// The redirect target for `status`, appended with `&` when `callbackURL` has a query (A.6).
     pub fn callback(&self, status: &str, api_version: bool) -> String {
         let sep = if self.callback_url.contains('?') { '&' } else { '?' };
-        let mut url = format!("{}{sep}paymentID={}&status={status}&signature={}", self.callback_url, self.id, self.signature);
+        let mut url = format!(
+            "{}{sep}paymentID={}&status={status}&signature={}",
+            self.callback_url, self.id, self.signature
+        );
         if api_version {
             url.push_str("&apiVersion=1.2.0-beta/");
         }
@@ -122,14 +130,20 @@ impl Payment {
 }
 
 fn alnum(n: usize) -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(n).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(n)
+        .map(char::from)
+        .collect()
 }
 
 fn upper_alnum(n: usize) -> String {
     const SET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let pick = Uniform::from(0..SET.len());
     let mut rng = rand::thread_rng();
-    (0..n).map(|_| SET.get(pick.sample(&mut rng)).map_or('X', |b| char::from(*b))).collect()
+    (0..n)
+        .map(|_| SET.get(pick.sample(&mut rng)).map_or('X', |b| char::from(*b)))
+        .collect()
 }
 
 impl Inner {

@@ -50,11 +50,25 @@ pub async fn refresh(State(s): State<Shared>, headers: HeaderMap, body: Result<B
     }
 }
 
-async fn issue(s: &Shared, headers: &HeaderMap, body: Result<Bytes, BytesRejection>, refresh: bool) -> Result<Response, Response> {
+async fn issue(
+    s: &Shared,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    refresh: bool,
+) -> Result<Response, Response> {
     let op = if refresh { "refresh" } else { "grant" };
     api::faults(s, op, Flavor::Tokenized).await?;
     let now = s.clock.now_ms();
-    let fail = |outcome: &str| record(s, Record { op, outcome: outcome.into(), ..Record::default() });
+    let fail = |outcome: &str| {
+        record(
+            s,
+            Record {
+                op,
+                outcome: outcome.into(),
+                ..Record::default()
+            },
+        )
+    };
     if !s.bkash.spend_token_call(now, s.config.bkash_token_budget) {
         fail("429");
         return Err(errors::too_many());
@@ -66,9 +80,15 @@ async fn issue(s: &Shared, headers: &HeaderMap, body: Result<Bytes, BytesRejecti
         fail("9999");
         return Err(errors::code_with("9999", "Username does not exist"));
     }
-    if header("password") != choices::PASSWORD || field("app_key")? != choices::APP_KEY || field("app_secret")? != choices::APP_SECRET {
+    if header("password") != choices::PASSWORD
+        || field("app_key")? != choices::APP_KEY
+        || field("app_secret")? != choices::APP_SECRET
+    {
         fail("9999");
-        return Err(errors::code_with("9999", "Invalid username, password, app key or app secret"));
+        return Err(errors::code_with(
+            "9999",
+            "Invalid username, password, app key or app secret",
+        ));
     }
     let ttl_ms = i64::try_from(s.config.bkash_token_ttl.as_millis()).unwrap_or(i64::MAX);
     let refresh_ttl_ms = i64::try_from(s.config.bkash_refresh_ttl.as_millis()).unwrap_or(i64::MAX);
@@ -94,7 +114,15 @@ async fn issue(s: &Shared, headers: &HeaderMap, body: Result<Bytes, BytesRejecti
         inner.tokens.insert(id_token.clone(), now.saturating_add(ttl_ms));
         refresh_token
     };
-    record(s, Record { op, outcome: "ok".into(), detail: Some(json!({"expires_in": ttl_ms / 1000})), ..Record::default() });
+    record(
+        s,
+        Record {
+            op,
+            outcome: "ok".into(),
+            detail: Some(json!({"expires_in": ttl_ms / 1000})),
+            ..Record::default()
+        },
+    );
     Ok(Json(TokenResponse {
         status_code: SUCCESS.to_owned(),
         status_message: status_message(SUCCESS).unwrap_or("Successful").to_owned(),

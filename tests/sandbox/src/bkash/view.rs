@@ -130,7 +130,11 @@ pub fn finished(p: &Payment, status: &str, code: Option<&str>) -> String {
     let (mark, class, line) = match (status, code) {
         ("success", _) => ("&#10003;", "ok", "Payment verified.".to_owned()),
         ("cancel", _) => ("&#10005;", "cx", "Payment cancelled.".to_owned()),
-        (_, Some(c)) => ("!", "no", format!("{} ({c})", status_message(c).unwrap_or("Payment failed"))),
+        (_, Some(c)) => (
+            "!",
+            "no",
+            format!("{} ({c})", status_message(c).unwrap_or("Payment failed")),
+        ),
         _ => ("!", "no", "Payment failed.".to_owned()),
     };
     let body = format!(
@@ -140,7 +144,11 @@ pub fn finished(p: &Payment, status: &str, code: Option<&str>) -> String {
         esc(&line),
         esc(choices::MERCHANT_NAME)
     );
-    document("bKash Payment", &format!("<meta http-equiv=\"refresh\" content=\"5;url={target}\">"), &body)
+    document(
+        "bKash Payment",
+        &format!("<meta http-equiv=\"refresh\" content=\"5;url={target}\">"),
+        &body,
+    )
 }
 
 /// A page with no payment to show (bad link, outage).
@@ -150,6 +158,9 @@ pub fn problem(code: &str) -> String {
         "503" => "bKash is unavailable right now. Please try again later.".to_owned(),
         c => format!("{} ({c})", status_message(c).unwrap_or("Something went wrong")),
     };
-    let body = format!("<div class=\"end\"><div class=\"mark no\">!</div><p role=\"alert\">{}</p></div>", esc(&line));
+    let body = format!(
+        "<div class=\"end\"><div class=\"mark no\">!</div><p role=\"alert\">{}</p></div>",
+        esc(&line)
+    );
     document("bKash Payment", "", &body)
 }

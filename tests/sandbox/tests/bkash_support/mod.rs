@@ -37,9 +37,19 @@ pub async fn start(tune: impl FnOnce(&mut Config)) -> Sbx {
     config.bkash_webhook_backoff = Duration::from_millis(20);
     config.bkash_token_budget = 50;
     tune(&mut config);
-    let (addr, sandbox) = bdpay_sandbox::spawn(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(10)).build().unwrap();
-    Sbx { origin: format!("http://{addr}"), sandbox, http }
+    let (addr, sandbox) = bdpay_sandbox::spawn(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    Sbx {
+        origin: format!("http://{addr}"),
+        sandbox,
+        http,
+    }
 }
 
 /// A paid-for payment: its create reply and the trxID execute gave.
@@ -55,7 +65,11 @@ impl Sbx {
 
     /// A raw call with any headers; returns status and JSON (or Null).
     pub async fn call(&self, path: &str, headers: &[(&str, &str)], body: &str) -> (StatusCode, Value) {
-        let mut req = self.http.post(self.url(path)).header("content-type", "application/json").header("accept", "application/json");
+        let mut req = self
+            .http
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .header("accept", "application/json");
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -65,7 +79,9 @@ impl Sbx {
     }
 
     pub async fn grant(&self) -> String {
-        let (status, v) = self.grant_raw(choices::USERNAME, choices::PASSWORD, choices::APP_SECRET).await;
+        let (status, v) = self
+            .grant_raw(choices::USERNAME, choices::PASSWORD, choices::APP_SECRET)
+            .await;
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["statusCode"], "0000", "{v}");
         v["id_token"].as_str().unwrap().to_owned()
@@ -73,12 +89,22 @@ impl Sbx {
 
     pub async fn grant_raw(&self, user: &str, pass: &str, secret: &str) -> (StatusCode, Value) {
         let body = json!({"app_key": choices::APP_KEY, "app_secret": secret}).to_string();
-        self.call(&format!("{BASE}/token/grant"), &[("username", user), ("password", pass)], &body).await
+        self.call(
+            &format!("{BASE}/token/grant"),
+            &[("username", user), ("password", pass)],
+            &body,
+        )
+        .await
     }
 
     /// An authorised API call (raw token in `Authorization`, as bKash's samples send it).
     pub async fn api(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(path, &[("authorization", token), ("x-app-key", choices::APP_KEY)], &body.to_string()).await
+        self.call(
+            path,
+            &[("authorization", token), ("x-app-key", choices::APP_KEY)],
+            &body.to_string(),
+        )
+        .await
     }
 
     pub async fn create_with(&self, token: &str, amount: &str, invoice: &str, callback: &str, payer: &str) -> Value {
@@ -92,30 +118,43 @@ impl Sbx {
             merchant_invoice_number: invoice.into(),
             merchant_association_info: None,
         };
-        let (status, v) = self.api(token, &format!("{BASE}/create"), serde_json::to_value(req).unwrap()).await;
+        let (status, v) = self
+            .api(token, &format!("{BASE}/create"), serde_json::to_value(req).unwrap())
+            .await;
         assert_eq!(status, 200);
         v
     }
 
     pub async fn create(&self, token: &str, amount: &str) -> Value {
-        let v = self.create_with(token, amount, "INV-1", "https://shop.example/return?order=7", " ").await;
+        let v = self
+            .create_with(token, amount, "INV-1", "https://shop.example/return?order=7", " ")
+            .await;
         assert_eq!(v["statusCode"], "0000", "{v}");
         v
     }
 
     pub async fn execute(&self, token: &str, id: &str) -> Value {
-        let (status, v) = self.api(token, &format!("{BASE}/execute"), json!({"paymentID": id})).await;
+        let (status, v) = self
+            .api(token, &format!("{BASE}/execute"), json!({"paymentID": id}))
+            .await;
         assert_eq!(status, 200, "{v}");
         v
     }
 
     pub async fn query(&self, token: &str, id: &str) -> Value {
-        self.api(token, &format!("{BASE}/payment/status"), json!({"paymentID": id})).await.1
+        self.api(token, &format!("{BASE}/payment/status"), json!({"paymentID": id}))
+            .await
+            .1
     }
 
     /// The browser opens `bkashURL`: status and HTML.
     pub async fn open(&self, created: &Value) -> (StatusCode, String) {
-        let r = self.http.get(created["bkashURL"].as_str().unwrap()).send().await.unwrap();
+        let r = self
+            .http
+            .get(created["bkashURL"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
         (r.status(), r.text().await.unwrap())
     }
 
@@ -123,8 +162,19 @@ impl Sbx {
     pub async fn submit(&self, created: &Value, step: &str, value: &str, action: &str) -> String {
         let url = created["bkashURL"].as_str().unwrap();
         let hash = url.split("hash=").nth(1).unwrap().split('&').next().unwrap();
-        let form = [("paymentId", created["paymentID"].as_str().unwrap()), ("hash", hash), (step, value), ("action", action)];
-        let r = self.http.post(self.url(&format!("/bkash/payment/{step}"))).form(&form).send().await.unwrap();
+        let form = [
+            ("paymentId", created["paymentID"].as_str().unwrap()),
+            ("hash", hash),
+            (step, value),
+            ("action", action),
+        ];
+        let r = self
+            .http
+            .post(self.url(&format!("/bkash/payment/{step}")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 303, "step {step}");
         r.headers()["location"].to_str().unwrap().to_owned()
     }
@@ -145,21 +195,44 @@ impl Sbx {
         let id = created["paymentID"].as_str().unwrap().to_owned();
         let done = self.execute(token, &id).await;
         assert_eq!(done["statusCode"], "0000", "{done}");
-        Paid { id, trx: done["trxID"].as_str().unwrap().to_owned() }
+        Paid {
+            id,
+            trx: done["trxID"].as_str().unwrap().to_owned(),
+        }
     }
 
     pub async fn fault(&self, rule: Value) {
-        let r = self.http.post(self.url("/__control/faults")).body(rule.to_string()).send().await.unwrap();
+        let r = self
+            .http
+            .post(self.url("/__control/faults"))
+            .body(rule.to_string())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     }
 
     pub async fn ledger(&self, op: &str) -> Vec<Value> {
-        let v: Value = self.http.get(self.url(&format!("/__control/ledger?provider=bkash&op={op}"))).send().await.unwrap().json().await.unwrap();
+        let v: Value = self
+            .http
+            .get(self.url(&format!("/__control/ledger?provider=bkash&op={op}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         v["entries"].as_array().unwrap().clone()
     }
 
     pub async fn advance(&self, secs: i64) {
-        let r = self.http.post(self.url("/__control/clock")).body(json!({"advance_secs": secs}).to_string()).send().await.unwrap();
+        let r = self
+            .http
+            .post(self.url("/__control/clock"))
+            .body(json!({"advance_secs": secs}).to_string())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
     }
 }
@@ -188,7 +261,10 @@ pub async fn listener(fail_next: usize) -> Listener {
         post(move |headers: HeaderMap, body: Bytes| {
             let (seen, failing) = (seen.clone(), failing.clone());
             async move {
-                seen.lock().unwrap().push(Delivery { headers, body: String::from_utf8_lossy(&body).into_owned() });
+                seen.lock().unwrap().push(Delivery {
+                    headers,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                });
                 match failing.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)) {
                     Ok(_) => StatusCode::INTERNAL_SERVER_ERROR,
                     Err(_) => StatusCode::OK,
@@ -199,7 +275,11 @@ pub async fn listener(fail_next: usize) -> Listener {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = l.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-    Listener { url: format!("http://{addr}/ipn"), got, fail_next }
+    Listener {
+        url: format!("http://{addr}/ipn"),
+        got,
+        fail_next,
+    }
 }
 
 impl Listener {
@@ -225,16 +305,28 @@ impl Listener {
 pub async fn verify_sns(http: &reqwest::Client, body: &str) -> bdpay_shared::wire::sns::Envelope {
     let env: bdpay_shared::wire::sns::Envelope = serde_json::from_str(body).unwrap();
     assert_eq!(env.signature_version, "1");
-    let pem = http.get(&env.signing_cert_url).send().await.unwrap().text().await.unwrap();
+    let pem = http
+        .get(&env.signing_cert_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let cert = x509_cert::Certificate::from_pem(pem.as_bytes()).unwrap();
     let spki = cert.tbs_certificate.subject_public_key_info.to_der().unwrap();
     let key = VerifyingKey::<sha1::Sha1>::new(rsa::RsaPublicKey::from_public_key_der(&spki).unwrap());
     use base64::Engine;
-    let sig = base64::engine::general_purpose::STANDARD.decode(&env.signature).unwrap();
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(&env.signature)
+        .unwrap();
     let text = env.string_to_sign().unwrap();
-    key.verify(text.as_bytes(), &Signature::try_from(sig.as_slice()).unwrap()).expect("SNS signature verifies");
+    key.verify(text.as_bytes(), &Signature::try_from(sig.as_slice()).unwrap())
+        .expect("SNS signature verifies");
     let mut tampered = text.clone();
     tampered.push(' ');
-    assert!(key.verify(tampered.as_bytes(), &Signature::try_from(sig.as_slice()).unwrap()).is_err());
+    assert!(key
+        .verify(tampered.as_bytes(), &Signature::try_from(sig.as_slice()).unwrap())
+        .is_err());
     env
 }
