@@ -14,7 +14,8 @@ use worker::{durable_object, Date, DurableObject, Env, Method, Request, Response
 
 use crate::providers::bkash::interpret::http_code;
 use crate::providers::bkash::token::{
-    decide, read_token_reply, renewed, Answer, Ask, Budget, CallNote, Next, Stored, Token, TokenOp, FAILURE_COOLDOWN_MS,
+    decide, max_calls_per_hour, read_token_reply, renewed, Answer, Ask, Budget, CallNote, Next, Stored, Token, TokenOp,
+    FAILURE_COOLDOWN_MS,
 };
 use crate::providers::{ProviderConfig, ProviderFailure};
 use bdpay_shared::provider::Provider;
@@ -35,7 +36,12 @@ pub struct TokenObject {
 
 impl DurableObject for TokenObject {
     fn new(state: State, env: Env) -> Self {
-        TokenObject { state, env, inflight: RefCell::new(None), last_failure: RefCell::new(None) }
+        TokenObject {
+            state,
+            env,
+            inflight: RefCell::new(None),
+            last_failure: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -63,14 +69,27 @@ impl TokenObject {
         if self.inflight.borrow().is_none() {
             let stored = self.stored().await;
             let budget = self.budget().await;
-            if let (Next::Use, Some(s)) = (decide(stored.as_ref(), &budget, ask.stale_generation, now_ms()), stored) {
+            if let (Next::Use, Some(s)) = (
+                decide(
+                    stored.as_ref(),
+                    &budget,
+                    ask.stale_generation,
+                    now_ms(),
+                    max_calls_per_hour(ask.mode),
+                ),
+                stored,
+            ) {
                 return handed(&s, Vec::new());
             }
         }
         let _guard = self.lock().await;
         let mut notes = Vec::new();
         match self.renew(ask, &mut notes).await {
-            Ok(token) => Answer { token: Some(token), failure: None, calls: notes },
+            Ok(token) => Answer {
+                token: Some(token),
+                failure: None,
+                calls: notes,
+            },
             Err(failure) => failed(failure, notes),
         }
     }
@@ -111,8 +130,18 @@ impl TokenObject {
         }
         let stored = self.stored().await;
         let mut budget = self.budget().await;
-        let op = match decide(stored.as_ref(), &budget, ask.stale_generation, now) {
-            Next::Use => return stored.map(|s| token_of(&s)).ok_or_else(|| ProviderFailure::unavailable(Provider::Bkash, "token_object")),
+        let op = match decide(
+            stored.as_ref(),
+            &budget,
+            ask.stale_generation,
+            now,
+            max_calls_per_hour(ask.mode),
+        ) {
+            Next::Use => {
+                return stored
+                    .map(|s| token_of(&s))
+                    .ok_or_else(|| ProviderFailure::unavailable(Provider::Bkash, "token_object"))
+            }
             Next::Refuse => return Err(self.remember(ProviderFailure::unavailable(Provider::Bkash, "token_budget"))),
             Next::Call(op) => op,
         };
@@ -123,8 +152,10 @@ impl TokenObject {
             // A refused refresh: keep using a token that still works, else grant (A.2's fallback).
             (Err(failure), TokenOp::Refresh) => match stored {
                 Some(s) if s.usable(now_ms()) => Ok(token_of(&s)),
-                _ if budget.allows(TokenOp::Grant, now_ms()) => {
-                    let grant = self.call(&config, TokenOp::Grant, stored.as_ref(), &mut budget, notes).await;
+                _ if budget.allows(TokenOp::Grant, now_ms(), max_calls_per_hour(ask.mode)) => {
+                    let grant = self
+                        .call(&config, TokenOp::Grant, stored.as_ref(), &mut budget, notes)
+                        .await;
                     grant.map_err(|f| self.remember(f))
                 }
                 _ => Err(self.remember(failure)),
@@ -149,12 +180,19 @@ impl TokenObject {
                 app_secret: c.app_secret.expose().clone(),
                 refresh_token: s.refresh_token.clone(),
             }),
-            _ => serde_json::to_string(&GrantRequest { app_key: c.app_key.clone(), app_secret: c.app_secret.expose().clone() }),
+            _ => serde_json::to_string(&GrantRequest {
+                app_key: c.app_key.clone(),
+                app_secret: c.app_secret.expose().clone(),
+            }),
         }
         .map_err(|_| ProviderFailure::internal(Provider::Bkash, "request"))?;
         budget.spend(op, now_ms());
         let _ = self.state.storage().put(BUDGET_KEY, &*budget).await;
-        let path = if op == TokenOp::Grant { path::GRANT } else { path::REFRESH };
+        let path = if op == TokenOp::Grant {
+            path::GRANT
+        } else {
+            path::REFRESH
+        };
         let url = crate::providers::transport::join(&c.base_url, path);
         let headers = [
             ("content-type", "application/json"),
@@ -217,7 +255,13 @@ impl TokenObject {
     }
 
     async fn budget(&self) -> Budget {
-        self.state.storage().get::<Budget>(BUDGET_KEY).await.ok().flatten().unwrap_or_default()
+        self.state
+            .storage()
+            .get::<Budget>(BUDGET_KEY)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
     }
 }
 
@@ -226,17 +270,34 @@ fn now_ms() -> i64 {
 }
 
 fn token_of(s: &Stored) -> Token {
-    Token { id_token: s.id_token.clone(), generation: s.generation }
+    Token {
+        id_token: s.id_token.clone(),
+        generation: s.generation,
+    }
 }
 
 fn handed(s: &Stored, calls: Vec<CallNote>) -> Answer {
-    Answer { token: Some(token_of(s)), failure: None, calls }
+    Answer {
+        token: Some(token_of(s)),
+        failure: None,
+        calls,
+    }
 }
 
 fn failed(failure: ProviderFailure, calls: Vec<CallNote>) -> Answer {
-    Answer { token: None, failure: Some(failure), calls }
+    Answer {
+        token: None,
+        failure: Some(failure),
+        calls,
+    }
 }
 
 fn note(op: TokenOp, http_status: Option<u16>, code: Option<&str>, outcome: &str, latency_ms: u32) -> CallNote {
-    CallNote { op, http_status, provider_code: code.map(str::to_owned), outcome: outcome.to_owned(), latency_ms }
+    CallNote {
+        op,
+        http_status,
+        provider_code: code.map(str::to_owned),
+        outcome: outcome.to_owned(),
+        latency_ms,
+    }
 }

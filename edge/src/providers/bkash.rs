@@ -43,20 +43,35 @@ struct Answered {
 impl Bkash {
     pub fn new(config: &ProviderConfig, env: &Env) -> Result<Bkash, ProviderFailure> {
         let c = config.bkash()?;
-        let tokens = env.durable_object(TOKENS_BINDING).map_err(|_| ProviderFailure::config(P, "tokens_binding"))?;
-        Ok(Bkash { base_url: c.base_url.clone(), app_key: c.app_key.clone(), mode: config.mode, tokens })
+        let tokens = env
+            .durable_object(TOKENS_BINDING)
+            .map_err(|_| ProviderFailure::config(P, "tokens_binding"))?;
+        Ok(Bkash {
+            base_url: c.base_url.clone(),
+            app_key: c.app_key.clone(),
+            mode: config.mode,
+            tokens,
+        })
     }
 
     /// Create payment (A.5) → the shopper goes to `bkashURL`.
     pub async fn start(&self, p: &Start<'_>, calls: &mut Vec<CallRecord>) -> Result<Started, ProviderFailure> {
-        let body = serde_json::to_string(&interpret::create_request(p)).map_err(|_| ProviderFailure::internal(P, "request"))?;
+        let body = serde_json::to_string(&interpret::create_request(p))
+            .map_err(|_| ProviderFailure::internal(P, "request"))?;
         let a = self.api("create", path::CREATE, &body, calls).await?;
         let result = interpret::read_create(a.status, &a.body);
         let word = match &result {
             Ok(_) => "ok",
             Err(f) => outcome_word(Err(f)),
         };
-        calls.push(record(P, "create", Some(a.status), reply_code(&a.body).as_deref(), word, a.latency_ms));
+        calls.push(record(
+            P,
+            "create",
+            Some(a.status),
+            reply_code(&a.body).as_deref(),
+            word,
+            a.latency_ms,
+        ));
         result
     }
 
@@ -65,19 +80,44 @@ impl Bkash {
     pub async fn complete(&self, r: &PaymentRef<'_>, calls: &mut Vec<CallRecord>) -> Result<Outcome, ProviderFailure> {
         let body = payment_body(r)?;
         let a = self.api("execute", path::EXECUTE, &body, calls).await?;
-        let expect = Expect { payment_id: r.provider_ref, invoice: r.invoice, amount: r.amount };
+        let expect = Expect {
+            payment_id: r.provider_ref,
+            invoice: r.invoice,
+            amount: r.amount,
+        };
         let code = reply_code(&a.body);
         match interpret::read_execute(a.status, &a.body, &expect) {
             Executed::Done(outcome) => {
-                calls.push(record(P, "execute", Some(a.status), code.as_deref(), outcome_word(Ok(&outcome)), a.latency_ms));
+                calls.push(record(
+                    P,
+                    "execute",
+                    Some(a.status),
+                    code.as_deref(),
+                    outcome_word(Ok(&outcome)),
+                    a.latency_ms,
+                ));
                 Ok(outcome)
             }
             Executed::Failed(f) => {
-                calls.push(record(P, "execute", Some(a.status), code.as_deref(), outcome_word(Err(&f)), a.latency_ms));
+                calls.push(record(
+                    P,
+                    "execute",
+                    Some(a.status),
+                    code.as_deref(),
+                    outcome_word(Err(&f)),
+                    a.latency_ms,
+                ));
                 Err(f)
             }
             Executed::Requery => {
-                calls.push(record(P, "execute", Some(a.status), code.as_deref(), "unknown", a.latency_ms));
+                calls.push(record(
+                    P,
+                    "execute",
+                    Some(a.status),
+                    code.as_deref(),
+                    "unknown",
+                    a.latency_ms,
+                ));
                 self.check(r, calls).await
             }
         }
@@ -87,12 +127,26 @@ impl Bkash {
     pub async fn check(&self, r: &PaymentRef<'_>, calls: &mut Vec<CallRecord>) -> Result<Outcome, ProviderFailure> {
         let body = payment_body(r)?;
         let a = self.api("query", path::QUERY, &body, calls).await?;
-        let expect = Expect { payment_id: r.provider_ref, invoice: r.invoice, amount: r.amount };
+        let expect = Expect {
+            payment_id: r.provider_ref,
+            invoice: r.invoice,
+            amount: r.amount,
+        };
         let result = interpret::read_query(a.status, &a.body, &expect);
-        calls.push(record(P, "query", Some(a.status), reply_code(&a.body).as_deref(), outcome_word(result.as_ref()), a.latency_ms));
+        calls.push(record(
+            P,
+            "query",
+            Some(a.status),
+            reply_code(&a.body).as_deref(),
+            outcome_word(result.as_ref()),
+            a.latency_ms,
+        ));
         if let Err(f) = &result {
             if f.kind == super::FailureKind::Config {
-                super::failure::log_warn("bkash query needs attention", &serde_json::json!({ "provider_code": f.provider_code }));
+                super::failure::log_warn(
+                    "bkash query needs attention",
+                    &serde_json::json!({ "provider_code": f.provider_code }),
+                );
             }
         }
         result
@@ -100,7 +154,13 @@ impl Bkash {
 
     /// One authorized call (A.3 headers). A 401 asks the token object to replace the token
     /// it refused, then retries once (API Gateway answered before bKash saw the call).
-    async fn api(&self, op: &'static str, path: &str, body: &str, calls: &mut Vec<CallRecord>) -> Result<Answered, ProviderFailure> {
+    async fn api(
+        &self,
+        op: &'static str,
+        path: &str,
+        body: &str,
+        calls: &mut Vec<CallRecord>,
+    ) -> Result<Answered, ProviderFailure> {
         let url = transport::join(&self.base_url, path);
         let mut token = self.token(None, calls).await?;
         let mut retried = false;
@@ -112,7 +172,13 @@ impl Bkash {
                 ("authorization", token.id_token.as_str()),
                 ("x-app-key", self.app_key.as_str()),
             ];
-            let call = Call { method: Method::Post, url: &url, headers: &headers, body: Some(body), timeout: TIMEOUT };
+            let call = Call {
+                method: Method::Post,
+                url: &url,
+                headers: &headers,
+                body: Some(body),
+                timeout: TIMEOUT,
+            };
             let (result, latency_ms) = transport::send(&call).await;
             let reply = match result {
                 Ok(reply) => reply,
@@ -122,7 +188,11 @@ impl Bkash {
                 }
             };
             if reply.status != 401 {
-                return Ok(Answered { status: reply.status, body: reply.body, latency_ms });
+                return Ok(Answered {
+                    status: reply.status,
+                    body: reply.body,
+                    latency_ms,
+                });
             }
             calls.push(record(P, op, Some(401), None, "error", latency_ms));
             if retried {
@@ -137,11 +207,21 @@ impl Bkash {
     async fn token(&self, stale: Option<u64>, calls: &mut Vec<CallRecord>) -> Result<Token, ProviderFailure> {
         let unavailable = || ProviderFailure::unavailable(P, "token_object");
         let name = token::object_name(self.mode, &self.app_key);
-        let stub = self.tokens.id_from_name(&name).and_then(|id| id.get_stub()).map_err(|_| unavailable())?;
-        let ask = serde_json::to_string(&Ask { mode: self.mode, stale_generation: stale }).map_err(|_| unavailable())?;
+        let stub = self
+            .tokens
+            .id_from_name(&name)
+            .and_then(|id| id.get_stub())
+            .map_err(|_| unavailable())?;
+        let ask = serde_json::to_string(&Ask {
+            mode: self.mode,
+            stale_generation: stale,
+        })
+        .map_err(|_| unavailable())?;
         let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_body(Some(wasm_bindgen::JsValue::from_str(&ask)));
-        let request = Request::new_with_init("https://token-object.internal/token", &init).map_err(|_| unavailable())?;
+        init.with_method(Method::Post)
+            .with_body(Some(wasm_bindgen::JsValue::from_str(&ask)));
+        let request =
+            Request::new_with_init("https://token-object.internal/token", &init).map_err(|_| unavailable())?;
         let mut response = stub.fetch_with_request(request).await.map_err(|_| unavailable())?;
         let answer: Answer = response.json().await.map_err(|_| unavailable())?;
         calls.extend(answer.calls.into_iter().map(token::CallNote::into_record));
@@ -154,7 +234,10 @@ impl Bkash {
 }
 
 fn payment_body(r: &PaymentRef<'_>) -> Result<String, ProviderFailure> {
-    serde_json::to_string(&WirePaymentRef { payment_id: r.provider_ref.to_owned() }).map_err(|_| ProviderFailure::internal(P, "request"))
+    serde_json::to_string(&WirePaymentRef {
+        payment_id: r.provider_ref.to_owned(),
+    })
+    .map_err(|_| ProviderFailure::internal(P, "request"))
 }
 
 pub(crate) fn send_failure(e: SendError) -> ProviderFailure {

@@ -168,12 +168,16 @@ impl ProviderConfig {
 
     /// bKash's settings, or a `Config` failure (logged with the missing names).
     pub fn bkash(&self) -> Result<&BkashConfig, ProviderFailure> {
-        self.bkash.as_ref().map_err(|missing| self.unconfigured(Provider::Bkash, missing))
+        self.bkash
+            .as_ref()
+            .map_err(|missing| self.unconfigured(Provider::Bkash, missing))
     }
 
     /// Nagad's settings, or a `Config` failure (logged with the missing names).
     pub fn nagad(&self) -> Result<&NagadConfig, ProviderFailure> {
-        self.nagad.as_ref().map_err(|missing| self.unconfigured(Provider::Nagad, missing))
+        self.nagad
+            .as_ref()
+            .map_err(|missing| self.unconfigured(Provider::Nagad, missing))
     }
 
     /// Whether `provider` has all its settings in this mode (for routing).
@@ -295,7 +299,11 @@ fn read_sns(r: &Reader<'_>) -> SnsConfig {
     let topic_arn = r.opt("BKASH_SNS_TOPIC_ARN");
     if r.mode == Mode::Live {
         // Live trusts Amazon's certificate URLs only: no allow-list, no pinned certificate.
-        return SnsConfig { cert_hosts: Vec::new(), pinned_cert_pem: None, topic_arn };
+        return SnsConfig {
+            cert_hosts: Vec::new(),
+            pinned_cert_pem: None,
+            topic_arn,
+        };
     }
     let cert_hosts = r
         .opt("BKASH_SNS_CERT_HOSTS")
@@ -311,7 +319,11 @@ fn read_sns(r: &Reader<'_>) -> SnsConfig {
         let bytes = base64::engine::general_purpose::STANDARD.decode(b64.as_bytes()).ok()?;
         String::from_utf8(bytes).ok().map(Secret::new)
     });
-    SnsConfig { cert_hosts, pinned_cert_pem, topic_arn }
+    SnsConfig {
+        cert_hosts,
+        pinned_cert_pem,
+        topic_arn,
+    }
 }
 
 #[cfg(test)]
@@ -321,15 +333,24 @@ mod tests {
 
     fn dev() -> HashMap<String, String> {
         let pairs = [
-            ("BKASH_BASE_URL", "http://127.0.0.1:8790/bkash/v1.2.0-beta/tokenized/checkout/"),
+            (
+                "BKASH_BASE_URL",
+                "http://127.0.0.1:8790/bkash/v1.2.0-beta/tokenized/checkout/",
+            ),
             ("BKASH_REFUND_BASE_URL", "http://127.0.0.1:8790/bkash"),
             ("BKASH_USERNAME", "sandboxTokenizedUser02"),
             ("BKASH_PASSWORD", "sandboxTokenizedUser02@12345"),
             ("BKASH_APP_KEY", "4f6o0cjiki2rfm34kfdadl1eqq"),
-            ("BKASH_APP_SECRET", "2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b"),
+            (
+                "BKASH_APP_SECRET",
+                "2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b",
+            ),
             ("BKASH_SNS_CERT_HOSTS", "127.0.0.1:8790, Example.test "),
             ("BKASH_SNS_CERT_PEM_B64", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"),
-            ("NAGAD_BASE_URL", "http://127.0.0.1:8790/nagad/remote-payment-gateway-1.0/api/dfs"),
+            (
+                "NAGAD_BASE_URL",
+                "http://127.0.0.1:8790/nagad/remote-payment-gateway-1.0/api/dfs",
+            ),
             ("NAGAD_MERCHANT_ID", "683002007104225"),
             ("NAGAD_EGRESS_RELAY", ""),
             ("NAGAD_MERCHANT_PRIVATE_KEY", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
@@ -352,9 +373,18 @@ mod tests {
         let n = c.nagad().unwrap();
         assert_eq!(n.egress_relay, None, "blank relay = direct");
         assert_eq!(c.sns.cert_hosts, ["127.0.0.1:8790", "example.test"]);
-        assert_eq!(c.sns.pinned_cert_pem.as_ref().map(|p| p.expose().as_str()), Some("-----BEGIN CERTIFICATE-----"));
+        assert_eq!(
+            c.sns.pinned_cert_pem.as_ref().map(|p| p.expose().as_str()),
+            Some("-----BEGIN CERTIFICATE-----")
+        );
         let printed = format!("{c:?}");
-        for secret in ["sandboxTokenizedUser02@12345", "2is7hdktrekvrbljjh44", "MIIEvQIBADAN", "MIIBIjANBgkq", "BEGIN CERTIFICATE"] {
+        for secret in [
+            "sandboxTokenizedUser02@12345",
+            "2is7hdktrekvrbljjh44",
+            "MIIEvQIBADAN",
+            "MIIBIjANBgkq",
+            "BEGIN CERTIFICATE",
+        ] {
             assert!(!printed.contains(secret), "{secret} leaked: {printed}");
         }
     }
@@ -362,7 +392,10 @@ mod tests {
     #[test]
     fn live_reads_live_names_and_never_trusts_test_certificates() {
         let mut map: HashMap<String, String> = dev().into_iter().map(|(k, v)| (format!("LIVE_{k}"), v)).collect();
-        map.insert("LIVE_BKASH_SNS_TOPIC_ARN".into(), "arn:aws:sns:ap-southeast-1:1:bpt".into());
+        map.insert(
+            "LIVE_BKASH_SNS_TOPIC_ARN".into(),
+            "arn:aws:sns:ap-southeast-1:1:bpt".into(),
+        );
         let c = from(&map, Mode::Live).unwrap();
         assert!(c.is_configured(Provider::Bkash) && c.is_configured(Provider::Nagad));
         assert!(c.sns.cert_hosts.is_empty());
@@ -379,7 +412,10 @@ mod tests {
         let c = from(&map, Mode::Test).unwrap();
         assert!(c.bkash().is_ok());
         let err = c.nagad().unwrap_err();
-        assert_eq!((err.provider, err.kind, err.code), (Provider::Nagad, FailureKind::Config, ErrorCode::ProviderConfigError));
+        assert_eq!(
+            (err.provider, err.kind, err.code),
+            (Provider::Nagad, FailureKind::Config, ErrorCode::ProviderConfigError)
+        );
         assert_eq!(c.missing(Provider::Nagad), ["NAGAD_MERCHANT_ID", "NAGAD_PG_PUBLIC_KEY"]);
     }
 
@@ -390,6 +426,9 @@ mod tests {
         assert_eq!(err.kind, FailureKind::Config);
         let mut map = dev();
         map.insert("BKASH_BASE_URL".into(), "ftp://x".into());
-        assert_eq!(from(&map, Mode::Test).unwrap().missing(Provider::Bkash), ["BKASH_BASE_URL"]);
+        assert_eq!(
+            from(&map, Mode::Test).unwrap().missing(Provider::Bkash),
+            ["BKASH_BASE_URL"]
+        );
     }
 }

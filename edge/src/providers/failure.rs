@@ -10,34 +10,76 @@ use serde::Serialize;
 use super::{CallRecord, FailureKind, Outcome, ProviderFailure};
 
 impl ProviderFailure {
-    fn new(provider: Provider, kind: FailureKind, code: ErrorCode, provider_code: &str, retryable: bool) -> ProviderFailure {
-        ProviderFailure { provider, kind, code, provider_code: Some(provider_code.to_owned()), retryable }
+    fn new(
+        provider: Provider,
+        kind: FailureKind,
+        code: ErrorCode,
+        provider_code: &str,
+        retryable: bool,
+    ) -> ProviderFailure {
+        ProviderFailure {
+            provider,
+            kind,
+            code,
+            provider_code: Some(provider_code.to_owned()),
+            retryable,
+        }
     }
 
     /// Our credentials, keys or settings are wrong: alert, do not retry.
     pub(crate) fn config(provider: Provider, provider_code: &str) -> ProviderFailure {
-        ProviderFailure::new(provider, FailureKind::Config, ErrorCode::ProviderConfigError, provider_code, false)
+        ProviderFailure::new(
+            provider,
+            FailureKind::Config,
+            ErrorCode::ProviderConfigError,
+            provider_code,
+            false,
+        )
     }
 
     /// No answer within the timeout: the money may have moved.
     pub(crate) fn timeout(provider: Provider) -> ProviderFailure {
-        ProviderFailure::new(provider, FailureKind::Unknown, ErrorCode::ProviderTimeout, "timeout", true)
+        ProviderFailure::new(
+            provider,
+            FailureKind::Unknown,
+            ErrorCode::ProviderTimeout,
+            "timeout",
+            true,
+        )
     }
 
     /// A provider fault or an unreadable answer (`http_503`, `network`, `unreadable`…).
     pub(crate) fn unavailable(provider: Provider, provider_code: &str) -> ProviderFailure {
-        ProviderFailure::new(provider, FailureKind::Unknown, ErrorCode::ProviderUnavailable, provider_code, true)
+        ProviderFailure::new(
+            provider,
+            FailureKind::Unknown,
+            ErrorCode::ProviderUnavailable,
+            provider_code,
+            true,
+        )
     }
 
     /// Money moved but not as we asked (amount or order differs): never `Succeeded`,
     /// never retried; a person must look (`amount_mismatch`, `order_mismatch`).
     pub(crate) fn mismatch(provider: Provider, provider_code: &str) -> ProviderFailure {
-        ProviderFailure::new(provider, FailureKind::Config, ErrorCode::InternalError, provider_code, false)
+        ProviderFailure::new(
+            provider,
+            FailureKind::Config,
+            ErrorCode::InternalError,
+            provider_code,
+            false,
+        )
     }
 
     /// Our own request could not be built (a bug or bad input that reached us).
     pub(crate) fn internal(provider: Provider, provider_code: &str) -> ProviderFailure {
-        ProviderFailure::new(provider, FailureKind::Declined, ErrorCode::InternalError, provider_code, false)
+        ProviderFailure::new(
+            provider,
+            FailureKind::Declined,
+            ErrorCode::InternalError,
+            provider_code,
+            false,
+        )
     }
 }
 
@@ -62,7 +104,13 @@ pub(crate) fn coded(provider: Provider, code: &str) -> Option<Coded> {
     };
     let retryable = info.retryable || kind == FailureKind::Unknown;
     Some(Coded {
-        failure: ProviderFailure { provider, kind, code: info.code, provider_code: Some(safe_code(code)), retryable },
+        failure: ProviderFailure {
+            provider,
+            kind,
+            code: info.code,
+            provider_code: Some(safe_code(code)),
+            retryable,
+        },
         action: info.action,
     })
 }
@@ -99,7 +147,14 @@ pub(crate) fn record(
     outcome: &'static str,
     latency_ms: u32,
 ) -> CallRecord {
-    CallRecord { provider, op, http_status, provider_code: provider_code.map(safe_code), outcome, latency_ms }
+    CallRecord {
+        provider,
+        op,
+        http_status,
+        provider_code: provider_code.map(safe_code),
+        outcome,
+        latency_ms,
+    }
 }
 
 /// A provider's echoed amount equals ours numerically: `"15"`, `"15.0"`, `"15.00"` and
@@ -146,16 +201,28 @@ mod tests {
     #[test]
     fn catalog_actions_become_kinds() {
         let c = coded(Provider::Bkash, "2023").unwrap();
-        assert_eq!((c.failure.kind, c.failure.code, c.failure.retryable), (FailureKind::Declined, ErrorCode::InsufficientBalance, false));
+        assert_eq!(
+            (c.failure.kind, c.failure.code, c.failure.retryable),
+            (FailureKind::Declined, ErrorCode::InsufficientBalance, false)
+        );
         let c = coded(Provider::Bkash, "2062").unwrap();
         assert_eq!((c.failure.kind, c.action), (FailureKind::Unknown, Action::Requery));
-        assert_eq!(coded(Provider::Bkash, "2001").unwrap().failure.kind, FailureKind::Config);
-        assert_eq!(coded(Provider::Nagad, "16_0006_076").unwrap().failure.kind, FailureKind::Config);
+        assert_eq!(
+            coded(Provider::Bkash, "2001").unwrap().failure.kind,
+            FailureKind::Config
+        );
+        assert_eq!(
+            coded(Provider::Nagad, "16_0006_076").unwrap().failure.kind,
+            FailureKind::Config
+        );
         let c = coded(Provider::Bkash, "9999").unwrap();
         assert_eq!((c.failure.kind, c.failure.retryable), (FailureKind::Unknown, true));
         assert!(coded(Provider::Bkash, "0000").is_none());
         let unknown = coded(Provider::Nagad, "77_7777_777").unwrap();
-        assert_eq!((unknown.failure.kind, unknown.failure.code), (FailureKind::Declined, ErrorCode::ProviderDeclined));
+        assert_eq!(
+            (unknown.failure.kind, unknown.failure.code),
+            (FailureKind::Declined, ErrorCode::ProviderDeclined)
+        );
     }
 
     #[test]
@@ -174,7 +241,14 @@ mod tests {
         assert_eq!(safe_code(" 2023 "), "2023");
         assert_eq!(safe_code("<b>x</b>"), "unreadable_code");
         assert_eq!(safe_code(""), "unreadable_code");
-        let r = record(Provider::Nagad, "verify", Some(200), Some("01712345678901234567"), "ok", 5);
+        let r = record(
+            Provider::Nagad,
+            "verify",
+            Some(200),
+            Some("01712345678901234567"),
+            "ok",
+            5,
+        );
         assert_eq!(r.provider_code.as_deref(), Some("unreadable_code"));
     }
 }

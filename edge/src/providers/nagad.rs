@@ -51,30 +51,65 @@ impl Nagad {
         let challenge = interpret::challenge_hex(&rng.bytes::<20>());
         let (datetime, plain) = interpret::initialize_plain(&self.merchant_id, p.now_ms, p.invoice, &challenge)?;
         let (sensitive_data, signature) = self.seal(&plain, &mut rng).await?;
-        let body = serde_json::to_string(&InitializeRequest { account_number: None, date_time: datetime, sensitive_data, signature })
-            .map_err(|_| ProviderFailure::internal(P, "request"))?;
+        let body = serde_json::to_string(&InitializeRequest {
+            account_number: None,
+            date_time: datetime,
+            sensitive_data,
+            signature,
+        })
+        .map_err(|_| ProviderFailure::internal(P, "request"))?;
         let mut path = String::from("/check-out/initialize/");
         path.push_str(&self.merchant_id);
         path.push('/');
         path.push_str(p.invoice);
         let ip = shopper_ipv4(p.shopper_ip);
         let client = client_type(p.device).as_str();
-        let (reply, latency_ms) = self.send("initialize", Method::Post, &path, Some(&body), Some((ip, client)), calls).await?;
-        let init = interpret::read_sealed(reply.status, &reply.body).and_then(|sealed| self.open(&sealed.sensitive_data, &sealed.signature));
-        calls.push(record(P, "initialize", Some(reply.status), error_code(&reply.body).as_deref(), word(&init), latency_ms));
+        let (reply, latency_ms) = self
+            .send(
+                "initialize",
+                Method::Post,
+                &path,
+                Some(&body),
+                Some((ip, client)),
+                calls,
+            )
+            .await?;
+        let init = interpret::read_sealed(reply.status, &reply.body)
+            .and_then(|sealed| self.open(&sealed.sensitive_data, &sealed.signature));
+        calls.push(record(
+            P,
+            "initialize",
+            Some(reply.status),
+            error_code(&reply.body).as_deref(),
+            word(&init),
+            latency_ms,
+        ));
         let init = init?;
 
         let plain = interpret::complete_plain(&self.merchant_id, p.invoice, p.amount, &init.challenge)?;
         let (sensitive_data, signature) = self.seal(&plain, &mut rng).await?;
         let body = interpret::complete_body(sensitive_data, signature, p.callback_url, p.merchant_name, p.invoice);
         let body = serde_json::to_string(&body).map_err(|_| ProviderFailure::internal(P, "request"))?;
-        let segment = path_segment(&init.payment_reference_id).ok_or_else(|| ProviderFailure::unavailable(P, "unreadable"))?;
+        let segment =
+            path_segment(&init.payment_reference_id).ok_or_else(|| ProviderFailure::unavailable(P, "unreadable"))?;
         let mut path = String::from("/check-out/complete/");
         path.push_str(&segment);
-        let (reply, latency_ms) = self.send("complete", Method::Post, &path, Some(&body), Some((ip, client)), calls).await?;
+        let (reply, latency_ms) = self
+            .send("complete", Method::Post, &path, Some(&body), Some((ip, client)), calls)
+            .await?;
         let page = interpret::read_complete(reply.status, &reply.body);
-        calls.push(record(P, "complete", Some(reply.status), error_code(&reply.body).as_deref(), word(&page), latency_ms));
-        Ok(Started { provider_ref: init.payment_reference_id, redirect_url: page? })
+        calls.push(record(
+            P,
+            "complete",
+            Some(reply.status),
+            error_code(&reply.body).as_deref(),
+            word(&page),
+            latency_ms,
+        ));
+        Ok(Started {
+            provider_ref: init.payment_reference_id,
+            redirect_url: page?,
+        })
     }
 
     /// After the shopper came back: verify (B.7). Nagad has no separate "execute".
@@ -92,13 +127,27 @@ impl Nagad {
         let mut path = String::from("/verify/payment/");
         path.push_str(&segment);
         let (reply, latency_ms) = self.send("verify", Method::Get, &path, None, None, calls).await?;
-        let expect = Expect { payment_ref: r.provider_ref, order_id: r.invoice, amount: r.amount };
+        let expect = Expect {
+            payment_ref: r.provider_ref,
+            order_id: r.invoice,
+            amount: r.amount,
+        };
         let outcome = interpret::read_verify(reply.status, &reply.body, &expect);
         let code = error_code(&reply.body).or_else(|| status_code(&reply.body));
-        calls.push(record(P, "verify", Some(reply.status), code.as_deref(), outcome_word(outcome.as_ref()), latency_ms));
+        calls.push(record(
+            P,
+            "verify",
+            Some(reply.status),
+            code.as_deref(),
+            outcome_word(outcome.as_ref()),
+            latency_ms,
+        ));
         if let Err(f) = &outcome {
             if f.kind == super::FailureKind::Config {
-                super::failure::log_warn("nagad verify needs attention", &serde_json::json!({ "provider_code": f.provider_code }));
+                super::failure::log_warn(
+                    "nagad verify needs attention",
+                    &serde_json::json!({ "provider_code": f.provider_code }),
+                );
             }
         }
         outcome
@@ -120,7 +169,9 @@ impl Nagad {
     fn open(&self, sensitive: &str, signature: &str) -> Result<InitializeReplySensitive, ProviderFailure> {
         let opened = open(sensitive, signature, &self.keys.merchant, &self.keys.gateway).map_err(|e| match e {
             CryptoError::Decrypt => ProviderFailure::config(P, "reply_decrypt"),
-            CryptoError::BadSignature | CryptoError::NotBase64 { field: "signature" } => ProviderFailure::config(P, "reply_signature"),
+            CryptoError::BadSignature | CryptoError::NotBase64 { field: "signature" } => {
+                ProviderFailure::config(P, "reply_signature")
+            }
             _ => ProviderFailure::unavailable(P, "unreadable"),
         })?;
         interpret::read_initialize(&opened.plain)
@@ -138,7 +189,11 @@ impl Nagad {
         calls: &mut Vec<CallRecord>,
     ) -> Result<(Reply, u32), ProviderFailure> {
         let target = transport::join(&self.base_url, path);
-        let (url, relay_headers) = relay::route(&target, self.relay.as_deref(), self.relay_key.as_ref().map(|k| k.expose().as_str()));
+        let (url, relay_headers) = relay::route(
+            &target,
+            self.relay.as_deref(),
+            self.relay_key.as_ref().map(|k| k.expose().as_str()),
+        );
         let mut headers: Vec<(&str, &str)> = vec![("accept", "application/json"), (header::API_VERSION, API_VERSION)];
         if body.is_some() {
             headers.push(("content-type", "application/json"));
@@ -148,7 +203,13 @@ impl Nagad {
             headers.push((header::CLIENT_TYPE, client));
         }
         headers.extend(relay_headers);
-        let call = Call { method, url, headers: &headers, body, timeout: TIMEOUT };
+        let call = Call {
+            method,
+            url,
+            headers: &headers,
+            body,
+            timeout: TIMEOUT,
+        };
         let (result, latency_ms) = transport::send(&call).await;
         match result {
             Ok(reply) if reply.relay_error => {
@@ -176,7 +237,9 @@ fn word<T>(result: &Result<T, ProviderFailure>) -> &'static str {
 
 /// Nagad's `reason` in an error body, for the call record.
 fn error_code(body: &[u8]) -> Option<String> {
-    serde_json::from_slice::<bdpay_shared::wire::nagad::ErrorBody>(body).ok().map(|e| safe_code(&e.reason))
+    serde_json::from_slice::<bdpay_shared::wire::nagad::ErrorBody>(body)
+        .ok()
+        .map(|e| safe_code(&e.reason))
 }
 
 /// Verify's `statusCode`, for the call record.

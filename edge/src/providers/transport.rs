@@ -81,7 +81,11 @@ async fn send_inner(call: &Call<'_>) -> Result<Reply, SendError> {
         if body.len() > MAX_BODY {
             return Err(SendError::TooLarge);
         }
-        Ok(Reply { status, body, relay_error })
+        Ok(Reply {
+            status,
+            body,
+            relay_error,
+        })
     };
     let timer = Delay::from(call.timeout);
     futures_util::pin_mut!(exchange);

@@ -63,7 +63,10 @@ pub(crate) fn head(status: u16, body: &[u8]) -> Head {
         // Gateway 400 ("Invalid request body") names no field: our body was wrong.
         (400, _) => Head::Failed(ProviderFailure::internal(P, "http_400")),
         // "Missing Authentication Token": a wrong path, i.e. a wrong BKASH_BASE_URL.
-        (403 | 404, _) => Head::Failed(ProviderFailure::config(P, if status == 403 { "http_403" } else { "http_404" })),
+        (403 | 404, _) => Head::Failed(ProviderFailure::config(
+            P,
+            if status == 403 { "http_403" } else { "http_404" },
+        )),
         (200..=299, None) => Head::Failed(ProviderFailure::unavailable(P, "unreadable")),
         _ => Head::Failed(ProviderFailure::unavailable(P, &http_code(status))),
     }
@@ -75,7 +78,10 @@ pub(crate) fn reply_code(body: &[u8]) -> Option<String> {
         return envelope.code().map(str::to_owned);
     }
     let v: Value = serde_json::from_slice(body).ok()?;
-    ["statusCode", "errorCode", "externalCode"].iter().find_map(|k| text(&v, k)).map(str::to_owned)
+    ["statusCode", "errorCode", "externalCode"]
+        .iter()
+        .find_map(|k| text(&v, k))
+        .map(str::to_owned)
 }
 
 /// `http_503` for a status we have no better word for.
@@ -98,14 +104,20 @@ pub(crate) fn read_create(status: u16, body: &[u8]) -> Result<Started, ProviderF
         // Only two fields matter here; read them even if an optional one is missing.
         Err(_) => {
             let v: Value = serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
-            (text(&v, "paymentID").unwrap_or_default().to_owned(), text(&v, "bkashURL").unwrap_or_default().to_owned())
+            (
+                text(&v, "paymentID").unwrap_or_default().to_owned(),
+                text(&v, "bkashURL").unwrap_or_default().to_owned(),
+            )
         }
     };
     let url_ok = matches!(url::Url::parse(&url), Ok(u) if matches!(u.scheme(), "https" | "http"));
     if payment_id.trim().is_empty() || !url_ok {
         return Err(ProviderFailure::unavailable(P, "unreadable"));
     }
-    Ok(Started { provider_ref: payment_id, redirect_url: url })
+    Ok(Started {
+        provider_ref: payment_id,
+        redirect_url: url,
+    })
 }
 
 /// What an execute reply asks of us next.
@@ -246,7 +258,11 @@ fn succeeded(seen: &Seen<'_>, ours: &Expect<'_>, payer_masked: Option<String>) -
         return Err(ProviderFailure::unavailable(P, "unreadable"));
     }
     let paid_at_ms = seen.time.and_then(DhakaTime::parse).map(DhakaTime::to_unix_millis);
-    Ok(Outcome::Succeeded { trx_id: trx_id.to_owned(), paid_at_ms, payer_masked })
+    Ok(Outcome::Succeeded {
+        trx_id: trx_id.to_owned(),
+        paid_at_ms,
+        payer_masked,
+    })
 }
 
 fn coded_or_unknown(code: &str) -> crate::providers::failure::Coded {
@@ -295,7 +311,11 @@ mod tests {
  "payerReference":"01770618575"}"#;
 
     fn ours(amount: &str) -> Expect<'static> {
-        Expect { payment_id: "TR0011aB3xQ9k1732522331412", invoice: "BDP20241125A0042", amount: Money::parse(amount).unwrap() }
+        Expect {
+            payment_id: "TR0011aB3xQ9k1732522331412",
+            invoice: "BDP20241125A0042",
+            amount: Money::parse(amount).unwrap(),
+        }
     }
 
     #[test]
@@ -327,17 +347,46 @@ mod tests {
     fn create_reply_gives_the_page() {
         let body = br#"{"statusCode":"0000","statusMessage":"Successful","paymentID":"TR0011x","bkashURL":"https://sandbox.payment.bkash.com/?paymentId=TR0011x"}"#;
         let s = read_create(200, body).unwrap();
-        assert_eq!((s.provider_ref.as_str(), s.redirect_url.as_str()), ("TR0011x", "https://sandbox.payment.bkash.com/?paymentId=TR0011x"));
+        assert_eq!(
+            (s.provider_ref.as_str(), s.redirect_url.as_str()),
+            ("TR0011x", "https://sandbox.payment.bkash.com/?paymentId=TR0011x")
+        );
         let f = read_create(200, br#"{"statusCode":"2006","statusMessage":"Invalid amount"}"#).unwrap_err();
-        assert_eq!((f.kind, f.code, f.provider_code.as_deref()), (FailureKind::Declined, ErrorCode::InvalidAmount, Some("2006")));
-        assert_eq!(read_create(200, br#"{"statusCode":"0000","paymentID":"x","bkashURL":"javascript:alert(1)"}"#).unwrap_err().kind, FailureKind::Unknown);
-        assert_eq!(read_create(403, br#"{"message":"Missing Authentication Token"}"#).unwrap_err().kind, FailureKind::Config);
-        assert_eq!(read_create(200, br#"{"statusCode":"2001","statusMessage":"Invalid App Key"}"#).unwrap_err().kind, FailureKind::Config);
+        assert_eq!(
+            (f.kind, f.code, f.provider_code.as_deref()),
+            (FailureKind::Declined, ErrorCode::InvalidAmount, Some("2006"))
+        );
+        assert_eq!(
+            read_create(
+                200,
+                br#"{"statusCode":"0000","paymentID":"x","bkashURL":"javascript:alert(1)"}"#
+            )
+            .unwrap_err()
+            .kind,
+            FailureKind::Unknown
+        );
+        assert_eq!(
+            read_create(403, br#"{"message":"Missing Authentication Token"}"#)
+                .unwrap_err()
+                .kind,
+            FailureKind::Config
+        );
+        assert_eq!(
+            read_create(200, br#"{"statusCode":"2001","statusMessage":"Invalid App Key"}"#)
+                .unwrap_err()
+                .kind,
+            FailureKind::Config
+        );
     }
 
     #[test]
     fn execute_completed_succeeds_with_the_trx_id_and_a_masked_payer() {
-        let Executed::Done(Outcome::Succeeded { trx_id, paid_at_ms, payer_masked }) = read_execute(200, EXECUTED.as_bytes(), &ours("1250")) else {
+        let Executed::Done(Outcome::Succeeded {
+            trx_id,
+            paid_at_ms,
+            payer_masked,
+        }) = read_execute(200, EXECUTED.as_bytes(), &ours("1250"))
+        else {
             panic!("not succeeded")
         };
         assert_eq!(trx_id, "CKP40QZ7TM");
@@ -347,10 +396,17 @@ mod tests {
 
     #[test]
     fn execute_amount_mismatch_needs_a_person() {
-        let Executed::Failed(f) = read_execute(200, EXECUTED.as_bytes(), &ours("1250.01")) else { panic!() };
-        assert_eq!((f.kind, f.provider_code.as_deref(), f.retryable), (FailureKind::Config, Some("amount_mismatch"), false));
+        let Executed::Failed(f) = read_execute(200, EXECUTED.as_bytes(), &ours("1250.01")) else {
+            panic!()
+        };
+        assert_eq!(
+            (f.kind, f.provider_code.as_deref(), f.retryable),
+            (FailureKind::Config, Some("amount_mismatch"), false)
+        );
         let other_invoice = EXECUTED.replace("BDP20241125A0042", "BDP20241125A0043");
-        let Executed::Failed(f) = read_execute(200, other_invoice.as_bytes(), &ours("1250")) else { panic!() };
+        let Executed::Failed(f) = read_execute(200, other_invoice.as_bytes(), &ours("1250")) else {
+            panic!()
+        };
         assert_eq!(f.provider_code.as_deref(), Some("order_mismatch"));
     }
 
@@ -358,52 +414,131 @@ mod tests {
     fn already_completed_and_state_codes_requery() {
         for code in ["2062", "2117", "2068", "2056", "2060"] {
             let body = format!(r#"{{"statusCode":"{code}","statusMessage":"x"}}"#);
-            assert!(matches!(read_execute(200, body.as_bytes(), &ours("1250")), Executed::Requery), "{code}");
+            assert!(
+                matches!(read_execute(200, body.as_bytes(), &ours("1250")), Executed::Requery),
+                "{code}"
+            );
         }
         let unclear = EXECUTED.replace("Completed", "Initiated");
-        assert!(matches!(read_execute(200, unclear.as_bytes(), &ours("1250")), Executed::Requery));
-        assert!(matches!(read_execute(200, br#"{"statusCode":"0000"}"#, &ours("1250")), Executed::Requery));
-        assert!(matches!(read_execute(200, b"<html>", &ours("1250")), Executed::Requery), "unreadable 200: ask");
+        assert!(matches!(
+            read_execute(200, unclear.as_bytes(), &ours("1250")),
+            Executed::Requery
+        ));
+        assert!(matches!(
+            read_execute(200, br#"{"statusCode":"0000"}"#, &ours("1250")),
+            Executed::Requery
+        ));
+        assert!(
+            matches!(read_execute(200, b"<html>", &ours("1250")), Executed::Requery),
+            "unreadable 200: ask"
+        );
     }
 
     #[test]
     fn shopper_refusals_fail_the_payment() {
-        for (code, want) in [("2023", ErrorCode::InsufficientBalance), ("2037", ErrorCode::WalletBlocked), ("2029", ErrorCode::DuplicateTransaction)] {
+        for (code, want) in [
+            ("2023", ErrorCode::InsufficientBalance),
+            ("2037", ErrorCode::WalletBlocked),
+            ("2029", ErrorCode::DuplicateTransaction),
+        ] {
             let body = format!(r#"{{"statusCode":"{code}","statusMessage":"x"}}"#);
-            let Executed::Done(Outcome::Failed(f)) = read_execute(200, body.as_bytes(), &ours("1250")) else { panic!("{code}") };
-            assert_eq!((f.kind, f.code, f.provider_code.as_deref()), (FailureKind::Declined, want, Some(code)));
+            let Executed::Done(Outcome::Failed(f)) = read_execute(200, body.as_bytes(), &ours("1250")) else {
+                panic!("{code}")
+            };
+            assert_eq!(
+                (f.kind, f.code, f.provider_code.as_deref()),
+                (FailureKind::Declined, want, Some(code))
+            );
         }
         let old = br#"{"errorCode":"2023","errorMessage":"Insufficient Balance"}"#;
-        assert!(matches!(read_execute(200, old, &ours("1250")), Executed::Done(Outcome::Failed(_))));
+        assert!(matches!(
+            read_execute(200, old, &ours("1250")),
+            Executed::Done(Outcome::Failed(_))
+        ));
     }
 
     #[test]
     fn faults_on_execute_are_unknown_never_final() {
-        for (status, body) in [(200, &br#"{"statusCode":"9999","statusMessage":"System Error"}"#[..]), (503, b"oops"), (502, br#"{"message":"Bad Gateway"}"#), (429, br#"{"message":"Too Many Requests"}"#)] {
-            let Executed::Failed(f) = read_execute(status, body, &ours("1250")) else { panic!("{status}") };
+        for (status, body) in [
+            (200, &br#"{"statusCode":"9999","statusMessage":"System Error"}"#[..]),
+            (503, b"oops"),
+            (502, br#"{"message":"Bad Gateway"}"#),
+            (429, br#"{"message":"Too Many Requests"}"#),
+        ] {
+            let Executed::Failed(f) = read_execute(status, body, &ours("1250")) else {
+                panic!("{status}")
+            };
             assert_eq!(f.kind, FailureKind::Unknown, "{status}");
             assert!(f.retryable);
         }
-        let Executed::Failed(f) = read_execute(400, br#"{"message":"Invalid request body"}"#, &ours("1250")) else { panic!() };
-        assert_eq!(f.kind, FailureKind::Unknown, "a gateway 400 after execute decides nothing");
-        assert!(matches!(head(401, br#"{"message":"Unauthorized"}"#), Head::Unauthorized));
+        let Executed::Failed(f) = read_execute(400, br#"{"message":"Invalid request body"}"#, &ours("1250")) else {
+            panic!()
+        };
+        assert_eq!(
+            f.kind,
+            FailureKind::Unknown,
+            "a gateway 400 after execute decides nothing"
+        );
+        assert!(matches!(
+            head(401, br#"{"message":"Unauthorized"}"#),
+            Head::Unauthorized
+        ));
     }
 
     #[test]
     fn query_reads_completed_initiated_and_variants() {
-        let Ok(Outcome::Succeeded { trx_id, payer_masked, .. }) = read_query(200, QUERIED.as_bytes(), &ours("1250.00")) else { panic!() };
+        let Ok(Outcome::Succeeded {
+            trx_id, payer_masked, ..
+        }) = read_query(200, QUERIED.as_bytes(), &ours("1250.00"))
+        else {
+            panic!()
+        };
         assert_eq!((trx_id.as_str(), payer_masked), ("CKP40QZ7TM", None));
         let echoed = QUERIED.replace(r#""amount":"1250.00""#, r#""amount":"1250""#);
-        assert!(matches!(read_query(200, echoed.as_bytes(), &ours("1250")), Ok(Outcome::Succeeded { .. })), "15 == 15.00");
+        assert!(
+            matches!(
+                read_query(200, echoed.as_bytes(), &ours("1250")),
+                Ok(Outcome::Succeeded { .. })
+            ),
+            "15 == 15.00"
+        );
         let initiated = r#"{"statusCode":"0000","statusMessage":"Successful","paymentID":"TR0011aB3xQ9k1732522331412","mode":"0011",
  "paymentCreateTime":"t","amount":"1250","currency":"BDT","intent":"sale","merchantInvoiceNumber":"BDP20241125A0042",
  "transactionStatus":"Initiated","userVerificationStatus":"Incomplete"}"#;
-        assert!(matches!(read_query(200, initiated.as_bytes(), &ours("1250")), Ok(Outcome::Pending)));
+        assert!(matches!(
+            read_query(200, initiated.as_bytes(), &ours("1250")),
+            Ok(Outcome::Pending)
+        ));
         let sparse = r#"{"statusCode":"0000","paymentID":"TR0011aB3xQ9k1732522331412","amount":"1250.00","trxID":"CKP40QZ7TM","transactionStatus":"Completed"}"#;
-        assert!(matches!(read_query(200, sparse.as_bytes(), &ours("1250")), Ok(Outcome::Succeeded { .. })), "a missing field is tolerated");
+        assert!(
+            matches!(
+                read_query(200, sparse.as_bytes(), &ours("1250")),
+                Ok(Outcome::Succeeded { .. })
+            ),
+            "a missing field is tolerated"
+        );
         let wrong = QUERIED.replace("1250.00", "1.00");
-        assert_eq!(read_query(200, wrong.as_bytes(), &ours("1250")).unwrap_err().provider_code.as_deref(), Some("amount_mismatch"));
-        assert!(matches!(read_query(200, br#"{"statusCode":"2002","statusMessage":"Invalid Payment ID"}"#, &ours("1250")), Ok(Outcome::Failed(_))));
-        assert_eq!(read_query(504, b"", &ours("1250")).unwrap_err().provider_code.as_deref(), Some("http_504"));
+        assert_eq!(
+            read_query(200, wrong.as_bytes(), &ours("1250"))
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("amount_mismatch")
+        );
+        assert!(matches!(
+            read_query(
+                200,
+                br#"{"statusCode":"2002","statusMessage":"Invalid Payment ID"}"#,
+                &ours("1250")
+            ),
+            Ok(Outcome::Failed(_))
+        ));
+        assert_eq!(
+            read_query(504, b"", &ours("1250"))
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("http_504")
+        );
     }
 }

@@ -41,9 +41,14 @@ const MAX_CACHED: usize = 8;
 pub enum SnsVerified {
     /// One completed payment into the merchant wallet. Dedupe on `message_id` (SNS redelivers
     /// with the same id). `message.debit_msisdn` is personal data: never log it.
-    Notification { message_id: String, message: WebhookPayment },
+    Notification {
+        message_id: String,
+        message: WebhookPayment,
+    },
     /// Confirm by [`confirm_subscription`] (its host was already checked).
-    SubscriptionConfirmation { subscribe_url: String },
+    SubscriptionConfirmation {
+        subscribe_url: String,
+    },
     UnsubscribeConfirmation,
 }
 
@@ -53,11 +58,17 @@ thread_local! {
 
 /// Verifies one SNS delivery (the raw request body) and says what it is.
 pub async fn verify_sns(body: &[u8], config: &ProviderConfig, env: &Env) -> Result<SnsVerified, ProviderFailure> {
-    let envelope: Envelope = serde_json::from_slice(body).map_err(|_| refused(ErrorCode::InvalidRequest, "sns_unreadable"))?;
+    let envelope: Envelope =
+        serde_json::from_slice(body).map_err(|_| refused(ErrorCode::InvalidRequest, "sns_unreadable"))?;
     let checked = precheck(&envelope, &config.sns)?;
     let now_ms = i64::try_from(Date::now().as_millis()).unwrap_or(i64::MAX);
     let mut verified = false;
-    if let Some(pem) = config.sns.pinned_cert_pem.as_ref().filter(|_| config.mode == Mode::Test) {
+    if let Some(pem) = config
+        .sns
+        .pinned_cert_pem
+        .as_ref()
+        .filter(|_| config.mode == Mode::Test)
+    {
         match key_from_pem(pem.expose(), now_ms) {
             Ok(key) => verified = signature_ok(&checked, &envelope.signature, &key),
             Err(step) => log_warn("sns: pinned certificate unusable", &serde_json::json!({ "step": step })),
@@ -82,10 +93,19 @@ pub async fn confirm_subscription(subscribe_url: &str, config: &ProviderConfig) 
     if !subscribe_url_allowed(subscribe_url, config.mode, &config.sns.cert_hosts) {
         return Err(refused(ErrorCode::Unauthorized, "sns_subscribe_url"));
     }
-    let call = Call { method: Method::Get, url: subscribe_url, headers: &[], body: None, timeout: FETCH_TIMEOUT };
+    let call = Call {
+        method: Method::Get,
+        url: subscribe_url,
+        headers: &[],
+        body: None,
+        timeout: FETCH_TIMEOUT,
+    };
     match transport::send(&call).await.0 {
         Ok(reply) if (200..300).contains(&reply.status) => Ok(()),
-        Ok(reply) => Err(ProviderFailure::unavailable(P, &super::interpret::http_code(reply.status))),
+        Ok(reply) => Err(ProviderFailure::unavailable(
+            P,
+            &super::interpret::http_code(reply.status),
+        )),
         Err(e) => Err(super::send_failure(e)),
     }
 }
@@ -104,8 +124,12 @@ fn precheck(envelope: &Envelope, sns: &SnsConfig) -> Result<Checked, ProviderFai
     if sns.topic_arn.as_deref().is_some_and(|want| want != envelope.topic_arn) {
         return Err(refused(ErrorCode::Unauthorized, "sns_topic"));
     }
-    let hash = envelope.signature_hash().ok_or_else(|| refused(ErrorCode::Unauthorized, "sns_sig_version"))?;
-    let string_to_sign = envelope.string_to_sign().ok_or_else(|| refused(ErrorCode::InvalidRequest, "sns_unreadable"))?;
+    let hash = envelope
+        .signature_hash()
+        .ok_or_else(|| refused(ErrorCode::Unauthorized, "sns_sig_version"))?;
+    let string_to_sign = envelope
+        .string_to_sign()
+        .ok_or_else(|| refused(ErrorCode::InvalidRequest, "sns_unreadable"))?;
     Ok(Checked { string_to_sign, hash })
 }
 
@@ -123,9 +147,12 @@ fn signature_ok(checked: &Checked, signature_b64: &str, key: &RsaPublicKey) -> b
 fn outcome(envelope: Envelope, sns: &SnsConfig, mode: Mode) -> Result<SnsVerified, ProviderFailure> {
     match envelope.kind {
         MessageType::Notification => {
-            let message: WebhookPayment =
-                serde_json::from_str(&envelope.message).map_err(|_| refused(ErrorCode::InvalidRequest, "sns_message"))?;
-            Ok(SnsVerified::Notification { message_id: envelope.message_id, message })
+            let message: WebhookPayment = serde_json::from_str(&envelope.message)
+                .map_err(|_| refused(ErrorCode::InvalidRequest, "sns_message"))?;
+            Ok(SnsVerified::Notification {
+                message_id: envelope.message_id,
+                message,
+            })
         }
         MessageType::SubscriptionConfirmation => {
             let subscribe_url = envelope.subscribe_url.unwrap_or_default();
@@ -168,7 +195,11 @@ fn is_amazon_sns_host(host: &str) -> bool {
         .strip_suffix(".amazonaws.com")
         .or_else(|| host.strip_suffix(".amazonaws.com.cn"))
         .and_then(|h| h.strip_prefix("sns."));
-    region.is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+    region.is_some_and(|r| {
+        !r.is_empty()
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
 }
 
 /// The URL if it is http(s) on one of the test hosts (`host` or `host:port`, lower case).
@@ -187,7 +218,10 @@ fn test_host(url: &str, hosts: &[String]) -> Option<url::Url> {
         }
         None => host.clone(),
     };
-    hosts.iter().any(|h| *h == with_port || (u.port().is_none() && *h == host)).then_some(u)
+    hosts
+        .iter()
+        .any(|h| *h == with_port || (u.port().is_none() && *h == host))
+        .then_some(u)
 }
 
 /// The RSA key of the first certificate in `pem`, if it has not expired.
@@ -196,17 +230,28 @@ fn key_from_pem(pem: &str, now_ms: i64) -> Result<RsaPublicKey, &'static str> {
     let start = pem.find(begin).ok_or("pem")? + begin.len();
     let rest = pem.get(start..).ok_or("pem")?;
     let end = rest.find("-----END CERTIFICATE-----").ok_or("pem")?;
-    let body: String = rest.get(..end).ok_or("pem")?.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let body: String = rest
+        .get(..end)
+        .ok_or("pem")?
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
     let der = {
         use base64::Engine;
-        base64::engine::general_purpose::STANDARD.decode(body.as_bytes()).map_err(|_| "pem")?
+        base64::engine::general_purpose::STANDARD
+            .decode(body.as_bytes())
+            .map_err(|_| "pem")?
     };
     let cert = x509_cert::Certificate::from_der(&der).map_err(|_| "certificate")?;
     let not_after_secs = cert.tbs_certificate.validity.not_after.to_unix_duration().as_secs();
     if u64::try_from(now_ms / 1000).unwrap_or(0) > not_after_secs {
         return Err("certificate_expired");
     }
-    let spki = cert.tbs_certificate.subject_public_key_info.to_der().map_err(|_| "spki")?;
+    let spki = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .map_err(|_| "spki")?;
     RsaPublicKey::from_public_key_der(&spki).map_err(|_| "rsa_key")
 }
 
@@ -246,9 +291,17 @@ async fn cert_key(url: &str, env: &Env, now_ms: i64) -> Result<RsaPublicKey, Pro
 }
 
 async fn fetch_cert(url: &str) -> Result<String, ProviderFailure> {
-    let call = Call { method: Method::Get, url, headers: &[], body: None, timeout: FETCH_TIMEOUT };
+    let call = Call {
+        method: Method::Get,
+        url,
+        headers: &[],
+        body: None,
+        timeout: FETCH_TIMEOUT,
+    };
     match transport::send(&call).await.0 {
-        Ok(reply) if reply.status == 200 => String::from_utf8(reply.body).map_err(|_| refused(ErrorCode::Unauthorized, "sns_certificate")),
+        Ok(reply) if reply.status == 200 => {
+            String::from_utf8(reply.body).map_err(|_| refused(ErrorCode::Unauthorized, "sns_certificate"))
+        }
         Ok(_) | Err(_) => Err(ProviderFailure::unavailable(P, "sns_cert_fetch")),
     }
 }
@@ -267,7 +320,13 @@ fn kv_key(url: &str) -> String {
 
 /// A delivery we refuse: final, not retryable, the provider named.
 fn refused(code: ErrorCode, provider_code: &str) -> ProviderFailure {
-    ProviderFailure { provider: P, kind: FailureKind::Declined, code, provider_code: Some(provider_code.to_owned()), retryable: false }
+    ProviderFailure {
+        provider: P,
+        kind: FailureKind::Declined,
+        code,
+        provider_code: Some(provider_code.to_owned()),
+        retryable: false,
+    }
 }
 
 #[cfg(test)]
@@ -304,7 +363,11 @@ mod tests {
         use bdpay_shared::crypto::Hash;
         let key = bdpay_shared::crypto::parse_private_key(KEY).unwrap();
         let text = e.string_to_sign().unwrap();
-        let hash = if e.signature_version == "1" { Hash::Sha1 } else { Hash::Sha256 };
+        let hash = if e.signature_version == "1" {
+            Hash::Sha1
+        } else {
+            Hash::Sha256
+        };
         e.signature = bdpay_shared::crypto::sign(text.as_bytes(), &key, hash).unwrap();
     }
 
@@ -323,7 +386,10 @@ mod tests {
             let mut tampered = e.clone();
             tampered.message = tampered.message.replace("1250.00", "9250.00");
             let checked = precheck(&tampered, &SnsConfig::default()).unwrap();
-            assert!(!signature_ok(&checked, &tampered.signature, &key), "v{version} tampered");
+            assert!(
+                !signature_ok(&checked, &tampered.signature, &key),
+                "v{version} tampered"
+            );
         }
     }
 
@@ -334,9 +400,18 @@ mod tests {
         sign(&mut e);
         e.signature_version = "1".into();
         let checked = precheck(&e, &SnsConfig::default()).unwrap();
-        assert!(!signature_ok(&checked, &e.signature, &key), "a SHA-256 signature is not a version 1 signature");
+        assert!(
+            !signature_ok(&checked, &e.signature, &key),
+            "a SHA-256 signature is not a version 1 signature"
+        );
         e.signature_version = "3".into();
-        assert_eq!(precheck(&e, &SnsConfig::default()).unwrap_err().provider_code.as_deref(), Some("sns_sig_version"));
+        assert_eq!(
+            precheck(&e, &SnsConfig::default())
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("sns_sig_version")
+        );
     }
 
     #[test]
@@ -344,7 +419,10 @@ mod tests {
         let amazon = "https://sns.ap-southeast-1.amazonaws.com/SimpleNotificationService-abc.pem";
         let sandbox = "http://127.0.0.1:8790/bkash/sns/SimpleNotificationService-sandbox.pem";
         assert!(cert_url_allowed(amazon, Mode::Live, &[]));
-        assert!(!cert_url_allowed(sandbox, Mode::Live, &hosts()), "live never trusts test hosts");
+        assert!(
+            !cert_url_allowed(sandbox, Mode::Live, &hosts()),
+            "live never trusts test hosts"
+        );
         assert!(cert_url_allowed(sandbox, Mode::Test, &hosts()));
         for bad in [
             "http://127.0.0.1:8791/x.pem",
@@ -356,18 +434,43 @@ mod tests {
         ] {
             assert!(!cert_url_allowed(bad, Mode::Test, &hosts()), "{bad}");
         }
-        assert!(subscribe_url_allowed("https://sns.ap-southeast-1.amazonaws.com/?Action=ConfirmSubscription&Token=t", Mode::Live, &[]));
-        assert!(!subscribe_url_allowed("https://evil.example/?Action=ConfirmSubscription", Mode::Live, &[]));
-        assert!(!subscribe_url_allowed("http://127.0.0.1:8790/bkash/sns/subscribe", Mode::Live, &hosts()));
-        assert!(subscribe_url_allowed("http://127.0.0.1:8790/bkash/sns/subscribe", Mode::Test, &hosts()));
+        assert!(subscribe_url_allowed(
+            "https://sns.ap-southeast-1.amazonaws.com/?Action=ConfirmSubscription&Token=t",
+            Mode::Live,
+            &[]
+        ));
+        assert!(!subscribe_url_allowed(
+            "https://evil.example/?Action=ConfirmSubscription",
+            Mode::Live,
+            &[]
+        ));
+        assert!(!subscribe_url_allowed(
+            "http://127.0.0.1:8790/bkash/sns/subscribe",
+            Mode::Live,
+            &hosts()
+        ));
+        assert!(subscribe_url_allowed(
+            "http://127.0.0.1:8790/bkash/sns/subscribe",
+            Mode::Test,
+            &hosts()
+        ));
     }
 
     #[test]
     fn topic_and_type_are_checked() {
         let e = envelope("Notification", "1");
-        let sns = SnsConfig { topic_arn: Some("arn:aws:sns:ap-southeast-1:000000000000:other".into()), ..SnsConfig::default() };
-        assert_eq!(precheck(&e, &sns).unwrap_err().provider_code.as_deref(), Some("sns_topic"));
-        let sns = SnsConfig { topic_arn: Some(e.topic_arn.clone()), ..SnsConfig::default() };
+        let sns = SnsConfig {
+            topic_arn: Some("arn:aws:sns:ap-southeast-1:000000000000:other".into()),
+            ..SnsConfig::default()
+        };
+        assert_eq!(
+            precheck(&e, &sns).unwrap_err().provider_code.as_deref(),
+            Some("sns_topic")
+        );
+        let sns = SnsConfig {
+            topic_arn: Some(e.topic_arn.clone()),
+            ..SnsConfig::default()
+        };
         assert!(precheck(&e, &sns).is_ok());
         let mut no_token = envelope("SubscriptionConfirmation", "1");
         no_token.token = None;
@@ -377,18 +480,43 @@ mod tests {
     #[test]
     fn verified_deliveries_become_our_variants() {
         let e = envelope("Notification", "1");
-        let SnsVerified::Notification { message_id, message } = outcome(e, &SnsConfig::default(), Mode::Test).unwrap() else { panic!() };
-        assert_eq!((message_id.as_str(), message.trx_id.as_str(), message.merchant_invoice_number.as_str()), ("5c1f0e8a", "CKP40QZ7TM", "BDP20241125A0042"));
+        let SnsVerified::Notification { message_id, message } = outcome(e, &SnsConfig::default(), Mode::Test).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                message_id.as_str(),
+                message.trx_id.as_str(),
+                message.merchant_invoice_number.as_str()
+            ),
+            ("5c1f0e8a", "CKP40QZ7TM", "BDP20241125A0042")
+        );
         let sub = envelope("SubscriptionConfirmation", "1");
-        let test = SnsConfig { cert_hosts: hosts(), ..SnsConfig::default() };
-        assert!(matches!(outcome(sub.clone(), &test, Mode::Test), Ok(SnsVerified::SubscriptionConfirmation { .. })));
-        assert_eq!(outcome(sub, &test, Mode::Live).unwrap_err().provider_code.as_deref(), Some("sns_subscribe_url"));
-        assert!(matches!(outcome(envelope("UnsubscribeConfirmation", "1"), &test, Mode::Test), Ok(SnsVerified::UnsubscribeConfirmation)));
+        let test = SnsConfig {
+            cert_hosts: hosts(),
+            ..SnsConfig::default()
+        };
+        assert!(matches!(
+            outcome(sub.clone(), &test, Mode::Test),
+            Ok(SnsVerified::SubscriptionConfirmation { .. })
+        ));
+        assert_eq!(
+            outcome(sub, &test, Mode::Live).unwrap_err().provider_code.as_deref(),
+            Some("sns_subscribe_url")
+        );
+        assert!(matches!(
+            outcome(envelope("UnsubscribeConfirmation", "1"), &test, Mode::Test),
+            Ok(SnsVerified::UnsubscribeConfirmation)
+        ));
     }
 
     #[test]
     fn expired_or_garbage_certificates_are_refused() {
-        assert_eq!(key_from_pem(CERT, 4_102_444_800_000 * 2).unwrap_err(), "certificate_expired");
+        assert_eq!(
+            key_from_pem(CERT, 4_102_444_800_000 * 2).unwrap_err(),
+            "certificate_expired"
+        );
         assert_eq!(key_from_pem("no pem here", NOW).unwrap_err(), "pem");
         assert_eq!(kv_key("https://x/a.pem").len(), "sns-cert:".len() + 32);
     }

@@ -20,10 +20,22 @@ use super::super::{CallRecord, ProviderFailure};
 pub(crate) const REFRESH_TOKEN_LIFETIME_MS: i64 = 28 * 24 * 3600 * 1000;
 /// bKash blocks a merchant that refreshes more than twice within an hour.
 pub(crate) const MAX_REFRESHES_PER_HOUR: usize = 2;
-/// Grant + refresh calls per rolling hour we allow ourselves (the sandbox's budget is 10).
-pub(crate) const MAX_TOKEN_CALLS_PER_HOUR: usize = 6;
+/// Grant + refresh calls per rolling hour we allow ourselves with live credentials: a
+/// healthy hour needs one or two; more means something is wrong, and bKash blocks merchants
+/// that grant per request.
+pub(crate) const MAX_TOKEN_CALLS_PER_HOUR_LIVE: usize = 6;
+/// With test credentials: test suites reset sandboxes (every token gone) many times an hour.
+pub(crate) const MAX_TOKEN_CALLS_PER_HOUR_TEST: usize = 30;
 /// After a failed grant or refresh, callers get that failure for this long without a new call.
-pub(crate) const FAILURE_COOLDOWN_MS: i64 = 10_000;
+pub(crate) const FAILURE_COOLDOWN_MS: i64 = 5_000;
+
+/// The hourly token-call cap for `mode`.
+pub(crate) fn max_calls_per_hour(mode: Mode) -> usize {
+    match mode {
+        Mode::Live => MAX_TOKEN_CALLS_PER_HOUR_LIVE,
+        Mode::Test => MAX_TOKEN_CALLS_PER_HOUR_TEST,
+    }
+}
 /// A token this close to its end is not handed out.
 pub(crate) const MIN_REMAINING_MS: i64 = 30_000;
 const HOUR_MS: i64 = 3_600_000;
@@ -89,7 +101,7 @@ impl Budget {
         self.calls.retain(|(at, _)| *at > now_ms - HOUR_MS);
     }
 
-    pub fn allows(&self, op: TokenOp, now_ms: i64) -> bool {
+    pub fn allows(&self, op: TokenOp, now_ms: i64, max_calls: usize) -> bool {
         let recent = self.calls.iter().filter(|(at, _)| *at > now_ms - HOUR_MS);
         let (mut all, mut refreshes) = (0, 0);
         for (_, o) in recent {
@@ -98,7 +110,7 @@ impl Budget {
                 refreshes += 1;
             }
         }
-        all < MAX_TOKEN_CALLS_PER_HOUR && (op == TokenOp::Grant || refreshes < MAX_REFRESHES_PER_HOUR)
+        all < max_calls && (op == TokenOp::Grant || refreshes < MAX_REFRESHES_PER_HOUR)
     }
 
     pub fn spend(&mut self, op: TokenOp, now_ms: i64) {
@@ -120,8 +132,20 @@ pub(crate) enum Next {
 /// The decision, given the stored token, the budget, the generation a caller saw fail (401)
 /// and the time. Refresh near the end of life, grant when there is nothing (or the caller's
 /// token was refused), never beyond the A.2 limits.
-pub(crate) fn decide(stored: Option<&Stored>, budget: &Budget, stale: Option<u64>, now_ms: i64) -> Next {
-    let grant = || if budget.allows(TokenOp::Grant, now_ms) { Next::Call(TokenOp::Grant) } else { Next::Refuse };
+pub(crate) fn decide(
+    stored: Option<&Stored>,
+    budget: &Budget,
+    stale: Option<u64>,
+    now_ms: i64,
+    max_calls: usize,
+) -> Next {
+    let grant = || {
+        if budget.allows(TokenOp::Grant, now_ms, max_calls) {
+            Next::Call(TokenOp::Grant)
+        } else {
+            Next::Refuse
+        }
+    };
     let Some(s) = stored else { return grant() };
     if stale == Some(s.generation) {
         return grant();
@@ -129,7 +153,7 @@ pub(crate) fn decide(stored: Option<&Stored>, budget: &Budget, stale: Option<u64
     if now_ms < s.refresh_at_ms() && s.usable(now_ms) {
         return Next::Use;
     }
-    if now_ms + MIN_REMAINING_MS < s.refresh_expires_ms && budget.allows(TokenOp::Refresh, now_ms) {
+    if now_ms + MIN_REMAINING_MS < s.refresh_expires_ms && budget.allows(TokenOp::Refresh, now_ms, max_calls) {
         return Next::Call(TokenOp::Refresh);
     }
     if s.usable(now_ms) {
@@ -139,7 +163,14 @@ pub(crate) fn decide(stored: Option<&Stored>, budget: &Budget, stale: Option<u64
 }
 
 /// The stored token after a successful grant or refresh (`expires_in` in seconds).
-pub(crate) fn renewed(prev: Option<&Stored>, op: TokenOp, id_token: String, refresh_token: String, expires_in: u64, now_ms: i64) -> Stored {
+pub(crate) fn renewed(
+    prev: Option<&Stored>,
+    op: TokenOp,
+    id_token: String,
+    refresh_token: String,
+    expires_in: u64,
+    now_ms: i64,
+) -> Stored {
     let lifetime_ms = i64::try_from(expires_in.clamp(1, 86_400)).unwrap_or(3600) * 1000;
     let refresh_expires_ms = match (op, prev) {
         (TokenOp::Refresh, Some(p)) => p.refresh_expires_ms,
@@ -161,18 +192,44 @@ pub(crate) fn read_token_reply(status: u16, body: &[u8]) -> Result<(String, Stri
     use super::interpret::{head, Head};
     match head(status, body) {
         Head::Success => {}
+        // Some grant replies carry no statusCode at all: the tokens decide.
+        Head::Failed(_) if status == 200 => return read_token_fields(body),
         Head::Coded(code) => {
             let c = crate::providers::failure::coded(Provider::Bkash, &code);
-            return Err(c.map_or_else(|| ProviderFailure::unavailable(Provider::Bkash, "unreadable"), |c| c.failure));
+            return Err(c.map_or_else(
+                || ProviderFailure::unavailable(Provider::Bkash, "unreadable"),
+                |c| c.failure,
+            ));
         }
         Head::Unauthorized => return Err(ProviderFailure::config(Provider::Bkash, "http_401")),
         Head::Failed(f) => return Err(f),
     }
-    let reply: TokenResponse = serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(Provider::Bkash, "unreadable"))?;
+    let reply: TokenResponse =
+        serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(Provider::Bkash, "unreadable"))?;
     if reply.id_token.is_empty() || reply.refresh_token.is_empty() {
         return Err(ProviderFailure::unavailable(Provider::Bkash, "unreadable"));
     }
     Ok((reply.id_token, reply.refresh_token, reply.expires_in))
+}
+
+/// The three fields that matter, from a reply without the usual envelope.
+fn read_token_fields(body: &[u8]) -> Result<(String, String, u64), ProviderFailure> {
+    let v: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(Provider::Bkash, "unreadable"))?;
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    match (
+        text("id_token"),
+        text("refresh_token"),
+        v.get("expires_in").and_then(serde_json::Value::as_u64),
+    ) {
+        (Some(id), Some(refresh), Some(expires_in)) => Ok((id, refresh, expires_in)),
+        _ => Err(ProviderFailure::unavailable(Provider::Bkash, "unreadable")),
+    }
 }
 
 /// Caller → object: `POST /token`.
@@ -193,7 +250,9 @@ pub(crate) struct Token {
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token").field("generation", &self.generation).finish_non_exhaustive()
+        f.debug_struct("Token")
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
     }
 }
 
@@ -215,7 +274,14 @@ impl CallNote {
             "unknown" => "unknown",
             _ => "error",
         };
-        crate::providers::failure::record(Provider::Bkash, self.op.as_str(), self.http_status, self.provider_code.as_deref(), outcome, self.latency_ms)
+        crate::providers::failure::record(
+            Provider::Bkash,
+            self.op.as_str(),
+            self.http_status,
+            self.provider_code.as_deref(),
+            outcome,
+            self.latency_ms,
+        )
     }
 }
 
@@ -246,6 +312,7 @@ mod tests {
     use super::*;
 
     const T0: i64 = 1_732_522_000_000;
+    const MAX: usize = MAX_TOKEN_CALLS_PER_HOUR_LIVE;
     const MIN: i64 = 60_000;
 
     fn granted(at: i64) -> Stored {
@@ -254,27 +321,40 @@ mod tests {
 
     #[test]
     fn nothing_stored_means_one_grant() {
-        assert_eq!(decide(None, &Budget::default(), None, T0), Next::Call(TokenOp::Grant));
+        assert_eq!(
+            decide(None, &Budget::default(), None, T0, MAX),
+            Next::Call(TokenOp::Grant)
+        );
     }
 
     #[test]
     fn a_fresh_token_is_used_until_minute_fifty_then_refreshed() {
         let s = granted(T0);
         let b = Budget::default();
-        assert_eq!(decide(Some(&s), &b, None, T0 + 49 * MIN), Next::Use);
-        assert_eq!(decide(Some(&s), &b, None, T0 + 50 * MIN), Next::Call(TokenOp::Refresh));
-        assert_eq!(decide(Some(&s), &b, None, T0 + 3 * 3600 * 1000), Next::Call(TokenOp::Refresh), "idle hours: the refresh token still works");
+        assert_eq!(decide(Some(&s), &b, None, T0 + 49 * MIN, MAX), Next::Use);
+        assert_eq!(
+            decide(Some(&s), &b, None, T0 + 50 * MIN, MAX),
+            Next::Call(TokenOp::Refresh)
+        );
+        assert_eq!(
+            decide(Some(&s), &b, None, T0 + 3 * 3600 * 1000, MAX),
+            Next::Call(TokenOp::Refresh),
+            "idle hours: the refresh token still works"
+        );
     }
 
     #[test]
     fn a_401_on_the_current_generation_grants_once_and_older_ones_just_reread() {
         let s = granted(T0);
         let b = Budget::default();
-        assert_eq!(decide(Some(&s), &b, Some(s.generation), T0 + MIN), Next::Call(TokenOp::Grant));
+        assert_eq!(
+            decide(Some(&s), &b, Some(s.generation), T0 + MIN, MAX),
+            Next::Call(TokenOp::Grant)
+        );
         let next = renewed(Some(&s), TokenOp::Grant, "id2".into(), "rt2".into(), 3600, T0 + MIN);
         assert_eq!(next.generation, s.generation + 1);
         // The 49 other callers that saw the same 401 name the old generation: no second grant.
-        assert_eq!(decide(Some(&next), &b, Some(s.generation), T0 + MIN), Next::Use);
+        assert_eq!(decide(Some(&next), &b, Some(s.generation), T0 + MIN, MAX), Next::Use);
     }
 
     #[test]
@@ -284,27 +364,46 @@ mod tests {
         b.spend(TokenOp::Refresh, T0 + 50 * MIN);
         b.spend(TokenOp::Refresh, T0 + 51 * MIN);
         // Still valid: keep using it rather than a third refresh.
-        assert_eq!(decide(Some(&s), &b, None, T0 + 52 * MIN), Next::Use);
+        assert_eq!(decide(Some(&s), &b, None, T0 + 52 * MIN, MAX), Next::Use);
         // Expired: grant is the allowed fallback.
-        assert_eq!(decide(Some(&s), &b, None, T0 + 61 * MIN), Next::Call(TokenOp::Grant));
+        assert_eq!(
+            decide(Some(&s), &b, None, T0 + 61 * MIN, MAX),
+            Next::Call(TokenOp::Grant)
+        );
     }
 
     #[test]
     fn the_hourly_budget_refuses_rather_than_getting_the_merchant_blocked() {
         let mut b = Budget::default();
-        for i in 0..MAX_TOKEN_CALLS_PER_HOUR as i64 {
+        for i in 0..MAX as i64 {
             b.spend(TokenOp::Grant, T0 + i * MIN);
         }
-        assert_eq!(decide(None, &b, None, T0 + 10 * MIN), Next::Refuse);
-        assert_eq!(decide(None, &b, None, T0 + 61 * MIN), Next::Call(TokenOp::Grant), "an hour later the oldest call has left the window");
+        assert_eq!(decide(None, &b, None, T0 + 10 * MIN, MAX), Next::Refuse);
+        assert_eq!(
+            decide(None, &b, None, T0 + 61 * MIN, MAX),
+            Next::Call(TokenOp::Grant),
+            "an hour later the oldest call has left the window"
+        );
         b.forget_before(T0 + 64 * MIN);
-        assert_eq!(b.calls.len(), MAX_TOKEN_CALLS_PER_HOUR - 5);
+        assert_eq!(b.calls.len(), MAX - 5);
+        assert_eq!(
+            decide(None, &b, None, T0 + 10 * MIN, max_calls_per_hour(Mode::Test)),
+            Next::Call(TokenOp::Grant),
+            "test credentials allow more"
+        );
     }
 
     #[test]
     fn refresh_keeps_the_refresh_tokens_end_and_short_lifetimes_scale() {
         let g = granted(T0);
-        let r = renewed(Some(&g), TokenOp::Refresh, "id2".into(), "rt2".into(), 3600, T0 + 50 * MIN);
+        let r = renewed(
+            Some(&g),
+            TokenOp::Refresh,
+            "id2".into(),
+            "rt2".into(),
+            3600,
+            T0 + 50 * MIN,
+        );
         assert_eq!(r.refresh_expires_ms, g.refresh_expires_ms);
         let short = renewed(None, TokenOp::Grant, "i".into(), "r".into(), 60, T0);
         assert_eq!(short.refresh_at_ms(), T0 + 50_000);
@@ -315,19 +414,45 @@ mod tests {
         let ok = br#"{"statusCode":"0000","statusMessage":"Successful","id_token":"a.b.c","token_type":"Bearer","expires_in":3600,"refresh_token":"r.s.t"}"#;
         let (id, rt, exp) = read_token_reply(200, ok).unwrap();
         assert_eq!((id.as_str(), rt.as_str(), exp), ("a.b.c", "r.s.t", 3600));
-        let bad = read_token_reply(200, br#"{"statusCode":"9999","statusMessage":"Username does not exist"}"#).unwrap_err();
+        let bad = read_token_reply(
+            200,
+            br#"{"statusCode":"9999","statusMessage":"Username does not exist"}"#,
+        )
+        .unwrap_err();
         assert_eq!(bad.provider_code.as_deref(), Some("9999"));
         let key = read_token_reply(200, br#"{"statusCode":"2001","statusMessage":"Invalid App Key"}"#).unwrap_err();
         assert_eq!(key.kind, crate::providers::FailureKind::Config);
-        assert_eq!(read_token_reply(429, br#"{"message":"Too Many Requests"}"#).unwrap_err().provider_code.as_deref(), Some("http_429"));
+        assert_eq!(
+            read_token_reply(429, br#"{"message":"Too Many Requests"}"#)
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("http_429")
+        );
+        let bare = br#"{"id_token":"a.b.c","token_type":"Bearer","expires_in":3600,"refresh_token":"r.s.t"}"#;
+        assert_eq!(read_token_reply(200, bare).unwrap().2, 3600);
+        assert!(read_token_reply(200, br#"{"token_type":"Bearer"}"#).is_err());
     }
 
     #[test]
     fn debug_prints_no_token() {
-        let s = renewed(None, TokenOp::Grant, "IDTOKENVALUE".into(), "REFRESHVALUE".into(), 3600, T0);
-        let t = Token { id_token: "IDTOKENVALUE".into(), generation: 3 };
+        let s = renewed(
+            None,
+            TokenOp::Grant,
+            "IDTOKENVALUE".into(),
+            "REFRESHVALUE".into(),
+            3600,
+            T0,
+        );
+        let t = Token {
+            id_token: "IDTOKENVALUE".into(),
+            generation: 3,
+        };
         for printed in [format!("{s:?}"), format!("{t:?}")] {
-            assert!(!printed.contains("IDTOKENVALUE") && !printed.contains("REFRESHVALUE"), "{printed}");
+            assert!(
+                !printed.contains("IDTOKENVALUE") && !printed.contains("REFRESHVALUE"),
+                "{printed}"
+            );
         }
     }
 }

@@ -6,8 +6,8 @@ use std::net::Ipv4Addr;
 use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::nagad::{
-    is_valid_order_id, AdditionalMerchantInfo, ClientType, CompleteReply, CompleteRequest, CompleteSensitive, ErrorBody,
-    InitializeReplySensitive, InitializeSensitive, PaymentStatus, SealedReply, VerifyReply, CURRENCY_BDT,
+    is_valid_order_id, AdditionalMerchantInfo, ClientType, CompleteReply, CompleteRequest, CompleteSensitive,
+    ErrorBody, InitializeReplySensitive, InitializeSensitive, PaymentStatus, SealedReply, VerifyReply, CURRENCY_BDT,
 };
 use bdpay_shared::wire::time::DhakaTime;
 
@@ -50,7 +50,12 @@ pub(crate) fn challenge_hex(bytes: &[u8; 20]) -> String {
 }
 
 /// B.4 plain sensitive data, serialized once (sign and encrypt these same bytes).
-pub(crate) fn initialize_plain(merchant_id: &str, now_ms: i64, order_id: &str, challenge: &str) -> Result<(String, Vec<u8>), ProviderFailure> {
+pub(crate) fn initialize_plain(
+    merchant_id: &str,
+    now_ms: i64,
+    order_id: &str,
+    challenge: &str,
+) -> Result<(String, Vec<u8>), ProviderFailure> {
     if !is_valid_order_id(order_id) {
         return Err(ProviderFailure::internal(P, "order_id"));
     }
@@ -75,7 +80,8 @@ pub(crate) fn read_sealed(status: u16, body: &[u8]) -> Result<SealedReply, Provi
 
 /// The decrypted, verified initialize reply: `paymentReferenceId` and the server's challenge.
 pub(crate) fn read_initialize(plain: &[u8]) -> Result<InitializeReplySensitive, ProviderFailure> {
-    let reply: InitializeReplySensitive = serde_json::from_slice(plain).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
+    let reply: InitializeReplySensitive =
+        serde_json::from_slice(plain).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
     if reply.payment_reference_id.trim().is_empty() || reply.challenge.trim().is_empty() {
         return Err(ProviderFailure::unavailable(P, "unreadable"));
     }
@@ -83,7 +89,12 @@ pub(crate) fn read_initialize(plain: &[u8]) -> Result<InitializeReplySensitive, 
 }
 
 /// B.5 plain sensitive data: the **server's** challenge echoed, taka as `050`.
-pub(crate) fn complete_plain(merchant_id: &str, order_id: &str, amount: Money, server_challenge: &str) -> Result<Vec<u8>, ProviderFailure> {
+pub(crate) fn complete_plain(
+    merchant_id: &str,
+    order_id: &str,
+    amount: Money,
+    server_challenge: &str,
+) -> Result<Vec<u8>, ProviderFailure> {
     let plain = CompleteSensitive {
         merchant_id: merchant_id.to_owned(),
         order_id: order_id.to_owned(),
@@ -95,7 +106,13 @@ pub(crate) fn complete_plain(merchant_id: &str, order_id: &str, amount: Money, s
 }
 
 /// B.5 body around the sealed pair: where the shopper comes back, and what the page shows.
-pub(crate) fn complete_body(sensitive_data: String, signature: String, callback_url: &str, merchant_name: &str, order_id: &str) -> CompleteRequest {
+pub(crate) fn complete_body(
+    sensitive_data: String,
+    signature: String,
+    callback_url: &str,
+    merchant_name: &str,
+    order_id: &str,
+) -> CompleteRequest {
     let name: String = merchant_name.chars().take(100).collect();
     CompleteRequest {
         sensitive_data,
@@ -116,7 +133,8 @@ pub(crate) fn read_complete(status: u16, body: &[u8]) -> Result<String, Provider
     if !(200..300).contains(&status) {
         return Err(error_failure(status, body));
     }
-    let reply: CompleteReply = serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
+    let reply: CompleteReply =
+        serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
     if !reply.status.eq_ignore_ascii_case("success") {
         return Err(ProviderFailure::unavailable(P, "complete_status"));
     }
@@ -150,7 +168,10 @@ pub(crate) fn read_verify(status: u16, body: &[u8], ours: &Expect<'_>) -> Result
     let reply: VerifyReply = serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
     let paid_then_refunded = match &reply.status {
         PaymentStatus::PartialCancelled => true,
-        PaymentStatus::Cancelled => reply.issuer_payment_ref_no.as_deref().is_some_and(|r| !r.trim().is_empty()),
+        PaymentStatus::Cancelled => reply
+            .issuer_payment_ref_no
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
         _ => false,
     };
     match &reply.status {
@@ -162,14 +183,21 @@ pub(crate) fn read_verify(status: u16, body: &[u8], ours: &Expect<'_>) -> Result
         }
         s if s.is_pending() => Ok(Outcome::Pending),
         other => {
-            log_warn("nagad verify: unknown status, treated as pending", &serde_json::json!({ "status": safe_code(other.as_str()) }));
+            log_warn(
+                "nagad verify: unknown status, treated as pending",
+                &serde_json::json!({ "status": safe_code(other.as_str()) }),
+            );
             Ok(Outcome::Pending)
         }
     }
 }
 
 fn succeeded(reply: &VerifyReply, ours: &Expect<'_>) -> Result<Outcome, ProviderFailure> {
-    if reply.payment_ref_id.as_deref().is_some_and(|r| !r.is_empty() && r != ours.payment_ref) {
+    if reply
+        .payment_ref_id
+        .as_deref()
+        .is_some_and(|r| !r.is_empty() && r != ours.payment_ref)
+    {
         return Err(ProviderFailure::mismatch(P, "payment_mismatch"));
     }
     if reply.order_id.as_deref() != Some(ours.order_id) {
@@ -178,13 +206,21 @@ fn succeeded(reply: &VerifyReply, ours: &Expect<'_>) -> Result<Outcome, Provider
     if !reply.amount.as_deref().is_some_and(|a| amounts_match(a, ours.amount)) {
         return Err(ProviderFailure::mismatch(P, "amount_mismatch"));
     }
-    let trx_id = reply.issuer_payment_ref_no.as_deref().map(str::trim).unwrap_or_default();
+    let trx_id = reply
+        .issuer_payment_ref_no
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default();
     if trx_id.is_empty() || safe_code(trx_id) != trx_id {
         return Err(ProviderFailure::unavailable(P, "unreadable"));
     }
     let paid_at_ms = reply.issuer_payment_time().map(DhakaTime::to_unix_millis);
     let payer_masked = reply.client_mobile_no.as_deref().and_then(mask_nagad_number);
-    Ok(Outcome::Succeeded { trx_id: trx_id.to_owned(), paid_at_ms, payer_masked })
+    Ok(Outcome::Succeeded {
+        trx_id: trx_id.to_owned(),
+        paid_at_ms,
+        payer_masked,
+    })
 }
 
 /// Nagad's masked number (`017****8575`) in our mask (`01XX8575`): the last four digits only.
@@ -206,7 +242,11 @@ fn declined(status_code: Option<&str>) -> ProviderFailure {
         retryable: false,
     };
     match status_code.and_then(|c| coded(P, c)) {
-        Some(c) => ProviderFailure { kind: FailureKind::Declined, retryable: false, ..c.failure },
+        Some(c) => ProviderFailure {
+            kind: FailureKind::Declined,
+            retryable: false,
+            ..c.failure
+        },
         None => generic(),
     }
 }
@@ -238,32 +278,60 @@ mod tests {
     const PAID: &str = r#"{"merchantId":"683002007104225","orderId":"BDP20241125A0042","paymentRefId":"MTEyNTE0MDE=","amount":"1250.00","clientMobileNo":"017****8575","merchantMobileNo":"01711428036","orderDateTime":"2024-11-25 14:05:33.0","issuerPaymentDateTime":"2024-11-25 14:07:02.0","issuerPaymentRefNo":"000177YT","additionalMerchantInfo":null,"status":"Success","statusCode":"000","cancelIssuerDateTime":null,"cancelIssuerRefNo":null}"#;
 
     fn ours(amount: &str) -> Expect<'static> {
-        Expect { payment_ref: "MTEyNTE0MDE=", order_id: "BDP20241125A0042", amount: Money::parse(amount).unwrap() }
+        Expect {
+            payment_ref: "MTEyNTE0MDE=",
+            order_id: "BDP20241125A0042",
+            amount: Money::parse(amount).unwrap(),
+        }
     }
 
     #[test]
     fn initialize_plain_matches_b4_and_is_dhaka_time() {
         // 2024-11-25 08:05:31 UTC = 14:05:31 in Dhaka.
-        let (dt, bytes) = initialize_plain("683002007104225", 1_732_521_931_412, "BDP20241125A0042", "9b1e0c4d7a2f58e3c6b0a9d18e7f2c4b5a6d3e1f").unwrap();
+        let (dt, bytes) = initialize_plain(
+            "683002007104225",
+            1_732_521_931_412,
+            "BDP20241125A0042",
+            "9b1e0c4d7a2f58e3c6b0a9d18e7f2c4b5a6d3e1f",
+        )
+        .unwrap();
         assert_eq!(dt, "20241125140531");
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             r#"{"merchantId":"683002007104225","datetime":"20241125140531","orderId":"BDP20241125A0042","challenge":"9b1e0c4d7a2f58e3c6b0a9d18e7f2c4b5a6d3e1f"}"#
         );
-        assert!(initialize_plain("683002007104225", 0, "BDP-1", "c").is_err(), "order ids are alphanumeric");
+        assert!(
+            initialize_plain("683002007104225", 0, "BDP-1", "c").is_err(),
+            "order ids are alphanumeric"
+        );
     }
 
     #[test]
     fn complete_plain_echoes_the_server_challenge_in_taka() {
-        let bytes = complete_plain("683002007104225", "BDP20241125A0042", Money::parse("1250").unwrap(), "4f9c2e7a1b3d5c6e8f01").unwrap();
+        let bytes = complete_plain(
+            "683002007104225",
+            "BDP20241125A0042",
+            Money::parse("1250").unwrap(),
+            "4f9c2e7a1b3d5c6e8f01",
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             r#"{"merchantId":"683002007104225","orderId":"BDP20241125A0042","currencyCode":"050","amount":"1250.00","challenge":"4f9c2e7a1b3d5c6e8f01"}"#
         );
-        let body = complete_body("s".into(), "g".into(), "https://edge.example/v1/return/nagad?payment=pay_x", "Demo Shop", "BDP20241125A0042");
+        let body = complete_body(
+            "s".into(),
+            "g".into(),
+            "https://edge.example/v1/return/nagad?payment=pay_x",
+            "Demo Shop",
+            "BDP20241125A0042",
+        );
         let v = serde_json::to_value(&body).unwrap();
         assert_eq!(v["additionalMerchantInfo"]["serviceName"], "Demo Shop");
-        assert_eq!(v["merchantCallbackURL"], "https://edge.example/v1/return/nagad?payment=pay_x");
+        assert_eq!(
+            v["merchantCallbackURL"],
+            "https://edge.example/v1/return/nagad?payment=pay_x"
+        );
     }
 
     #[test]
@@ -279,50 +347,131 @@ mod tests {
 
     #[test]
     fn complete_reply_gives_the_page() {
-        let url = read_complete(200, br#"{"callBackUrl":"https://sandbox-ssl.mynagad.com:10061/check-out/MTEy","status":"Success"}"#).unwrap();
+        let url = read_complete(
+            200,
+            br#"{"callBackUrl":"https://sandbox-ssl.mynagad.com:10061/check-out/MTEy","status":"Success"}"#,
+        )
+        .unwrap();
         assert_eq!(url, "https://sandbox-ssl.mynagad.com:10061/check-out/MTEy");
         let f = read_complete(400, br#"{"reason":"16_0006_059","message":"Invalid sensitive data"}"#).unwrap_err();
-        assert_eq!((f.code, f.provider_code.as_deref()), (ErrorCode::InternalError, Some("16_0006_059")));
-        assert_eq!(read_complete(400, br#"{"reason":"16_0006_058","message":"x"}"#).unwrap_err().kind, FailureKind::Config);
-        assert_eq!(read_complete(503, b"").unwrap_err().provider_code.as_deref(), Some("http_503"));
+        assert_eq!(
+            (f.code, f.provider_code.as_deref()),
+            (ErrorCode::InternalError, Some("16_0006_059"))
+        );
+        assert_eq!(
+            read_complete(400, br#"{"reason":"16_0006_058","message":"x"}"#)
+                .unwrap_err()
+                .kind,
+            FailureKind::Config
+        );
+        assert_eq!(
+            read_complete(503, b"").unwrap_err().provider_code.as_deref(),
+            Some("http_503")
+        );
     }
 
     #[test]
     fn verify_success_checks_order_and_amount() {
-        let Ok(Outcome::Succeeded { trx_id, paid_at_ms, payer_masked }) = read_verify(200, PAID.as_bytes(), &ours("1250")) else { panic!() };
-        assert_eq!((trx_id.as_str(), payer_masked.as_deref()), ("000177YT", Some("01XX8575")));
-        assert_eq!(paid_at_ms, DhakaTime::parse("20241125140702").map(DhakaTime::to_unix_millis));
-        assert_eq!(read_verify(200, PAID.as_bytes(), &ours("1250.5")).unwrap_err().provider_code.as_deref(), Some("amount_mismatch"));
+        let Ok(Outcome::Succeeded {
+            trx_id,
+            paid_at_ms,
+            payer_masked,
+        }) = read_verify(200, PAID.as_bytes(), &ours("1250"))
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (trx_id.as_str(), payer_masked.as_deref()),
+            ("000177YT", Some("01XX8575"))
+        );
+        assert_eq!(
+            paid_at_ms,
+            DhakaTime::parse("20241125140702").map(DhakaTime::to_unix_millis)
+        );
+        assert_eq!(
+            read_verify(200, PAID.as_bytes(), &ours("1250.5"))
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("amount_mismatch")
+        );
         let other = PAID.replace("BDP20241125A0042", "BDP20241125A0043");
-        assert_eq!(read_verify(200, other.as_bytes(), &ours("1250")).unwrap_err().provider_code.as_deref(), Some("order_mismatch"));
+        assert_eq!(
+            read_verify(200, other.as_bytes(), &ours("1250"))
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("order_mismatch")
+        );
         let lower = PAID.replace(r#""status":"Success""#, r#""status":"success""#);
-        assert!(matches!(read_verify(200, lower.as_bytes(), &ours("1250")), Ok(Outcome::Succeeded { .. })));
+        assert!(matches!(
+            read_verify(200, lower.as_bytes(), &ours("1250")),
+            Ok(Outcome::Succeeded { .. })
+        ));
     }
 
     #[test]
     fn verify_maps_every_status() {
         let with = |status: &str, code: &str| {
-            let body = format!(r#"{{"status":"{status}","statusCode":"{code}","orderId":"BDP20241125A0042","amount":"1250.00"}}"#);
+            let body = format!(
+                r#"{{"status":"{status}","statusCode":"{code}","orderId":"BDP20241125A0042","amount":"1250.00"}}"#
+            );
             read_verify(200, body.as_bytes(), &ours("1250"))
         };
         assert!(matches!(with("Aborted", "00_0000_001"), Ok(Outcome::Cancelled)));
         assert!(matches!(with("Cancelled", "000"), Ok(Outcome::Cancelled)));
-        for pending in ["OrderInitiated", "Ready", "InProgress", "OtpSent", "PinGiven", "SomethingNew"] {
+        for pending in [
+            "OrderInitiated",
+            "Ready",
+            "InProgress",
+            "OtpSent",
+            "PinGiven",
+            "SomethingNew",
+        ] {
             assert!(matches!(with(pending, "000"), Ok(Outcome::Pending)), "{pending}");
         }
-        let Ok(Outcome::Failed(f)) = with("Failed", "50_0026_851") else { panic!() };
-        assert_eq!((f.kind, f.code, f.retryable), (FailureKind::Declined, ErrorCode::AmountOverLimit, false));
-        let Ok(Outcome::Failed(f)) = with("Fraud", "000") else { panic!() };
+        let Ok(Outcome::Failed(f)) = with("Failed", "50_0026_851") else {
+            panic!()
+        };
+        assert_eq!(
+            (f.kind, f.code, f.retryable),
+            (FailureKind::Declined, ErrorCode::AmountOverLimit, false)
+        );
+        let Ok(Outcome::Failed(f)) = with("Fraud", "000") else {
+            panic!()
+        };
         assert_eq!(f.code, ErrorCode::ProviderDeclined);
         let refunded = PAID.replace(r#""status":"Success""#, r#""status":"PartialCancelled""#);
-        assert!(matches!(read_verify(200, refunded.as_bytes(), &ours("1250")), Ok(Outcome::Succeeded { .. })), "paid, then partly refunded");
+        assert!(
+            matches!(
+                read_verify(200, refunded.as_bytes(), &ours("1250")),
+                Ok(Outcome::Succeeded { .. })
+            ),
+            "paid, then partly refunded"
+        );
     }
 
     #[test]
     fn verify_errors() {
-        assert!(matches!(read_verify(400, br#"{"reason":"16_0006_055","message":"Invalid payment reference ID"}"#, &ours("1")), Ok(Outcome::Failed(_))));
-        assert_eq!(read_verify(500, b"oops", &ours("1")).unwrap_err().kind, FailureKind::Unknown);
-        assert_eq!(read_verify(200, b"{}", &ours("1")).unwrap_err().provider_code.as_deref(), Some("unreadable"));
+        assert!(matches!(
+            read_verify(
+                400,
+                br#"{"reason":"16_0006_055","message":"Invalid payment reference ID"}"#,
+                &ours("1")
+            ),
+            Ok(Outcome::Failed(_))
+        ));
+        assert_eq!(
+            read_verify(500, b"oops", &ours("1")).unwrap_err().kind,
+            FailureKind::Unknown
+        );
+        assert_eq!(
+            read_verify(200, b"{}", &ours("1"))
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("unreadable")
+        );
     }
 
     #[test]

@@ -51,7 +51,11 @@ pub(crate) fn load(config: &NagadConfig) -> Result<Keys, ProviderFailure> {
     }
     let merchant = parse_private_key(private_text).map_err(|_| ProviderFailure::config(P, "merchant_private_key"))?;
     let gateway = parse_public_key(public_text).map_err(|_| ProviderFailure::config(P, "pg_public_key"))?;
-    let keys = Keys { fingerprint, merchant: Rc::new(merchant), gateway: Rc::new(gateway) };
+    let keys = Keys {
+        fingerprint,
+        merchant: Rc::new(merchant),
+        gateway: Rc::new(gateway),
+    };
     PARSED.with(|p| {
         let mut p = p.borrow_mut();
         if p.len() >= MAX_CACHED {
@@ -90,7 +94,12 @@ impl SeededRng {
     pub fn new() -> Result<SeededRng, ProviderFailure> {
         let mut seed = [0u8; 32];
         getrandom::getrandom(&mut seed).map_err(|_| ProviderFailure::internal(P, "random"))?;
-        Ok(SeededRng { seed, counter: 0, block: [0; 32], used: 32 })
+        Ok(SeededRng {
+            seed,
+            counter: 0,
+            block: [0; 32],
+            used: 32,
+        })
     }
 
     /// Fresh random bytes (the challenge).
@@ -167,7 +176,12 @@ mod web {
     }
 
     async fn key(subtle: &SubtleCrypto, keys: &Keys) -> Result<CryptoKey, &'static str> {
-        let cached = IMPORTED.with(|i| i.borrow().iter().find(|(f, _)| *f == keys.fingerprint).map(|(_, k)| k.clone()));
+        let cached = IMPORTED.with(|i| {
+            i.borrow()
+                .iter()
+                .find(|(f, _)| *f == keys.fingerprint)
+                .map(|(_, k)| k.clone())
+        });
         if let Some(key) = cached {
             return Ok(key);
         }
@@ -178,7 +192,9 @@ mod web {
         Reflect::set(&algorithm, &"name".into(), &ALGORITHM.into()).map_err(|_| "algorithm")?;
         Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into()).map_err(|_| "algorithm")?;
         let usages = Array::of1(&JsValue::from_str("sign"));
-        let promise = subtle.import_key_with_object("pkcs8", &data, &algorithm, false, &usages).map_err(|_| "import")?;
+        let promise = subtle
+            .import_key_with_object("pkcs8", &data, &algorithm, false, &usages)
+            .map_err(|_| "import")?;
         let key: CryptoKey = JsFuture::from(promise).await.map_err(|_| "import")?.unchecked_into();
         IMPORTED.with(|i| {
             let mut i = i.borrow_mut();
@@ -193,7 +209,9 @@ mod web {
     pub(super) async fn sign(keys: &Keys, plain: &[u8]) -> Result<String, &'static str> {
         let subtle = subtle()?;
         let key = key(&subtle, keys).await?;
-        let promise = subtle.sign_with_str_and_u8_array(ALGORITHM, &key, plain).map_err(|_| "sign")?;
+        let promise = subtle
+            .sign_with_str_and_u8_array(ALGORITHM, &key, plain)
+            .map_err(|_| "sign")?;
         let signature = JsFuture::from(promise).await.map_err(|_| "sign")?;
         let bytes = Uint8Array::new(&signature).to_vec();
         if bytes.is_empty() {
@@ -235,7 +253,10 @@ mod tests {
         let plain = br#"{"merchantId":"683002007104225"}"#;
         let signature = futures_executor_lite(sign(&keys, plain)).unwrap();
         let merchant_pub = parse_public_key(MERCHANT_PUB).unwrap();
-        assert_eq!(bdpay_shared::crypto::verify(plain, &signature, &merchant_pub, false), Ok(bdpay_shared::crypto::Hash::Sha256));
+        assert_eq!(
+            bdpay_shared::crypto::verify(plain, &signature, &merchant_pub, false),
+            Ok(bdpay_shared::crypto::Hash::Sha256)
+        );
     }
 
     #[test]
@@ -243,7 +264,10 @@ mod tests {
         let mut c = config();
         c.merchant_private_key = Secret::new("not a key".into());
         let f = load(&c).err().unwrap();
-        assert_eq!((f.kind, f.provider_code.as_deref()), (crate::providers::FailureKind::Config, Some("merchant_private_key")));
+        assert_eq!(
+            (f.kind, f.provider_code.as_deref()),
+            (crate::providers::FailureKind::Config, Some("merchant_private_key"))
+        );
     }
 
     #[test]

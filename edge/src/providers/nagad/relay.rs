@@ -35,7 +35,11 @@ pub const KEY_HEADER: &str = "X-Bdpay-Relay-Key";
 pub const ERROR_HEADER: &str = "X-Bdpay-Relay-Error";
 
 /// Where a call to `target` goes: `(url to fetch, extra headers)`.
-pub(crate) fn route<'a>(target: &'a str, relay: Option<&'a str>, key: Option<&'a str>) -> (&'a str, Vec<(&'static str, &'a str)>) {
+pub(crate) fn route<'a>(
+    target: &'a str,
+    relay: Option<&'a str>,
+    key: Option<&'a str>,
+) -> (&'a str, Vec<(&'static str, &'a str)>) {
     match relay {
         None => (target, Vec::new()),
         Some(relay) => {
@@ -59,6 +63,9 @@ mod tests {
         let (url, headers) = route(target, Some("https://relay.example/nagad"), Some("k"));
         assert_eq!(url, "https://relay.example/nagad");
         assert_eq!(headers, vec![(TARGET_HEADER, target), (KEY_HEADER, "k")]);
-        assert_eq!(route(target, Some("https://relay.example/nagad"), None).1, vec![(TARGET_HEADER, target)]);
+        assert_eq!(
+            route(target, Some("https://relay.example/nagad"), None).1,
+            vec![(TARGET_HEADER, target)]
+        );
     }
 }
