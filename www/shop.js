@@ -4,12 +4,12 @@
   "use strict";
   // The catalogue matches the worker's demo route (POST /demo/checkout): product keys and BDT prices.
   var products = {
-    tshirt: { price: 625, bn: "সুতির টি-শার্ট", en: "Cotton T-shirt",
+    tshirt: { price: 650, bn: "সুতির টি-শার্ট", en: "Cotton T-shirt",
       dbn: "নরম সুতির হাফ-হাতা টি-শার্ট, ঢাকায় তৈরি।", den: "A soft half-sleeve cotton T-shirt, made in Dhaka.", c1: "#0f766e", c2: "#99f6e4" },
     mug: { price: 350, bn: "মাটির মগ", en: "Clay mug",
       dbn: "হাতে গড়া পোড়ামাটির চায়ের মগ।", den: "A hand-made terracotta tea mug.", c1: "#b45309", c2: "#fde68a" },
-    saree: { price: 24500, bn: "জামদানি শাড়ি", en: "Jamdani saree",
-      dbn: "নারায়ণগঞ্জের তাঁতে বোনা জামদানি।", den: "A Jamdani woven on a Narayanganj loom.", c1: "#9d174d", c2: "#fbcfe8" }
+    kantha: { price: 1250, bn: "নকশিকাঁথা", en: "Nakshi kantha",
+      dbn: "যশোরের হাতে সেলাই করা নকশিকাঁথা।", den: "A hand-stitched Nakshi kantha from Jashore.", c1: "#9d174d", c2: "#fbcfe8" }
   };
   function store(kind) {
     try { return window[kind]; } catch (e) { return null; }
@@ -51,8 +51,7 @@
       return fetch("/demo/checkout", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ product: cart.product, quantity: cart.quantity, lang: lang,
-          return_url: location.origin + "/thanks.html" })
+        body: JSON.stringify({ product: cart.product, quantity: cart.quantity, lang: lang })
       }).then(function (r) {
         return r.json().then(function (b) {
           if (!r.ok || !b.payment_id) throw new Error((b.error && b.error.code) || "checkout_failed");

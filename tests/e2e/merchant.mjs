@@ -1,6 +1,8 @@
 // A merchant's web server for the end-to-end tests and the bench: it serves www/ on its OWN
 // origin (so bdpay.js, the wasm and the widget's calls cross origins, as on a real shop) and
-// plays the shop's server side by forwarding POST /demo/checkout to the edge's demo route.
+// is the shop's server side: POST /demo/checkout creates the payment through the merchant API
+// (POST /v1/payments with sk_test_demo), with a return_url on this origin, as a real merchant's
+// server does. (The edge's own /demo/checkout returns shoppers to the edge's origin.)
 // Usage: startMerchant({ edge: "http://127.0.0.1:18787", port: 0 }) → { url, close }.
 import http from "node:http";
 import fs from "node:fs";
@@ -8,6 +10,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../www");
+// The demo catalogue in poisha, as in www/shop.js and the edge's demo route.
+const PRODUCTS = { tshirt: 65000, mug: 35000, kantha: 125000 };
+const KEY = process.env.BDPAY_MERCHANT_KEY || "sk_test_demo";
+let orders = 0;
+
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -23,13 +30,25 @@ export function startMerchant({ edge, port = 0, host = "127.0.0.1", extraPages =
       if (req.method === "POST" && url.pathname === "/demo/checkout") {
         let body = "";
         for await (const chunk of req) body += chunk;
-        const r = await fetch(edge + "/demo/checkout", {
+        const cart = JSON.parse(body || "{}");
+        const price = PRODUCTS[cart.product], qty = Number(cart.quantity);
+        if (!price || !(qty >= 1 && qty <= 5)) {
+          res.writeHead(400, { "content-type": "application/json" });
+          return res.end(JSON.stringify({ error: { code: "invalid_request", message: "unknown product or quantity" } }));
+        }
+        const poisha = price * qty;
+        const origin = `http://${req.headers.host}`;
+        const order = `WEB-${Date.now().toString(36)}-${++orders}`;
+        const r = await fetch(edge + "/v1/payments", {
           method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
+          headers: { "content-type": "application/json", authorization: `Bearer ${KEY}`, "idempotency-key": order },
+          body: JSON.stringify({ order_id: order, amount: (poisha / 100).toFixed(2), return_url: origin + "/thanks.html" }),
         });
+        const p = await r.json();
         res.writeHead(r.status, { "content-type": "application/json" });
-        return res.end(await r.text());
+        return res.end(JSON.stringify(r.ok
+          ? { payment_id: p.id, client_secret: p.client_secret, amount: p.amount, order_id: p.order_id, return_url: p.return_url }
+          : p));
       }
       if (extraPages[url.pathname]) {
         res.writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" });

@@ -1,0 +1,27 @@
+// The shopper's phone, shared by the end-to-end tests and the bench (scripts/bench-widget.sh):
+// DevTools' "Slow 3G" network (2 s round trip, 50 KB/s each way) and a CPU 4× slower, at 360×740.
+export const SLOW_3G = {
+  offline: false,
+  latency: 400 * 5, // ms added to every request, as DevTools' preset
+  downloadThroughput: ((500 * 1000) / 8) * 0.8, // bytes/s
+  uploadThroughput: ((500 * 1000) / 8) * 0.8,
+};
+export const CPU_SLOWDOWN = 4;
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+export const PHONE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  userAgent: "Mozilla/5.0 (Linux; Android 11; SM-A025F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+  locale: "bn-BD",
+};

@@ -1,0 +1,228 @@
+// End-to-end: a shopper on a cheap phone buys on the demo shop and pays through the provider
+// sandbox's pages, in real headless Chromium (playwright-core driving Debian's chromium) at
+// 360×740, on a slow 3G network with the CPU 4× slower. The shop is served from its own
+// origin (tests/e2e/merchant.mjs), so the widget loads and talks cross-origin, as on a real shop.
+//
+// Env: BDPAY_EDGE_URL (the worker, default http://127.0.0.1:8787), BDPAY_SANDBOX_URL (default
+// http://127.0.0.1:8790), BDPAY_E2E_OUT (screenshots, default .bdpay/e2e), BDPAY_E2E_ONLY (a
+// substring of test names), BDPAY_E2E_FAST=1 (no throttling, for a quick local look).
+// Prints one line per test and `N passed, N failed` last; exits non-zero on any failure.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { startMerchant } from "./merchant.mjs";
+import { SLOW_3G, CPU_SLOWDOWN, CHROMIUM_ARGS, PHONE } from "./profile.mjs";
+
+const EDGE = (process.env.BDPAY_EDGE_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
+const SANDBOX = (process.env.BDPAY_SANDBOX_URL || "http://127.0.0.1:8790").replace(/\/$/, "");
+const OUT = process.env.BDPAY_E2E_OUT || ".bdpay/e2e";
+const ONLY = process.env.BDPAY_E2E_ONLY || "";
+const FAST = process.env.BDPAY_E2E_FAST === "1";
+const WIDGET = "#pay";
+
+const WALLETS = {
+  bkash: { ok: "01770618575", poor: "01823074817", otp: "123456", pin: "12121" },
+  nagad: { ok: "01711000001", poor: "01711000002", otp: "123456", pin: "1234" },
+};
+
+fs.mkdirSync(OUT, { recursive: true });
+
+/** A fresh phone: its own profile, throttled network and CPU, the merchant shop's origin. */
+async function phone(merchant) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bdpay-e2e-"));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ...PHONE,
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  page.setDefaultTimeout(FAST ? 20_000 : 120_000);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e.message || e)));
+  if (!FAST) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+  }
+  const close = async () => {
+    await context.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { page, errors, close, shop: merchant.url };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+}
+
+/** The widget's `data-bdpay-status`, waited for until it is one of `want`. */
+async function widgetStatus(page, ...want) {
+  await page.waitForFunction(
+    ([sel, w]) => w.includes(document.querySelector(sel)?.getAttribute("data-bdpay-status")),
+    [WIDGET, want],
+  );
+  return page.getAttribute(WIDGET, "data-bdpay-status");
+}
+
+/** The words of the widget's ARIA live region (role=status), inside its shadow root. */
+async function statusLine(page) {
+  return (await page.locator(`${WIDGET} [role=status]`).textContent()).trim();
+}
+
+/** Shop → product → cart → checkout, in `lang`; ends with the widget's buttons on screen. */
+async function buy(t, { lang, product, quantity }) {
+  const { page, shop } = t;
+  await page.goto(`${shop}/`);
+  await page.evaluate((l) => localStorage.setItem("demo-lang", JSON.stringify(l)), lang);
+  await page.goto(`${shop}/product.html?p=${product}`);
+  for (let i = 1; i < quantity; i++) await page.click("#plus");
+  await page.click("#add");
+  await page.waitForURL(/cart\.html/);
+  await page.click("#checkout");
+  await page.waitForURL(/checkout\.html/);
+  await widgetStatus(page, "requires_method");
+  await page.locator(`${WIDGET} button[data-provider=bkash]`).waitFor({ state: "visible" });
+}
+
+/**
+ * Completes a provider's hosted page in the sandbox: each step shows one field (wallet, OTP
+ * or PIN); the button that confirms is pressed, or the one that cancels when `cancel`.
+ */
+async function payAtProvider(t, { wallet, otp, pin, cancel = false }) {
+  const { page, shop } = t;
+  await page.waitForURL((u) => !u.href.startsWith(shop));
+  for (let step = 0; step < 6 && !page.url().startsWith(shop); step++) {
+    const field = page.locator("input:not([type=hidden]):visible").first();
+    await field.waitFor({ state: "visible" });
+    if (cancel) {
+      await Promise.all([
+        page.waitForNavigation(),
+        page.locator("button[value=cancel], button:has-text('Cancel'), button:has-text('Close'), a:has-text('Cancel')").first().click(),
+      ]);
+      break;
+    }
+    const hint = ((await field.getAttribute("name")) || "") + " " + ((await field.getAttribute("placeholder")) || "") + " " + ((await field.getAttribute("type")) || "");
+    const value = /pin|password/i.test(hint) ? pin : /otp|code|verif/i.test(hint) ? otp : wallet;
+    await field.fill(value);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.locator("button[value=confirm], button[type=submit]:not([value=cancel]), button.confirm").first().click(),
+    ]);
+  }
+  await page.waitForURL((u) => u.href.startsWith(shop));
+}
+
+const tests = {
+  async "bKash in Bangla: buy, pay in the sandbox, see success"(t) {
+    const { page } = t;
+    await buy(t, { lang: "bn", product: "tshirt", quantity: 2 });
+    const amount = await page.locator(`${WIDGET} #av`).textContent();
+    if (amount !== "৳১,৩০০.০০") throw new Error(`amount in Bangla digits: got ${amount}`);
+    const label = await page.locator(`${WIDGET} button[data-provider=bkash]`).textContent();
+    if (!label.includes("পেমেন্ট করুন")) throw new Error(`bKash label: ${label}`);
+    await shot(page, "1-bkash-bn-checkout");
+    await page.click(`${WIDGET} button[data-provider=bkash]`);
+    await payAtProvider(t, { wallet: WALLETS.bkash.ok, otp: WALLETS.bkash.otp, pin: WALLETS.bkash.pin });
+    await widgetStatus(page, "succeeded");
+    const line = await statusLine(page);
+    if (!line.includes("পেমেন্ট সফল হয়েছে")) throw new Error(`status line: ${line}`);
+    await page.waitForFunction(() => document.getElementById("title").textContent.includes("ধন্যবাদ"));
+    await shot(page, "1-bkash-bn-success");
+  },
+
+  async "Nagad in English: buy, pay in the sandbox, see success"(t) {
+    const { page } = t;
+    await buy(t, { lang: "en", product: "mug", quantity: 1 });
+    const amount = await page.locator(`${WIDGET} #av`).textContent();
+    if (amount !== "৳350.00") throw new Error(`amount: ${amount}`);
+    await shot(page, "2-nagad-en-checkout");
+    await page.click(`${WIDGET} button[data-provider=nagad]`);
+    await payAtProvider(t, { wallet: WALLETS.nagad.ok, otp: WALLETS.nagad.otp, pin: WALLETS.nagad.pin });
+    await widgetStatus(page, "succeeded");
+    const line = await statusLine(page);
+    if (!line.includes("Payment successful")) throw new Error(`status line: ${line}`);
+    await shot(page, "2-nagad-en-success");
+  },
+
+  async "a failing wallet shows the Bangla error and offers the other provider"(t) {
+    const { page } = t;
+    await buy(t, { lang: "bn", product: "kantha", quantity: 1 });
+    await page.click(`${WIDGET} button[data-provider=bkash]`);
+    await payAtProvider(t, { wallet: WALLETS.bkash.poor, otp: WALLETS.bkash.otp, pin: WALLETS.bkash.pin });
+    await widgetStatus(page, "failed");
+    const error = (await page.locator(`${WIDGET} #e`).textContent()).trim();
+    if (!/[\u0980-\u09FF]/.test(error) || /[A-Za-z]{4}/.test(error)) throw new Error(`the provider's error in Bangla: "${error}"`);
+    if (!(await statusLine(page)).includes("পেমেন্ট হয়নি")) throw new Error(`status line: ${await statusLine(page)}`);
+    if (await page.locator(`${WIDGET} button[data-provider=bkash]`).isVisible()) throw new Error("the failed provider is offered again");
+    const nagad = page.locator(`${WIDGET} button[data-provider=nagad]`);
+    if (!(await nagad.isVisible()) || !(await nagad.textContent()).includes("প্রস্তাবিত")) throw new Error("Nagad is not offered as recommended");
+    await shot(page, "3-bkash-failed-offers-nagad");
+    // The offer works: the shop makes a new payment and the widget starts Nagad straight away.
+    await nagad.click();
+    await page.waitForURL((u) => u.href.startsWith(SANDBOX) || !u.href.startsWith(t.shop));
+    await page.locator("input:not([type=hidden]):visible").first().waitFor({ state: "visible" });
+    await shot(page, "3-nagad-page-after-offer");
+  },
+
+  async "cancel on the provider's page comes back as cancelled"(t) {
+    const { page } = t;
+    await buy(t, { lang: "bn", product: "mug", quantity: 3 });
+    await page.click(`${WIDGET} button[data-provider=bkash]`);
+    await payAtProvider(t, { wallet: WALLETS.bkash.ok, otp: WALLETS.bkash.otp, pin: WALLETS.bkash.pin, cancel: true });
+    await widgetStatus(page, "cancelled");
+    const line = await statusLine(page);
+    if (!line.includes("বাতিল")) throw new Error(`status line: ${line}`);
+    await shot(page, "4-cancelled");
+  },
+
+  async "the edge down shows a retry that works once it is back"(t) {
+    const { page } = t;
+    const down = (route) => route.abort("connectionrefused");
+    await page.route("**/v1/payments/*/status*", down);
+    await page.goto(`${t.shop}/`);
+    await page.evaluate(() => localStorage.setItem("demo-lang", JSON.stringify("bn")));
+    await page.goto(`${t.shop}/product.html?p=tshirt`);
+    await page.click("#add");
+    await page.waitForURL(/cart\.html/);
+    await page.click("#checkout");
+    await widgetStatus(page, "unreachable");
+    const retry = page.locator(`${WIDGET} #k`);
+    await retry.waitFor({ state: "visible" });
+    if (!(await statusLine(page)).includes("পৌঁছানো যাচ্ছে না")) throw new Error(`status line: ${await statusLine(page)}`);
+    await shot(page, "5-edge-down");
+    await page.unroute("**/v1/payments/*/status*", down);
+    await retry.click();
+    await widgetStatus(page, "requires_method");
+    await page.locator(`${WIDGET} button[data-provider=nagad]`).waitFor({ state: "visible" });
+    await shot(page, "5-edge-back");
+  },
+};
+
+const merchant = await startMerchant({ edge: EDGE });
+let passed = 0;
+let failed = 0;
+console.log(`e2e: shop ${merchant.url}, edge ${EDGE}, sandbox ${SANDBOX}, ${FAST ? "unthrottled" : "slow 3G + 4x CPU"}, screenshots in ${OUT}`);
+for (const [name, run] of Object.entries(tests)) {
+  if (ONLY && !name.includes(ONLY)) continue;
+  const t = await phone(merchant);
+  const started = Date.now();
+  try {
+    await run(t);
+    const own = t.errors.filter((e) => !/sandbox/i.test(e));
+    if (own.length) throw new Error(`page errors: ${own.join(" | ")}`);
+    passed++;
+    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  } catch (e) {
+    failed++;
+    await shot(t.page, `FAILED-${name.replace(/\W+/g, "-")}`).catch(() => {});
+    console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]} (at ${t.page.url()})`);
+  } finally {
+    await t.close();
+  }
+}
+await merchant.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
