@@ -1,0 +1,111 @@
+// The widget's time to first paint and to interactive on the shopper's phone (tests/e2e/
+// profile.mjs: slow 3G, CPU 4× slower, 360×740), next to an empty page on the same origin.
+// Each run is a fresh browser profile (cold cache). Called by scripts/bench-widget.sh.
+// Env: BDPAY_EDGE_URL (default http://127.0.0.1:8787), BDPAY_BENCH_RUNS (default 5).
+// Prints a table of medians (ms from navigation start).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { startMerchant } from "./merchant.mjs";
+import { SLOW_3G, CPU_SLOWDOWN, CHROMIUM_ARGS, PHONE } from "./profile.mjs";
+
+const EDGE = (process.env.BDPAY_EDGE_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
+const RUNS = Number(process.env.BDPAY_BENCH_RUNS || 5);
+
+const page = (body) => `<!doctype html><html lang="bn"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>bench</title></head>
+<body style="font:16px system-ui,sans-serif;margin:16px"><h1>চেকআউট</h1>${body}</body></html>`;
+
+// Records when the widget's container first shows something (the loader's line) and when the
+// buttons are there (requires_method), each at the next frame after the change.
+const probe = `(() => {
+  const marks = (window.__bdpay = {});
+  const at = (name) => requestAnimationFrame(() => requestAnimationFrame(() => { marks[name] ??= performance.now(); }));
+  new MutationObserver(() => {
+    const s = document.querySelector("#pay")?.getAttribute("data-bdpay-status");
+    if (s) at("widget_paint");
+    if (s === "requires_method") at("interactive");
+    if (s && s !== "loading" && s !== "requires_method") marks.other = s;
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-bdpay-status"] });
+})();`;
+
+async function createPayment() {
+  const order = `BENCH-${Date.now().toString(36)}`;
+  const r = await fetch(`${EDGE}/v1/payments`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer sk_test_demo", "idempotency-key": order },
+    body: JSON.stringify({ order_id: order, amount: "1250.00", return_url: "http://127.0.0.1/thanks.html" }),
+  });
+  if (!r.ok) throw new Error(`create payment: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+async function once(url) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bdpay-bench-"));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ...PHONE,
+  });
+  try {
+    const p = context.pages()[0] || (await context.newPage());
+    p.setDefaultTimeout(120_000);
+    const cdp = await context.newCDPSession(p);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+    await p.addInitScript(probe);
+    await p.goto(url, { waitUntil: "load" });
+    if (url.includes("widget")) await p.waitForFunction(() => window.__bdpay.interactive || window.__bdpay.other);
+    return await p.evaluate(() => {
+      const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+      const bytes = performance.getEntriesByType("resource")
+        .filter((e) => /bdpay\.js|\/pkg\//.test(e.name))
+        .reduce((n, e) => n + (e.transferSize || 0), 0);
+      return { fcp: fcp ? fcp.startTime : NaN, ...window.__bdpay, bytes };
+    });
+  } finally {
+    await context.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+
+const pay = await createPayment();
+const tag = `<div id="pay"></div><script src="${EDGE}/bdpay.js" data-payment="${pay.id}"
+  data-client-secret="${pay.client_secret}" data-lang="bn" data-target="#pay" async></script>`;
+const merchant = await startMerchant({
+  edge: EDGE,
+  extraPages: { "/bench-empty.html": page("<p>খালি পেজ</p>"), "/bench-widget.html": page(tag) },
+});
+const empty = [];
+const widget = [];
+try {
+  for (let i = 0; i < RUNS; i++) {
+    empty.push(await once(`${merchant.url}/bench-empty.html`));
+    widget.push(await once(`${merchant.url}/bench-widget.html`));
+  }
+} finally {
+  await merchant.close();
+}
+const other = widget.map((w) => w.other).filter(Boolean);
+if (other.length) console.log(`warning: the widget ended in ${other.join(", ")} in some runs`);
+const ms = (x) => (Number.isFinite(x) ? `${Math.round(x)} ms` : "—");
+const rows = [
+  ["empty page", ms(median(empty.map((r) => r.fcp))), "—", "—"],
+  ["page with the widget", ms(median(widget.map((r) => r.fcp))), ms(median(widget.map((r) => r.widget_paint))), ms(median(widget.map((r) => r.interactive)))],
+];
+console.log(`\ntiming: median of ${RUNS} cold runs, slow 3G (${SLOW_3G.latency} ms RTT, ${SLOW_3G.downloadThroughput / 1000} KB/s), CPU ${CPU_SLOWDOWN}x, 360x740`);
+console.log("  page                   first contentful paint  widget first paint  widget interactive (buttons)");
+for (const [a, b, c, d] of rows) console.log(`  ${a.padEnd(22)} ${b.padStart(22)}  ${c.padStart(18)}  ${d.padStart(28)}`);
+const extra = median(widget.map((r) => r.widget_paint)) - median(empty.map((r) => r.fcp));
+console.log(`  widget first paint after the empty page's first paint: ${ms(extra)}`);
+const bytes = median(widget.map((r) => r.bytes));
+if (bytes) console.log(`  bytes transferred for bdpay.js + pkg/ (as served, median): ${bytes}`);
