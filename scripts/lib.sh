@@ -34,7 +34,7 @@ BKASH_APP_SECRET="2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b"
 NAGAD_MERCHANT_PRIVATE_KEY="$(der_b64 $keys/nagad-merchant.key.pem)"
 NAGAD_PG_PUBLIC_KEY="$(der_b64 $keys/nagad-gateway.pub.pem)"
 BKASH_SNS_CERT_PEM_B64="$(base64 -w0 $keys/sns-signing.cert.pem)"
-BDPAY_DATA_KEY="dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmchIQ=="
+BDPAY_DATA_KEY="dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmc="
 BDPAY_HASH_KEY="dGVzdC1vbmx5LWhhc2gta2V5LWZvci1waG9uZS1sb29rdXBz"
 VARS
 }

@@ -1,8 +1,15 @@
-//! What the integration tests and benches share: where the running stack is, and an HTTP
-//! client. `make test` starts the sandbox and the worker (`wrangler dev`) and sets
-//! `BDPAY_EDGE_URL` / `BDPAY_SANDBOX_URL`; run alone, these tests say how to start them.
+//! What the integration tests and benches share: where the running stack is, a merchant's
+//! server talking to the edge, and a shopper completing the sandbox's hosted pages over HTTP
+//! (the same forms a browser posts). `make test` starts the sandbox and the worker
+//! (`wrangler dev`) and sets `BDPAY_EDGE_URL` / `BDPAY_SANDBOX_URL`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test support: fail loudly
 
 use std::time::Duration;
+
+use serde_json::{json, Value};
+
+pub const MERCHANT_KEY: &str = "sk_test_demo";
 
 /// The running stack under test.
 #[derive(Clone, Debug)]
@@ -12,9 +19,16 @@ pub struct Stack {
     pub http: reqwest::Client,
 }
 
+/// A payment as the merchant's server got it back from `POST /v1/payments`.
+#[derive(Clone, Debug)]
+pub struct Created {
+    pub id: String,
+    pub client_secret: String,
+    pub body: Value,
+}
+
 impl Stack {
-    /// From the environment `make test` sets. Panics (in tests only) with the fix when unset.
-    #[allow(clippy::panic)]
+    /// From the environment `make test` sets; panics with the fix when unset.
     pub fn from_env() -> Stack {
         let var = |name: &str| {
             std::env::var(name).unwrap_or_else(|_| {
@@ -31,13 +45,154 @@ impl Stack {
     pub fn sandbox_url(&self, path: &str) -> String {
         format!("{}{}", self.sandbox, path)
     }
+
+    /// A fresh order id per test (tests share one worker and one sandbox).
+    pub fn order_id(tag: &str) -> String {
+        let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        format!("{tag}-{n}")
+    }
+
+    /// `POST /v1/payments` as the demo merchant; panics unless 201.
+    pub async fn create(&self, order_id: &str, amount: &str, extra: Value) -> Created {
+        let mut body = json!({ "order_id": order_id, "amount": amount, "return_url": "http://shop.example/return?x=1" });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        let r = self.merchant_post("/v1/payments", &body, None).await;
+        let status = r.status();
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(status, 201, "create: {body}");
+        Created {
+            id: body["id"].as_str().unwrap().to_owned(),
+            client_secret: body["client_secret"].as_str().unwrap().to_owned(),
+            body,
+        }
+    }
+
+    pub async fn merchant_post(&self, path: &str, body: &Value, idempotency_key: Option<&str>) -> reqwest::Response {
+        let mut req = self.http.post(self.edge_url(path)).bearer_auth(MERCHANT_KEY).json(body);
+        if let Some(k) = idempotency_key {
+            req = req.header("idempotency-key", k);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn merchant_get(&self, path: &str) -> (u16, Value) {
+        let r = self.http.get(self.edge_url(path)).bearer_auth(MERCHANT_KEY).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The widget's confirm; returns (HTTP status, body).
+    pub async fn confirm(&self, p: &Created, provider: Option<&str>) -> (u16, Value) {
+        let mut body = json!({ "client_secret": p.client_secret });
+        if let Some(provider) = provider {
+            body["provider"] = json!(provider);
+        }
+        let r = self.http.post(self.edge_url(&format!("/v1/payments/{}/confirm", p.id))).json(&body).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap())
+    }
+
+    /// The widget's status poll.
+    pub async fn status(&self, p: &Created) -> Value {
+        let url = self.edge_url(&format!("/v1/payments/{}/status?client_secret={}", p.id, p.client_secret));
+        self.http.get(url).send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Polls the widget status until it is no longer `pending` (or `timeout` passes).
+    pub async fn wait_final(&self, p: &Created, timeout: Duration) -> Value {
+        let end = std::time::Instant::now() + timeout;
+        loop {
+            let s = self.status(p).await;
+            if s["status"] != "pending" || std::time::Instant::now() > end {
+                return s;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// The sandbox's ledger entries for one provider reference.
+    pub async fn ledger(&self, provider: &str, op: &str, reference: &str) -> Vec<Value> {
+        let url = self.sandbox_url("/__control/ledger");
+        let r = self.http.get(url).query(&[("provider", provider), ("op", op), ("reference", reference)]).send().await.unwrap();
+        let body: Value = r.json().await.unwrap();
+        body["entries"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Adds a sandbox fault (`POST /__control/faults`).
+    pub async fn fault(&self, rule: Value) {
+        let r = self.http.post(self.sandbox_url("/__control/faults")).json(&rule).send().await.unwrap();
+        assert!(r.status().is_success(), "fault refused: {}", r.text().await.unwrap_or_default());
+    }
 }
 
 /// A client that never follows redirects (tests look at each one) and never waits forever.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_secs(90))
         .build()
         .unwrap_or_default()
+}
+
+fn location(r: &reqwest::Response) -> Option<String> {
+    r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let u = reqwest::Url::parse(url).ok()?;
+    u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// The shopper on bKash's hosted page: wallet, OTP, PIN (or cancel). Returns where the page
+/// sends the browser at the end (the edge's return URL).
+pub async fn bkash_page(http: &reqwest::Client, page_url: &str, wallet: &str, cancel: bool) -> String {
+    let r = http.get(page_url).send().await.unwrap();
+    assert_eq!(r.status(), 200, "bKash page");
+    let origin = {
+        let u = reqwest::Url::parse(page_url).unwrap();
+        format!("{}://{}", u.scheme(), u.host_str().unwrap()) + &u.port().map(|p| format!(":{p}")).unwrap_or_default()
+    };
+    let payment_id = query_param(page_url, "paymentId").unwrap();
+    let hash = query_param(page_url, "hash").unwrap();
+    let post = |step: &'static str, field: &'static str, value: &str, action: &'static str| {
+        let form = [("paymentId", payment_id.as_str()), ("hash", hash.as_str()), (field, value), ("action", action)];
+        http.post(format!("{origin}/bkash/payment/{step}")).form(&form).send()
+    };
+    if cancel {
+        let r = post("wallet", "wallet", wallet, "cancel").await.unwrap();
+        return location(&r).expect("cancel redirects");
+    }
+    let r = post("wallet", "wallet", wallet, "confirm").await.unwrap();
+    assert!(r.status().is_redirection(), "wallet step: {}", r.status());
+    let r = post("otp", "otp", "123456", "confirm").await.unwrap();
+    assert!(r.status().is_redirection(), "otp step: {}", r.status());
+    let r = post("pin", "pin", "12121", "confirm").await.unwrap();
+    location(&r).expect("the PIN step redirects to the merchant")
+}
+
+/// The shopper on Nagad's hosted page: number, OTP, PIN (or cancel). Returns the redirect.
+pub async fn nagad_page(http: &reqwest::Client, page_url: &str, wallet: &str, cancel: bool) -> String {
+    let r = http.get(page_url).send().await.unwrap();
+    assert_eq!(r.status(), 200, "Nagad page");
+    let base = page_url.split('?').next().unwrap().to_owned();
+    if cancel {
+        // The page asks once ("Cancel this payment?"), then aborts.
+        let _ = http.get(format!("{base}/cancel")).send().await.unwrap();
+        let r = http.post(format!("{base}/cancel")).form(&[("confirm", "yes")]).send().await.unwrap();
+        return location(&r).expect("cancel redirects");
+    }
+    let r = http.post(format!("{base}/number")).form(&[("number", wallet)]).send().await.unwrap();
+    assert_eq!(r.status(), 200, "number step");
+    let r = http.post(format!("{base}/otp")).form(&[("otp", "123456")]).send().await.unwrap();
+    assert_eq!(r.status(), 200, "otp step");
+    let r = http.post(format!("{base}/pin")).form(&[("pin", "1234")]).send().await.unwrap();
+    location(&r).expect("the PIN step redirects to the merchant")
+}
+
+/// The shopper's browser arriving back at the edge: returns (status, where the edge sends it).
+pub async fn follow_return(http: &reqwest::Client, url: &str) -> (u16, Option<String>) {
+    let r = http.get(url).send().await.unwrap();
+    (r.status().as_u16(), location(&r))
 }

@@ -1,4 +1,11 @@
 //! The one integration-test binary: the real worker in `wrangler dev` (local D1, Durable
-//! Objects, KV) against the provider sandbox, driven over HTTP. Started by `make test`.
+//! Objects, KV) against the provider sandbox, driven over HTTP as a merchant's server, a
+//! shopper's browser and the providers would. Started by `make test`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod bad_input;
+mod flow;
 mod foundation;
+mod ipn;
+mod payments;
