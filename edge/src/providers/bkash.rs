@@ -56,6 +56,14 @@ impl Bkash {
 
     /// Create payment (A.5) → the shopper goes to `bkashURL`.
     pub async fn start(&self, p: &Start<'_>, calls: &mut Vec<CallRecord>) -> Result<Started, ProviderFailure> {
+        let result = self.start_inner(p, calls).await;
+        if let Err(f) = &result {
+            super::failure::attention(P, "start", p.payment_id.as_str(), f);
+        }
+        result
+    }
+
+    async fn start_inner(&self, p: &Start<'_>, calls: &mut Vec<CallRecord>) -> Result<Started, ProviderFailure> {
         let body = serde_json::to_string(&interpret::create_request(p))
             .map_err(|_| ProviderFailure::internal(P, "request"))?;
         let a = self.api("create", path::CREATE, &body, calls).await?;

@@ -179,6 +179,17 @@ pub(crate) fn amounts_match(theirs: &str, ours: Money) -> bool {
     Money::parse_allowing_zero(&normalized).is_ok_and(|m| m == ours)
 }
 
+/// Logs a failure a person must look at (kind `Config`: credentials, keys, a mismatch),
+/// naming the payment and the call; codes only, nothing from a body.
+pub(crate) fn attention(provider: Provider, op: &str, payment: &str, f: &ProviderFailure) {
+    if f.kind == FailureKind::Config {
+        log_warn(
+            "provider call needs attention",
+            &serde_json::json!({ "provider": provider.as_str(), "op": op, "payment": payment, "code": f.code.as_str(), "provider_code": f.provider_code }),
+        );
+    }
+}
+
 /// The providers' log lines: typed, masked fields only.
 pub(crate) fn log_warn<F: Serialize>(msg: &str, fields: &F) {
     #[cfg(target_arch = "wasm32")]

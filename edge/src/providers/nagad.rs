@@ -47,6 +47,14 @@ impl Nagad {
     /// Initialize (B.4) then complete (B.5): the shopper goes to the reply's `callBackUrl`.
     /// `p.invoice` is the Nagad `orderId` (alphanumeric 5–20, once per day at Nagad).
     pub async fn start(&self, p: &Start<'_>, calls: &mut Vec<CallRecord>) -> Result<Started, ProviderFailure> {
+        let result = self.start_inner(p, calls).await;
+        if let Err(f) = &result {
+            super::failure::attention(P, "start", p.payment_id.as_str(), f);
+        }
+        result
+    }
+
+    async fn start_inner(&self, p: &Start<'_>, calls: &mut Vec<CallRecord>) -> Result<Started, ProviderFailure> {
         let mut rng = SeededRng::new()?;
         let challenge = interpret::challenge_hex(&rng.bytes::<20>());
         let (datetime, plain) = interpret::initialize_plain(&self.merchant_id, p.now_ms, p.invoice, &challenge)?;
@@ -212,6 +220,11 @@ impl Nagad {
         };
         let (result, latency_ms) = transport::send(&call).await;
         match result {
+            // The relay refused us (key or target): our setup. Otherwise it could not reach Nagad.
+            Ok(reply) if reply.relay_error && reply.status == 403 => {
+                calls.push(record(P, op, Some(403), Some("relay_refused"), "error", latency_ms));
+                Err(ProviderFailure::config(P, "relay_refused"))
+            }
             Ok(reply) if reply.relay_error => {
                 calls.push(record(P, op, Some(reply.status), Some("relay"), "unknown", latency_ms));
                 Err(ProviderFailure::unavailable(P, "relay"))

@@ -76,7 +76,10 @@ async fn send_inner(call: &Call<'_>) -> Result<Reply, SendError> {
     let exchange = async {
         let mut response = fetch.send_with_signal(&signal).await.map_err(|_| SendError::Network)?;
         let status = response.status_code();
-        let relay_error = response.headers().has("x-bdpay-relay-error").unwrap_or(false);
+        let relay_error = response
+            .headers()
+            .has(super::nagad::relay::ERROR_HEADER)
+            .unwrap_or(false);
         let body = response.bytes().await.map_err(|_| SendError::Network)?;
         if body.len() > MAX_BODY {
             return Err(SendError::TooLarge);

@@ -43,7 +43,7 @@ pub enum SnsVerified {
     /// with the same id). `message.debit_msisdn` is personal data: never log it.
     Notification {
         message_id: String,
-        message: WebhookPayment,
+        message: Box<WebhookPayment>,
     },
     /// Confirm by [`confirm_subscription`] (its host was already checked).
     SubscriptionConfirmation {
@@ -151,7 +151,7 @@ fn outcome(envelope: Envelope, sns: &SnsConfig, mode: Mode) -> Result<SnsVerifie
                 .map_err(|_| refused(ErrorCode::InvalidRequest, "sns_message"))?;
             Ok(SnsVerified::Notification {
                 message_id: envelope.message_id,
-                message,
+                message: Box::new(message),
             })
         }
         MessageType::SubscriptionConfirmation => {
