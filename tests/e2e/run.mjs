@@ -28,20 +28,20 @@ const WALLETS = {
 
 fs.mkdirSync(OUT, { recursive: true });
 
-/** A fresh phone: its own profile, throttled network and CPU, the merchant shop's origin. */
-async function phone(merchant) {
+/** A fresh phone (or a desktop): its own profile, throttled network and CPU, the shop's origin. */
+async function phone(merchant, device = PHONE) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bdpay-e2e-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
     args: CHROMIUM_ARGS,
-    ...PHONE,
+    ...device,
   });
   const page = context.pages()[0] || (await context.newPage());
   page.setDefaultTimeout(FAST ? 20_000 : 120_000);
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e.message || e)));
-  if (!FAST) {
+  if (!FAST && device === PHONE) {
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
     await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
@@ -51,7 +51,7 @@ async function phone(merchant) {
     await context.close();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { page, errors, close, shop: merchant.url };
+  return { page, errors, close, shop: merchant.url, context };
 }
 
 async function shot(page, name) {
@@ -114,6 +114,8 @@ async function payAtProvider(t, { wallet, otp, pin, cancel = false }) {
   }
   await page.waitForURL((u) => u.href.startsWith(shop));
 }
+
+const DESKTOP = { viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, locale: "en-GB" };
 
 const tests = {
   async "bKash in Bangla: buy, pay in the sandbox, see success"(t) {
@@ -178,6 +180,29 @@ const tests = {
     await shot(page, "4-cancelled");
   },
 
+  async "desktop: a QR code of the wallet's page, the wait survives going offline, success"(t) {
+    const { page, context } = t;
+    await buy(t, { lang: "en", product: "tshirt", quantity: 1 });
+    await page.click(`${WIDGET} button[data-provider=bkash]`);
+    await widgetStatus(page, "pending");
+    const qr = page.locator(`${WIDGET} #qc svg`);
+    await qr.waitFor({ state: "visible" });
+    const link = await page.locator(`${WIDGET} #ql`).getAttribute("href");
+    if (!/^https?:\/\//.test(link || "")) throw new Error(`the wallet's link: ${link}`);
+    await shot(page, "6-desktop-qr");
+    await context.setOffline(true);
+    await widgetStatus(page, "offline");
+    await shot(page, "6-desktop-offline");
+    await context.setOffline(false);
+    await widgetStatus(page, "pending");
+    // The shopper's phone opens the QR code's link and pays; the desktop page sees it.
+    const phonePage = await context.newPage();
+    await phonePage.goto(link);
+    await payAtProvider({ page: phonePage, shop: t.shop }, { wallet: WALLETS.bkash.ok, otp: WALLETS.bkash.otp, pin: WALLETS.bkash.pin });
+    await widgetStatus(page, "succeeded");
+    await shot(page, "6-desktop-success");
+  },
+
   async "the edge down shows a retry that works once it is back"(t) {
     const { page } = t;
     const down = (route) => route.abort("connectionrefused");
@@ -207,7 +232,7 @@ let failed = 0;
 console.log(`e2e: shop ${merchant.url}, edge ${EDGE}, sandbox ${SANDBOX}, ${FAST ? "unthrottled" : "slow 3G + 4x CPU"}, screenshots in ${OUT}`);
 for (const [name, run] of Object.entries(tests)) {
   if (ONLY && !name.includes(ONLY)) continue;
-  const t = await phone(merchant);
+  const t = await phone(merchant, name.startsWith("desktop") ? DESKTOP : PHONE);
   const started = Date.now();
   try {
     await run(t);

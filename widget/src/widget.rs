@@ -224,13 +224,17 @@ impl Widget {
     }
 
     fn on_event(self: &Rc<Self>, e: &Event) {
+        let kind = e.type_();
+        // The window's events have no element behind them.
+        match kind.as_str() {
+            "online" => return self.set_offline(false),
+            "offline" => return self.set_offline(true),
+            _ => {}
+        }
         let el: Option<Element> = e.target().map(JsCast::unchecked_into);
-        let id = el.as_ref().map(Element::id).unwrap_or_default();
-        match e.type_().as_str() {
-            "online" => self.set_offline(false),
-            "offline" => self.set_offline(true),
+        match kind.as_str() {
             "input" => self.on_phone(true),
-            "focusout" if id == "p" => self.on_phone(false),
+            "focusout" if el.as_ref().is_some_and(|t| t.id() == "p") => self.on_phone(false),
             "submit" => {
                 e.prevent_default();
                 if let Some(p) = self.primary() {
@@ -524,7 +528,6 @@ impl Widget {
             if offline {
                 if waiting {
                     st.trouble = Some(Trouble::Offline);
-                    st.timer = None;
                 }
                 false
             } else {
@@ -577,9 +580,9 @@ impl Widget {
                         Trouble::Unreachable
                     });
                 }
-                if !offline {
-                    self.schedule();
-                }
+                // Offline too: the `online` event is what resumes at once, but some webviews
+                // never send it, so the slow poll goes on.
+                self.schedule();
                 self.render();
             }
         }
