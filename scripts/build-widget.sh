@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the widget for the shopper's phone: the `widget` profile (LTO, abort on panic),
 # wasm-bindgen's `web` target, wasm-opt -Oz, short import names, esbuild --minify. Two builds:
-# "phone" without the QR encoder and "desktop" with it (feature `qr`); the loader picks one.
+# "phone" without the QR encoder and "desktop" with it (feature `qr`), each in Bangla and in
+# English (features `bn`, `en`): the loader picks one of the four by screen and data-lang.
 # Output:
 #   www/pkg/bdpay_widget.<hash>.js, www/pkg/bdpay_widget_bg.<hash>.wasm  (cached for a year)
 #   www/bdpay.js  (the loader from widget/loader.js with those names written in; cached 5 min)
@@ -50,27 +51,32 @@ publish() {
   echo "pkg/$2.$hash.$3"
 }
 
-echo "building widget (profile widget, wasm-opt -Oz; phone and desktop builds)"
-build phone --no-default-features
-build desktop
-phone_js=$(publish "$TMP/phone/bdpay_widget.js" bdpay_widget js)
-phone_wasm=$(publish "$TMP/phone/bdpay_widget_bg.wasm" bdpay_widget_bg wasm)
-desk_js=$(publish "$TMP/desktop/bdpay_widget.js" bdpay_widget js)
-desk_wasm=$(publish "$TMP/desktop/bdpay_widget_bg.wasm" bdpay_widget_bg wasm)
+echo "building widget (wasm-opt -Oz; phone and desktop builds, one per language)"
+declare -A FEATURES=([phone-bn]=bn [phone-en]=en [desktop-bn]=qr,bn [desktop-en]=qr,en)
+files="" manifest=""
+for variant in phone-bn phone-en desktop-bn desktop-en; do
+  build "$variant" --no-default-features --features "${FEATURES[$variant]}"
+  js=$(publish "$TMP/$variant/bdpay_widget.js" bdpay_widget js)
+  wasm=$(publish "$TMP/$variant/bdpay_widget_bg.wasm" bdpay_widget_bg wasm)
+  files+="\"$variant\":[\"$js\",\"$wasm\"],"
+  manifest+="$variant www/$js www/$wasm"$'\n'
+done
 
 # The loader: the hashed names written in, then minified (a classic script, not a module).
-sed -e "s#__BDPAY_PHONE_JS__#$phone_js#" -e "s#__BDPAY_PHONE_WASM__#$phone_wasm#" \
-  -e "s#__BDPAY_DESKTOP_JS__#$desk_js#" -e "s#__BDPAY_DESKTOP_WASM__#$desk_wasm#" \
-  widget/loader.js >"$TMP/loader.js"
+sed -e "s#__BDPAY_FILES__#{${files%,}}#" widget/loader.js >"$TMP/loader.js"
 esbuild "$TMP/loader.js" --minify --target=es2020 --log-level=warning --outfile="$TMP/bdpay.js"
 mv "$TMP/bdpay.js" www/bdpay.js
+# For scripts/bench-widget.sh: which files each build is.
+mkdir -p .bdpay
+printf '%s' "$manifest" >.bdpay/widget-files.txt
 
 # Keep this build's files and the previous build's; older ones go.
 for pattern in 'bdpay_widget.*.js' 'bdpay_widget_bg.*.wasm'; do
   # shellcheck disable=SC2012 # names are ours: [a-z_.0-9] only
-  ls -t "$OUT"/$pattern 2>/dev/null | tail -n +5 | xargs -r rm -f
+  ls -t "$OUT"/$pattern 2>/dev/null | tail -n +9 | xargs -r rm -f
 done
 rm -f "$OUT/bdpay_widget.js" "$OUT/bdpay_widget_bg.wasm" # the unhashed names of older builds
-for f in www/bdpay.js "www/$phone_js" "www/$phone_wasm" "www/$desk_wasm"; do
-  printf '  %-48s %7d B raw %7d B gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
-done
+while read -r variant js wasm; do
+  printf '  %-11s %7d B gzip (loader + %s + %s)\n' "$variant" \
+    "$(($(gzip -9c www/bdpay.js | wc -c) + $(gzip -9c "$js" | wc -c) + $(gzip -9c "$wasm" | wc -c)))" "${js#www/}" "${wasm#www/}"
+done <.bdpay/widget-files.txt

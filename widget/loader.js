@@ -1,7 +1,7 @@
 /*! bdpay.js: finds its own <script> tag, paints a loading line, loads the widget's
  *  WebAssembly from beside itself and mounts it. No framework, no cookies, no globals. */
 // Source of www/bdpay.js: scripts/build-widget.sh writes the content-hashed file names in
-// (the __BDPAY_*__ words) and minifies it with esbuild. /bdpay.js is cached for minutes,
+// (the __BDPAY_FILES__ word) and minifies it with esbuild. /bdpay.js is cached for minutes,
 // the hashed files for a year.
 (function (d, w) {
   "use strict";
@@ -18,10 +18,12 @@
   var desk = at("device") === "desktop" || (!view && w.matchMedia &&
     matchMedia("(min-width: 720px) and (hover: hover) and (pointer: fine)").matches);
   var dev = desk ? "desktop" : view ? "webview" : "mobile_web";
-  var files = desk ? ["__BDPAY_DESKTOP_JS__", "__BDPAY_DESKTOP_WASM__"] : ["__BDPAY_PHONE_JS__", "__BDPAY_PHONE_WASM__"];
+  // [glue, wasm] for each build: phone or desktop (with the QR encoder), Bangla or English.
+  var files = __BDPAY_FILES__[(desk ? "desktop-" : "phone-") + (en ? "en" : "bn")];
   // Everything the first screen needs starts now and travels together: glue, wasm, status.
   var wasm = fetch(new URL(files[1], src));
-  var glue = import(new URL(files[0], src).href);
+  // One glue module per wasm build (the query names it), in case a page mounts two kinds.
+  var glue = import(new URL(files[0], src).href + "?" + files[1].slice(-17, -5));
   var first;
   if (/^pay_[a-z0-9]{24}$/.test(pay) && sec) {
     first = fetch(api + "/v1/payments/" + pay + "/status?client_secret=" + encodeURIComponent(sec), { cache: "no-store" });

@@ -1,4 +1,7 @@
 //! The widget's own words in Bangla and English; provider errors come from the edge in both.
+//!
+//! Each language is a cargo feature (`bn`, `en`, both by default): scripts/build-widget.sh
+//! builds one wasm per language, so a shopper downloads only the words of the page's language.
 
 use bdpay_shared::locale::Lang;
 use bdpay_shared::phone::{Operator, PhoneError};
@@ -33,8 +36,15 @@ pub struct Text {
     pub bad_secret: &'static str,
     pub unexpected: &'static str,
     pub bad_link: &'static str,
+    /// Grameenphone, Banglalink, Robi, Airtel, Teletalk as shoppers write them.
+    pub operators: [&'static str; 5],
+    /// What is wrong with a typed number: bad character, length, prefix, operator.
+    pub phone_errors: [&'static str; 4],
+    /// Around a provider's name: starting, redirecting, "pay with", the phone's suggestion.
+    pub with_provider: [(&'static str, &'static str); 4],
 }
 
+#[cfg(feature = "bn")]
 static BN: Text = Text {
     order: "অর্ডার",
     recommended: "প্রস্তাবিত",
@@ -62,8 +72,22 @@ static BN: Text = Text {
     bad_secret: "পেমেন্টের গোপন কোড এই পেমেন্টের নয় (data-client-secret)।",
     unexpected: "পেমেন্ট সার্ভার থেকে অপ্রত্যাশিত উত্তর এসেছে। একটু পরে আবার চেষ্টা করুন।",
     bad_link: "পেমেন্ট পেজের ঠিকানা পাওয়া যায়নি। আবার চেষ্টা করুন।",
+    operators: ["গ্রামীণফোন", "বাংলালিংক", "রবি", "এয়ারটেল", "টেলিটক"],
+    phone_errors: [
+        "শুধু সংখ্যা লিখুন।",
+        "১১ সংখ্যার মোবাইল নম্বর লিখুন (01XXXXXXXXX)।",
+        "মোবাইল নম্বর 01 দিয়ে শুরু হয়।",
+        "এই নম্বরটি কোনো মোবাইল অপারেটরের নয়।",
+    ],
+    with_provider: [
+        ("", " চালু হচ্ছে…"),
+        ("", "-এর পেজে নিয়ে যাওয়া হচ্ছে…"),
+        ("", " দিয়ে পেমেন্ট করুন"),
+        ("এই নম্বরে ", " প্রস্তাবিত"),
+    ],
 };
 
+#[cfg(feature = "en")]
 static EN: Text = Text {
     order: "Order",
     recommended: "Recommended",
@@ -91,14 +115,40 @@ static EN: Text = Text {
     bad_secret: "The client secret does not belong to this payment (data-client-secret).",
     unexpected: "The payment server sent an unexpected answer. Please try again shortly.",
     bad_link: "The payment page's address is missing. Please try again.",
+    operators: ["Grameenphone", "Banglalink", "Robi", "Airtel", "Teletalk"],
+    phone_errors: [
+        "Digits only, please.",
+        "Enter an 11-digit mobile number (01XXXXXXXXX).",
+        "A mobile number starts with 01.",
+        "That number belongs to no mobile operator.",
+    ],
+    with_provider: [
+        ("Starting ", "…"),
+        ("Taking you to ", "…"),
+        ("Pay with ", ""),
+        ("", " suggested for this number"),
+    ],
 };
+
+/// The words of a build that lacks the page's language (the loader picks the build by
+/// `data-lang`, so only a page that mounts two languages at once meets this).
+#[cfg(feature = "bn")]
+static ANY: &Text = &BN;
+#[cfg(all(feature = "en", not(feature = "bn")))]
+static ANY: &Text = &EN;
+#[cfg(not(any(feature = "bn", feature = "en")))]
+compile_error!("bdpay-widget needs a language: feature `bn`, `en` or both");
 
 /// The widget's sentences in `lang`.
 #[must_use]
 pub fn text(lang: Lang) -> &'static Text {
     match lang {
+        #[cfg(feature = "bn")]
         Lang::Bn => &BN,
+        #[cfg(feature = "en")]
         Lang::En => &EN,
+        #[allow(unreachable_patterns)]
+        _ => ANY,
     }
 }
 
@@ -121,49 +171,36 @@ pub fn final_status(lang: Lang, status: PaymentStatus) -> &'static str {
 /// The operator's name as shoppers write it.
 #[must_use]
 pub fn operator_name(lang: Lang, op: Operator) -> &'static str {
-    match (lang, op) {
-        (Lang::En, op) => op.name(),
-        (Lang::Bn, Operator::Grameenphone) => "গ্রামীণফোন",
-        (Lang::Bn, Operator::Banglalink) => "বাংলালিংক",
-        (Lang::Bn, Operator::Robi) => "রবি",
-        (Lang::Bn, Operator::Airtel) => "এয়ারটেল",
-        (Lang::Bn, Operator::Teletalk) => "টেলিটক",
-    }
+    let i = match op {
+        Operator::Grameenphone => 0,
+        Operator::Banglalink => 1,
+        Operator::Robi => 2,
+        Operator::Airtel => 3,
+        Operator::Teletalk => 4,
+    };
+    text(lang).operators.get(i).copied().unwrap_or("")
 }
 
 /// What is wrong with a typed phone number, in words that do not repeat it.
 #[must_use]
 pub fn phone_error(lang: Lang, e: PhoneError) -> &'static str {
-    match (lang, e) {
-        (Lang::Bn, PhoneError::Empty) => "",
-        (Lang::Bn, PhoneError::BadCharacter) => "শুধু সংখ্যা লিখুন।",
-        (Lang::Bn, PhoneError::WrongLength) => "১১ সংখ্যার মোবাইল নম্বর লিখুন (01XXXXXXXXX)।",
-        (Lang::Bn, PhoneError::BadPrefix) => "মোবাইল নম্বর 01 দিয়ে শুরু হয়।",
-        (Lang::Bn, PhoneError::UnknownOperator) => "এই নম্বরটি কোনো মোবাইল অপারেটরের নয়।",
-        (Lang::En, PhoneError::Empty) => "",
-        (Lang::En, PhoneError::BadCharacter) => "Digits only, please.",
-        (Lang::En, PhoneError::WrongLength) => "Enter an 11-digit mobile number (01XXXXXXXXX).",
-        (Lang::En, PhoneError::BadPrefix) => "A mobile number starts with 01.",
-        (Lang::En, PhoneError::UnknownOperator) => "That number belongs to no mobile operator.",
-    }
+    let i = match e {
+        PhoneError::Empty => return "",
+        PhoneError::BadCharacter => 0,
+        PhoneError::WrongLength => 1,
+        PhoneError::BadPrefix => 2,
+        PhoneError::UnknownOperator => 3,
+    };
+    text(lang).phone_errors.get(i).copied().unwrap_or("")
 }
 
-/// Appends the sentence for a provider at work: "বিকাশ চালু হচ্ছে…" style, from a template.
+/// Appends a sentence around a provider's name: "বিকাশ চালু হচ্ছে…", "Pay with Nagad".
 pub fn push_with_provider(out: &mut String, lang: Lang, p: Provider, what: Doing) {
-    let name = p.display_name(lang);
-    match (lang, what) {
-        (Lang::Bn, Doing::Starting) => push_all(out, &[name, " চালু হচ্ছে…"]),
-        (Lang::Bn, Doing::Redirecting) => push_all(out, &[name, "-এর পেজে নিয়ে যাওয়া হচ্ছে…"]),
-        (Lang::Bn, Doing::PayWith) => push_all(out, &[name, " দিয়ে পেমেন্ট করুন"]),
-        (Lang::Bn, Doing::PhoneSuggests) => push_all(out, &["এই নম্বরে ", name, " প্রস্তাবিত"]),
-        (Lang::En, Doing::Starting) => push_all(out, &["Starting ", name, "…"]),
-        (Lang::En, Doing::Redirecting) => push_all(out, &["Taking you to ", name, "…"]),
-        (Lang::En, Doing::PayWith) => push_all(out, &["Pay with ", name]),
-        (Lang::En, Doing::PhoneSuggests) => push_all(out, &[name, " suggested for this number"]),
-    }
+    let (before, after) = text(lang).with_provider.get(what as usize).copied().unwrap_or(("", ""));
+    push_all(out, &[before, p.display_name(lang), after]);
 }
 
-/// The sentences that name a provider.
+/// The sentences that name a provider, in the order of [`Text::with_provider`].
 #[derive(Clone, Copy)]
 pub enum Doing {
     Starting,

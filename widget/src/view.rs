@@ -72,6 +72,7 @@ macro_rules! skeleton {
     };
 }
 
+#[cfg(feature = "bn")]
 const BN: &str = skeleton!(
     "মোট",
     "মোবাইল নম্বর (ঐচ্ছিক)",
@@ -80,6 +81,7 @@ const BN: &str = skeleton!(
     "পেমেন্ট করুন",
     "আবার চেষ্টা করুন"
 );
+#[cfg(feature = "en")]
 const EN: &str = skeleton!(
     "Total",
     "Mobile number (optional)",
@@ -88,6 +90,12 @@ const EN: &str = skeleton!(
     "Pay",
     "Try again"
 );
+
+/// The skeleton of a build without the page's language (see `text::ANY`).
+#[cfg(feature = "bn")]
+const ANY: &str = BN;
+#[cfg(all(feature = "en", not(feature = "bn")))]
+const ANY: &str = EN;
 
 /// The parts of the widget the flow updates.
 pub struct View {
@@ -139,8 +147,12 @@ impl View {
     pub fn build(host: &Element, lang: Lang) -> Option<View> {
         let root = shadow(host)?;
         root.set_inner_html(match lang {
+            #[cfg(feature = "bn")]
             Lang::Bn => BN,
+            #[cfg(feature = "en")]
             Lang::En => EN,
+            #[allow(unreachable_patterns)]
+            _ => ANY,
         });
         let el = |id: &str| root.get_element_by_id(id);
         // Our own skeleton: the ids are the elements we wrote.
