@@ -9,42 +9,40 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -f www/bdpay.js ]] || { echo "www/bdpay.js is missing: run make widget-build first" >&2; exit 1; }
 
-# The hashed names the loader carries: phone build first, then desktop (widget/loader.js).
-mapfile -t FILES < <(grep -o 'pkg/bdpay_widget[a-z_]*\.[0-9a-f]*\.\(js\|wasm\)' www/bdpay.js)
-PHONE_JS=www/${FILES[2]} PHONE_WASM=www/${FILES[3]} DESK_JS=www/${FILES[0]} DESK_WASM=www/${FILES[1]}
+# Which files each build is (written by scripts/build-widget.sh): "variant glue wasm" lines.
+MANIFEST=.bdpay/widget-files.txt
+[[ -f $MANIFEST ]] || { echo "$MANIFEST is missing: run make widget-build first" >&2; exit 1; }
 
 sizes() { # FILE → "raw gzip brotli"
   echo "$(wc -c <"$1") $(gzip -9c "$1" | wc -c) $(brotli -c -q 11 "$1" | wc -c)"
 }
 row() { # LABEL RAW GZ BR
-  printf '  %-34s %8s %8s %8s\n' "$1" "$2" "$3" "$4"
-}
-total() { # FILE… → sums
-  local r=0 g=0 b=0 f s
-  for f in "$@"; do
-    read -r s1 s2 s3 <<<"$(sizes "$f")"
-    r=$((r + s1)) g=$((g + s2)) b=$((b + s3))
-  done
-  echo "$r $g $b"
+  printf '  %-50s %8s %8s %8s\n' "$1" "$2" "$3" "$4"
 }
 
-echo "widget bytes (what a shopper's phone downloads; B)"
+echo "widget bytes: what a shopper downloads (B; the loader picks one build by screen and data-lang)"
 row "file" raw gzip brotli
-for f in www/bdpay.js "$PHONE_JS" "$PHONE_WASM"; do
-  read -r r g b <<<"$(sizes "$f")"
-  row "${f#www/}" "$r" "$g" "$b"
-done
-read -r r g b <<<"$(total www/bdpay.js "$PHONE_JS" "$PHONE_WASM")"
-row "phone total (budget 30 KB gzip)" "$r" "$g" "$b"
+read -r r g b <<<"$(sizes www/bdpay.js)"
+row "bdpay.js (loader)" "$r" "$g" "$b"
 budget=30720
-if ((g <= budget)); then echo "  within budget: $g B of $budget B gzip"; else echo "  OVER BUDGET: $g B of $budget B gzip"; fi
-read -r r g b <<<"$(sizes "$DESK_WASM")"
-row "desktop wasm (with QR) instead" "$r" "$g" "$b"
-read -r r g b <<<"$(total www/bdpay.js "$DESK_JS" "$DESK_WASM")"
-row "desktop total" "$r" "$g" "$b"
+over=0
+while read -r variant js wasm; do
+  read -r jr jg jb <<<"$(sizes "$js")"
+  read -r wr wg wb <<<"$(sizes "$wasm")"
+  row "$variant: ${js#www/}" "$jr" "$jg" "$jb"
+  row "$variant: ${wasm#www/}" "$wr" "$wg" "$wb"
+  total=$((g + jg + wg))
+  row "$variant: TOTAL loader + glue + wasm" "$((r + jr + wr))" "$total" "$((b + jb + wb))"
+  if [[ $variant == phone-* ]] && ((total > budget)); then over=1; fi
+done <"$MANIFEST"
+if ((over)); then
+  echo "  OVER BUDGET: a phone build is above $budget B gzip"
+else
+  echo "  phone builds within the budget of $budget B (30 KB) gzip; desktop builds add the QR encoder"
+fi
 
 EDGE=${BDPAY_EDGE_URL:-http://127.0.0.1:8787}
-if ! curl -fsS -o /dev/null --max-time 3 "$EDGE/healthz"; then
+if ! curl -fsS -o /dev/null --max-time 3 "$EDGE/healthz" 2>/dev/null; then
   echo "timing skipped: no edge answers at $EDGE (make dev, or set BDPAY_EDGE_URL)"
   exit 0
 fi
