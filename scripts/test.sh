@@ -13,8 +13,8 @@ mkdir -p "$LOGS"
 trap 'stop_stack' EXIT
 started=$(date +%s)
 
-say "1/6 host tests: shared, sandbox (unit, property, sandbox over HTTP)"
-cargo test -q --workspace --exclude bdpay-tests --exclude bdpay-edge --exclude bdpay-widget
+say "1/6 host tests: shared, edge logic, sandbox (unit, property, sandbox over HTTP)"
+cargo test -q --workspace --exclude bdpay-tests --exclude bdpay-widget
 
 say "2/6 lints (clippy -D warnings: host and wasm32)"
 cargo clippy -q --workspace --exclude bdpay-edge --exclude bdpay-widget --all-targets -- -D warnings

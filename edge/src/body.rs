@@ -84,8 +84,8 @@ fn field_message(serde_msg: &str, path: Option<&str>) -> String {
         msg.to_owned()
     };
     match path {
-        Some(p) => format!("{p}: {safe}"),
-        None => safe,
+        Some(p) if !safe.starts_with(p) => format!("{p}: {safe}"),
+        _ => safe,
     }
 }
 
@@ -110,9 +110,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_field_but_never_echo_the_value() {
-        let e = err(r#"{"order_id":"A1","amount":1250}"#);
-        assert!(e.starts_with("amount:"), "{e}");
-        assert!(!e.contains("1250"), "{e}");
+        let e = err(r#"{"order_id":"A1","amount":4711}"#);
+        assert!(e.starts_with("amount"), "{e}");
+        assert!(!e.contains("4711"), "{e}");
         let e = err(r#"{"order_id":"A1","amount":"01711000001x"}"#);
         assert!(!e.contains("01711000001"), "{e}");
         assert_eq!(err("{not json"), "the body is not valid JSON");
