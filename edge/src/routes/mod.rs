@@ -4,7 +4,9 @@
 mod demo;
 mod ipn;
 mod payments;
+mod refunds;
 mod returns;
+mod webhooks;
 mod widget;
 
 use bdpay_shared::errors::ErrorCode;
@@ -28,7 +30,7 @@ pub async fn handle(req: Request, env: &Env) -> Response {
 }
 
 async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> EdgeResult<Response> {
-    use Method::{Get, Options, Post};
+    use Method::{Delete, Get, Options, Post};
     match (method, segments) {
         (Get, ["healthz"]) => Ok(healthz(env)),
 
@@ -36,6 +38,17 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Post, ["v1", "payments"]) => payments::post(req, env).await,
         (Get, ["v1", "payments"]) => payments::list(req, env).await,
         (Get, ["v1", "payments", id]) => payments::get(req, env, id).await,
+
+        (Post, ["v1", "payments", id, "refunds"]) => refunds::create(req, env, id).await,
+        (Get, ["v1", "payments", id, "refunds"]) => refunds::list_for_payment(req, env, id).await,
+        (Post, ["v1", "refunds", "batch"]) => refunds::batch_create(req, env).await,
+        (Get, ["v1", "refunds", "batch", id]) => refunds::batch_get(req, env, id).await,
+        (Get, ["v1", "refunds", id]) => refunds::get(req, env, id).await,
+        (Post, ["v1", "webhook_endpoints"]) => webhooks::create_endpoint(req, env).await,
+        (Get, ["v1", "webhook_endpoints", id]) => webhooks::get_endpoint(req, env, id).await,
+        (Delete, ["v1", "webhook_endpoints", id]) => webhooks::delete_endpoint(req, env, id).await,
+        (Get, ["v1", "events"]) => webhooks::list_events(req, env).await,
+        (Post, ["v1", "events", id, "redeliver"]) => webhooks::redeliver(req, env, id).await,
 
         // Widget → edge (client secret).
         (Options, ["v1", "payments", _, "confirm" | "status"]) => Ok(widget::preflight()),
@@ -67,6 +80,13 @@ fn known(path: &[&str]) -> bool {
             | ["v1", "return", "bkash" | "nagad"]
             | ["v1", "ipn", "bkash" | "nagad"]
             | ["demo", "checkout"]
+            | ["v1", "payments", _, "refunds"]
+            | ["v1", "refunds", _]
+            | ["v1", "refunds", "batch", _]
+            | ["v1", "webhook_endpoints"]
+            | ["v1", "webhook_endpoints", _]
+            | ["v1", "events"]
+            | ["v1", "events", _, "redeliver"]
     )
 }
 
