@@ -7,12 +7,15 @@
 //! "The widget on a page"). Size rules: STYLE.md, "Keeping the widget small".
 
 mod amount;
+mod answer;
 mod api;
 mod config;
 mod events;
+mod flow;
 mod phone;
 mod poll;
 mod qr;
+mod render;
 mod text;
 mod view;
 mod widget;

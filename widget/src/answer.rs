@@ -1,0 +1,170 @@
+//! What an answer from `/status` does: the payment's facts drawn, the phase moved, the
+//! page told once per status with `bdpay:*` events.
+
+use std::rc::Rc;
+
+use bdpay_shared::locale::Lang;
+use bdpay_shared::provider::Provider;
+use bdpay_shared::status::PaymentStatus;
+use js_sys::Array;
+use wasm_bindgen::JsValue;
+
+use crate::api::{field, message, text_field, Reply};
+use crate::config::Device;
+use crate::events::{fire, Detail};
+use crate::text::text;
+use crate::view::slot;
+use crate::widget::{web_link, Phase, Trouble, Widget};
+
+impl Widget {
+    pub(crate) fn on_status(self: &Rc<Self>, reply: Reply) {
+        match reply {
+            Reply::Ok(json) => self.apply(&json),
+            Reply::Refused(r) if !r.retryable => {
+                {
+                    let mut st = self.st.borrow_mut();
+                    st.phase = Phase::Broken;
+                    st.trouble = None;
+                    st.timer = None;
+                    st.notice = Some(if r.message.is_empty() {
+                        String::from(text(self.lang).unexpected)
+                    } else {
+                        r.message
+                    });
+                    st.code = Some(r.code);
+                }
+                self.render();
+                let st = self.st.borrow();
+                let d = Detail {
+                    payment: Some(self.cfg.payment.as_str()),
+                    status: "error",
+                    provider: None,
+                    code: st.code.as_deref(),
+                    message: st.notice.as_deref(),
+                };
+                fire(&self.host, "bdpay:failed", &d);
+            }
+            Reply::Refused(_) | Reply::Unreachable => {
+                let offline = !web_sys::window().is_some_and(|w| w.navigator().on_line());
+                {
+                    let mut st = self.st.borrow_mut();
+                    st.trouble = Some(if offline {
+                        Trouble::Offline
+                    } else {
+                        Trouble::Unreachable
+                    });
+                }
+                // Offline too: the `online` event is what resumes at once, but some webviews
+                // never send it, so the slow poll goes on.
+                self.schedule();
+                self.render();
+            }
+        }
+    }
+
+    /// A status answer: what the edge knows about the payment, drawn and announced.
+    pub(crate) fn apply(self: &Rc<Self>, json: &JsValue) {
+        let Some(status) = text_field(json, "status").and_then(|s| s.parse::<PaymentStatus>().ok())
+        else {
+            return self.on_status(Reply::Unreachable);
+        };
+        self.show_facts(json);
+        let start = {
+            let mut st = self.st.borrow_mut();
+            st.trouble = None;
+            st.provider = text_field(json, "provider")
+                .and_then(|s| s.parse().ok())
+                .or(st.provider);
+            let avail = field(json, "providers");
+            if Array::is_array(&avail) {
+                let list = Array::from(&avail);
+                for p in Provider::ALL {
+                    let on = list.iter().any(|e| {
+                        text_field(&e, "provider").as_deref() == Some(p.as_str())
+                            && field(&e, "available").as_bool() != Some(false)
+                    });
+                    if let Some(a) = st.available.get_mut(slot(p)) {
+                        *a = on;
+                    }
+                }
+            }
+            let rec = field(json, "recommended");
+            st.recommended = text_field(&rec, "provider")
+                .and_then(|s| s.parse().ok())
+                .or(st.recommended);
+            let reason_key = match self.lang {
+                Lang::Bn => "reason_bn",
+                Lang::En => "reason",
+            };
+            st.reason = text_field(&rec, reason_key).or_else(|| text_field(&rec, "reason"));
+            let err = field(json, "error");
+            st.notice = message(&err, self.lang);
+            st.code = text_field(&err, "code");
+            let next = field(json, "next_action");
+            if let Some(url) = web_link(text_field(&next, "url")) {
+                st.redirect = Some(url);
+            }
+            match status {
+                PaymentStatus::RequiresMethod => {
+                    st.phase = Phase::Choose;
+                    let start = self.cfg.start.filter(|_| !st.started);
+                    st.started = true;
+                    start
+                }
+                PaymentStatus::Pending => {
+                    st.phase = Phase::Waiting;
+                    None
+                }
+                s => {
+                    st.phase = Phase::Final(s);
+                    st.timer = None;
+                    None
+                }
+            }
+        };
+        if status == PaymentStatus::Pending {
+            let (p, url) = {
+                let st = self.st.borrow();
+                (st.provider, st.redirect.clone())
+            };
+            if let (Some(p), Some(url)) = (p, url) {
+                self.show_link(p, &url, self.cfg.device == Device::Desktop);
+            }
+            self.schedule();
+        }
+        self.render();
+        self.announce(status);
+        if let Some(p) = start {
+            self.confirm(p);
+        }
+    }
+
+    /// Tells the page, once per status: `bdpay:status`, then the outcome's own event.
+    pub(crate) fn announce(&self, status: PaymentStatus) {
+        let (provider, code, notice) = {
+            let mut st = self.st.borrow_mut();
+            if st.announced == Some(status) {
+                return;
+            }
+            st.announced = Some(status);
+            (st.provider, st.code.clone(), st.notice.clone())
+        };
+        let d = Detail {
+            payment: Some(self.cfg.payment.as_str()),
+            status: status.as_str(),
+            provider: provider.map(Provider::as_str),
+            code: code.as_deref(),
+            message: notice.as_deref(),
+        };
+        fire(&self.host, "bdpay:status", &d);
+        let outcome = match status {
+            PaymentStatus::Succeeded => Some("bdpay:succeeded"),
+            PaymentStatus::Failed | PaymentStatus::Expired => Some("bdpay:failed"),
+            PaymentStatus::Cancelled => Some("bdpay:cancelled"),
+            _ => None,
+        };
+        if let Some(name) = outcome {
+            fire(&self.host, name, &d);
+        }
+    }
+}

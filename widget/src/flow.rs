@@ -1,0 +1,213 @@
+//! What the shopper's choice sets going: confirm, the way to the provider's page, the poll
+//! and its backoff, retry and the phone going offline and back.
+
+use std::rc::Rc;
+
+use bdpay_shared::provider::Provider;
+use bdpay_shared::status::PaymentStatus;
+
+use crate::api::{self, text_field, Reply};
+use crate::config::Device;
+use crate::phone::{judge, Typed};
+use crate::poll;
+use crate::text::text;
+use crate::view::slot;
+use crate::widget::{other, web_link, Phase, Trouble, Widget};
+
+impl Widget {
+    pub(crate) fn confirm(self: &Rc<Self>, p: Provider) {
+        let typed = judge(&self.view.phone.value(), false);
+        if let Typed::Invalid(_) = typed {
+            self.st.borrow_mut().phone = typed;
+            self.show_phone(typed);
+            let _ = self.view.phone.focus();
+            return;
+        }
+        let before = {
+            let mut st = self.st.borrow_mut();
+            if st.busy {
+                return;
+            }
+            st.busy = true;
+            st.phone = typed;
+            let before = st.phase;
+            st.phase = Phase::Starting(p);
+            st.provider = Some(p);
+            st.notice = None;
+            st.trouble = None;
+            before
+        };
+        self.render();
+        let phone = match typed {
+            Typed::Valid(m) => Some(m),
+            _ => None,
+        };
+        let w = Rc::clone(self);
+        let pending = api::confirm(&self.cfg, Some(p), phone.as_ref());
+        api::read(
+            &pending,
+            self.lang,
+            Box::new(move |reply| w.done(reply, Some((p, before)))),
+        );
+    }
+
+    pub(crate) fn on_confirm(self: &Rc<Self>, p: Provider, reply: Reply, before: Phase) {
+        let t = text(self.lang);
+        match reply {
+            Reply::Ok(json) => {
+                let status =
+                    text_field(&json, "status").and_then(|s| s.parse::<PaymentStatus>().ok());
+                let url = web_link(text_field(&json, "redirect_url"));
+                let chosen = text_field(&json, "provider")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(p);
+                match (status, url) {
+                    (Some(PaymentStatus::Pending), Some(url)) => self.go(chosen, url),
+                    (Some(s), _) if s.is_final() => self.reload(),
+                    _ => self.back(before, Some(String::from(t.bad_link))),
+                }
+            }
+            Reply::Refused(r) if r.code == "invalid_state" => self.reload(),
+            Reply::Refused(r) => {
+                if r.code == "provider_unavailable" {
+                    if let Some(a) = self.st.borrow_mut().available.get_mut(slot(p)) {
+                        *a = false;
+                    }
+                }
+                // Offer the other wallet: it becomes the recommended one.
+                self.st.borrow_mut().recommended = Some(other(p));
+                let words = if r.message.is_empty() {
+                    String::from(t.unexpected)
+                } else {
+                    r.message
+                };
+                self.back(before, Some(words));
+            }
+            Reply::Unreachable => {
+                let offline = !web_sys::window().is_some_and(|w| w.navigator().on_line());
+                self.back(
+                    before,
+                    Some(String::from(if offline {
+                        t.offline
+                    } else {
+                        t.unreachable
+                    })),
+                );
+            }
+        }
+    }
+
+    /// Back to where the shopper clicked, with words on why it did not start.
+    pub(crate) fn back(&self, before: Phase, notice: Option<String>) {
+        {
+            let mut st = self.st.borrow_mut();
+            st.phase = before;
+            st.notice = notice;
+        }
+        self.render();
+    }
+
+    /// Confirmed: to the provider's page in this tab, or on a desktop, a QR code and a wait.
+    pub(crate) fn go(self: &Rc<Self>, p: Provider, url: String) {
+        let desktop = self.cfg.device == Device::Desktop;
+        self.show_link(p, &url, desktop);
+        {
+            let mut st = self.st.borrow_mut();
+            st.provider = Some(p);
+            st.redirect = Some(url.clone());
+            st.attempt = 0;
+            st.phase = if desktop {
+                Phase::Waiting
+            } else {
+                Phase::Redirecting(p)
+            };
+        }
+        self.render();
+        self.announce(PaymentStatus::Pending);
+        if desktop {
+            self.schedule();
+        } else if let Some(w) = web_sys::window() {
+            let _ = w.location().assign(&url);
+        }
+    }
+
+    pub(crate) fn reload(self: &Rc<Self>) {
+        {
+            let mut st = self.st.borrow_mut();
+            st.phase = Phase::Loading;
+            st.timer = None;
+        }
+        self.render();
+        self.poll_now();
+    }
+
+    /// Asks the edge for the status now (a timer, the retry button, the phone back online).
+    pub(crate) fn poll_now(self: &Rc<Self>) {
+        {
+            let mut st = self.st.borrow_mut();
+            if st.busy {
+                return;
+            }
+            st.busy = true;
+        }
+        let w = Rc::clone(self);
+        api::read(
+            &api::status(&self.cfg),
+            self.lang,
+            Box::new(move |reply| w.done(reply, None)),
+        );
+    }
+
+    /// Every answer from the edge comes here: a confirm's (with what was clicked and where
+    /// from) or a status.
+    pub(crate) fn done(self: &Rc<Self>, reply: Reply, confirmed: Option<(Provider, Phase)>) {
+        self.st.borrow_mut().busy = false;
+        match confirmed {
+            Some((p, before)) => self.on_confirm(p, reply, before),
+            None => self.on_status(reply),
+        }
+    }
+
+    pub(crate) fn schedule(self: &Rc<Self>) {
+        let mut st = self.st.borrow_mut();
+        if st.attempt >= poll::MAX_POLLS {
+            st.trouble = Some(Trouble::Stalled);
+            st.timer = None;
+            return;
+        }
+        st.timer = Some(poll::after(self, st.attempt));
+        st.attempt = st.attempt.saturating_add(1);
+    }
+
+    pub(crate) fn retry(self: &Rc<Self>) {
+        {
+            let mut st = self.st.borrow_mut();
+            st.attempt = 0;
+            st.timer = None;
+        }
+        self.poll_now();
+    }
+
+    pub(crate) fn set_offline(self: &Rc<Self>, offline: bool) {
+        let resume = {
+            let mut st = self.st.borrow_mut();
+            let waiting =
+                matches!(st.phase, Phase::Loading | Phase::Waiting) || st.trouble.is_some();
+            if offline {
+                if waiting {
+                    st.trouble = Some(Trouble::Offline);
+                }
+                false
+            } else {
+                if st.trouble == Some(Trouble::Offline) {
+                    st.trouble = None;
+                }
+                waiting
+            }
+        };
+        self.render();
+        if resume {
+            self.retry();
+        }
+    }
+}

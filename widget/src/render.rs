@@ -1,0 +1,183 @@
+//! Drawing a widget's state: which parts show, which are enabled, and their words.
+
+use bdpay_shared::locale::push_poisha;
+use bdpay_shared::provider::Provider;
+use bdpay_shared::status::PaymentStatus;
+use wasm_bindgen::JsValue;
+
+use crate::amount::wire_poisha;
+use crate::api::text_field;
+use crate::phone::{provider_for, Typed};
+use crate::text::{self, push_with_provider, text, Doing};
+use crate::view::{flag, say, show, slot};
+use crate::widget::{other, Phase, Trouble, Widget};
+
+impl Widget {
+    /// Draws the state: every part shown, hidden, enabled or worded from `State` alone.
+    pub(crate) fn render(&self) {
+        let st = self.st.borrow();
+        let t = text(self.lang);
+        let v = &self.view;
+        let phase = st.phase;
+        let name = st.trouble.map_or(phase.name(), Trouble::name);
+        let _ = self.host.set_attribute("data-bdpay-status", name);
+        let choosing = matches!(phase, Phase::Choose | Phase::Starting(_));
+        let offer = match phase {
+            Phase::Final(PaymentStatus::Failed) => Some(t.try_other),
+            Phase::Final(PaymentStatus::Cancelled | PaymentStatus::Expired) => {
+                Some(t.try_again_choose)
+            }
+            _ => None,
+        };
+        show(&v.amount, phase != Phase::Broken);
+        show(&v.form, choosing || offer.is_some());
+        show(&v.phone_box, choosing);
+        show(&v.offer, offer.is_some());
+        say(&v.offer, offer.unwrap_or(""));
+        let from_phone = match st.phone {
+            Typed::Valid(m) => Some(provider_for(m.operator())),
+            _ => None,
+        };
+        let failed = match phase {
+            Phase::Final(PaymentStatus::Failed) => st.provider,
+            _ => None,
+        };
+        let primary = failed.map(other).or(from_phone).or(st.recommended);
+        for ((p, b), badge) in Provider::ALL.into_iter().zip(&v.buttons).zip(&v.badges) {
+            let on = st.available.get(slot(p)).copied().unwrap_or(false);
+            show(b, failed != Some(p));
+            flag(
+                b,
+                "disabled",
+                !on || st.busy || !matches!(phase, Phase::Choose | Phase::Final(_)),
+            );
+            flag(b, "aria-busy", phase == Phase::Starting(p));
+            let words = if !on {
+                Some(t.unavailable)
+            } else if primary == Some(p) {
+                Some(t.recommended)
+            } else {
+                None
+            };
+            show(badge, words.is_some());
+            say(badge, words.unwrap_or(""));
+        }
+        let mut why = String::new();
+        if choosing {
+            match from_phone {
+                Some(p) => push_with_provider(&mut why, self.lang, p, Doing::PhoneSuggests),
+                None => why.push_str(st.reason.as_deref().unwrap_or("")),
+            }
+        }
+        show(&v.reason, !why.is_empty());
+        say(&v.reason, &why);
+        let working = match phase {
+            Phase::Starting(p) | Phase::Redirecting(p) => Some(Some(p)),
+            Phase::Waiting => Some(st.provider),
+            Phase::Loading => Some(None),
+            _ => None,
+        };
+        show(&v.progress, working.is_some() && st.trouble.is_none());
+        match working.flatten() {
+            Some(p) => {
+                let _ = v.progress.set_attribute("data-provider", p.as_str());
+            }
+            None => {
+                let _ = v.progress.remove_attribute("data-provider");
+            }
+        }
+        let mut line = String::with_capacity(96);
+        match (st.trouble, phase) {
+            (Some(Trouble::Offline), _) => line.push_str(t.offline),
+            (Some(Trouble::Unreachable), _) => line.push_str(t.unreachable),
+            (Some(Trouble::Stalled), _) => line.push_str(t.still_waiting),
+            (None, Phase::Loading) => line.push_str(t.loading),
+            (None, Phase::Choose) => line.push_str(t.choose),
+            (None, Phase::Starting(p)) => {
+                push_with_provider(&mut line, self.lang, p, Doing::Starting)
+            }
+            (None, Phase::Redirecting(p)) => {
+                push_with_provider(&mut line, self.lang, p, Doing::Redirecting)
+            }
+            (None, Phase::Waiting) => line.push_str(t.waiting),
+            (None, Phase::Final(s)) => line.push_str(text::final_status(self.lang, s)),
+            (None, Phase::Broken) => {}
+        }
+        if st.notice.is_some() {
+            line.push(' ');
+        }
+        say(&v.status, &line);
+        say(&v.error, st.notice.as_deref().unwrap_or(""));
+        show(&v.qr, phase == Phase::Waiting && st.redirect.is_some());
+        show(&v.retry, st.trouble.is_some());
+    }
+
+    pub(crate) fn show_phone(&self, typed: Typed) {
+        let v = &self.view;
+        let mut hint = String::with_capacity(64);
+        match typed {
+            Typed::Valid(m) => {
+                let op = m.operator();
+                text::push_all(
+                    &mut hint,
+                    &[
+                        "✓ ",
+                        text::operator_name(self.lang, op),
+                        " ",
+                        text(self.lang).phone_ok,
+                    ],
+                );
+            }
+            Typed::Invalid(e) => hint.push_str(text::phone_error(self.lang, e)),
+            Typed::Empty | Typed::Partial => {}
+        }
+        say(&v.phone_hint, &hint);
+        let bad = matches!(typed, Typed::Invalid(_));
+        let _ = v
+            .phone_hint
+            .set_attribute("class", if bad { "t x" } else { "t" });
+        let _ = v
+            .phone
+            .set_attribute("aria-invalid", if bad { "true" } else { "false" });
+    }
+
+    /// The provider's link: a QR code on a desktop, a plain link on a phone.
+    pub(crate) fn show_link(&self, p: Provider, url: &str, desktop: bool) {
+        let v = &self.view;
+        let t = text(self.lang);
+        let _ = v.qr_link.set_attribute("href", url);
+        let mut svg = String::new();
+        let drawn = desktop && crate::qr::push_svg(&mut svg, url);
+        v.qr_code.set_inner_html(&svg);
+        show(&v.qr_code, drawn);
+        say(&v.qr_text, if drawn { t.scan } else { "" });
+        show(&v.qr_text, drawn);
+        let mut label = String::with_capacity(48);
+        if drawn {
+            label.push_str(t.continue_here);
+        } else {
+            push_with_provider(&mut label, self.lang, p, Doing::PayWith);
+        }
+        say(&v.qr_link, &label);
+    }
+
+    /// Merchant, order and amount: the amount in the page's digits with lakh grouping.
+    pub(crate) fn show_facts(&self, json: &JsValue) {
+        let v = &self.view;
+        if let Some(m) = text_field(json, "merchant_name") {
+            say(&v.merchant, &m);
+        }
+        if let Some(o) = text_field(json, "order_id") {
+            let mut s = String::with_capacity(o.len() + 16);
+            text::push_all(&mut s, &[text(self.lang).order, " ", &o]);
+            say(&v.order, &s);
+        }
+        if let Some(a) = text_field(json, "amount") {
+            let mut s = String::with_capacity(48);
+            if let Some(poisha) = wire_poisha(&a) {
+                push_poisha(&mut s, poisha, self.lang);
+                say(&v.amount_value, &s);
+            }
+        }
+    }
+}
