@@ -19,6 +19,7 @@ mod payment_object;
 mod providers;
 mod routes;
 mod token_object;
+mod webhooks;
 
 pub use payment_object::PaymentObject;
 pub use token_object::TokenObject;

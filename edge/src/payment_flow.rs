@@ -332,5 +332,7 @@ pub async fn on_alarm(r: &mut PaymentRecord, env: &Env, now_ms: i64) {
 /// Writes the record's outbox to D1.
 pub async fn flush_outbox(r: &PaymentRecord, env: &Env) -> Result<(), String> {
     let db = env.d1("DB").map_err(|e| e.to_string())?;
-    ledger::payments::write_outbox(&db, r).await
+    ledger::payments::write_outbox(&db, r).await?;
+    crate::webhooks::after_ledger_write(env, r).await;
+    Ok(())
 }

@@ -130,9 +130,7 @@ impl PaymentObject {
         if r.has_outbox() {
             match flow::flush_outbox(&r, &self.env).await {
                 Ok(()) => {
-                    r.outbox_row = false;
-                    r.outbox_events.clear();
-                    r.outbox_calls.clear();
+                    r.clear_outbox();
                     let _ = self.state.storage().put(KEY, &r).await;
                     *self.cached.borrow_mut() = Some(r.clone());
                 }

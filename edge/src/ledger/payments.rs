@@ -81,6 +81,7 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
         ];
         statements.push(db.prepare(INSERT_CALL).bind(&values).map_err(err)?);
     }
+    statements.extend(crate::webhooks::outbox_statements(db, r)?);
     if statements.is_empty() {
         return Ok(());
     }

@@ -49,6 +49,18 @@ pub struct StoredPhone {
     pub hash: String,
 }
 
+/// A merchant webhook event a move implies (`payment.succeeded`, `refund.failed`, …), kept
+/// in the outbox until the ledger (and so the delivery queue) has it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OutboxWebhook {
+    pub event_type: String,
+    /// The record's version at the move (with `refund_id`, makes the event id deterministic).
+    pub version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+    pub at_ms: i64,
+}
+
 /// Where the provider call that decides the outcome stands.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -139,6 +151,8 @@ pub struct PaymentRecord {
     /// The payments row itself needs writing.
     #[serde(default)]
     pub outbox_row: bool,
+    #[serde(default)]
+    pub outbox_webhooks: Vec<OutboxWebhook>,
 }
 
 /// The result of offering an event to the record.
@@ -158,6 +172,9 @@ impl PaymentRecord {
                 self.status = to;
                 self.touch(now_ms);
                 self.outbox_events.push(EventRow { version: self.version, status: to, reason: reason.to_owned(), at_ms: now_ms, detail });
+                if let Some(event_type) = webhook_event(to) {
+                    self.outbox_webhooks.push(OutboxWebhook { event_type: event_type.to_owned(), version: self.version, refund_id: None, at_ms: now_ms });
+                }
                 Applied::Moved(to)
             }
             Ok(Outcome::Unchanged) => Applied::Unchanged,
@@ -173,7 +190,15 @@ impl PaymentRecord {
     }
 
     pub fn has_outbox(&self) -> bool {
-        self.outbox_row || !self.outbox_events.is_empty() || !self.outbox_calls.is_empty()
+        self.outbox_row || !self.outbox_events.is_empty() || !self.outbox_calls.is_empty() || !self.outbox_webhooks.is_empty()
+    }
+
+    /// Empties the outbox after the ledger confirmed it.
+    pub fn clear_outbox(&mut self) {
+        self.outbox_row = false;
+        self.outbox_events.clear();
+        self.outbox_calls.clear();
+        self.outbox_webhooks.clear();
     }
 
     /// Whether the merchant and the shopper can still act on it (a new attempt, a return).
@@ -200,6 +225,17 @@ impl PaymentRecord {
             consider(now_ms + outbox_retry_ms);
         }
         at
+    }
+}
+
+/// The merchant event a payment status move announces, if any.
+pub fn webhook_event(to: PaymentStatus) -> Option<&'static str> {
+    match to {
+        PaymentStatus::Succeeded => Some("payment.succeeded"),
+        PaymentStatus::Failed => Some("payment.failed"),
+        PaymentStatus::Cancelled => Some("payment.cancelled"),
+        PaymentStatus::Expired => Some("payment.expired"),
+        _ => None,
     }
 }
 
@@ -231,6 +267,8 @@ mod tests {
         assert_eq!(r.apply(Event::ProviderSucceeded, "ipn", 7, None), Applied::Unchanged);
         assert_eq!(r.apply(Event::TimedOut, "alarm", 8, None), Applied::Refused);
         assert_eq!((r.version, r.outbox_events.len()), (3, 2));
+        let events: Vec<&str> = r.outbox_webhooks.iter().map(|w| w.event_type.as_str()).collect();
+        assert_eq!(events, ["payment.succeeded"], "one event per announced move, none for a repeat");
     }
 
     #[test]
