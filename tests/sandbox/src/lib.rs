@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod faults;
+pub mod html;
 pub mod ledger;
 pub mod nagad;
 

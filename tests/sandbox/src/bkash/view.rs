@@ -31,21 +31,7 @@ form{margin:0;flex:1;display:flex;flex-direction:column}\
 .back{display:inline-block;background:#E2136E;color:#fff;text-decoration:none;padding:12px 22px;border-radius:4px;font-weight:700}\
 footer{padding:10px 16px;font-size:12px;color:#666;text-align:center;border-top:1px solid #eee}";
 
-/// HTML-escapes text and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::html::esc;
 
 fn document(title: &str, head_extra: &str, body: &str) -> String {
     format!(

@@ -35,21 +35,7 @@ input:focus{outline:none;border-color:#F6921E}\
 .ok{background:#1a9c54}.no{background:#EC1C24}.cx{background:#8a8a8a}\
 footer{margin-top:auto;padding:12px 16px;font-size:12px;color:#777;text-align:center;border-top:1px solid #eee}";
 
-/// HTML-escapes text and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::html::esc;
 
 /// The page's language for digits and money.
 pub fn lang(locale: Locale) -> Lang {
