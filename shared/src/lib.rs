@@ -17,3 +17,5 @@ pub mod wire;
 
 #[cfg(feature = "crypto")]
 pub mod crypto;
+#[cfg(feature = "crypto")]
+pub mod signature;
