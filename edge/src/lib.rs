@@ -4,6 +4,7 @@
 //! binding before this code runs; everything else comes here.
 
 mod auth;
+mod batch;
 mod body;
 mod config;
 mod cron;
@@ -17,12 +18,15 @@ mod payment;
 mod payment_flow;
 mod payment_object;
 mod providers;
+mod refunds;
 mod routes;
 mod token_object;
 mod webhooks;
 
+pub use batch::object::BatchObject;
 pub use payment_object::PaymentObject;
 pub use token_object::TokenObject;
+pub use webhooks::object::WebhookObject;
 
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 

@@ -327,6 +327,7 @@ pub async fn on_alarm(r: &mut PaymentRecord, env: &Env, now_ms: i64) {
         let applied = r.apply(Event::TimedOut, "expiry", now_ms, None);
         moved(r, &applied, "expiry");
     }
+    crate::refunds::flow::on_alarm(r, env, now_ms).await;
 }
 
 /// Writes the record's outbox to D1.

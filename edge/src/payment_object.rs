@@ -101,6 +101,31 @@ impl PaymentObject {
                 }
                 self.save(r).await
             }
+            Command::Refund { merchant_id, refund_id, amount, reason, key } => {
+                let _guard = self.lock.lock().await;
+                let Some(mut r) = self.load().await else { return error(ErrorCode::NotFound) };
+                if r.merchant_id != merchant_id {
+                    return error(ErrorCode::NotFound);
+                }
+                let ask = crate::refunds::flow::Ask { refund_id, amount, reason, key };
+                let result = crate::refunds::flow::request(&mut r, ask, &self.env, &self.state, now_ms()).await;
+                let saved = self.save(r).await;
+                match result {
+                    Ok(()) => saved,
+                    Err(e) => Reply::Error { status: e.http_status(), body: e },
+                }
+            }
+            Command::ResolveRefund { merchant_id, refund_id, succeeded, note } => {
+                let _guard = self.lock.lock().await;
+                let Some(mut r) = self.load().await else { return error(ErrorCode::NotFound) };
+                if r.merchant_id != merchant_id {
+                    return error(ErrorCode::NotFound);
+                }
+                match crate::refunds::flow::resolve(&mut r, &refund_id, succeeded, note, now_ms()) {
+                    Ok(()) => self.save(r).await,
+                    Err(e) => Reply::Error { status: e.http_status(), body: e },
+                }
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod idempotency;
 pub mod payments;
+pub mod refunds;
 
 use wasm_bindgen::JsValue;
 

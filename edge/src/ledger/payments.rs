@@ -55,6 +55,7 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
             int(r.version as i64),
         ];
         statements.push(db.prepare(UPSERT).bind(&values).map_err(err)?);
+        statements.extend(super::refunds::upserts(db, r)?);
     }
     for e in &r.outbox_events {
         let detail = e.detail.as_ref().map(|d| d.to_string());

@@ -27,6 +27,16 @@ pub enum Command {
     Return { provider: Provider, provider_ref: String, status: String },
     /// Something says the outcome may have changed (an IPN, a Nagad hint): ask the provider.
     Check { reason: String },
+    /// Refund all (`amount` None: what is left) or part, once per `key` (edge/src/refunds).
+    Refund {
+        merchant_id: String,
+        refund_id: String,
+        amount: Option<bdpay_shared::money::Money>,
+        reason: Option<String>,
+        key: Option<String>,
+    },
+    /// A person settled a `requires_manual` refund.
+    ResolveRefund { merchant_id: String, refund_id: String, succeeded: bool, note: Option<String> },
 }
 
 /// The object's answer: the record, or the contract's error with its status.

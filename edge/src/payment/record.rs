@@ -153,6 +153,9 @@ pub struct PaymentRecord {
     pub outbox_row: bool,
     #[serde(default)]
     pub outbox_webhooks: Vec<OutboxWebhook>,
+    /// Every refund asked of this payment (edge/src/refunds); D1 follows with the row.
+    #[serde(default)]
+    pub refunds: Vec<crate::refunds::StoredRefund>,
 }
 
 /// The result of offering an event to the record.
@@ -223,6 +226,9 @@ impl PaymentRecord {
         }
         if self.has_outbox() {
             consider(now_ms + outbox_retry_ms);
+        }
+        if let Some(t) = crate::refunds::flow::next_check_ms(self) {
+            consider(t);
         }
         at
     }

@@ -6,6 +6,7 @@
 //! with [`Bkash::check`]); "already completed" codes (2062, 2117, …) are answered by a query.
 
 pub(crate) mod interpret;
+mod refund;
 pub mod sns;
 pub(crate) mod token;
 
@@ -28,6 +29,8 @@ pub const TOKENS_BINDING: &str = "TOKENS";
 /// token object, which reads them from the environment itself.
 pub struct Bkash {
     base_url: String,
+    /// Refund v2's origin root (`BKASH_REFUND_BASE_URL`).
+    refund_base_url: String,
     app_key: String,
     mode: Mode,
     tokens: ObjectNamespace,
@@ -48,6 +51,7 @@ impl Bkash {
             .map_err(|_| ProviderFailure::config(P, "tokens_binding"))?;
         Ok(Bkash {
             base_url: c.base_url.clone(),
+            refund_base_url: c.refund_base_url.clone(),
             app_key: c.app_key.clone(),
             mode: config.mode,
             tokens,
@@ -170,6 +174,17 @@ impl Bkash {
         calls: &mut Vec<CallRecord>,
     ) -> Result<Answered, ProviderFailure> {
         let url = transport::join(&self.base_url, path);
+        self.api_url(op, &url, body, calls).await
+    }
+
+    /// [`Bkash::api`] for a full URL (refund v2 lives under another origin root).
+    async fn api_url(
+        &self,
+        op: &'static str,
+        url: &str,
+        body: &str,
+        calls: &mut Vec<CallRecord>,
+    ) -> Result<Answered, ProviderFailure> {
         let mut token = self.token(None, calls).await?;
         let mut retried = false;
         loop {
@@ -182,7 +197,7 @@ impl Bkash {
             ];
             let call = Call {
                 method: Method::Post,
-                url: &url,
+                url,
                 headers: &headers,
                 body: Some(body),
                 timeout: TIMEOUT,

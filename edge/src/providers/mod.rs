@@ -7,6 +7,7 @@
 pub mod bkash;
 pub mod config;
 pub(crate) mod failure;
+pub mod refund;
 pub mod nagad;
 pub(crate) mod transport;
 

@@ -4,6 +4,7 @@
 //! a 30 s timeout, goes through the egress relay when one is configured (`relay`) and leaves
 //! a masked [`CallRecord`].
 
+mod cancel;
 pub(crate) mod interpret;
 pub(crate) mod keys;
 pub mod relay;

@@ -44,6 +44,7 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Post, ["v1", "refunds", "batch"]) => refunds::batch_create(req, env).await,
         (Get, ["v1", "refunds", "batch", id]) => refunds::batch_get(req, env, id).await,
         (Get, ["v1", "refunds", id]) => refunds::get(req, env, id).await,
+        (Post, ["v1", "refunds", id, "resolve"]) => refunds::resolve(req, env, id).await,
         (Post, ["v1", "webhook_endpoints"]) => webhooks::create_endpoint(req, env).await,
         (Get, ["v1", "webhook_endpoints", id]) => webhooks::get_endpoint(req, env, id).await,
         (Delete, ["v1", "webhook_endpoints", id]) => webhooks::delete_endpoint(req, env, id).await,

@@ -110,6 +110,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         outbox_calls: Vec::new(),
         outbox_row: true,
         outbox_webhooks: Vec::new(),
+        refunds: Vec::new(),
     };
     let stored = objects::send(env, id.as_str(), &Command::Create { record: Box::new(record) }).await?;
     Ok((stored, secret))

@@ -9,3 +9,4 @@ mod flow;
 mod foundation;
 mod ipn;
 mod payments;
+mod refunds;

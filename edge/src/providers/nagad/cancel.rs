@@ -1,0 +1,147 @@
+//! Nagad purchase cancel (PROVIDERS.md B.8), the refund: sealed like initialize but under the
+//! key `sensitiveDataCancelRequest`, the reply sealed to us. No status endpoint and no
+//! idempotency key: an unclear cancel is settled by verify (B.7), never sent again.
+
+use bdpay_shared::crypto::open;
+use bdpay_shared::provider::Provider;
+use bdpay_shared::wire::nagad::{CancelReplySensitive, CancelRequest, CancelSensitive, VerifyReply};
+use bdpay_shared::wire::nagad::PaymentStatus as NagadStatus;
+use bdpay_shared::wire::time::DhakaTime;
+use worker::Method;
+
+use super::interpret::{client_type, error_failure, path_segment, read_sealed, shopper_ipv4};
+use super::keys::SeededRng;
+use super::{error_code, word, Nagad};
+use crate::providers::failure::record;
+use crate::providers::refund::{RefundAsk, Refunded, SeenRefund};
+use crate::providers::{CallRecord, Device, ProviderFailure};
+
+const P: Provider = Provider::Nagad;
+/// The most plain bytes one RSA-2048 PKCS#1 v1.5 block takes (B.8).
+const MAX_PLAIN: usize = 245;
+
+/// The plain cancel object, `referenceMessage` shortened until the whole fits one block.
+pub(crate) fn cancel_plain(merchant_id: &str, ask: &RefundAsk<'_>) -> Result<Vec<u8>, ProviderFailure> {
+    let mut message: String = ask.reason.chars().filter(|c| !c.is_control()).collect();
+    if message.trim().is_empty() {
+        message = "Refund".into();
+    }
+    loop {
+        let plain = serde_json::to_vec(&CancelSensitive {
+            merchant_id: merchant_id.to_owned(),
+            order_id: None,
+            original_request_date: DhakaTime::from_unix_millis(ask.paid_at_ms).ymd_compact(),
+            original_amount: ask.original.to_string(),
+            cancel_amount: ask.amount.to_string(),
+            reference_no: ask.reference.to_owned(),
+            reference_message: message.clone(),
+        })
+        .map_err(|_| ProviderFailure::internal(P, "request"))?;
+        if plain.len() <= MAX_PLAIN {
+            return Ok(plain);
+        }
+        if message.pop().is_none() {
+            return Err(ProviderFailure::internal(P, "plain_too_long"));
+        }
+    }
+}
+
+impl Nagad {
+    /// Purchase cancel: moves money back once. `Unknown` failure → verify later.
+    pub async fn refund(&self, ask: &RefundAsk<'_>, calls: &mut Vec<CallRecord>) -> Result<Refunded, ProviderFailure> {
+        let mut rng = SeededRng::new()?;
+        let plain = cancel_plain(&self.merchant_id, ask)?;
+        let (sealed, signature) = self.seal(&plain, &mut rng).await?;
+        let body = serde_json::to_string(&CancelRequest { sensitive_data_cancel_request: sealed, signature })
+            .map_err(|_| ProviderFailure::internal(P, "request"))?;
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("paymentRefId", ask.provider_ref)
+            .append_pair("orderId", ask.invoice)
+            .finish();
+        let mut path = String::from(bdpay_shared::wire::nagad::path::CANCEL);
+        path.push('?');
+        path.push_str(&query);
+        let km = (shopper_ipv4(None), client_type(Device::Desktop).as_str());
+        let (reply, latency_ms) = self.send("cancel", Method::Post, &path, Some(&body), Some(km), calls).await?;
+        let result = read_sealed(reply.status, &reply.body).and_then(|s| {
+            let opened = open(&s.sensitive_data, &s.signature, &self.keys.merchant, &self.keys.gateway)
+                .map_err(|_| ProviderFailure::unavailable(P, "reply_unreadable"))?;
+            read_cancel(&opened.plain)
+        });
+        calls.push(record(P, "cancel", Some(reply.status), error_code(&reply.body).as_deref(), word(&result), latency_ms));
+        result
+    }
+
+    /// Verify (B.7) read for refunds: after a cancel the payment shows `Cancelled` or
+    /// `PartialCancelled` and the last cancel's reference.
+    pub async fn refund_status(&self, ask: &RefundAsk<'_>, calls: &mut Vec<CallRecord>) -> Result<Vec<SeenRefund>, ProviderFailure> {
+        let segment = path_segment(ask.provider_ref).ok_or_else(|| ProviderFailure::internal(P, "payment_ref"))?;
+        let mut path = String::from("/verify/payment/");
+        path.push_str(&segment);
+        let (reply, latency_ms) = self.send("verify", Method::Get, &path, None, None, calls).await?;
+        let result = read_verify_refunds(reply.status, &reply.body);
+        calls.push(record(P, "verify", Some(reply.status), error_code(&reply.body).as_deref(), word(&result), latency_ms));
+        result
+    }
+}
+
+pub(crate) fn read_cancel(plain: &[u8]) -> Result<Refunded, ProviderFailure> {
+    let r: CancelReplySensitive = serde_json::from_slice(plain).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
+    match NagadStatus::parse(&r.status) {
+        NagadStatus::Cancelled | NagadStatus::PartialCancelled if !r.cancel_trx_id.trim().is_empty() => {
+            Ok(Refunded { refund_ref: r.cancel_trx_id })
+        }
+        _ => Err(ProviderFailure::unavailable(P, "cancel_not_confirmed")),
+    }
+}
+
+pub(crate) fn read_verify_refunds(status: u16, body: &[u8]) -> Result<Vec<SeenRefund>, ProviderFailure> {
+    if !(200..300).contains(&status) {
+        return Err(error_failure(status, body));
+    }
+    let v: VerifyReply = serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
+    Ok(match (&v.status, v.cancel_issuer_ref_no) {
+        (NagadStatus::Cancelled | NagadStatus::PartialCancelled, Some(reference)) if !reference.trim().is_empty() => {
+            vec![SeenRefund { refund_ref: reference, amount: None, completed: true }]
+        }
+        _ => Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bdpay_shared::money::Money;
+
+    fn ask(reason: &str) -> RefundAsk<'_> {
+        RefundAsk {
+            provider_ref: "MTEy",
+            trx_id: "",
+            invoice: "BDP20241125A0042",
+            original: Money::parse("499999.99").unwrap(),
+            amount: Money::parse("499999.99").unwrap(),
+            reference: "re_0123456789abcdefghijklmn",
+            reason,
+            paid_at_ms: 1_732_521_931_000,
+        }
+    }
+
+    #[test]
+    fn the_plain_cancel_object_always_fits_one_block() {
+        let long = "ক".repeat(200);
+        let plain = cancel_plain("683002007104225", &ask(&long)).unwrap();
+        assert!(plain.len() <= MAX_PLAIN, "{}", plain.len());
+        let v: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        assert_eq!(v["originalRequestDate"], "20241125");
+        assert_eq!(v["referenceNo"], "re_0123456789abcdefghijklmn");
+    }
+
+    #[test]
+    fn verify_after_a_cancel_shows_the_last_cancel() {
+        let body = br#"{"status":"PartialCancelled","cancelIssuerRefNo":"0001AB7Q","amount":"1250.00"}"#;
+        assert_eq!(read_verify_refunds(200, body).unwrap()[0].refund_ref, "0001AB7Q");
+        assert!(read_verify_refunds(200, br#"{"status":"Success"}"#).unwrap().is_empty());
+        let ok = br#"{"status":"Cancelled","code":"00_0000_000","originalAmount":"1","cancelAmount":"1","cancelTrxId":"X1"}"#;
+        assert_eq!(read_cancel(ok).unwrap().refund_ref, "X1");
+    }
+}
