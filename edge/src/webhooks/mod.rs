@@ -1,15 +1,50 @@
-//! Signed webhooks to the merchant (being built: issue "signed webhooks to the merchant").
-//! The hooks the payment object calls are fixed: `outbox_statements` (same D1 batch as the
-//! ledger rows) and `after_ledger_write` (wake delivery).
+//! Signed webhooks to the merchant. A payment move queues its event in the payment
+//! object's outbox; the ledger batch records it (`outbox_statements`: the event row and one
+//! queue row per matching endpoint, in the same D1 transaction as the payment rows); then
+//! `after_ledger_write` wakes the merchant's [`object::WebhookObject`], whose alarm
+//! delivers, signs (`bdpay_shared::signature`) and retries with backoff for three days.
+
+pub mod delivery;
+pub mod endpoints;
+pub mod events;
+pub mod object;
+pub mod rules;
 
 use worker::{D1Database, D1PreparedStatement, Env};
 
+use crate::log;
 use crate::payment::record::PaymentRecord;
 
 /// Statements recording the events in `r.outbox_webhooks`, run in the ledger's batch.
-pub fn outbox_statements(_db: &D1Database, _r: &PaymentRecord) -> Result<Vec<D1PreparedStatement>, String> {
-    Ok(Vec::new())
+pub fn outbox_statements(db: &D1Database, r: &PaymentRecord) -> Result<Vec<D1PreparedStatement>, String> {
+    let mut statements = Vec::with_capacity(r.outbox_webhooks.len() * 2);
+    for w in &r.outbox_webhooks {
+        statements.extend(events::record_statements(db, r, w)?);
+    }
+    Ok(statements)
 }
 
 /// After the ledger batch landed: wake delivery of new events.
-pub async fn after_ledger_write(_env: &Env, _r: &PaymentRecord) {}
+pub async fn after_ledger_write(env: &Env, r: &PaymentRecord) {
+    if r.outbox_webhooks.is_empty() {
+        return;
+    }
+    if let Err(cause) = object::wake(env, &r.merchant_id).await {
+        log::warn("webhook_wake_failed", &serde_json::json!({ "payment": r.id, "cause": cause }));
+    }
+}
+
+/// The retry schedule's base in seconds (`BDPAY_WEBHOOK_RETRY_BASE_SECS`, 1 ..= 3600,
+/// default 60: retries after 1 min, 5 min, 30 min, 2 h, … for three days).
+pub fn retry_base_secs(env: &Env) -> i64 {
+    env.var("BDPAY_WEBHOOK_RETRY_BASE_SECS")
+        .ok()
+        .and_then(|v| v.to_string().trim().parse::<i64>().ok())
+        .filter(|s| (1..=3600).contains(s))
+        .unwrap_or(60)
+}
+
+/// Whether this deployment is production (`BDPAY_ENV` = `production`): https endpoints only.
+pub fn is_production(env: &Env) -> bool {
+    env.var("BDPAY_ENV").map(|v| v.to_string() == "production").unwrap_or(false)
+}

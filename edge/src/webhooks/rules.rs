@@ -1,0 +1,169 @@
+//! The pure rules of webhook delivery: event types, event ids, endpoint URLs and event
+//! lists, and the retry schedule. No I/O: every function here has a host test.
+
+use sha2::{Digest, Sha256};
+
+/// Every event type a merchant can receive.
+pub const EVENT_TYPES: [&str; 6] =
+    ["payment.succeeded", "payment.failed", "payment.cancelled", "payment.expired", "refund.succeeded", "refund.failed"];
+
+/// Base-36 alphabet of our ids.
+const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// 24 base-36 characters from the first 16 bytes (36^24 < 2^128).
+pub fn base36_24(bytes: &[u8]) -> String {
+    let mut first = [0u8; 16];
+    for (f, b) in first.iter_mut().zip(bytes) {
+        *f = *b;
+    }
+    let mut n = u128::from_be_bytes(first);
+    let mut out = [b'0'; 24];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE36[(n % 36) as usize];
+        n /= 36;
+    }
+    out.iter().map(|b| char::from(*b)).collect()
+}
+
+/// `evt_…`: the same (payment, version, refund) always gives the same id, so a ledger
+/// batch that runs twice records the event once.
+pub fn event_id(payment_id: &str, version: u64, refund_id: Option<&str>) -> String {
+    let mut h = Sha256::new();
+    h.update(payment_id.as_bytes());
+    h.update(b"|");
+    h.update(version.to_string().as_bytes());
+    h.update(b"|");
+    h.update(refund_id.unwrap_or("").as_bytes());
+    format!("evt_{}", base36_24(&h.finalize()))
+}
+
+/// Whether `id` looks like one of our ids with `prefix` (`we_`, `evt_`): 24 of `[a-z0-9]`.
+pub fn is_id(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix).is_some_and(|rest| rest.len() == 24 && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// An endpoint URL: http(s) with a host, at most 2048 characters, no whitespace or
+/// credentials; in production https only.
+pub fn check_url(raw: &str, production: bool) -> Result<(), &'static str> {
+    if raw.len() > 2048 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("url must be an http(s) URL of at most 2048 characters");
+    }
+    let u = url::Url::parse(raw).map_err(|_| "url must be an http(s) URL of at most 2048 characters")?;
+    match u.scheme() {
+        "https" => {}
+        "http" if !production => {}
+        "http" => return Err("url must use https"),
+        _ => return Err("url must be an http(s) URL of at most 2048 characters"),
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err("url must have a host");
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err("url must not carry credentials");
+    }
+    Ok(())
+}
+
+/// The endpoint's `events`, stored as `*` or `,a,b,` (so SQL matches `,type,` with instr).
+pub fn events_filter(events: &[String]) -> Result<String, &'static str> {
+    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, refund.succeeded, refund.failed)";
+    if events.is_empty() || events.len() > EVENT_TYPES.len() {
+        return Err(RULE);
+    }
+    if events.len() == 1 && events.first().is_some_and(|e| e == "*") {
+        return Ok("*".into());
+    }
+    let mut stored = String::from(",");
+    for known in EVENT_TYPES {
+        if events.iter().any(|e| e == known) {
+            stored.push_str(known);
+            stored.push(',');
+        }
+    }
+    if events.iter().any(|e| !EVENT_TYPES.contains(&e.as_str())) {
+        return Err(RULE);
+    }
+    Ok(stored)
+}
+
+/// The stored filter back as the API shows it.
+pub fn events_list(stored: &str) -> Vec<String> {
+    if stored == "*" {
+        return vec!["*".into()];
+    }
+    stored.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// Delays after the n-th failed attempt, in units of the base (60 s by default):
+/// 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, then daily.
+const BACKOFF: [i64; 7] = [1, 5, 30, 120, 360, 720, 1440];
+
+/// The retry window in units of the base: three days at the default base of 60 s.
+const WINDOW: i64 = 3 * 24 * 60;
+
+/// When to try again after `attempts` failed attempts (counting the one just made), or
+/// `None` when the window that started at `first_at_ms` is over. `base_secs` scales the
+/// whole schedule (tests run it in seconds instead of minutes).
+pub fn next_attempt_ms(attempts: u32, first_at_ms: i64, now_ms: i64, base_secs: i64) -> Option<i64> {
+    let unit_ms = base_secs.max(1) * 1000;
+    let end = first_at_ms.saturating_add(WINDOW * unit_ms);
+    if now_ms >= end {
+        return None;
+    }
+    let index = usize::try_from(attempts.saturating_sub(1)).unwrap_or(usize::MAX).min(BACKOFF.len() - 1);
+    let delay = BACKOFF.get(index).copied().unwrap_or(1440) * unit_ms;
+    Some(now_ms.saturating_add(delay).min(end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_ids_are_deterministic_and_shaped() {
+        let a = event_id("pay_abc", 3, None);
+        assert_eq!(a, event_id("pay_abc", 3, None));
+        assert_ne!(a, event_id("pay_abc", 4, None));
+        assert_ne!(a, event_id("pay_abc", 3, Some("re_x")));
+        assert!(is_id(&a, "evt_"), "{a}");
+        assert_eq!(base36_24(&[0u8; 32]), "0".repeat(24));
+        assert_eq!(base36_24(&[0xff; 16]).len(), 24);
+    }
+
+    #[test]
+    fn urls_are_http_s_with_a_host() {
+        assert!(check_url("https://shop.example/hooks", true).is_ok());
+        assert!(check_url("http://127.0.0.1:9000/h", false).is_ok());
+        assert_eq!(check_url("http://shop.example/h", true), Err("url must use https"));
+        for bad in ["", "ftp://x/y", "javascript:alert(1)", "https://", "https://a b/", "https://u:p@shop.example/"] {
+            assert!(check_url(bad, false).is_err(), "{bad}");
+        }
+        assert!(check_url(&format!("https://shop.example/{}", "a".repeat(2040)), false).is_err());
+    }
+
+    #[test]
+    fn event_lists_are_all_or_known_types() {
+        assert_eq!(events_filter(&["*".into()]), Ok("*".into()));
+        assert_eq!(
+            events_filter(&["refund.failed".into(), "payment.succeeded".into()]),
+            Ok(",payment.succeeded,refund.failed,".into())
+        );
+        assert_eq!(events_list(",payment.succeeded,refund.failed,"), ["payment.succeeded", "refund.failed"]);
+        assert_eq!(events_list("*"), ["*"]);
+        for bad in [vec![], vec!["payment.refunded".to_string()], vec!["*".into(), "payment.failed".into()]] {
+            assert!(events_filter(&bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn retries_back_off_then_stop_after_three_days() {
+        let m = 60_000;
+        assert_eq!(next_attempt_ms(1, 0, 0, 60), Some(m));
+        assert_eq!(next_attempt_ms(2, 0, m, 60), Some(6 * m));
+        assert_eq!(next_attempt_ms(3, 0, 6 * m, 60), Some(36 * m));
+        assert_eq!(next_attempt_ms(4, 0, 36 * m, 60), Some(156 * m));
+        assert_eq!(next_attempt_ms(40, 0, 4000 * m, 60), Some(4320 * m), "the last try is at the window's end");
+        assert_eq!(next_attempt_ms(41, 0, 4320 * m, 60), None);
+        assert_eq!(next_attempt_ms(1, 0, 0, 1), Some(1000), "the base scales the schedule");
+    }
+}
