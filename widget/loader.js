@@ -5,7 +5,8 @@
 // the hashed files for a year.
 (function (d, w) {
   "use strict";
-  var s = d.currentScript;
+  // currentScript is null in a few old webviews: then the last bdpay tag with a payment.
+  var s = d.currentScript || [].slice.call(d.querySelectorAll("script[src*='bdpay.js']")).pop();
   if (!s || !s.src) return;
   var at = function (n) { return (s.getAttribute("data-" + n) || "").trim(); };
   var src = new URL(s.src, location.href);

@@ -31,11 +31,13 @@ fs.mkdirSync(OUT, { recursive: true });
 /**
  * The bKash sandbox refuses the same wallet and amount twice within two minutes (2029,
  * PROVIDERS.md A.15), which a rerun would hit. So each run takes its successful bKash wallets
- * in turn from the published list, leaving out 01770618575, which the integration tests use.
+ * in turn from the published list (the same wallet and test come back every fifth run),
+ * leaving out 01770618575, which the integration tests use.
  * (Moving the sandbox's clock instead would push Nagad's datetime check out of its window.)
  */
 const BKASH_OK = ["01929918378", "01770618576", "01877722345", "01619777282", "01619777283"];
-const runFile = path.join(OUT, ".runs");
+// Counted per machine, not per output folder: runs into different folders share the sandbox.
+const runFile = path.join(os.tmpdir(), "bdpay-e2e-runs");
 const run = (Number(fs.existsSync(runFile) ? fs.readFileSync(runFile, "utf8") : 0) || 0) + 1;
 fs.writeFileSync(runFile, String(run));
 const bkashWallet = (k) => BKASH_OK[(run * 2 + k) % BKASH_OK.length];
