@@ -10,3 +10,4 @@ mod foundation;
 mod ipn;
 mod payments;
 mod refunds;
+mod webhooks;
