@@ -131,3 +131,130 @@ async fn twenty_concurrent_refunds_never_exceed_the_captured_amount() {
     let done = s.ledger("bkash", "refund", &reference).await.into_iter().filter(|e| e["outcome"] == "ok").count();
     assert_eq!(done, 6, "bKash refunded exactly six times");
 }
+
+/// A paid bKash payment without the hosted page: the sandbox's test-only approve, then the
+/// edge's return URL (execute) as the shopper's browser would hit it.
+async fn quick_paid(s: &Stack, amount: &str, wallet: &str) -> String {
+    let p = s.create(&Stack::order_id("batch"), amount, json!({})).await;
+    let (status, confirmed) = s.confirm(&p, Some("bkash")).await;
+    assert_eq!(status, 200, "{confirmed}");
+    let page = reqwest::Url::parse(confirmed["redirect_url"].as_str().unwrap()).unwrap();
+    let reference = page.query_pairs().find(|(k, _)| k == "paymentId").map(|(_, v)| v.into_owned()).unwrap();
+    let r = s.http.post(s.sandbox_url(&format!("/__control/bkash/approve/{reference}"))).json(&json!({ "wallet": wallet })).send().await.unwrap();
+    assert!(r.status().is_success(), "approve");
+    let back = s.edge_url(&format!("/v1/return/bkash?payment={}&paymentID={reference}&status=success", p.id));
+    let _ = s.http.get(back).send().await.unwrap();
+    let (_, body) = s.merchant_get(&format!("/v1/payments/{}", p.id)).await;
+    assert_eq!(body["status"], "succeeded", "{body}");
+    p.id
+}
+
+async fn wait_batch(s: &Stack, id: &str) -> Value {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    loop {
+        let (status, b) = s.merchant_get(&format!("/v1/refunds/batch/{id}")).await;
+        assert_eq!(status, 200, "{b}");
+        if b["status"] == "completed" || std::time::Instant::now() > end {
+            return b;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
+/// Issue 7's batch, scaled by `BDPAY_BATCH_LINES` (default 200; 1000 for the full run):
+/// 93 % paid payments, 5 % malformed lines, 2 % unpaid payments.
+#[tokio::test]
+async fn a_batch_refunds_exactly_the_valid_lines_and_a_repeat_refunds_nothing() {
+    let s = Stack::from_env();
+    let n: usize = std::env::var("BDPAY_BATCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let (bad, unpaid) = (n * 5 / 100, n * 2 / 100);
+    let paid_n = n - bad - unpaid;
+    let wallets = ["01770618575", "01929918378", "01770618576", "01877722345", "01619777282", "01619777283"];
+    let mut paid = Vec::new();
+    for group in (0..paid_n).collect::<Vec<_>>().chunks(8) {
+        let tasks: Vec<_> = group
+            .iter()
+            .map(|&i| {
+                let s = s.clone();
+                let amount = format!("{}.00", 100 + i);
+                tokio::spawn(async move { quick_paid(&s, &amount, wallets[i % wallets.len()]).await })
+            })
+            .collect();
+        for t in tasks {
+            paid.push(t.await.unwrap());
+        }
+    }
+    let mut csv = String::from("payment_id,amount,reason\n");
+    for (i, id) in paid.iter().enumerate() {
+        // Every other line a partial refund, the rest the whole remainder.
+        let amount = if i % 2 == 0 { "10.00" } else { "" };
+        csv.push_str(&format!("{id},{amount},\"batch, line {i}\"\n"));
+    }
+    for i in 0..bad {
+        csv.push_str(match i % 4 {
+            0 => "pay_not-a-real-id,10.00,x\n",
+            1 => "pay_0123456789abcdefghijklmn,abc,x\n",
+            2 => ",10.00,no payment\n",
+            _ => "pay_0123456789abcdefghijklmn,-5,x\n",
+        });
+    }
+    for _ in 0..unpaid {
+        let p = s.create(&Stack::order_id("unpaid"), "50.00", json!({})).await;
+        csv.push_str(&format!("{},10.00,unpaid\n", p.id));
+    }
+    let key = format!("batch-{}", Stack::order_id("k"));
+    let post = |csv: String| {
+        s.http.post(s.edge_url("/v1/refunds/batch")).bearer_auth(bdpay_tests::MERCHANT_KEY).header("content-type", "text/csv").header("idempotency-key", key.clone()).body(csv).send()
+    };
+    let started = std::time::Instant::now();
+    let r = post(csv.clone()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+    let created: Value = r.json().await.unwrap();
+    assert_eq!(created["invalid"], bad, "every malformed line reported before anything runs");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let done = wait_batch(&s, &id).await;
+    eprintln!("batch of {n} lines ({paid_n} refunds) done in {:?}", started.elapsed());
+    assert_eq!(done["status"], "completed", "{}", done["queued"]);
+    assert_eq!((done["total"].as_u64(), done["succeeded"].as_u64(), done["invalid"].as_u64(), done["failed"].as_u64()),
+        (Some(n as u64), Some(paid_n as u64), Some(bad as u64), Some(unpaid as u64)));
+    let lines = done["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), n, "every line reported");
+    assert!(lines.iter().filter(|l| l["status"] == "failed").all(|l| l["error"]["code"] == "invalid_state"));
+
+    // The same file with the same key: the same batch, nothing refunded twice.
+    let again: Value = post(csv).await.unwrap().json().await.unwrap();
+    assert_eq!(again["id"], id.as_str());
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    for (i, pid) in paid.iter().enumerate().step_by(17) {
+        let (_, p) = s.merchant_get(&format!("/v1/payments/{pid}")).await;
+        let want = if i % 2 == 0 { "10.00".to_owned() } else { format!("{}.00", 100 + i) };
+        assert_eq!(p["amount_refunded"], want.as_str(), "{pid}");
+        let (_, list) = s.merchant_get(&format!("/v1/payments/{pid}/refunds")).await;
+        assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    }
+    let (status, csv_out) = {
+        let r = s.http.get(s.edge_url(&format!("/v1/refunds/batch/{id}?format=csv"))).bearer_auth(bdpay_tests::MERCHANT_KEY).send().await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert_eq!(csv_out.lines().count(), n + 1);
+}
+
+/// A JSON batch where `order_id` stands for `payment_id`; an order with no paid payment fails
+/// its line and only its line.
+#[tokio::test]
+async fn a_json_batch_by_order_id() {
+    let s = Stack::from_env();
+    let pid = quick_paid(&s, "77.00", "01619777283").await;
+    let (_, p) = s.merchant_get(&format!("/v1/payments/{pid}")).await;
+    let order = p["order_id"].as_str().unwrap().to_owned();
+    let body = json!([{ "order_id": order, "amount": "7.00", "reason": "by order" }, { "order_id": "NO-SUCH-ORDER-1" }, { "amount": "1" }]);
+    let r = s.merchant_post("/v1/refunds/batch", &body, None).await;
+    assert_eq!(r.status().as_u16(), 202);
+    let created: Value = r.json().await.unwrap();
+    let done = wait_batch(&s, created["id"].as_str().unwrap()).await;
+    let states: Vec<&str> = done["lines"].as_array().unwrap().iter().map(|l| l["status"].as_str().unwrap()).collect();
+    assert_eq!(states, ["succeeded", "failed", "invalid"], "{done}");
+    let (_, p) = s.merchant_get(&format!("/v1/payments/{pid}")).await;
+    assert_eq!(p["amount_refunded"], "7.00");
+}
