@@ -6,7 +6,11 @@ use serde_json::{json, Value};
 
 use crate::flow::{pay, provider_ref, Shopper};
 
+/// Sandbox faults hit every refund: the fault test holds this for writing, the others for reading.
+static FAULTS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 async fn refund(s: &Stack, payment: &str, body: Value, key: Option<&str>) -> (u16, Value) {
+    let _shared = FAULTS.read().await;
     let r = s.merchant_post(&format!("/v1/payments/{payment}/refunds"), &body, key).await;
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
@@ -209,6 +213,7 @@ async fn a_batch_refunds_exactly_the_valid_lines_and_a_repeat_refunds_nothing() 
     let post = |csv: String| {
         s.http.post(s.edge_url("/v1/refunds/batch")).bearer_auth(bdpay_tests::MERCHANT_KEY).header("content-type", "text/csv").header("idempotency-key", key.clone()).body(csv).send()
     };
+    let _shared = FAULTS.read().await;
     let started = std::time::Instant::now();
     let r = post(csv.clone()).await.unwrap();
     assert_eq!(r.status().as_u16(), 202);
@@ -252,6 +257,7 @@ async fn a_json_batch_by_order_id() {
     let (_, p) = s.merchant_get(&format!("/v1/payments/{pid}")).await;
     let order = p["order_id"].as_str().unwrap().to_owned();
     let body = json!([{ "order_id": order, "amount": "7.00", "reason": "by order" }, { "order_id": "NO-SUCH-ORDER-1" }, { "amount": "1" }]);
+    let _shared = FAULTS.read().await;
     let r = s.merchant_post("/v1/refunds/batch", &body, None).await;
     assert_eq!(r.status().as_u16(), 202);
     let created: Value = r.json().await.unwrap();
@@ -260,4 +266,44 @@ async fn a_json_batch_by_order_id() {
     assert_eq!(states, ["succeeded", "failed", "invalid"], "{done}");
     let (_, p) = s.merchant_get(&format!("/v1/payments/{pid}")).await;
     assert_eq!(p["amount_refunded"], "7.00");
+}
+
+/// bKash answers the refund after our 30 s timeout: the refund stays pending and the
+/// payment's alarm asks refund status (never refunds again) until it agrees with bKash:
+/// succeeded when bKash made it, failed (nothing moved) when bKash shows none after 2 min.
+#[tokio::test]
+async fn a_timed_out_refund_is_settled_by_refund_status_not_a_retry() {
+    let s = Stack::from_env();
+    let paid = pay(&s, "bkash", "640.00", Shopper::Pays("01877722345")).await;
+    let id = paid.payment.id.clone();
+    let pending = {
+        let _alone = FAULTS.write().await;
+        s.fault(json!({ "provider": "bkash", "op": "refund", "fault": { "kind": "latency", "ms": 34000 }, "count": 1 })).await;
+        let r = s.merchant_post(&format!("/v1/payments/{id}/refunds"), &json!({ "amount": "200.00", "reason": "slow" }), None).await;
+        assert_eq!(r.status().as_u16(), 201);
+        r.json::<Value>().await.unwrap()
+    };
+    assert_eq!(pending["status"], "pending", "{pending}");
+    let refund_id = pending["id"].as_str().unwrap().to_owned();
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(200);
+    let settled = loop {
+        let (_, r) = s.merchant_get(&format!("/v1/refunds/{refund_id}")).await;
+        if r["status"] != "pending" || std::time::Instant::now() > end {
+            break r;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    };
+    let reference = provider_ref(&s, &paid.payment).await;
+    let at_bkash: Vec<Value> = s.ledger("bkash", "refund", &reference).await.into_iter().filter(|e| e["outcome"] == "ok").collect();
+    assert!(at_bkash.len() <= 1, "never a second refund: {at_bkash:?}");
+    let (_, payment) = s.merchant_get(&format!("/v1/payments/{id}")).await;
+    if at_bkash.len() == 1 {
+        assert_eq!(settled["status"], "succeeded", "{settled}");
+        assert_eq!(settled["provider_refund_reference"], at_bkash[0]["trx_id"]);
+        assert_eq!(payment["amount_refunded"], "200.00");
+    } else {
+        assert_eq!(settled["status"], "failed", "{settled}");
+        assert_eq!(payment["amount_refunded"], "0.00");
+    }
+    eprintln!("timed-out refund settled as {} (bKash made it: {})", settled["status"], at_bkash.len());
 }
