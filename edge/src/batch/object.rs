@@ -70,7 +70,14 @@ impl DurableObject for BatchObject {
                 Response::from_json(&batch)
             }
             Ok(BatchCommand::Get { merchant_id }) => match self.load().await {
-                Some(b) if b.meta.merchant_id == merchant_id => Response::from_json(&b),
+                Some(b) if b.meta.merchant_id == merchant_id => {
+                    // Queued lines and no alarm (one lost with a restart): resume.
+                    let queued = b.lines.iter().any(|l| l.state == LineState::Queued);
+                    if queued && self.state.storage().get_alarm().await.ok().flatten().is_none() {
+                        self.state.storage().set_alarm(std::time::Duration::from_millis(10)).await?;
+                    }
+                    Response::from_json(&b)
+                }
                 _ => Response::error("not found", 404),
             },
             Err(_) => Response::error("bad command", 400),
