@@ -111,6 +111,9 @@ pub async fn list_events(req: Request, env: &Env) -> EdgeResult<Response> {
         limit,
     };
     let (data, has_more) = events::list(&env.d1("DB")?, &query).await?;
+    if let Err(cause) = crate::webhooks::nudge_if_overdue(env, &merchant.id, now_ms()).await {
+        crate::log::warn("webhook_nudge_failed", &json!({ "merchant": merchant.id, "cause": cause }));
+    }
     Ok(http::json(200, &json!({ "object": "list", "data": data, "has_more": has_more })))
 }
 

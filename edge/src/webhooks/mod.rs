@@ -34,6 +34,32 @@ pub async fn after_ledger_write(env: &Env, r: &PaymentRecord) {
     }
 }
 
+/// Safety net for a lost wake (the payment object's call to the merchant's object failed
+/// after the ledger had the event): wakes the merchant's object when one of its deliveries
+/// is overdue by more than a minute. Called when the merchant lists events; a cron sweep
+/// over merchants could call it too.
+pub async fn nudge_if_overdue(env: &Env, merchant_id: &str, now_ms: i64) -> Result<bool, String> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        #[allow(dead_code)]
+        event_id: String,
+    }
+    let err = |e: worker::Error| e.to_string();
+    let db = env.d1("DB").map_err(err)?;
+    let overdue: Option<Row> = db
+        .prepare("SELECT event_id FROM webhook_queue WHERE merchant_id = ?1 AND state = 'pending' AND next_at < ?2 LIMIT 1")
+        .bind(&[merchant_id.into(), crate::ledger::int(now_ms - 60_000)])
+        .map_err(err)?
+        .first(None)
+        .await
+        .map_err(err)?;
+    if overdue.is_none() {
+        return Ok(false);
+    }
+    object::wake(env, merchant_id).await?;
+    Ok(true)
+}
+
 /// The retry schedule's base in seconds (`BDPAY_WEBHOOK_RETRY_BASE_SECS`, 1 ..= 3600,
 /// default 60: retries after 1 min, 5 min, 30 min, 2 h, … for three days).
 pub fn retry_base_secs(env: &Env) -> i64 {
