@@ -29,7 +29,10 @@ impl Widget {
             }
             _ => None,
         };
-        show(&v.amount, phase != Phase::Broken);
+        // The amount line shows once an answer brought the amount (show_facts), never broken.
+        if phase == Phase::Broken {
+            show(&v.amount, false);
+        }
         show(&v.form, choosing || offer.is_some());
         show(&v.phone_box, choosing);
         show(&v.offer, offer.is_some());
@@ -177,6 +180,7 @@ impl Widget {
             if let Some(poisha) = wire_poisha(&a) {
                 push_poisha(&mut s, poisha, self.lang);
                 say(&v.amount_value, &s);
+                show(&v.amount, true);
             }
         }
     }

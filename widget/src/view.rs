@@ -56,7 +56,7 @@ macro_rules! skeleton {
     ($total:literal, $phone:literal, $bkash:literal, $nagad:literal, $pay:literal, $retry:literal) => {
         concat!(
             "<style>", css!(), "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>",
-            "<div class=a id=a><small>", $total, "</small><span id=av></span></div>",
+            "<div class=a id=a hidden><small>", $total, "</small><span id=av></span></div>",
             "<form id=f novalidate><div id=pw><label for=p>", $phone, "</label>",
             "<input id=p type=tel inputmode=tel autocomplete=tel maxlength=20 aria-describedby=pt>",
             "<div id=pt class=t aria-live=polite></div></div><p id=z class=z hidden></p><div class=b>",

@@ -164,6 +164,7 @@ async fn bangla_is_the_default_with_bangla_digits_and_the_recommended_provider_m
     .await;
     assert_eq!(w.status(), "requires_method");
     assert_eq!(w.text("av"), "৳১,২৫০.০০");
+    assert!(!w.hidden("a"));
     assert_eq!(w.text("m"), "Demo Shop");
     assert_eq!(w.text("o"), "অর্ডার A0042");
     let bkash = w.part("bbkash");
@@ -254,6 +255,7 @@ async fn an_edge_that_does_not_answer_gets_words_and_a_retry_button() {
     let w = mount_payment("bn", Promise::reject(&JsValue::from_str("network"))).await;
     assert_eq!(w.status(), "unreachable");
     assert!(!w.hidden("k"), "the retry button shows");
+    assert!(w.hidden("a"), "no empty amount line before any answer");
     assert_eq!(w.text("k"), "আবার চেষ্টা করুন");
     assert!(w.text("s1").contains("পৌঁছানো যাচ্ছে না"));
 }
