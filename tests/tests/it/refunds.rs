@@ -307,3 +307,52 @@ async fn a_timed_out_refund_is_settled_by_refund_status_not_a_retry() {
     }
     eprintln!("timed-out refund settled as {} (bKash made it: {})", settled["status"], at_bkash.len());
 }
+
+const RESUME_FILE: &str = "/tmp/bdpay-batch-resume.json";
+
+/// Restart drill, part 1 (`--ignored`, by hand): pays `BDPAY_BATCH_LINES` (default 1000)
+/// payments, posts the batch and returns at once; restart the worker now, then run part 2.
+#[tokio::test]
+#[ignore = "restart drill: run by hand around a worker restart"]
+async fn batch_restart_drill_1_post() {
+    let s = Stack::from_env();
+    let n: usize = std::env::var("BDPAY_BATCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let cents = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() % 100;
+    let wallets = ["01770618575", "01929918378", "01770618576", "01877722345", "01619777282", "01619777283"];
+    let mut paid = Vec::new();
+    for group in (0..n).collect::<Vec<_>>().chunks(8) {
+        let tasks: Vec<_> = group
+            .iter()
+            .map(|&i| {
+                let s = s.clone();
+                tokio::spawn(async move { quick_paid(&s, &format!("{}.{cents:02}", 2000 + i), wallets[i % wallets.len()]).await })
+            })
+            .collect();
+        for t in tasks {
+            paid.push(t.await.unwrap());
+        }
+    }
+    let csv: String = std::iter::once("payment_id,amount,reason\n".to_owned()).chain(paid.iter().map(|p| format!("{p},5.00,drill\n"))).collect();
+    let r = s.http.post(s.edge_url("/v1/refunds/batch")).bearer_auth(bdpay_tests::MERCHANT_KEY).header("content-type", "text/csv").body(csv).send().await.unwrap();
+    let created: Value = r.json().await.unwrap();
+    std::fs::write(RESUME_FILE, json!({ "batch": created["id"], "payments": paid }).to_string()).unwrap();
+    eprintln!("posted {}: restart the worker now", created["id"]);
+}
+
+/// Restart drill, part 2: the batch finishes after the restart and every payment was
+/// refunded exactly once.
+#[tokio::test]
+#[ignore = "restart drill: run by hand around a worker restart"]
+async fn batch_restart_drill_2_check() {
+    let s = Stack::from_env();
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(RESUME_FILE).unwrap()).unwrap();
+    let before = s.merchant_get(&format!("/v1/refunds/batch/{}", saved["batch"].as_str().unwrap())).await.1;
+    eprintln!("after the restart: {} queued, {} succeeded", before["queued"], before["succeeded"]);
+    let done = wait_batch(&s, saved["batch"].as_str().unwrap()).await;
+    let payments = saved["payments"].as_array().unwrap();
+    assert_eq!(done["succeeded"].as_u64(), Some(payments.len() as u64), "{}", done["status"]);
+    for p in payments {
+        let (_, list) = s.merchant_get(&format!("/v1/payments/{}/refunds", p.as_str().unwrap())).await;
+        assert_eq!(list["data"].as_array().unwrap().len(), 1, "{p}: refunded once");
+    }
+}
