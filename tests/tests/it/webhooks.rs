@@ -287,3 +287,30 @@ async fn an_endpoint_that_is_down_for_a_while_loses_no_event() {
     assert!(delivered, "{events:?}");
     assert_eq!(delete(&s, &endpoint_id).await, 200);
 }
+
+#[tokio::test]
+async fn a_refund_is_announced_with_the_refund_object() {
+    let s = Stack::from_env();
+    let receiver = Receiver::new(free_port(), 0);
+    let _up = receiver.listen().await;
+    let (endpoint_id, secret) = endpoint(&s, &receiver.url(), json!(["refund.succeeded", "refund.failed"])).await;
+    *receiver.secret.lock().unwrap() = secret;
+    let paid = pay(&s, "bkash", &fresh_amount(), Shopper::Pays("01770618575")).await;
+    assert_eq!(paid.final_status["status"], "succeeded");
+    let r = s.merchant_post(&format!("/v1/payments/{}/refunds", paid.payment.id), &json!({ "amount": "10.00", "reason": "one item" }), None).await;
+    assert_eq!(r.status(), 201);
+    let refund: Value = r.json().await.unwrap();
+    let refund_id = refund["id"].as_str().unwrap().to_owned();
+    let mine = |d: &Delivery| d.event["data"]["object"]["id"] == refund_id.as_str();
+    wait_until(60, "the refund event", || receiver.all().iter().any(mine)).await;
+    let got: Vec<Delivery> = receiver.all().into_iter().filter(mine).collect();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].signed);
+    assert_eq!(got[0].event["type"], format!("refund.{}", refund["status"].as_str().unwrap()));
+    assert_eq!(got[0].event["data"]["object"]["object"], "refund");
+    assert!(receiver.all().iter().all(|d| d.signed && d.event["type"].as_str().unwrap().starts_with("refund.")), "the filter holds");
+    let events = events_of(&s, &paid.payment.id).await;
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["refund.succeeded", "payment.succeeded"], "newest first");
+    assert_eq!(delete(&s, &endpoint_id).await, 200);
+}
