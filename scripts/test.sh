@@ -28,12 +28,17 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 say "4/6 build: edge (worker-build), widget (wasm-opt), sandbox"
 make --no-print-directory build
 
-say "5/6 integration: worker on :$EDGE_PORT against the sandbox on :$SANDBOX_PORT"
+say "5/6 integration and end to end: worker on :$EDGE_PORT against the sandbox on :$SANDBOX_PORT"
+# Merchant webhooks retry on a 1 s base here (60 s live) so the retry tests take seconds.
+export BDPAY_WEBHOOK_RETRY_BASE_SECS=1
 start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$LOGS/sandbox.log"
 start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge.log"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_PERSIST_DIR="$STATE_DIR/test-state" \
   cargo test -q -p bdpay-tests -- --test-threads 4
+say "   end to end: the demo shop in headless Chromium (360x740, slow 3G, 4x CPU)"
+BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
+  BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/run.mjs
 stop_stack
 
 say "6/6 log scan: no full phone number, token or secret in any log"

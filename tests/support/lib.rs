@@ -46,6 +46,16 @@ impl Stack {
         format!("{}{}", self.sandbox, path)
     }
 
+    /// An amount in whole taka plus poisha unique within this test run: bKash refuses the same
+    /// wallet paying the same amount twice within minutes (2029), and tests share wallets.
+    pub fn amount(taka: u32) -> String {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let start = (std::process::id() % 50) + 1;
+        let n = start + NEXT.fetch_add(1, Ordering::Relaxed);
+        format!("{taka}.{:02}", n % 100)
+    }
+
     /// A fresh order id per test (tests share one worker and one sandbox).
     pub fn order_id(tag: &str) -> String {
         let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();

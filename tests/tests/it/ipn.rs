@@ -28,7 +28,7 @@ fn forged(invoice: &str, cert_url: &str, signature: &str) -> serde_json::Value {
 #[tokio::test]
 async fn a_forged_or_unsigned_bkash_ipn_is_refused_and_changes_nothing() {
     let s = Stack::from_env();
-    let p = s.create(&Stack::order_id("forged"), "1.00", json!({})).await;
+    let p = s.create(&Stack::order_id("forged"), &Stack::amount(1), json!({})).await;
     let (_, c) = s.confirm(&p, Some("bkash")).await;
     assert_eq!(c["status"], "pending");
     let sandbox_cert = s.sandbox_url("/bkash/sns/SimpleNotificationService-sandbox.pem");
@@ -54,7 +54,7 @@ async fn duplicate_bkash_notifications_are_harmless() {
     let s = Stack::from_env();
     // The sandbox sends every notification twice from now on for this test's payment.
     s.fault(json!({ "provider": "bkash", "op": "webhook", "fault": { "kind": "webhook_duplicate" }, "count": 1 })).await;
-    let paid = pay(&s, "bkash", "333.00", Shopper::Pays("01877722345")).await;
+    let paid = pay(&s, "bkash", &Stack::amount(333), Shopper::Pays("01877722345")).await;
     assert_eq!(paid.final_status["status"], "succeeded");
     let reference = provider_ref(&s, &paid.payment).await;
     // Give the sandbox's deliveries time to land at the edge.

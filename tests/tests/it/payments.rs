@@ -13,7 +13,7 @@ use crate::flow::{pay, provider_ref, Shopper};
 #[tokio::test]
 async fn bkash_payment_succeeds_and_executes_once() {
     let s = Stack::from_env();
-    let paid = pay(&s, "bkash", "1250.00", Shopper::Pays("01770618575")).await;
+    let paid = pay(&s, "bkash", &Stack::amount(1250), Shopper::Pays("01770618575")).await;
     assert_eq!(paid.final_status["status"], "succeeded", "{}", paid.final_status);
     let redirect = paid.merchant_redirect.unwrap();
     assert!(redirect.starts_with("http://shop.example/return?x=1&"), "{redirect}");
@@ -32,19 +32,20 @@ async fn bkash_payment_succeeds_and_executes_once() {
 #[tokio::test]
 async fn nagad_payment_succeeds_after_verify() {
     let s = Stack::from_env();
-    let paid = pay(&s, "nagad", "780.50", Shopper::Pays("01711000001")).await;
+    let amount = Stack::amount(780);
+    let paid = pay(&s, "nagad", &amount, Shopper::Pays("01711000001")).await;
     assert_eq!(paid.final_status["status"], "succeeded", "{}", paid.final_status);
     let (_, body) = s.merchant_get(&format!("/v1/payments/{}", paid.payment.id)).await;
     assert_eq!(body["provider"], "nagad");
     assert!(body["provider_transaction_id"].as_str().is_some_and(|t| !t.is_empty()));
-    assert_eq!(body["amount"], "780.50");
+    assert_eq!(body["amount"], amount.as_str(), "the amount exactly as created");
 }
 
 #[tokio::test]
 async fn insufficient_balance_fails_with_the_bangla_message() {
     let s = Stack::from_env();
     for (provider, wallet) in [("bkash", "01823074817"), ("nagad", "01711000002")] {
-        let paid = pay(&s, provider, "500.00", Shopper::Pays(wallet)).await;
+        let paid = pay(&s, provider, &Stack::amount(500), Shopper::Pays(wallet)).await;
         let st = &paid.final_status;
         assert_eq!(st["status"], "failed", "{provider}: {st}");
         assert_eq!(st["error"]["code"], "insufficient_balance", "{provider}: {st}");
@@ -59,7 +60,7 @@ async fn insufficient_balance_fails_with_the_bangla_message() {
 async fn a_cancel_on_the_page_cancels_the_payment() {
     let s = Stack::from_env();
     for provider in ["bkash", "nagad"] {
-        let paid = pay(&s, provider, "100.00", Shopper::Cancels).await;
+        let paid = pay(&s, provider, &Stack::amount(100), Shopper::Cancels).await;
         assert_eq!(paid.final_status["status"], "cancelled", "{provider}: {}", paid.final_status);
         assert!(paid.merchant_redirect.unwrap().contains("bdpay_status=cancelled"));
     }
@@ -68,7 +69,7 @@ async fn a_cancel_on_the_page_cancels_the_payment() {
 #[tokio::test]
 async fn a_declined_payment_can_be_paid_with_the_other_wallet() {
     let s = Stack::from_env();
-    let paid = pay(&s, "bkash", "300.00", Shopper::Pays("01823074818")).await;
+    let paid = pay(&s, "bkash", &Stack::amount(300), Shopper::Pays("01823074818")).await;
     assert_eq!(paid.final_status["status"], "failed");
     let (code, again) = s.confirm(&paid.payment, Some("nagad")).await;
     assert_eq!(code, 200, "{again}");
@@ -82,7 +83,7 @@ async fn a_declined_payment_can_be_paid_with_the_other_wallet() {
 #[tokio::test]
 async fn a_duplicate_callback_changes_nothing() {
     let s = Stack::from_env();
-    let paid = pay(&s, "bkash", "210.00", Shopper::Pays("01929918378")).await;
+    let paid = pay(&s, "bkash", &Stack::amount(210), Shopper::Pays("01929918378")).await;
     assert_eq!(paid.final_status["status"], "succeeded");
     let (code, again) = follow_return(&s.http, &paid.callback).await;
     assert_eq!((code, again), (303, paid.merchant_redirect.clone()));
@@ -93,7 +94,7 @@ async fn a_duplicate_callback_changes_nothing() {
 #[tokio::test]
 async fn fifty_concurrent_callbacks_execute_once() {
     let s = Stack::from_env();
-    let p = s.create(&Stack::order_id("burst"), "999.00", json!({})).await;
+    let p = s.create(&Stack::order_id("burst"), &Stack::amount(999), json!({})).await;
     let (_, confirmed) = s.confirm(&p, Some("bkash")).await;
     let callback = bdpay_tests::bkash_page(&s.http, confirmed["redirect_url"].as_str().unwrap(), "01770618576", false).await;
     let answers = join_all((0..50).map(|_| follow_return(&s.http, &callback))).await;
@@ -106,7 +107,7 @@ async fn fifty_concurrent_callbacks_execute_once() {
 #[tokio::test]
 async fn an_execute_that_times_out_is_recovered_by_the_alarm() {
     let s = Stack::from_env();
-    let p = s.create(&Stack::order_id("hang"), "450.00", json!({})).await;
+    let p = s.create(&Stack::order_id("hang"), &Stack::amount(450), json!({})).await;
     let (_, confirmed) = s.confirm(&p, Some("bkash")).await;
     // 01700000504: bKash completes the payment but its answer to execute hangs past 30 s.
     let callback = bdpay_tests::bkash_page(&s.http, confirmed["redirect_url"].as_str().unwrap(), "01700000504", false).await;
@@ -142,8 +143,8 @@ async fn create_is_idempotent_per_key() {
 async fn an_order_is_paid_at_most_once() {
     let s = Stack::from_env();
     let order = Stack::order_id("once");
-    let first = s.create(&order, "120.00", json!({})).await;
-    let second = s.create(&order, "120.00", json!({})).await;
+    let first = s.create(&order, &Stack::amount(120), json!({})).await;
+    let second = s.create(&order, &Stack::amount(120), json!({})).await;
     let (_, c) = s.confirm(&first, Some("bkash")).await;
     let cb = bdpay_tests::bkash_page(&s.http, c["redirect_url"].as_str().unwrap(), "01619777282", false).await;
     follow_return(&s.http, &cb).await;
