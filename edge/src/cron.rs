@@ -1,10 +1,36 @@
-//! Scheduled work. `0 21 * * *` (03:00 Asia/Dhaka): the nightly reconciliation.
+//! Scheduled work. `0 21 * * *` (03:00 Asia/Dhaka): the nightly run. Today it wakes any
+//! merchant whose webhook deliveries are overdue (a lost wake-up never strands an event for
+//! more than a day); reconciliation joins it with its own issue.
 
+use serde::Deserialize;
 use worker::Env;
 
+use crate::config::now_ms;
 use crate::log;
+use crate::webhooks;
 
-pub async fn run(cron: String, scheduled_ms: f64, _env: &Env) {
-    // Reconciliation lands with its own issue; until then the trigger is visible in the log.
+#[derive(Deserialize)]
+struct MerchantRow {
+    id: String,
+}
+
+pub async fn run(cron: String, scheduled_ms: f64, env: &Env) {
     log::info("cron", &serde_json::json!({ "cron": cron, "scheduled_ms": scheduled_ms as i64 }));
+    let merchants = match env.d1("DB") {
+        Ok(db) => match db.prepare("SELECT id FROM merchants").all().await.and_then(|r| r.results::<MerchantRow>()) {
+            Ok(rows) => rows,
+            Err(e) => return log::error("cron_merchants", &serde_json::json!({ "cause": e.to_string() })),
+        },
+        Err(e) => return log::error("cron_db", &serde_json::json!({ "cause": e.to_string() })),
+    };
+    let now = now_ms();
+    let mut woken = 0;
+    for m in &merchants {
+        match webhooks::nudge_if_overdue(env, &m.id, now).await {
+            Ok(true) => woken += 1,
+            Ok(false) => {}
+            Err(cause) => log::warn("cron_webhook_nudge", &serde_json::json!({ "merchant": m.id, "cause": cause })),
+        }
+    }
+    log::info("cron_done", &serde_json::json!({ "merchants": merchants.len(), "webhooks_woken": woken }));
 }
