@@ -7,7 +7,7 @@
 # pin in Cargo.toml: bootstrap checks it.
 export WASM_BINDGEN_VERSION := 0.2.130
 export WORKER_BUILD_VERSION := 0.8.7
-export APT_PACKAGES_BROWSER := chromium chromium-driver
+export APT_PACKAGES_BROWSER := chromium chromium-driver fonts-noto-core
 
 SHELL := /bin/bash
 ROOT := $(CURDIR)
@@ -18,7 +18,9 @@ export ESBUILD_BIN := $(ROOT)/node_modules/.bin/esbuild
 export WASM_OPT_BIN := $(ROOT)/node_modules/.bin/wasm-opt
 export BDPAY_GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
-RUST_SOURCES := $(shell find shared/src edge/src widget/src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock shared/Cargo.toml
+SHARED_SOURCES := $(shell find shared/src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock shared/Cargo.toml
+EDGE_SOURCES := $(shell find edge/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) edge/Cargo.toml
+WIDGET_SOURCES := $(shell find widget/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) widget/Cargo.toml
 
 .PHONY: dev test bench bootstrap bootstrap-browser build edge-build widget-build sandbox-build clean help
 
@@ -46,18 +48,18 @@ build: edge-build widget-build sandbox-build
 
 # The worker: wasm + JS shim in edge/build/ (rebuilt only when Rust sources change).
 edge-build: edge/build/index.js
-edge/build/index.js: $(RUST_SOURCES) edge/Cargo.toml
+edge/build/index.js: $(EDGE_SOURCES)
 	@echo "building edge (worker-build --profile edge)"
 	@cd edge && worker-build --profile edge >/dev/null
 	@touch $@
 
-# The widget: www/pkg/bdpay_widget{.js,_bg.wasm}, size-optimised.
-widget-build: www/pkg/bdpay_widget_bg.wasm
-www/pkg/bdpay_widget_bg.wasm: $(RUST_SOURCES) widget/Cargo.toml
+# The widget: content-hashed glue + wasm in www/pkg and the loader www/bdpay.js naming them.
+widget-build: www/bdpay.js
+www/bdpay.js: $(WIDGET_SOURCES) widget/loader.js widget/tools/short-names.mjs scripts/build-widget.sh
 	@scripts/build-widget.sh
 
 sandbox-build:
 	@cargo build -q -p bdpay-sandbox --release
 
 clean:
-	rm -rf edge/build www/pkg .bdpay
+	rm -rf edge/build www/pkg www/bdpay.js .bdpay

@@ -15,6 +15,7 @@ started=$(date +%s)
 
 say "1/6 host tests: shared, edge logic, sandbox (unit, property, sandbox over HTTP)"
 cargo test -q --workspace --exclude bdpay-tests --exclude bdpay-widget
+cargo test -q -p bdpay-widget --lib
 
 say "2/6 lints (clippy -D warnings: host and wasm32)"
 cargo clippy -q --workspace --exclude bdpay-edge --exclude bdpay-widget --all-targets -- -D warnings
@@ -23,7 +24,7 @@ cargo clippy -q -p bdpay-edge -p bdpay-widget -p bdpay-shared --target wasm32-un
 say "3/6 widget in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -q -p bdpay-widget --target wasm32-unknown-unknown
+  cargo test -p bdpay-widget --target wasm32-unknown-unknown --test web
 
 say "4/6 build: edge (worker-build), widget (wasm-opt), sandbox"
 make --no-print-directory build
