@@ -83,6 +83,7 @@ fn known(path: &[&str]) -> bool {
             | ["demo", "checkout"]
             | ["v1", "payments", _, "refunds"]
             | ["v1", "refunds", _]
+            | ["v1", "refunds", _, "resolve"]
             | ["v1", "refunds", "batch", _]
             | ["v1", "webhook_endpoints"]
             | ["v1", "webhook_endpoints", _]
