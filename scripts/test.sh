@@ -17,7 +17,8 @@ say "1/6 host tests: shared, edge logic, sandbox (unit, property, sandbox over H
 cargo test -q --workspace --exclude bdpay-tests --exclude bdpay-widget
 cargo test -q -p bdpay-widget --lib
 
-say "2/6 lints (clippy -D warnings: host and wasm32)"
+say "2/6 lints (rustfmt, clippy -D warnings: host and wasm32)"
+cargo fmt --all --check
 cargo clippy -q --workspace --exclude bdpay-edge --exclude bdpay-widget --all-targets -- -D warnings
 cargo clippy -q -p bdpay-edge -p bdpay-widget -p bdpay-shared --target wasm32-unknown-unknown -- -D warnings
 

@@ -52,7 +52,11 @@ pub async fn merchant(req: &Request, env: &Env) -> EdgeResult<Merchant> {
         .first(None)
         .await?;
     match row {
-        Some(r) if r.mode == mode.as_str() => Ok(Merchant { id: r.id, name: r.name, mode }),
+        Some(r) if r.mode == mode.as_str() => Ok(Merchant {
+            id: r.id,
+            name: r.name,
+            mode,
+        }),
         _ => Err(EdgeError::unauthorized()),
     }
 }
@@ -65,7 +69,14 @@ mod tests {
     fn only_our_key_shapes_pass() {
         assert_eq!(key_mode("sk_test_demo"), Some(Mode::Test));
         assert_eq!(key_mode("sk_live_a1B2"), Some(Mode::Live));
-        for bad in ["", "sk_test_", "pk_test_x", "sk_test_a b", "sk_test_é", "Bearer sk_test_x"] {
+        for bad in [
+            "",
+            "sk_test_",
+            "pk_test_x",
+            "sk_test_a b",
+            "sk_test_é",
+            "Bearer sk_test_x",
+        ] {
             assert_eq!(key_mode(bad), None, "{bad}");
         }
         assert_eq!(key_mode(&format!("sk_test_{}", "a".repeat(121))), None);

@@ -14,12 +14,21 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub async fn bytes(req: &mut Request) -> EdgeResult<Vec<u8>> {
     if let Ok(Some(len)) = req.headers().get("content-length") {
         if len.trim().parse::<usize>().map_or(true, |n| n > MAX_BODY) {
-            return Err(EdgeError::invalid(ErrorCode::PayloadTooLarge, "the body may be at most 64 KiB"));
+            return Err(EdgeError::invalid(
+                ErrorCode::PayloadTooLarge,
+                "the body may be at most 64 KiB",
+            ));
         }
     }
-    let body = req.bytes().await.map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body could not be read"))?;
+    let body = req
+        .bytes()
+        .await
+        .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body could not be read"))?;
     if body.len() > MAX_BODY {
-        return Err(EdgeError::invalid(ErrorCode::PayloadTooLarge, "the body may be at most 64 KiB"));
+        return Err(EdgeError::invalid(
+            ErrorCode::PayloadTooLarge,
+            "the body may be at most 64 KiB",
+        ));
     }
     Ok(body)
 }
@@ -36,7 +45,10 @@ pub async fn json_bytes(req: &mut Request) -> EdgeResult<Vec<u8>> {
     let content_type = req.headers().get("content-type").ok().flatten().unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if essence != "application/json" {
-        return Err(EdgeError::invalid(ErrorCode::UnsupportedMediaType, "Content-Type must be application/json"));
+        return Err(EdgeError::invalid(
+            ErrorCode::UnsupportedMediaType,
+            "Content-Type must be application/json",
+        ));
     }
     bytes(req).await
 }
@@ -66,7 +78,8 @@ pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> EdgeResult<T> {
             return Err(EdgeError::invalid(code, what));
         }
     };
-    de.end().map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body is not valid JSON"))?;
+    de.end()
+        .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body is not valid JSON"))?;
     Ok(value)
 }
 

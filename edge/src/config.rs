@@ -37,7 +37,12 @@ impl EdgeConfig {
             .filter(|s| (30..=86_400).contains(s))
             .unwrap_or(15 * 60)
             * 1000;
-        Ok(EdgeConfig { public_origin: public_origin.trim_end_matches('/').to_owned(), data_keys, unpaid_ttl_ms, attempt_ttl_ms })
+        Ok(EdgeConfig {
+            public_origin: public_origin.trim_end_matches('/').to_owned(),
+            data_keys,
+            unpaid_ttl_ms,
+            attempt_ttl_ms,
+        })
     }
 }
 

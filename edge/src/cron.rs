@@ -15,9 +15,17 @@ struct MerchantRow {
 }
 
 pub async fn run(cron: String, scheduled_ms: f64, env: &Env) {
-    log::info("cron", &serde_json::json!({ "cron": cron, "scheduled_ms": scheduled_ms as i64 }));
+    log::info(
+        "cron",
+        &serde_json::json!({ "cron": cron, "scheduled_ms": scheduled_ms as i64 }),
+    );
     let merchants = match env.d1("DB") {
-        Ok(db) => match db.prepare("SELECT id FROM merchants").all().await.and_then(|r| r.results::<MerchantRow>()) {
+        Ok(db) => match db
+            .prepare("SELECT id FROM merchants")
+            .all()
+            .await
+            .and_then(|r| r.results::<MerchantRow>())
+        {
             Ok(rows) => rows,
             Err(e) => return log::error("cron_merchants", &serde_json::json!({ "cause": e.to_string() })),
         },
@@ -29,8 +37,14 @@ pub async fn run(cron: String, scheduled_ms: f64, env: &Env) {
         match webhooks::nudge_if_overdue(env, &m.id, now).await {
             Ok(true) => woken += 1,
             Ok(false) => {}
-            Err(cause) => log::warn("cron_webhook_nudge", &serde_json::json!({ "merchant": m.id, "cause": cause })),
+            Err(cause) => log::warn(
+                "cron_webhook_nudge",
+                &serde_json::json!({ "merchant": m.id, "cause": cause }),
+            ),
         }
     }
-    log::info("cron_done", &serde_json::json!({ "merchants": merchants.len(), "webhooks_woken": woken }));
+    log::info(
+        "cron_done",
+        &serde_json::json!({ "merchants": merchants.len(), "webhooks_woken": woken }),
+    );
 }

@@ -43,22 +43,31 @@ pub struct DataKeys {
 
 impl DataKeys {
     pub fn from_base64(data_key: &str, hash_key: &str) -> Result<DataKeys, String> {
-        let cipher = B64.decode(data_key.trim()).map_err(|_| "BDPAY_DATA_KEY is not base64")?;
-        let hash = B64.decode(hash_key.trim()).map_err(|_| "BDPAY_HASH_KEY is not base64")?;
+        let cipher = B64
+            .decode(data_key.trim())
+            .map_err(|_| "BDPAY_DATA_KEY is not base64")?;
+        let hash = B64
+            .decode(hash_key.trim())
+            .map_err(|_| "BDPAY_HASH_KEY is not base64")?;
         if cipher.len() != 32 {
             return Err("BDPAY_DATA_KEY must be 32 bytes".into());
         }
         if hash.len() < 16 {
             return Err("BDPAY_HASH_KEY must be at least 16 bytes".into());
         }
-        Ok(DataKeys { cipher: Secret::new(cipher), hash: Secret::new(hash) })
+        Ok(DataKeys {
+            cipher: Secret::new(cipher),
+            hash: Secret::new(hash),
+        })
     }
 
     /// base64(nonce ‖ AES-256-GCM ciphertext) of `text`.
     pub fn encrypt_text(&self, text: &str) -> Result<String, String> {
         let cipher = Aes256Gcm::new_from_slice(self.cipher.expose()).map_err(|_| "bad data key")?;
         let nonce: [u8; 12] = random()?;
-        let sealed = cipher.encrypt(Nonce::from_slice(&nonce), text.as_bytes()).map_err(|_| "encrypt failed")?;
+        let sealed = cipher
+            .encrypt(Nonce::from_slice(&nonce), text.as_bytes())
+            .map_err(|_| "encrypt failed")?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         Ok(B64.encode(out))
@@ -72,7 +81,9 @@ impl DataKeys {
         }
         let (nonce, sealed) = raw.split_at(12);
         let cipher = Aes256Gcm::new_from_slice(self.cipher.expose()).map_err(|_| "bad data key")?;
-        let plain = cipher.decrypt(Nonce::from_slice(nonce), sealed).map_err(|_| "decrypt failed")?;
+        let plain = cipher
+            .decrypt(Nonce::from_slice(nonce), sealed)
+            .map_err(|_| "decrypt failed")?;
         String::from_utf8(plain).map_err(|_| "stored value is not text".into())
     }
 

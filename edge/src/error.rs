@@ -27,7 +27,10 @@ pub type EdgeResult<T> = Result<T, EdgeError>;
 
 impl EdgeError {
     pub fn invalid(code: ErrorCode, detail: impl Into<String>) -> EdgeError {
-        EdgeError::Invalid { code, detail: Some(detail.into()) }
+        EdgeError::Invalid {
+            code,
+            detail: Some(detail.into()),
+        }
     }
 
     pub fn internal(cause: impl Into<String>) -> EdgeError {

@@ -22,5 +22,8 @@ pub fn bytes_with(status: u16, content_type: &str, body: Vec<u8>) -> Response {
     let _ = headers.set("content-type", content_type);
     let _ = headers.set("cache-control", "no-store");
     let _ = headers.set("x-content-type-options", "nosniff");
-    Response::builder().with_status(status).with_headers(headers).fixed(body)
+    Response::builder()
+        .with_status(status)
+        .with_headers(headers)
+        .fixed(body)
 }

@@ -15,8 +15,12 @@ use crate::config::EdgeConfig;
 use crate::error::provider_error;
 use crate::ledger;
 use crate::log;
-use crate::payment::record::{recheck_delay_ms, Applied, CallRow, Completion, PaymentRecord, StoredPhone, MAX_ATTEMPTS};
-use crate::providers::{AnyProvider, CallRecord, Device, FailureKind, Mode, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start};
+use crate::payment::record::{
+    recheck_delay_ms, Applied, CallRow, Completion, PaymentRecord, StoredPhone, MAX_ATTEMPTS,
+};
+use crate::providers::{
+    AnyProvider, CallRecord, Device, FailureKind, Mode, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start,
+};
 
 /// The Durable Object storage key of the record.
 pub const STORAGE_KEY: &str = "payment";
@@ -38,14 +42,24 @@ pub fn secret_matches(r: &PaymentRecord, offered_hash: &str) -> bool {
 }
 
 fn mode(r: &PaymentRecord) -> Mode {
-    if r.mode == "live" { Mode::Live } else { Mode::Test }
+    if r.mode == "live" {
+        Mode::Live
+    } else {
+        Mode::Test
+    }
 }
 
 /// Which providers this payment's mode can use now (configured; health comes later).
 pub fn availability(env: &Env, mode: Mode) -> Availability {
     match ProviderConfig::from_env(env, mode) {
-        Ok(c) => Availability { bkash: c.is_configured(Provider::Bkash), nagad: c.is_configured(Provider::Nagad) },
-        Err(_) => Availability { bkash: false, nagad: false },
+        Ok(c) => Availability {
+            bkash: c.is_configured(Provider::Bkash),
+            nagad: c.is_configured(Provider::Nagad),
+        },
+        Err(_) => Availability {
+            bkash: false,
+            nagad: false,
+        },
     }
 }
 
@@ -62,29 +76,46 @@ fn invoice(r: &PaymentRecord, p: Provider, n: u32) -> Option<String> {
         Provider::Bkash => Some(format!("{}-{n}", r.id)),
         Provider::Nagad => {
             let base = nagad_order_id(&PaymentId::parse(&r.id).ok()?);
-            if n <= 1 { Some(base) } else { Some(format!("{}{:02}", base.get(..18)?, n.min(99))) }
+            if n <= 1 {
+                Some(base)
+            } else {
+                Some(format!("{}{:02}", base.get(..18)?, n.min(99)))
+            }
         }
     }
 }
 
 fn record_calls(r: &mut PaymentRecord, calls: &[CallRecord], now_ms: i64) {
-    r.outbox_calls.extend(calls.iter().map(|c| CallRow::from_record(c, now_ms)));
+    r.outbox_calls
+        .extend(calls.iter().map(|c| CallRow::from_record(c, now_ms)));
 }
 
 fn moved(r: &PaymentRecord, applied: &Applied, reason: &str) {
     if let Applied::Moved(to) = applied {
-        log::info("payment_moved", &json!({
-            "payment": r.id, "status": to.as_str(), "provider": r.provider.map(|p| p.as_str()),
-            "reason": reason, "attempt": r.attempts,
-        }));
+        log::info(
+            "payment_moved",
+            &json!({
+                "payment": r.id, "status": to.as_str(), "provider": r.provider.map(|p| p.as_str()),
+                "reason": reason, "attempt": r.attempts,
+            }),
+        );
     }
 }
 
 /// Starts a new attempt at the chosen provider. On success the payment is `pending` with the
 /// provider's page as `redirect_url`; on failure nothing moves and the error says why.
-pub async fn confirm(r: &mut PaymentRecord, input: ConfirmInput, env: &Env, _state: &State, now_ms: i64) -> Result<(), ApiError> {
+pub async fn confirm(
+    r: &mut PaymentRecord,
+    input: ConfirmInput,
+    env: &Env,
+    _state: &State,
+    now_ms: i64,
+) -> Result<(), ApiError> {
     // The same choice again while the shopper is on its way: the same page.
-    if r.status == PaymentStatus::Pending && r.redirect_url.is_some() && input.provider.is_none_or(|p| Some(p) == r.provider) {
+    if r.status == PaymentStatus::Pending
+        && r.redirect_url.is_some()
+        && input.provider.is_none_or(|p| Some(p) == r.provider)
+    {
         return Ok(());
     }
     match r.status {
@@ -104,15 +135,19 @@ pub async fn confirm(r: &mut PaymentRecord, input: ConfirmInput, env: &Env, _sta
         }
     }
     if let Ok(db) = env.d1("DB") {
-        if ledger::payments::order_paid_elsewhere(&db, &r.merchant_id, &r.order_id, &r.id).await.unwrap_or(false) {
+        if ledger::payments::order_paid_elsewhere(&db, &r.merchant_id, &r.order_id, &r.id)
+            .await
+            .unwrap_or(false)
+        {
             return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
         }
     }
     let operator = None; // the phone's operator hint is applied by the widget before it asks
-    let choice = routing::choose(input.provider, r.amount, operator, availability(env, mode(r))).map_err(|e| match e {
-        NoProvider::AmountOutOfRange => ApiError::new(ErrorCode::AmountOverLimit),
-        NoProvider::Unavailable => ApiError::new(ErrorCode::ProviderUnavailable),
-    })?;
+    let choice =
+        routing::choose(input.provider, r.amount, operator, availability(env, mode(r))).map_err(|e| match e {
+            NoProvider::AmountOutOfRange => ApiError::new(ErrorCode::AmountOverLimit),
+            NoProvider::Unavailable => ApiError::new(ErrorCode::ProviderUnavailable),
+        })?;
     let p = choice.provider;
     let client = provider(env, r, p).map_err(|f| provider_error(&f))?;
     let n = r.attempts + 1;
@@ -142,7 +177,10 @@ pub async fn confirm(r: &mut PaymentRecord, input: ConfirmInput, env: &Env, _sta
         Ok(s) => s,
         Err(f) => {
             r.touch(now_ms);
-            log::warn("provider_start_failed", &json!({ "payment": r.id, "provider": p.as_str(), "code": f.provider_code, "kind": f.kind }));
+            log::warn(
+                "provider_start_failed",
+                &json!({ "payment": r.id, "provider": p.as_str(), "code": f.provider_code, "kind": f.kind }),
+            );
             return Err(provider_error(&f));
         }
     };
@@ -159,7 +197,12 @@ pub async fn confirm(r: &mut PaymentRecord, input: ConfirmInput, env: &Env, _sta
     r.completion = Completion::Idle;
     r.customer_phone = phone_store;
     r.attempt_deadline_ms = Some(now_ms + config.attempt_ttl_ms);
-    let applied = r.apply(Event::SentToProvider, "confirm", now_ms, Some(json!({ "provider": p.as_str(), "attempt": n })));
+    let applied = r.apply(
+        Event::SentToProvider,
+        "confirm",
+        now_ms,
+        Some(json!({ "provider": p.as_str(), "attempt": n })),
+    );
     moved(r, &applied, "confirm");
     if applied == Applied::Refused {
         return Err(ApiError::new(ErrorCode::InvalidState));
@@ -169,10 +212,21 @@ pub async fn confirm(r: &mut PaymentRecord, input: ConfirmInput, env: &Env, _sta
 
 /// The shopper is back from the provider's page. The query string is unsigned: for bKash a
 /// `success` only allows the execute, whose answer decides; Nagad is always verified.
-pub async fn on_return(r: &mut PaymentRecord, p: Provider, provider_ref: &str, status: &str, env: &Env, state: &State, now_ms: i64) {
+pub async fn on_return(
+    r: &mut PaymentRecord,
+    p: Provider,
+    provider_ref: &str,
+    status: &str,
+    env: &Env,
+    state: &State,
+    now_ms: i64,
+) {
     if r.provider != Some(p) || r.provider_ref.as_deref() != Some(provider_ref) {
         let earlier = r.earlier_refs.iter().any(|e| e == provider_ref);
-        log::warn("return_for_other_attempt", &json!({ "payment": r.id, "provider": p.as_str(), "earlier_attempt": earlier }));
+        log::warn(
+            "return_for_other_attempt",
+            &json!({ "payment": r.id, "provider": p.as_str(), "earlier_attempt": earlier }),
+        );
         return;
     }
     if r.status != PaymentStatus::Pending {
@@ -209,7 +263,10 @@ async fn complete(r: &mut PaymentRecord, env: &Env, state: &State, now_ms: i64) 
     // bKash moves money only at execute: never execute a second attempt of a paid order.
     if p == Provider::Bkash {
         if let Ok(db) = env.d1("DB") {
-            if ledger::payments::order_paid_elsewhere(&db, &r.merchant_id, &r.order_id, &r.id).await.unwrap_or(false) {
+            if ledger::payments::order_paid_elsewhere(&db, &r.merchant_id, &r.order_id, &r.id)
+                .await
+                .unwrap_or(false)
+            {
                 r.error = Some(ApiError::new(ErrorCode::OrderAlreadyPaid).error);
                 let applied = r.apply(Event::ProviderFailed, "order_already_paid", now_ms, None);
                 moved(r, &applied, "order_already_paid");
@@ -227,8 +284,16 @@ async fn complete(r: &mut PaymentRecord, env: &Env, state: &State, now_ms: i64) 
         r.completion = Completion::Idle; // not recorded: do not call out
         return;
     }
-    let (provider_ref, invoice) = (r.provider_ref.clone().unwrap_or_default(), r.invoice.clone().unwrap_or_default());
-    let pref = PaymentRef { provider_ref: &provider_ref, invoice: &invoice, amount: r.amount, now_ms };
+    let (provider_ref, invoice) = (
+        r.provider_ref.clone().unwrap_or_default(),
+        r.invoice.clone().unwrap_or_default(),
+    );
+    let pref = PaymentRef {
+        provider_ref: &provider_ref,
+        invoice: &invoice,
+        amount: r.amount,
+        now_ms,
+    };
     let mut calls = Vec::new();
     let result = client.complete(&pref, &mut calls).await;
     record_calls(r, &calls, now_ms);
@@ -238,13 +303,20 @@ async fn complete(r: &mut PaymentRecord, env: &Env, state: &State, now_ms: i64) 
 
 /// A read-only re-check (bKash query, Nagad verify).
 pub async fn check(r: &mut PaymentRecord, reason: &str, env: &Env, now_ms: i64) {
-    let (Some(p), Some(provider_ref)) = (r.provider, r.provider_ref.clone()) else { return };
+    let (Some(p), Some(provider_ref)) = (r.provider, r.provider_ref.clone()) else {
+        return;
+    };
     let client = match provider(env, r, p) {
         Ok(c) => c,
         Err(f) => return unknown(r, &f, now_ms),
     };
     let invoice = r.invoice.clone().unwrap_or_default();
-    let pref = PaymentRef { provider_ref: &provider_ref, invoice: &invoice, amount: r.amount, now_ms };
+    let pref = PaymentRef {
+        provider_ref: &provider_ref,
+        invoice: &invoice,
+        amount: r.amount,
+        now_ms,
+    };
     let mut calls = Vec::new();
     let result = client.check(&pref, &mut calls).await;
     record_calls(r, &calls, now_ms);
@@ -254,7 +326,11 @@ pub async fn check(r: &mut PaymentRecord, reason: &str, env: &Env, now_ms: i64) 
 /// Applies a provider's answer to the record.
 fn settle(r: &mut PaymentRecord, result: Result<Outcome, ProviderFailure>, reason: &str, now_ms: i64) {
     let applied = match result {
-        Ok(Outcome::Succeeded { trx_id, paid_at_ms, payer_masked }) => {
+        Ok(Outcome::Succeeded {
+            trx_id,
+            paid_at_ms,
+            payer_masked,
+        }) => {
             r.completion = Completion::Idle;
             r.trx_id = Some(trx_id);
             r.paid_at_ms = Some(paid_at_ms.unwrap_or(now_ms));
@@ -265,7 +341,12 @@ fn settle(r: &mut PaymentRecord, result: Result<Outcome, ProviderFailure>, reaso
         Ok(Outcome::Failed(f)) => {
             r.completion = Completion::Idle;
             r.error = Some(provider_error(&f).error);
-            r.apply(Event::ProviderFailed, reason, now_ms, Some(json!({ "provider_code": f.provider_code })))
+            r.apply(
+                Event::ProviderFailed,
+                reason,
+                now_ms,
+                Some(json!({ "provider_code": f.provider_code })),
+            )
         }
         Ok(Outcome::Cancelled) => {
             r.completion = Completion::Idle;
@@ -274,8 +355,14 @@ fn settle(r: &mut PaymentRecord, result: Result<Outcome, ProviderFailure>, reaso
         Ok(Outcome::Pending) => {
             // Not final at the provider yet (the shopper is still on the page): look again later.
             if r.completion != Completion::Idle {
-                let attempts = match r.completion { Completion::Unknown { attempts, .. } => attempts + 1, _ => 0 };
-                r.completion = Completion::Unknown { attempts, next_ms: now_ms + recheck_delay_ms(attempts) };
+                let attempts = match r.completion {
+                    Completion::Unknown { attempts, .. } => attempts + 1,
+                    _ => 0,
+                };
+                r.completion = Completion::Unknown {
+                    attempts,
+                    next_ms: now_ms + recheck_delay_ms(attempts),
+                };
             }
             r.touch(now_ms);
             Applied::Unchanged
@@ -283,7 +370,12 @@ fn settle(r: &mut PaymentRecord, result: Result<Outcome, ProviderFailure>, reaso
         Err(f) if f.kind == FailureKind::Declined => {
             r.completion = Completion::Idle;
             r.error = Some(provider_error(&f).error);
-            r.apply(Event::ProviderFailed, reason, now_ms, Some(json!({ "provider_code": f.provider_code })))
+            r.apply(
+                Event::ProviderFailed,
+                reason,
+                now_ms,
+                Some(json!({ "provider_code": f.provider_code })),
+            )
         }
         Err(f) => {
             unknown(r, &f, now_ms);
@@ -295,12 +387,22 @@ fn settle(r: &mut PaymentRecord, result: Result<Outcome, ProviderFailure>, reaso
 
 /// No clear answer: keep the payment pending and re-check with backoff.
 fn unknown(r: &mut PaymentRecord, f: &ProviderFailure, now_ms: i64) {
-    let attempts = match r.completion { Completion::Unknown { attempts, .. } => attempts + 1, _ => 0 };
-    r.completion = Completion::Unknown { attempts, next_ms: now_ms + recheck_delay_ms(attempts) };
+    let attempts = match r.completion {
+        Completion::Unknown { attempts, .. } => attempts + 1,
+        _ => 0,
+    };
+    r.completion = Completion::Unknown {
+        attempts,
+        next_ms: now_ms + recheck_delay_ms(attempts),
+    };
     r.touch(now_ms);
     let level_error = f.kind == FailureKind::Config;
     let fields = json!({ "payment": r.id, "provider": f.provider.as_str(), "code": f.provider_code, "kind": f.kind, "recheck": attempts });
-    if level_error { log::error("provider_outcome_unknown", &fields) } else { log::warn("provider_outcome_unknown", &fields) }
+    if level_error {
+        log::error("provider_outcome_unknown", &fields)
+    } else {
+        log::warn("provider_outcome_unknown", &fields)
+    }
 }
 
 /// The alarm: re-check unknown outcomes, give abandoned attempts a last look, expire.
@@ -313,7 +415,10 @@ pub async fn on_alarm(r: &mut PaymentRecord, env: &Env, now_ms: i64) {
     let attempt_over = r.status == PaymentStatus::Pending && r.attempt_deadline_ms.is_some_and(|d| d <= now_ms);
     if r.status == PaymentStatus::Pending && (recheck_due || attempt_over) {
         if let Completion::InFlight { .. } = r.completion {
-            r.completion = Completion::Unknown { attempts: 0, next_ms: now_ms };
+            r.completion = Completion::Unknown {
+                attempts: 0,
+                next_ms: now_ms,
+            };
         }
         check(r, "alarm", env, now_ms).await;
         // Still nothing after the page's time is up, and no unclear call outstanding: expired.

@@ -31,7 +31,12 @@ pub struct PaymentObject {
 
 impl DurableObject for PaymentObject {
     fn new(state: State, env: Env) -> Self {
-        PaymentObject { state, env, cached: RefCell::new(None), lock: Mutex::new(()) }
+        PaymentObject {
+            state,
+            env,
+            cached: RefCell::new(None),
+            lock: Mutex::new(()),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -54,7 +59,10 @@ impl DurableObject for PaymentObject {
 
 fn error(code: ErrorCode) -> Reply {
     let body = ApiError::new(code);
-    Reply::Error { status: body.http_status(), body }
+    Reply::Error {
+        status: body.http_status(),
+        body,
+    }
 }
 
 impl PaymentObject {
@@ -73,57 +81,116 @@ impl PaymentObject {
                 r.outbox_row = true;
                 self.save(r).await
             }
-            Command::Confirm { client_secret_hash, provider, device, shopper_ip, customer_phone } => {
+            Command::Confirm {
+                client_secret_hash,
+                provider,
+                device,
+                shopper_ip,
+                customer_phone,
+            } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else { return error(ErrorCode::NotFound) };
+                let Some(mut r) = self.load().await else {
+                    return error(ErrorCode::NotFound);
+                };
                 if !flow::secret_matches(&r, &client_secret_hash) {
                     return error(ErrorCode::Unauthorized);
                 }
-                let input = flow::ConfirmInput { provider, device, shopper_ip, customer_phone };
+                let input = flow::ConfirmInput {
+                    provider,
+                    device,
+                    shopper_ip,
+                    customer_phone,
+                };
                 let result = flow::confirm(&mut r, input, &self.env, &self.state, now_ms()).await;
                 let saved = self.save(r).await;
                 match result {
                     Ok(()) => saved,
-                    Err(e) => Reply::Error { status: e.http_status(), body: e },
+                    Err(e) => Reply::Error {
+                        status: e.http_status(),
+                        body: e,
+                    },
                 }
             }
-            Command::Return { provider, provider_ref, status } => {
+            Command::Return {
+                provider,
+                provider_ref,
+                status,
+            } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else { return error(ErrorCode::NotFound) };
-                flow::on_return(&mut r, provider, &provider_ref, &status, &self.env, &self.state, now_ms()).await;
+                let Some(mut r) = self.load().await else {
+                    return error(ErrorCode::NotFound);
+                };
+                flow::on_return(
+                    &mut r,
+                    provider,
+                    &provider_ref,
+                    &status,
+                    &self.env,
+                    &self.state,
+                    now_ms(),
+                )
+                .await;
                 self.save(r).await
             }
             Command::Check { reason } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else { return error(ErrorCode::NotFound) };
+                let Some(mut r) = self.load().await else {
+                    return error(ErrorCode::NotFound);
+                };
                 if r.status == PaymentStatus::Pending {
                     flow::check(&mut r, &reason, &self.env, now_ms()).await;
                 }
                 self.save(r).await
             }
-            Command::Refund { merchant_id, refund_id, amount, reason, key } => {
+            Command::Refund {
+                merchant_id,
+                refund_id,
+                amount,
+                reason,
+                key,
+            } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else { return error(ErrorCode::NotFound) };
+                let Some(mut r) = self.load().await else {
+                    return error(ErrorCode::NotFound);
+                };
                 if r.merchant_id != merchant_id {
                     return error(ErrorCode::NotFound);
                 }
-                let ask = crate::refunds::flow::Ask { refund_id, amount, reason, key };
+                let ask = crate::refunds::flow::Ask {
+                    refund_id,
+                    amount,
+                    reason,
+                    key,
+                };
                 let result = crate::refunds::flow::request(&mut r, ask, &self.env, &self.state, now_ms()).await;
                 let saved = self.save(r).await;
                 match result {
                     Ok(()) => saved,
-                    Err(e) => Reply::Error { status: e.http_status(), body: e },
+                    Err(e) => Reply::Error {
+                        status: e.http_status(),
+                        body: e,
+                    },
                 }
             }
-            Command::ResolveRefund { merchant_id, refund_id, succeeded, note } => {
+            Command::ResolveRefund {
+                merchant_id,
+                refund_id,
+                succeeded,
+                note,
+            } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else { return error(ErrorCode::NotFound) };
+                let Some(mut r) = self.load().await else {
+                    return error(ErrorCode::NotFound);
+                };
                 if r.merchant_id != merchant_id {
                     return error(ErrorCode::NotFound);
                 }
                 match crate::refunds::flow::resolve(&mut r, &refund_id, succeeded, note, now_ms()) {
                     Ok(()) => self.save(r).await,
-                    Err(e) => Reply::Error { status: e.http_status(), body: e },
+                    Err(e) => Reply::Error {
+                        status: e.http_status(),
+                        body: e,
+                    },
                 }
             }
         }
@@ -139,7 +206,10 @@ impl PaymentObject {
         // An execute/verify that was in flight when a previous instance ended: its answer is
         // lost. Never redo it; re-check soon.
         if let Completion::InFlight { .. } = r.completion {
-            r.completion = Completion::Unknown { attempts: 0, next_ms: now_ms() };
+            r.completion = Completion::Unknown {
+                attempts: 0,
+                next_ms: now_ms(),
+            };
         }
         *self.cached.borrow_mut() = Some(r.clone());
         Some(r)
@@ -148,7 +218,10 @@ impl PaymentObject {
     /// Stores the record, then lets the ledger follow (outbox), then sets the alarm.
     async fn save(&self, mut r: PaymentRecord) -> Reply {
         if let Err(e) = self.state.storage().put(KEY, &r).await {
-            log::error("payment_store_failed", &serde_json::json!({ "payment": r.id, "cause": e.to_string() }));
+            log::error(
+                "payment_store_failed",
+                &serde_json::json!({ "payment": r.id, "cause": e.to_string() }),
+            );
             return error(ErrorCode::InternalError);
         }
         *self.cached.borrow_mut() = Some(r.clone());
@@ -159,14 +232,21 @@ impl PaymentObject {
                     let _ = self.state.storage().put(KEY, &r).await;
                     *self.cached.borrow_mut() = Some(r.clone());
                 }
-                Err(cause) => log::warn("ledger_write_deferred", &serde_json::json!({ "payment": r.id, "cause": cause })),
+                Err(cause) => log::warn(
+                    "ledger_write_deferred",
+                    &serde_json::json!({ "payment": r.id, "cause": cause }),
+                ),
             }
         }
         let now = now_ms();
         match r.next_alarm_ms(now, OUTBOX_RETRY_MS) {
             Some(at) => {
                 let delay = u64::try_from((at - now).max(100)).unwrap_or(100);
-                let _ = self.state.storage().set_alarm(std::time::Duration::from_millis(delay)).await;
+                let _ = self
+                    .state
+                    .storage()
+                    .set_alarm(std::time::Duration::from_millis(delay))
+                    .await;
             }
             None => {
                 let _ = self.state.storage().delete_alarm().await;

@@ -12,25 +12,15 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 fn money(c: &mut Criterion) {
     let mut group = c.benchmark_group("money");
-    group.bench_function("parse 1250.50", |b| {
-        b.iter(|| Money::parse(black_box("1250.50")))
-    });
+    group.bench_function("parse 1250.50", |b| b.iter(|| Money::parse(black_box("1250.50"))));
     group.bench_function("parse 999999999.99", |b| {
         b.iter(|| Money::parse(black_box("999999999.99")))
     });
-    group.bench_function("parse refused 1,250", |b| {
-        b.iter(|| Money::parse(black_box("1,250")))
-    });
+    group.bench_function("parse refused 1,250", |b| b.iter(|| Money::parse(black_box("1,250"))));
     let m = Money::parse("1234567.89").unwrap_or(Money::ZERO);
-    group.bench_function("display 1234567.89", |b| {
-        b.iter(|| black_box(m).to_string())
-    });
-    group.bench_function("format_en 1234567.89", |b| {
-        b.iter(|| black_box(m).format_en())
-    });
-    group.bench_function("format_bn 1234567.89", |b| {
-        b.iter(|| black_box(m).format_bn())
-    });
+    group.bench_function("display 1234567.89", |b| b.iter(|| black_box(m).to_string()));
+    group.bench_function("format_en 1234567.89", |b| b.iter(|| black_box(m).format_en()));
+    group.bench_function("format_bn 1234567.89", |b| b.iter(|| black_box(m).format_bn()));
     let mut out = String::with_capacity(64);
     group.bench_function("push_amount bn (string level)", |b| {
         b.iter(|| {
@@ -43,18 +33,14 @@ fn money(c: &mut Criterion) {
 
 fn phone(c: &mut Criterion) {
     let mut group = c.benchmark_group("phone");
-    group.bench_function("parse plain", |b| {
-        b.iter(|| Msisdn::parse(black_box("01712345678")))
-    });
+    group.bench_function("parse plain", |b| b.iter(|| Msisdn::parse(black_box("01712345678"))));
     group.bench_function("parse +880 spaced", |b| {
         b.iter(|| Msisdn::parse(black_box("+880 1712-345678")))
     });
     group.bench_function("parse Bangla digits", |b| {
         b.iter(|| Msisdn::parse(black_box("০১৭১২৩৪৫৬৭৮")))
     });
-    group.bench_function("parse refused", |b| {
-        b.iter(|| Msisdn::parse(black_box("0121234567x")))
-    });
+    group.bench_function("parse refused", |b| b.iter(|| Msisdn::parse(black_box("0121234567x"))));
     if let Ok(p) = Msisdn::parse("01712345678") {
         group.bench_function("masked", |b| b.iter(|| black_box(p).masked()));
         group.bench_function("display (masked)", |b| b.iter(|| black_box(p).to_string()));

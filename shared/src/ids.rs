@@ -131,9 +131,7 @@ macro_rules! string_id {
         }
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_tuple(stringify!($name))
-                    .field(&self.as_str())
-                    .finish()
+                f.debug_tuple(stringify!($name)).field(&self.as_str()).finish()
             }
         }
         impl FromStr for $name {
@@ -299,10 +297,7 @@ mod tests {
     fn ids_serialize_as_strings_and_deserialize_through_parse() {
         let id = PaymentId::parse(PAY).unwrap();
         assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{PAY}\""));
-        assert_eq!(
-            serde_json::from_str::<PaymentId>(&format!("\"{PAY}\"")).unwrap(),
-            id
-        );
+        assert_eq!(serde_json::from_str::<PaymentId>(&format!("\"{PAY}\"")).unwrap(), id);
         assert!(serde_json::from_str::<PaymentId>("\"pay_x\"").is_err());
         assert_eq!(format!("{id:?}"), format!("PaymentId(\"{PAY}\")"));
     }
@@ -313,9 +308,7 @@ mod tests {
         let order = nagad_order_id(&id);
         assert_eq!(order, "BDP0123456789ABCDEFG");
         assert_eq!(order.len(), 20);
-        assert!(order
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
+        assert!(order.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
         assert_eq!(nagad_order_id(&id), order);
     }
 }

@@ -71,19 +71,13 @@ impl fmt::Display for MoneyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             MoneyError::Empty => "amount is empty",
-            MoneyError::NotAString => {
-                "amount must be a JSON string such as \"1250.00\", not a number"
-            }
-            MoneyError::Exponent => {
-                "amount must not use an exponent: write \"1000.00\", not \"1e3\""
-            }
+            MoneyError::NotAString => "amount must be a JSON string such as \"1250.00\", not a number",
+            MoneyError::Exponent => "amount must not use an exponent: write \"1000.00\", not \"1e3\"",
             MoneyError::NotANumber => "amount must be a number of taka, not NaN or Infinity",
             MoneyError::Sign => "amount must not carry a sign (+ or -)",
             MoneyError::ThousandsSeparator => "amount must not contain separators such as ','",
             MoneyError::BanglaDigits => "amount must use the digits 0-9, not Bangla digits",
-            MoneyError::CurrencySymbol => {
-                "amount must not contain a currency symbol or name; it is always BDT"
-            }
+            MoneyError::CurrencySymbol => "amount must not contain a currency symbol or name; it is always BDT",
             MoneyError::Whitespace => "amount must not contain spaces",
             MoneyError::MisplacedDot => "amount needs digits on both sides of a single '.'",
             MoneyError::TooManyDecimals => "amount has more than 2 decimal places",
@@ -285,10 +279,7 @@ mod tests {
         assert_eq!(Money::from_poisha(125_050), Ok(money("1250.50")));
         assert_eq!(Money::from_poisha(0), Ok(Money::ZERO));
         assert_eq!(Money::from_poisha(MAX_POISHA), Ok(Money::MAX));
-        assert_eq!(
-            Money::from_poisha(MAX_POISHA + 1),
-            Err(MoneyError::OverCeiling)
-        );
+        assert_eq!(Money::from_poisha(MAX_POISHA + 1), Err(MoneyError::OverCeiling));
         assert_eq!(Money::from_poisha(-1), Err(MoneyError::Negative));
         assert_eq!(Money::from_poisha(i64::MIN), Err(MoneyError::Negative));
         assert_eq!(Money::parse("1000000000.00"), Err(MoneyError::OverCeiling));
@@ -296,45 +287,24 @@ mod tests {
 
     #[test]
     fn checked_arithmetic_refuses_leaving_the_range() {
-        assert_eq!(
-            money("1000").checked_add(money("250.50")),
-            Ok(money("1250.50"))
-        );
-        assert_eq!(
-            money("1250.50").checked_sub(money("250.50")),
-            Ok(money("1000"))
-        );
+        assert_eq!(money("1000").checked_add(money("250.50")), Ok(money("1250.50")));
+        assert_eq!(money("1250.50").checked_sub(money("250.50")), Ok(money("1000")));
         assert_eq!(money("10").checked_sub(money("10")), Ok(Money::ZERO));
-        assert_eq!(
-            money("10").checked_sub(money("10.01")),
-            Err(MoneyError::Negative)
-        );
-        assert_eq!(
-            Money::MAX.checked_add(money("0.01")),
-            Err(MoneyError::OverCeiling)
-        );
+        assert_eq!(money("10").checked_sub(money("10.01")), Err(MoneyError::Negative));
+        assert_eq!(Money::MAX.checked_add(money("0.01")), Err(MoneyError::OverCeiling));
     }
 
     #[test]
     fn decimal_conversion_is_exact_and_never_rounds() {
         let d = Decimal::new(125_050, 2);
         assert_eq!(Money::try_from(d), Ok(money("1250.50")));
-        assert_eq!(
-            Money::try_from(Decimal::new(12_505, 1)),
-            Ok(money("1250.50"))
-        );
-        assert_eq!(
-            Money::try_from(Decimal::new(1_250_500, 4)),
-            Ok(money("125.05"))
-        );
+        assert_eq!(Money::try_from(Decimal::new(12_505, 1)), Ok(money("1250.50")));
+        assert_eq!(Money::try_from(Decimal::new(1_250_500, 4)), Ok(money("125.05")));
         assert_eq!(
             Money::try_from(Decimal::new(1_250_001, 3)),
             Err(MoneyError::TooManyDecimals)
         );
-        assert_eq!(
-            Money::try_from(Decimal::new(-1, 0)),
-            Err(MoneyError::Negative)
-        );
+        assert_eq!(Money::try_from(Decimal::new(-1, 0)), Err(MoneyError::Negative));
         assert_eq!(Money::try_from(Decimal::MAX), Err(MoneyError::OverCeiling));
         let back: Decimal = money("1250.5").into();
         assert_eq!(back.to_string(), "1250.50");

@@ -79,14 +79,10 @@ impl fmt::Display for PhoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             PhoneError::Empty => "phone number is empty",
-            PhoneError::BadCharacter => {
-                "phone number may contain only digits, spaces, dashes and a leading +"
-            }
+            PhoneError::BadCharacter => "phone number may contain only digits, spaces, dashes and a leading +",
             PhoneError::WrongLength => "phone number must have 11 digits (01XXXXXXXXX)",
             PhoneError::BadPrefix => "phone number must start with 01, 8801 or +8801",
-            PhoneError::UnknownOperator => {
-                "phone number prefix belongs to no Bangladeshi mobile operator"
-            }
+            PhoneError::UnknownOperator => "phone number prefix belongs to no Bangladeshi mobile operator",
         })
     }
 }
@@ -119,9 +115,7 @@ impl Msisdn {
         match digits.get(..count) {
             Some([]) => Err(PhoneError::Empty),
             Some([b'0', rest @ ..]) if count == 11 && !plus => Msisdn::from_national(rest),
-            Some([b'8', b'8', b'0', rest @ ..]) if count == MAX_DIGITS => {
-                Msisdn::from_national(rest)
-            }
+            Some([b'8', b'8', b'0', rest @ ..]) if count == MAX_DIGITS => Msisdn::from_national(rest),
             Some(_) if count == 11 || count == MAX_DIGITS => Err(PhoneError::BadPrefix),
             _ => Err(PhoneError::WrongLength),
         }
@@ -310,9 +304,7 @@ mod tests {
         let p: Msisdn = serde_json::from_str("\"+8801712345678\"").unwrap();
         assert_eq!(p, phone("01712345678"));
         assert!(serde_json::from_str::<Msisdn>("1712345678").is_err());
-        let err = serde_json::from_str::<Msisdn>("\"0121\"")
-            .unwrap_err()
-            .to_string();
+        let err = serde_json::from_str::<Msisdn>("\"0121\"").unwrap_err().to_string();
         assert!(err.contains("11 digits"), "{err}");
     }
 }

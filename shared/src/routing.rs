@@ -22,7 +22,10 @@ pub struct Availability {
 }
 
 impl Availability {
-    pub const ALL: Availability = Availability { bkash: true, nagad: true };
+    pub const ALL: Availability = Availability {
+        bkash: true,
+        nagad: true,
+    };
 
     pub fn of(self, p: Provider) -> bool {
         match p {
@@ -115,11 +118,23 @@ pub fn recommend(amount: Money, operator: Option<Operator>, up: Availability) ->
     }
     match (usable(Provider::Bkash), usable(Provider::Nagad)) {
         (false, false) => Err(NoProvider::Unavailable),
-        (true, false) => Ok(Choice { provider: Provider::Bkash, reason: Reason::OtherUnavailable }),
-        (false, true) => Ok(Choice { provider: Provider::Nagad, reason: Reason::OtherUnavailable }),
+        (true, false) => Ok(Choice {
+            provider: Provider::Bkash,
+            reason: Reason::OtherUnavailable,
+        }),
+        (false, true) => Ok(Choice {
+            provider: Provider::Nagad,
+            reason: Reason::OtherUnavailable,
+        }),
         (true, true) => Ok(match operator {
-            Some(op) => Choice { provider: operator_hint(op), reason: Reason::PhoneOperator },
-            None => Choice { provider: Provider::Bkash, reason: Reason::MostUsed },
+            Some(op) => Choice {
+                provider: operator_hint(op),
+                reason: Reason::PhoneOperator,
+            },
+            None => Choice {
+                provider: Provider::Bkash,
+                reason: Reason::MostUsed,
+            },
         }),
     }
 }
@@ -134,7 +149,10 @@ pub fn choose(
     match chosen {
         Some(p) if !accepts(p, amount) => Err(NoProvider::AmountOutOfRange),
         Some(p) if !up.of(p) => Err(NoProvider::Unavailable),
-        Some(p) => Ok(Choice { provider: p, reason: Reason::ShopperChoice }),
+        Some(p) => Ok(Choice {
+            provider: p,
+            reason: Reason::ShopperChoice,
+        }),
         None => recommend(amount, operator, up),
     }
 }
@@ -155,10 +173,16 @@ mod tests {
 
     #[test]
     fn an_unavailable_provider_is_never_recommended() {
-        let only_nagad = Availability { bkash: false, nagad: true };
+        let only_nagad = Availability {
+            bkash: false,
+            nagad: true,
+        };
         let c = recommend(tk("1250.00"), Some(Operator::Banglalink), only_nagad).unwrap();
         assert_eq!((c.provider, c.reason), (Provider::Nagad, Reason::OtherUnavailable));
-        let none = Availability { bkash: false, nagad: false };
+        let none = Availability {
+            bkash: false,
+            nagad: false,
+        };
         assert_eq!(recommend(tk("10"), None, none), Err(NoProvider::Unavailable));
     }
 
@@ -172,22 +196,45 @@ mod tests {
 
     #[test]
     fn amounts_outside_the_limits_have_no_provider() {
-        assert_eq!(recommend(tk("0.50"), None, Availability::ALL), Err(NoProvider::AmountOutOfRange));
-        assert_eq!(recommend(tk("500000.01"), None, Availability::ALL), Err(NoProvider::AmountOutOfRange));
+        assert_eq!(
+            recommend(tk("0.50"), None, Availability::ALL),
+            Err(NoProvider::AmountOutOfRange)
+        );
+        assert_eq!(
+            recommend(tk("500000.01"), None, Availability::ALL),
+            Err(NoProvider::AmountOutOfRange)
+        );
         assert!(recommend(tk("500000.00"), None, Availability::ALL).is_ok());
     }
 
     #[test]
     fn the_shoppers_choice_wins_unless_it_cannot_work() {
-        let c = choose(Some(Provider::Nagad), tk("10"), Some(Operator::Grameenphone), Availability::ALL).unwrap();
+        let c = choose(
+            Some(Provider::Nagad),
+            tk("10"),
+            Some(Operator::Grameenphone),
+            Availability::ALL,
+        )
+        .unwrap();
         assert_eq!((c.provider, c.reason), (Provider::Nagad, Reason::ShopperChoice));
-        let no_nagad = Availability { bkash: true, nagad: false };
-        assert_eq!(choose(Some(Provider::Nagad), tk("10"), None, no_nagad), Err(NoProvider::Unavailable));
+        let no_nagad = Availability {
+            bkash: true,
+            nagad: false,
+        };
+        assert_eq!(
+            choose(Some(Provider::Nagad), tk("10"), None, no_nagad),
+            Err(NoProvider::Unavailable)
+        );
     }
 
     #[test]
     fn every_reason_has_words_in_both_languages() {
-        for r in [Reason::ShopperChoice, Reason::OtherUnavailable, Reason::PhoneOperator, Reason::MostUsed] {
+        for r in [
+            Reason::ShopperChoice,
+            Reason::OtherUnavailable,
+            Reason::PhoneOperator,
+            Reason::MostUsed,
+        ] {
             assert!(!r.message_en().is_empty());
             assert!(r.message_bn().chars().any(|c| ('\u{0980}'..='\u{09FF}').contains(&c)));
         }

@@ -72,9 +72,7 @@ mod tests {
 
     #[test]
     fn a_struct_holding_a_secret_debugs_without_it() {
-        let c: Config =
-            serde_json::from_str(r#"{"app_key":"4f6o0cjiki","app_secret":"hunter2-very-secret"}"#)
-                .unwrap();
+        let c: Config = serde_json::from_str(r#"{"app_key":"4f6o0cjiki","app_secret":"hunter2-very-secret"}"#).unwrap();
         let printed = format!("{c:?}");
         assert_eq!(c.app_key, "4f6o0cjiki");
         assert!(printed.contains("4f6o0cjiki"));

@@ -176,20 +176,32 @@ mod tests {
     #[test]
     fn a_tampered_body_fails() {
         let header = sign(SECRET, T, BODY);
-        assert_eq!(verify(&header, b"{\"id\":\"evt_2\"}", SECRET, T, 300), Err(SignatureError::NoMatch));
+        assert_eq!(
+            verify(&header, b"{\"id\":\"evt_2\"}", SECRET, T, 300),
+            Err(SignatureError::NoMatch)
+        );
     }
 
     #[test]
     fn a_wrong_secret_fails() {
         let header = sign(SECRET, T, BODY);
-        assert_eq!(verify(&header, BODY, b"whsec_other", T, 300), Err(SignatureError::NoMatch));
+        assert_eq!(
+            verify(&header, BODY, b"whsec_other", T, 300),
+            Err(SignatureError::NoMatch)
+        );
     }
 
     #[test]
     fn outside_the_window_fails_both_ways() {
         let header = sign(SECRET, T, BODY);
-        assert_eq!(verify(&header, BODY, SECRET, T + 301, 300), Err(SignatureError::OutsideTolerance));
-        assert_eq!(verify(&header, BODY, SECRET, T - 301, 300), Err(SignatureError::OutsideTolerance));
+        assert_eq!(
+            verify(&header, BODY, SECRET, T + 301, 300),
+            Err(SignatureError::OutsideTolerance)
+        );
+        assert_eq!(
+            verify(&header, BODY, SECRET, T - 301, 300),
+            Err(SignatureError::OutsideTolerance)
+        );
         assert_eq!(verify(&header, BODY, SECRET, T + 300, 300), Ok(T));
     }
 
@@ -219,11 +231,19 @@ mod tests {
             format!("t={T};v1={good}"),
             "garbage".into(),
         ] {
-            assert_eq!(verify(&bad, BODY, SECRET, T, 300), Err(SignatureError::Malformed), "{bad}");
+            assert_eq!(
+                verify(&bad, BODY, SECRET, T, 300),
+                Err(SignatureError::Malformed),
+                "{bad}"
+            );
         }
         for not_hex in ["zz", "", "é", &good[..63]] {
             let header = format!("t={T},v1={not_hex}");
-            assert_eq!(verify(&header, BODY, SECRET, T, 300), Err(SignatureError::NoMatch), "{header}");
+            assert_eq!(
+                verify(&header, BODY, SECRET, T, 300),
+                Err(SignatureError::NoMatch),
+                "{header}"
+            );
         }
     }
 

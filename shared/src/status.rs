@@ -65,10 +65,7 @@ impl PaymentStatus {
     /// Money was captured and not all of it refunded: a refund may be asked for.
     #[must_use]
     pub const fn can_refund(self) -> bool {
-        matches!(
-            self,
-            PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded
-        )
+        matches!(self, PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded)
     }
 }
 
@@ -275,9 +272,9 @@ pub fn next_refund(
         (Pending | RequiresManual, E::ProviderSucceeded) => Ok(Moved(Succeeded)),
         (Pending | RequiresManual, E::ProviderFailed) => Ok(Moved(Failed)),
         (Pending, E::Unresolved) => Ok(Moved(RequiresManual)),
-        (Succeeded, E::ProviderSucceeded)
-        | (Failed, E::ProviderFailed)
-        | (RequiresManual, E::Unresolved) => Ok(Unchanged),
+        (Succeeded, E::ProviderSucceeded) | (Failed, E::ProviderFailed) | (RequiresManual, E::Unresolved) => {
+            Ok(Unchanged)
+        }
         (from, event) => Err(Refused { from, event }),
     }
 }
@@ -349,59 +346,41 @@ mod tests {
             next(PaymentStatus::Failed, Event::ProviderFailed),
             Ok(Outcome::Unchanged)
         );
-        assert_eq!(
-            next(PaymentStatus::Expired, Event::TimedOut),
-            Ok(Outcome::Unchanged)
-        );
+        assert_eq!(next(PaymentStatus::Expired, Event::TimedOut), Ok(Outcome::Unchanged));
     }
 
     #[test]
     fn late_success_after_expiry_still_counts_as_paid() {
-        assert_eq!(next(PaymentStatus::Expired, Event::ProviderSucceeded), Ok(Outcome::Moved(PaymentStatus::Succeeded)));
+        assert_eq!(
+            next(PaymentStatus::Expired, Event::ProviderSucceeded),
+            Ok(Outcome::Moved(PaymentStatus::Succeeded))
+        );
         let refused = next(PaymentStatus::Expired, Event::SentToProvider).unwrap_err();
-        assert_eq!(refused.to_string(), "payment in status expired cannot take event sent_to_provider");
+        assert_eq!(
+            refused.to_string(),
+            "payment in status expired cannot take event sent_to_provider"
+        );
     }
 
     #[test]
     fn statuses_serialize_snake_case_and_parse_back() {
         for s in PaymentStatus::ALL {
-            assert_eq!(
-                serde_json::to_string(&s).unwrap(),
-                format!("\"{}\"", s.as_str())
-            );
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
             assert_eq!(s.as_str().parse::<PaymentStatus>(), Ok(s));
         }
-        assert_eq!(
-            "Pending".parse::<PaymentStatus>(),
-            Err(UnknownName("status"))
-        );
+        assert_eq!("Pending".parse::<PaymentStatus>(), Err(UnknownName("status")));
         for s in RefundStatus::ALL {
-            assert_eq!(
-                serde_json::to_string(&s).unwrap(),
-                format!("\"{}\"", s.as_str())
-            );
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
             assert_eq!(s.as_str().parse::<RefundStatus>(), Ok(s));
         }
     }
 
     #[test]
     fn only_requires_method_and_pending_are_not_final() {
-        let open: Vec<_> = PaymentStatus::ALL
-            .into_iter()
-            .filter(|s| !s.is_final())
-            .collect();
-        assert_eq!(
-            open,
-            [PaymentStatus::RequiresMethod, PaymentStatus::Pending]
-        );
-        let refundable: Vec<_> = PaymentStatus::ALL
-            .into_iter()
-            .filter(|s| s.can_refund())
-            .collect();
-        assert_eq!(
-            refundable,
-            [PaymentStatus::Succeeded, PaymentStatus::PartiallyRefunded]
-        );
+        let open: Vec<_> = PaymentStatus::ALL.into_iter().filter(|s| !s.is_final()).collect();
+        assert_eq!(open, [PaymentStatus::RequiresMethod, PaymentStatus::Pending]);
+        let refundable: Vec<_> = PaymentStatus::ALL.into_iter().filter(|s| s.can_refund()).collect();
+        assert_eq!(refundable, [PaymentStatus::Succeeded, PaymentStatus::PartiallyRefunded]);
     }
 
     #[rustfmt::skip]

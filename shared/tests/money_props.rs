@@ -130,23 +130,9 @@ proptest! {
 
 #[test]
 fn the_range_edges_round_trip() {
-    for p in [
-        1,
-        9,
-        10,
-        99,
-        100,
-        101,
-        99_999,
-        100_000,
-        MAX_POISHA - 1,
-        MAX_POISHA,
-    ] {
+    for p in [1, 9, 10, 99, 100, 101, 99_999, 100_000, MAX_POISHA - 1, MAX_POISHA] {
         let m = Money::from_poisha(p).unwrap();
         assert_eq!(Money::parse(&m.to_string()), Ok(m), "{p}");
     }
-    assert_eq!(
-        Money::parse_allowing_zero(&Money::ZERO.to_string()),
-        Ok(Money::ZERO)
-    );
+    assert_eq!(Money::parse_allowing_zero(&Money::ZERO.to_string()), Ok(Money::ZERO));
 }

@@ -17,10 +17,7 @@ fn bangla(s: &str) -> String {
 
 /// The longest run of ASCII digits in `s`.
 fn longest_digit_run(s: &str) -> usize {
-    s.split(|c: char| !c.is_ascii_digit())
-        .map(str::len)
-        .max()
-        .unwrap_or(0)
+    s.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0)
 }
 
 proptest! {

@@ -47,7 +47,11 @@ impl Figures {
     fn print(&self) {
         let mut l = self.latencies.clone();
         l.sort();
-        let pct = |p: f64| l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1))).copied().unwrap_or_default();
+        let pct = |p: f64| {
+            l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or_default()
+        };
         let rps = self.n as f64 / self.wall.as_secs_f64();
         let cpu = self.cpu_ms_per_req.map_or("n/a".to_owned(), |c| format!("{c:.2} ms"));
         println!(
@@ -103,7 +107,10 @@ async fn main() {
         .split([',', ' '])
         .filter_map(|p| p.trim().parse().ok())
         .collect();
-    let n: usize = std::env::var("BDPAY_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let n: usize = std::env::var("BDPAY_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
     println!("edge under load: {n} requests per phase, concurrency {CONCURRENCY}, loopback, wrangler dev (workerd pids {pids:?})");
 
     // Warm up: the isolate, the token object, D1.

@@ -35,7 +35,11 @@ impl Stack {
                 panic!("{name} is not set: run the integration tests with `make test`, which starts the sandbox and the worker")
             })
         };
-        Stack { edge: var("BDPAY_EDGE_URL"), sandbox: var("BDPAY_SANDBOX_URL"), http: client() }
+        Stack {
+            edge: var("BDPAY_EDGE_URL"),
+            sandbox: var("BDPAY_SANDBOX_URL"),
+            http: client(),
+        }
     }
 
     pub fn edge_url(&self, path: &str) -> String {
@@ -58,13 +62,17 @@ impl Stack {
 
     /// A fresh order id per test (tests share one worker and one sandbox).
     pub fn order_id(tag: &str) -> String {
-        let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
         format!("{tag}-{n}")
     }
 
     /// `POST /v1/payments` as the demo merchant; panics unless 201.
     pub async fn create(&self, order_id: &str, amount: &str, extra: Value) -> Created {
-        let mut body = json!({ "order_id": order_id, "amount": amount, "return_url": "http://shop.example/return?x=1" });
+        let mut body =
+            json!({ "order_id": order_id, "amount": amount, "return_url": "http://shop.example/return?x=1" });
         if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
             b.extend(e.clone());
         }
@@ -88,7 +96,13 @@ impl Stack {
     }
 
     pub async fn merchant_get(&self, path: &str) -> (u16, Value) {
-        let r = self.http.get(self.edge_url(path)).bearer_auth(MERCHANT_KEY).send().await.unwrap();
+        let r = self
+            .http
+            .get(self.edge_url(path))
+            .bearer_auth(MERCHANT_KEY)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
@@ -99,14 +113,23 @@ impl Stack {
         if let Some(provider) = provider {
             body["provider"] = json!(provider);
         }
-        let r = self.http.post(self.edge_url(&format!("/v1/payments/{}/confirm", p.id))).json(&body).send().await.unwrap();
+        let r = self
+            .http
+            .post(self.edge_url(&format!("/v1/payments/{}/confirm", p.id)))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap())
     }
 
     /// The widget's status poll.
     pub async fn status(&self, p: &Created) -> Value {
-        let url = self.edge_url(&format!("/v1/payments/{}/status?client_secret={}", p.id, p.client_secret));
+        let url = self.edge_url(&format!(
+            "/v1/payments/{}/status?client_secret={}",
+            p.id, p.client_secret
+        ));
         self.http.get(url).send().await.unwrap().json().await.unwrap()
     }
 
@@ -125,15 +148,31 @@ impl Stack {
     /// The sandbox's ledger entries for one provider reference.
     pub async fn ledger(&self, provider: &str, op: &str, reference: &str) -> Vec<Value> {
         let url = self.sandbox_url("/__control/ledger");
-        let r = self.http.get(url).query(&[("provider", provider), ("op", op), ("reference", reference)]).send().await.unwrap();
+        let r = self
+            .http
+            .get(url)
+            .query(&[("provider", provider), ("op", op), ("reference", reference)])
+            .send()
+            .await
+            .unwrap();
         let body: Value = r.json().await.unwrap();
         body["entries"].as_array().cloned().unwrap_or_default()
     }
 
     /// Adds a sandbox fault (`POST /__control/faults`).
     pub async fn fault(&self, rule: Value) {
-        let r = self.http.post(self.sandbox_url("/__control/faults")).json(&rule).send().await.unwrap();
-        assert!(r.status().is_success(), "fault refused: {}", r.text().await.unwrap_or_default());
+        let r = self
+            .http
+            .post(self.sandbox_url("/__control/faults"))
+            .json(&rule)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success(),
+            "fault refused: {}",
+            r.text().await.unwrap_or_default()
+        );
     }
 }
 
@@ -147,7 +186,10 @@ pub fn client() -> reqwest::Client {
 }
 
 fn location(r: &reqwest::Response) -> Option<String> {
-    r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 fn query_param(url: &str, name: &str) -> Option<String> {
@@ -167,7 +209,12 @@ pub async fn bkash_page(http: &reqwest::Client, page_url: &str, wallet: &str, ca
     let payment_id = query_param(page_url, "paymentId").unwrap();
     let hash = query_param(page_url, "hash").unwrap();
     let post = |step: &'static str, field: &'static str, value: &str, action: &'static str| {
-        let form = [("paymentId", payment_id.as_str()), ("hash", hash.as_str()), (field, value), ("action", action)];
+        let form = [
+            ("paymentId", payment_id.as_str()),
+            ("hash", hash.as_str()),
+            (field, value),
+            ("action", action),
+        ];
         http.post(format!("{origin}/bkash/payment/{step}")).form(&form).send()
     };
     if cancel {
@@ -190,14 +237,34 @@ pub async fn nagad_page(http: &reqwest::Client, page_url: &str, wallet: &str, ca
     if cancel {
         // The page asks once ("Cancel this payment?"), then aborts.
         let _ = http.get(format!("{base}/cancel")).send().await.unwrap();
-        let r = http.post(format!("{base}/cancel")).form(&[("confirm", "yes")]).send().await.unwrap();
+        let r = http
+            .post(format!("{base}/cancel"))
+            .form(&[("confirm", "yes")])
+            .send()
+            .await
+            .unwrap();
         return location(&r).expect("cancel redirects");
     }
-    let r = http.post(format!("{base}/number")).form(&[("number", wallet)]).send().await.unwrap();
+    let r = http
+        .post(format!("{base}/number"))
+        .form(&[("number", wallet)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200, "number step");
-    let r = http.post(format!("{base}/otp")).form(&[("otp", "123456")]).send().await.unwrap();
+    let r = http
+        .post(format!("{base}/otp"))
+        .form(&[("otp", "123456")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200, "otp step");
-    let r = http.post(format!("{base}/pin")).form(&[("pin", "1234")]).send().await.unwrap();
+    let r = http
+        .post(format!("{base}/pin"))
+        .form(&[("pin", "1234")])
+        .send()
+        .await
+        .unwrap();
     location(&r).expect("the PIN step redirects to the merchant")
 }
 

@@ -64,8 +64,7 @@ impl Widget {
 
     /// A status answer: what the edge knows about the payment, drawn and announced.
     pub(crate) fn apply(self: &Rc<Self>, json: &JsValue) {
-        let Some(status) = text_field(json, "status").and_then(|s| s.parse::<PaymentStatus>().ok())
-        else {
+        let Some(status) = text_field(json, "status").and_then(|s| s.parse::<PaymentStatus>().ok()) else {
             return self.on_status(Reply::Unreachable);
         };
         self.show_facts(json);

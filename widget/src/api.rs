@@ -62,8 +62,7 @@ pub fn message(obj: &JsValue, lang: Lang) -> Option<String> {
         Lang::Bn => text_field(obj, "message_bn"),
         Lang::En => None,
     };
-    bn.or_else(|| text_field(obj, "message"))
-        .filter(|m| !m.is_empty())
+    bn.or_else(|| text_field(obj, "message")).filter(|m| !m.is_empty())
 }
 
 /// `GET /v1/payments/{id}/status?client_secret=…`: the pending `fetch`, for [`read`].
@@ -132,10 +131,7 @@ pub fn read(pending: &Promise, lang: Lang, done: Box<dyn FnOnce(Reply)>) {
     // fetch → [[ok, status], body]; any failure (network, CORS, a body that is not JSON) → null.
     let unpack = Closure::once_into_js(|resp: JsValue| -> JsValue {
         let resp: Response = resp.unchecked_into();
-        let head = Array::of2(
-            &JsValue::from_bool(resp.ok()),
-            &JsValue::from(resp.status()),
-        );
+        let head = Array::of2(&JsValue::from_bool(resp.ok()), &JsValue::from(resp.status()));
         match resp.json() {
             Ok(body) => Promise::all(&Array::of2(&head, &body)).into(),
             Err(_) => JsValue::NULL,

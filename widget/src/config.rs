@@ -100,12 +100,7 @@ pub fn lang(script: Option<&Element>, host: &Element) -> Lang {
 /// caught here, before the shopper waits on a network round trip to hear it.
 /// `device` is the loader's guess (it looks at the screen and the user agent), used unless the
 /// page says `data-device`.
-pub fn read(
-    script: Option<&Element>,
-    host: &Element,
-    api: &str,
-    device: &str,
-) -> Result<Config, ConfigError> {
+pub fn read(script: Option<&Element>, host: &Element, api: &str, device: &str) -> Result<Config, ConfigError> {
     let payment = attr(script, host, "data-payment").ok_or(ConfigError::NoPayment)?;
     let payment = PaymentId::parse(&payment).map_err(|_| ConfigError::BadPayment)?;
     let secret = attr(script, host, "data-client-secret").ok_or(ConfigError::NoSecret)?;

@@ -55,12 +55,9 @@ impl Widget {
         let t = text(self.lang);
         match reply {
             Reply::Ok(json) => {
-                let status =
-                    text_field(&json, "status").and_then(|s| s.parse::<PaymentStatus>().ok());
+                let status = text_field(&json, "status").and_then(|s| s.parse::<PaymentStatus>().ok());
                 let url = web_link(text_field(&json, "redirect_url"));
-                let chosen = text_field(&json, "provider")
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(p);
+                let chosen = text_field(&json, "provider").and_then(|s| s.parse().ok()).unwrap_or(p);
                 match (status, url) {
                     (Some(PaymentStatus::Pending), Some(url)) => self.go(chosen, url),
                     (Some(s), _) if s.is_final() => self.reload(),
@@ -87,11 +84,7 @@ impl Widget {
                 let offline = !web_sys::window().is_some_and(|w| w.navigator().on_line());
                 self.back(
                     before,
-                    Some(String::from(if offline {
-                        t.offline
-                    } else {
-                        t.unreachable
-                    })),
+                    Some(String::from(if offline { t.offline } else { t.unreachable })),
                 );
             }
         }
@@ -116,11 +109,7 @@ impl Widget {
             st.provider = Some(p);
             st.redirect = Some(url.clone());
             st.attempt = 0;
-            st.phase = if desktop {
-                Phase::Waiting
-            } else {
-                Phase::Redirecting(p)
-            };
+            st.phase = if desktop { Phase::Waiting } else { Phase::Redirecting(p) };
         }
         self.render();
         self.announce(PaymentStatus::Pending);
@@ -191,8 +180,7 @@ impl Widget {
     pub(crate) fn set_offline(self: &Rc<Self>, offline: bool) {
         let resume = {
             let mut st = self.st.borrow_mut();
-            let waiting =
-                matches!(st.phase, Phase::Loading | Phase::Waiting) || st.trouble.is_some();
+            let waiting = matches!(st.phase, Phase::Loading | Phase::Waiting) || st.trouble.is_some();
             if offline {
                 if waiting {
                     st.trouble = Some(Trouble::Offline);

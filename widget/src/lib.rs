@@ -34,13 +34,7 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 /// origin, `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `first` the
 /// loader's early `/status` request (a `Promise<Response>`), or `undefined`. Never throws: whatever is wrong is said in the box and in a `bdpay:failed` event.
 #[wasm_bindgen]
-pub fn mount(
-    target: web_sys::Element,
-    script: Option<web_sys::Element>,
-    api: &str,
-    device: &str,
-    first: JsValue,
-) {
+pub fn mount(target: web_sys::Element, script: Option<web_sys::Element>, api: &str, device: &str, first: JsValue) {
     // The loader passes a fetch promise or nothing.
     let first = (!first.is_undefined() && !first.is_null()).then(|| first.unchecked_into());
     widget::start(target, script, api, device, first);

@@ -35,9 +35,7 @@ pub fn judge(input: &str, typing: bool) -> Typed {
 pub const fn provider_for(op: Operator) -> Provider {
     match op {
         Operator::Teletalk => Provider::Nagad,
-        Operator::Grameenphone | Operator::Banglalink | Operator::Robi | Operator::Airtel => {
-            Provider::Bkash
-        }
+        Operator::Grameenphone | Operator::Banglalink | Operator::Robi | Operator::Airtel => Provider::Bkash,
     }
 }
 
@@ -48,10 +46,7 @@ mod tests {
     #[test]
     fn short_numbers_wait_while_typing_and_fail_after() {
         assert_eq!(judge("0171", true), Typed::Partial);
-        assert_eq!(
-            judge("0171", false),
-            Typed::Invalid(PhoneError::WrongLength)
-        );
+        assert_eq!(judge("0171", false), Typed::Invalid(PhoneError::WrongLength));
         assert_eq!(judge("", true), Typed::Empty);
         assert_eq!(judge("01x", true), Typed::Invalid(PhoneError::BadCharacter));
         assert!(matches!(judge("০১৯১১০০০০০১", true), Typed::Valid(_)));

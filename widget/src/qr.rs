@@ -14,9 +14,7 @@ pub fn push_svg(out: &mut String, url: &str) -> bool {
     push_int(out, side);
     out.push(' ');
     push_int(out, side);
-    out.push_str(
-        "\" shape-rendering=\"crispEdges\" aria-hidden=\"true\"><path fill=\"#fff\" d=\"M-4-4h",
-    );
+    out.push_str("\" shape-rendering=\"crispEdges\" aria-hidden=\"true\"><path fill=\"#fff\" d=\"M-4-4h");
     push_int(out, side);
     out.push('v');
     push_int(out, side);

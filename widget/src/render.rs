@@ -24,9 +24,7 @@ impl Widget {
         let choosing = matches!(phase, Phase::Choose | Phase::Starting(_));
         let offer = match phase {
             Phase::Final(PaymentStatus::Failed) => Some(t.try_other),
-            Phase::Final(PaymentStatus::Cancelled | PaymentStatus::Expired) => {
-                Some(t.try_again_choose)
-            }
+            Phase::Final(PaymentStatus::Cancelled | PaymentStatus::Expired) => Some(t.try_again_choose),
             _ => None,
         };
         // The amount line shows once an answer brought the amount (show_facts), never broken.
@@ -96,12 +94,8 @@ impl Widget {
             (Some(Trouble::Stalled), _) => line.push_str(t.still_waiting),
             (None, Phase::Loading) => line.push_str(t.loading),
             (None, Phase::Choose) => line.push_str(t.choose),
-            (None, Phase::Starting(p)) => {
-                push_with_provider(&mut line, self.lang, p, Doing::Starting)
-            }
-            (None, Phase::Redirecting(p)) => {
-                push_with_provider(&mut line, self.lang, p, Doing::Redirecting)
-            }
+            (None, Phase::Starting(p)) => push_with_provider(&mut line, self.lang, p, Doing::Starting),
+            (None, Phase::Redirecting(p)) => push_with_provider(&mut line, self.lang, p, Doing::Redirecting),
             (None, Phase::Waiting) => line.push_str(t.waiting),
             (None, Phase::Final(s)) => line.push_str(text::final_status(self.lang, s)),
             (None, Phase::Broken) => {}
@@ -123,12 +117,7 @@ impl Widget {
                 let op = m.operator();
                 text::push_all(
                     &mut hint,
-                    &[
-                        "✓ ",
-                        text::operator_name(self.lang, op),
-                        " ",
-                        text(self.lang).phone_ok,
-                    ],
+                    &["✓ ", text::operator_name(self.lang, op), " ", text(self.lang).phone_ok],
                 );
             }
             Typed::Invalid(e) => hint.push_str(text::phone_error(self.lang, e)),
@@ -136,9 +125,7 @@ impl Widget {
         }
         say(&v.phone_hint, &hint);
         let bad = matches!(typed, Typed::Invalid(_));
-        let _ = v
-            .phone_hint
-            .set_attribute("class", if bad { "t x" } else { "t" });
+        let _ = v.phone_hint.set_attribute("class", if bad { "t x" } else { "t" });
         let _ = v
             .phone
             .set_attribute("aria-invalid", if bad { "true" } else { "false" });

@@ -196,11 +196,7 @@ pub fn phone_error(lang: Lang, e: PhoneError) -> &'static str {
 
 /// Appends a sentence around a provider's name: "বিকাশ চালু হচ্ছে…", "Pay with Nagad".
 pub fn push_with_provider(out: &mut String, lang: Lang, p: Provider, what: Doing) {
-    let (before, after) = text(lang)
-        .with_provider
-        .get(what as usize)
-        .copied()
-        .unwrap_or(("", ""));
+    let (before, after) = text(lang).with_provider.get(what as usize).copied().unwrap_or(("", ""));
     push_all(out, &[before, p.display_name(lang), after]);
 }
 

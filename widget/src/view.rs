@@ -55,32 +55,39 @@ a{color:var(--bdpay-link,#1d4ed8)}\
 macro_rules! skeleton {
     ($total:literal, $phone:literal, $bkash:literal, $nagad:literal, $pay:literal, $retry:literal) => {
         concat!(
-            "<style>", css!(), "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>",
-            "<div class=a id=a hidden><small>", $total, "</small><span id=av></span></div>",
-            "<form id=f novalidate><div id=pw><label for=p>", $phone, "</label>",
+            "<style>",
+            css!(),
+            "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>",
+            "<div class=a id=a hidden><small>",
+            $total,
+            "</small><span id=av></span></div>",
+            "<form id=f novalidate><div id=pw><label for=p>",
+            $phone,
+            "</label>",
             "<input id=p type=tel inputmode=tel autocomplete=tel maxlength=20 aria-describedby=pt>",
             "<div id=pt class=t aria-live=polite></div></div><p id=z class=z hidden></p><div class=b>",
-            "<button type=button aria-describedby=y id=bbkash data-provider=bkash><span><b>", $bkash, "</b>", $pay,
+            "<button type=button aria-describedby=y id=bbkash data-provider=bkash><span><b>",
+            $bkash,
+            "</b>",
+            $pay,
             "</span><span class=r hidden id=rbkash></span></button>",
-            "<button type=button aria-describedby=y id=bnagad data-provider=nagad><span><b>", $nagad, "</b>", $pay,
+            "<button type=button aria-describedby=y id=bnagad data-provider=nagad><span><b>",
+            $nagad,
+            "</b>",
+            $pay,
             "</span><span class=r hidden id=rnagad></span></button></div></form>",
             "<p id=y class=y hidden></p><div id=g class=g hidden><i></i></div>",
             "<p id=s class=s role=status aria-live=polite><span id=s1></span><span id=e class=e></span></p>",
             "<div id=q class=q hidden><span id=qc></span><div><p id=qt></p><a id=ql></a></div></div>",
-            "<button type=button id=k class=k hidden>", $retry, "</button></div>"
+            "<button type=button id=k class=k hidden>",
+            $retry,
+            "</button></div>"
         )
     };
 }
 
 #[cfg(feature = "bn")]
-const BN: &str = skeleton!(
-    "মোট",
-    "মোবাইল নম্বর (ঐচ্ছিক)",
-    "বিকাশ",
-    "নগদ",
-    "পেমেন্ট করুন",
-    "আবার চেষ্টা করুন"
-);
+const BN: &str = skeleton!("মোট", "মোবাইল নম্বর (ঐচ্ছিক)", "বিকাশ", "নগদ", "পেমেন্ট করুন", "আবার চেষ্টা করুন");
 #[cfg(feature = "en")]
 const EN: &str = skeleton!(
     "Total",
@@ -135,10 +142,8 @@ pub const fn slot(p: Provider) -> usize {
 /// The shadow root of `host`: the loader's (it painted the loading line) or a new one.
 #[must_use]
 pub fn shadow(host: &Element) -> Option<ShadowRoot> {
-    host.shadow_root().or_else(|| {
-        host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-            .ok()
-    })
+    host.shadow_root()
+        .or_else(|| host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok())
 }
 
 impl View {

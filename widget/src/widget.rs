@@ -104,13 +104,7 @@ pub struct Widget {
 
 /// Mounts into `host`: reads the attributes, draws the skeleton, then loads the status
 /// (from the loader's early request when there is one).
-pub fn start(
-    host: Element,
-    script: Option<Element>,
-    api: &str,
-    device: &str,
-    first: Option<Promise>,
-) {
+pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, first: Option<Promise>) {
     let lang = config::lang(script.as_ref(), &host);
     let Some(view) = View::build(&host, lang) else {
         host.set_text_content(Some(text(lang).unexpected));
@@ -211,12 +205,9 @@ impl Widget {
             let Some(target) = target else { continue };
             let w = Rc::clone(self);
             let opts = EventListenerOptions::enable_prevent_default();
-            ls.push(EventListener::new_with_options(
-                target,
-                kind,
-                opts,
-                move |e| w.on_event(e),
-            ));
+            ls.push(EventListener::new_with_options(target, kind, opts, move |e| {
+                w.on_event(e)
+            }));
         }
         self.st.borrow_mut().listeners = ls;
     }
@@ -241,9 +232,7 @@ impl Widget {
             }
             "click" => {
                 let button = el.and_then(|t| t.closest("button").ok().flatten());
-                let provider = button
-                    .as_ref()
-                    .and_then(|b| b.get_attribute("data-provider"));
+                let provider = button.as_ref().and_then(|b| b.get_attribute("data-provider"));
                 match provider.and_then(|p| p.parse().ok()) {
                     Some(p) => self.choose(p),
                     None if button.is_some_and(|b| b.id() == "k") => self.retry(),

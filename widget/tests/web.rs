@@ -13,9 +13,7 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{
-    CustomEvent, Element, Event, EventInit, HtmlInputElement, Response, ResponseInit, ShadowRoot,
-};
+use web_sys::{CustomEvent, Element, Event, EventInit, HtmlInputElement, Response, ResponseInit, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -65,16 +63,10 @@ impl Mounted {
         self.part(id).has_attribute("hidden")
     }
     fn status(&self) -> String {
-        self.host
-            .get_attribute("data-bdpay-status")
-            .unwrap_or_default()
+        self.host.get_attribute("data-bdpay-status").unwrap_or_default()
     }
     fn fired(&self) -> Vec<String> {
-        self.events
-            .borrow()
-            .iter()
-            .map(|(n, _)| n.clone())
-            .collect()
+        self.events.borrow().iter().map(|(n, _)| n.clone()).collect()
     }
     fn detail(&self, name: &str, key: &str) -> Option<String> {
         let events = self.events.borrow();
@@ -94,26 +86,15 @@ async fn tick() {
 }
 
 async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
     let host = document.create_element("div").expect("a div");
     for (k, v) in attrs {
         host.set_attribute(k, v).expect("attribute");
     }
-    document
-        .body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append");
+    document.body().expect("body").append_child(&host).expect("append");
     let events = Rc::new(RefCell::new(Vec::new()));
     let mut listeners = Vec::new();
-    for name in [
-        "bdpay:status",
-        "bdpay:succeeded",
-        "bdpay:failed",
-        "bdpay:cancelled",
-    ] {
+    for name in ["bdpay:status", "bdpay:succeeded", "bdpay:failed", "bdpay:cancelled"] {
         let log = Rc::clone(&events);
         listeners.push(EventListener::new(&document, name, move |e: &Event| {
             let detail = e
@@ -123,13 +104,7 @@ async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
             log.borrow_mut().push((e.type_(), detail));
         }));
     }
-    bdpay_widget::mount(
-        host.clone(),
-        None,
-        "http://127.0.0.1:9",
-        "mobile_web",
-        first.into(),
-    );
+    bdpay_widget::mount(host.clone(), None, "http://127.0.0.1:9", "mobile_web", first.into());
     tick().await;
     let root = host.shadow_root().expect("a shadow root");
     Mounted {
@@ -157,25 +132,15 @@ async fn mount_payment(lang: &str, first: Promise) -> Mounted {
 #[wasm_bindgen_test]
 async fn bangla_is_the_default_with_bangla_digits_and_the_recommended_provider_marked() {
     let attrs = [("data-payment", PAY), ("data-client-secret", SECRET)];
-    let w = mount(
-        &attrs,
-        answer(200, &status_json("requires_method", "1250.00", "")),
-    )
-    .await;
+    let w = mount(&attrs, answer(200, &status_json("requires_method", "1250.00", ""))).await;
     assert_eq!(w.status(), "requires_method");
     assert_eq!(w.text("av"), "৳১,২৫০.০০");
     assert!(!w.hidden("a"));
     assert_eq!(w.text("m"), "Demo Shop");
     assert_eq!(w.text("o"), "অর্ডার A0042");
     let bkash = w.part("bbkash");
-    assert_eq!(
-        bkash.get_attribute("data-provider").as_deref(),
-        Some("bkash")
-    );
-    assert!(bkash
-        .text_content()
-        .unwrap_or_default()
-        .contains("পেমেন্ট করুন"));
+    assert_eq!(bkash.get_attribute("data-provider").as_deref(), Some("bkash"));
+    assert!(bkash.text_content().unwrap_or_default().contains("পেমেন্ট করুন"));
     assert_eq!(w.text("rbkash"), "প্রস্তাবিত");
     assert!(w.hidden("rnagad"));
     assert_eq!(w.text("y"), "বেশিরভাগ ক্রেতা বিকাশে পেমেন্ট করেন");
@@ -188,27 +153,16 @@ async fn bangla_is_the_default_with_bangla_digits_and_the_recommended_provider_m
     assert_eq!(line.get_attribute("aria-live").as_deref(), Some("polite"));
     assert_eq!(w.text("s1"), "কীভাবে পেমেন্ট করবেন, বেছে নিন।");
     assert_eq!(w.fired(), ["bdpay:status"]);
-    assert_eq!(
-        w.detail("bdpay:status", "status").as_deref(),
-        Some("requires_method")
-    );
+    assert_eq!(w.detail("bdpay:status", "status").as_deref(), Some("requires_method"));
 }
 
 #[wasm_bindgen_test]
 async fn english_uses_ascii_digits_and_lakh_grouping() {
-    let w = mount_payment(
-        "en",
-        answer(200, &status_json("requires_method", "1234567.5", "")),
-    )
-    .await;
+    let w = mount_payment("en", answer(200, &status_json("requires_method", "1234567.5", ""))).await;
     assert_eq!(w.text("av"), "৳12,34,567.50");
     assert_eq!(w.text("rbkash"), "Recommended");
     assert_eq!(w.text("y"), "Most shoppers pay with bKash");
-    assert!(w
-        .part("bnagad")
-        .text_content()
-        .unwrap_or_default()
-        .contains("Nagad"));
+    assert!(w.part("bnagad").text_content().unwrap_or_default().contains("Nagad"));
 }
 
 #[wasm_bindgen_test]
@@ -217,10 +171,7 @@ async fn a_missing_payment_is_said_in_words_and_fires_failed() {
     assert_eq!(w.status(), "error");
     assert!(w.text("e").contains("data-payment"), "{}", w.text("e"));
     assert_eq!(w.fired(), ["bdpay:failed"]);
-    assert_eq!(
-        w.detail("bdpay:failed", "code").as_deref(),
-        Some("missing_payment")
-    );
+    assert_eq!(w.detail("bdpay:failed", "code").as_deref(), Some("missing_payment"));
 }
 
 #[wasm_bindgen_test]
@@ -268,10 +219,7 @@ async fn a_failed_payment_shows_the_providers_error_and_offers_the_other_provide
     let w = mount_payment("bn", answer(200, &status_json("failed", "1250.00", extra))).await;
     assert_eq!(w.status(), "failed");
     assert_eq!(w.text("e"), "আপনার ওয়ালেটে যথেষ্ট টাকা নেই।");
-    assert!(
-        w.hidden("bbkash"),
-        "the failed provider is not offered again"
-    );
+    assert!(w.hidden("bbkash"), "the failed provider is not offered again");
     assert!(!w.hidden("bnagad"));
     assert_eq!(w.text("rnagad"), "প্রস্তাবিত");
     assert_eq!(w.fired(), ["bdpay:status", "bdpay:failed"]);
@@ -285,29 +233,19 @@ async fn a_failed_payment_shows_the_providers_error_and_offers_the_other_provide
 async fn an_already_final_payment_says_so_and_fires_its_event() {
     let w = mount_payment(
         "en",
-        answer(
-            200,
-            &status_json("succeeded", "350.00", ",\"provider\":\"nagad\""),
-        ),
+        answer(200, &status_json("succeeded", "350.00", ",\"provider\":\"nagad\"")),
     )
     .await;
     assert_eq!(w.status(), "succeeded");
     assert_eq!(w.text("s1"), "Payment successful. Thank you!");
     assert!(w.hidden("f"));
     assert_eq!(w.fired(), ["bdpay:status", "bdpay:succeeded"]);
-    assert_eq!(
-        w.detail("bdpay:succeeded", "provider").as_deref(),
-        Some("nagad")
-    );
+    assert_eq!(w.detail("bdpay:succeeded", "provider").as_deref(), Some("nagad"));
 }
 
 #[wasm_bindgen_test]
 async fn the_phone_number_is_checked_as_typed_and_its_operator_picks_the_provider() {
-    let w = mount_payment(
-        "bn",
-        answer(200, &status_json("requires_method", "625.00", "")),
-    )
-    .await;
+    let w = mount_payment("bn", answer(200, &status_json("requires_method", "625.00", ""))).await;
     let input: HtmlInputElement = w.part("p").unchecked_into();
     let typed = |value: &str| {
         input.set_value(value);
@@ -325,11 +263,7 @@ async fn the_phone_number_is_checked_as_typed_and_its_operator_picks_the_provide
     assert_eq!(w.text("rbkash"), "প্রস্তাবিত");
     assert_eq!(w.text("y"), "এই নম্বরে বিকাশ প্রস্তাবিত");
     typed("0121");
-    assert_eq!(
-        w.text("pt"),
-        "",
-        "a short number is not an error while typing"
-    );
+    assert_eq!(w.text("pt"), "", "a short number is not an error while typing");
     typed("01x");
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert_eq!(w.text("pt"), "শুধু সংখ্যা লিখুন।");

@@ -24,7 +24,10 @@ pub async fn bytes_up_to(req: &mut Request, limit: usize) -> EdgeResult<Vec<u8>>
             return Err(too_large());
         }
     }
-    let body = req.bytes().await.map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body could not be read"))?;
+    let body = req
+        .bytes()
+        .await
+        .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body could not be read"))?;
     if body.len() > limit {
         return Err(too_large());
     }
@@ -41,7 +44,16 @@ struct Fields {
 }
 
 fn bad(line: u32, message: &str) -> Line {
-    Line { line, target: None, amount: None, reason: None, state: LineState::Invalid, refund_id: None, error: Some(LineError::new("invalid_request", message)), tries: 0 }
+    Line {
+        line,
+        target: None,
+        amount: None,
+        reason: None,
+        state: LineState::Invalid,
+        refund_id: None,
+        error: Some(LineError::new("invalid_request", message)),
+        tries: 0,
+    }
 }
 
 /// Checks one line's fields.
@@ -63,18 +75,36 @@ fn check(line: u32, f: Fields) -> Line {
         Some(a) => match Money::parse(&a) {
             Ok(m) => Some(m),
             Err(_) => {
-                let mut l = bad(line, "amount must be a positive amount with at most 2 decimals, like 250.00");
-                l.error = Some(LineError::new("invalid_amount", "amount must be a positive amount with at most 2 decimals, like 250.00"));
+                let mut l = bad(
+                    line,
+                    "amount must be a positive amount with at most 2 decimals, like 250.00",
+                );
+                l.error = Some(LineError::new(
+                    "invalid_amount",
+                    "amount must be a positive amount with at most 2 decimals, like 250.00",
+                ));
                 return l;
             }
         },
         None => None,
     };
     let reason = nonempty(f.reason);
-    if reason.as_ref().is_some_and(|r| r.chars().count() > crate::refunds::MAX_REASON || r.chars().any(char::is_control)) {
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > crate::refunds::MAX_REASON || r.chars().any(char::is_control))
+    {
         return bad(line, "reason: at most 255 characters, no control characters");
     }
-    Line { line, target: Some(target), amount, reason, state: LineState::Queued, refund_id: None, error: None, tries: 0 }
+    Line {
+        line,
+        target: Some(target),
+        amount,
+        reason,
+        state: LineState::Queued,
+        refund_id: None,
+        error: None,
+        tries: 0,
+    }
 }
 
 /// Parses and checks a batch body. `Err` only when the body as a whole is unreadable.
@@ -83,13 +113,21 @@ pub fn parse(content_type: &str, raw: &[u8]) -> EdgeResult<Vec<Line>> {
     let lines = match essence.as_str() {
         "application/json" => parse_json(raw)?,
         "text/csv" => parse_csv(raw)?,
-        _ => return Err(EdgeError::invalid(ErrorCode::UnsupportedMediaType, "Content-Type must be application/json or text/csv")),
+        _ => {
+            return Err(EdgeError::invalid(
+                ErrorCode::UnsupportedMediaType,
+                "Content-Type must be application/json or text/csv",
+            ))
+        }
     };
     if lines.is_empty() {
         return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "the batch has no lines"));
     }
     if lines.len() > MAX_LINES {
-        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "a batch may have at most 10000 lines"));
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "a batch may have at most 10000 lines",
+        ));
     }
     Ok(lines)
 }
@@ -103,14 +141,25 @@ fn text(v: &Value, key: &str) -> Result<Option<String>, ()> {
 }
 
 fn parse_json(raw: &[u8]) -> EdgeResult<Vec<Line>> {
-    let v: Value = serde_json::from_slice(raw).map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body is not valid JSON"))?;
+    let v: Value = serde_json::from_slice(raw)
+        .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body is not valid JSON"))?;
     let items = match &v {
         Value::Array(a) => a,
         Value::Object(o) => match o.get("lines") {
             Some(Value::Array(a)) => a,
-            _ => return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "expected a list of refunds, or {\"lines\": [...]}")),
+            _ => {
+                return Err(EdgeError::invalid(
+                    ErrorCode::InvalidRequest,
+                    "expected a list of refunds, or {\"lines\": [...]}",
+                ))
+            }
         },
-        _ => return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "expected a list of refunds")),
+        _ => {
+            return Err(EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "expected a list of refunds",
+            ))
+        }
     };
     let mut out = Vec::with_capacity(items.len().min(MAX_LINES + 1));
     for (i, item) in items.iter().enumerate().take(MAX_LINES + 1) {
@@ -119,11 +168,19 @@ fn parse_json(raw: &[u8]) -> EdgeResult<Vec<Line>> {
             if !item.is_object() {
                 return Err(());
             }
-            Ok(Fields { payment_id: text(item, "payment_id")?, order_id: text(item, "order_id")?, amount: text(item, "amount")?, reason: text(item, "reason")? })
+            Ok(Fields {
+                payment_id: text(item, "payment_id")?,
+                order_id: text(item, "order_id")?,
+                amount: text(item, "amount")?,
+                reason: text(item, "reason")?,
+            })
         })();
         out.push(match fields {
             Ok(f) => check(n, f),
-            Err(()) => bad(n, "each line is an object of strings: payment_id (or order_id), amount, reason"),
+            Err(()) => bad(
+                n,
+                "each line is an object of strings: payment_id (or order_id), amount, reason",
+            ),
         });
     }
     Ok(out)
@@ -160,14 +217,23 @@ pub fn csv_records(text: &str) -> Vec<Vec<String>> {
 }
 
 fn parse_csv(raw: &[u8]) -> EdgeResult<Vec<Line>> {
-    let text = std::str::from_utf8(raw).map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the CSV must be UTF-8"))?;
+    let text =
+        std::str::from_utf8(raw).map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the CSV must be UTF-8"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = csv_records(text).into_iter();
-    let header: Vec<String> = records.next().unwrap_or_default().iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    let header: Vec<String> = records
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
     let (pay, order, amount, reason) = (col("payment_id"), col("order_id"), col("amount"), col("reason"));
     if pay.is_none() && order.is_none() {
-        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "the CSV header must name payment_id (or order_id), amount, reason"));
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "the CSV header must name payment_id (or order_id), amount, reason",
+        ));
     }
     let mut out = Vec::new();
     for (i, r) in records.enumerate().take(MAX_LINES + 1) {
@@ -177,7 +243,15 @@ fn parse_csv(raw: &[u8]) -> EdgeResult<Vec<Line>> {
             continue;
         }
         let get = |c: Option<usize>| c.and_then(|c| r.get(c)).cloned();
-        out.push(check(n, Fields { payment_id: get(pay), order_id: get(order), amount: get(amount), reason: get(reason) }));
+        out.push(check(
+            n,
+            Fields {
+                payment_id: get(pay),
+                order_id: get(order),
+                amount: get(amount),
+                reason: get(reason),
+            },
+        ));
     }
     Ok(out)
 }
@@ -191,7 +265,15 @@ mod tests {
         let csv = "payment_id,amount,reason\npay_0123456789abcdefghijklmn,250.00,\"returned, one item\"\nnot-an-id,1.00,x\npay_0123456789abcdefghijklmn,abc,\npay_0123456789abcdefghijklmn\n";
         let lines = parse("text/csv", csv.as_bytes()).unwrap();
         let states: Vec<LineState> = lines.iter().map(|l| l.state).collect();
-        assert_eq!(states, [LineState::Queued, LineState::Invalid, LineState::Invalid, LineState::Invalid]);
+        assert_eq!(
+            states,
+            [
+                LineState::Queued,
+                LineState::Invalid,
+                LineState::Invalid,
+                LineState::Invalid
+            ]
+        );
         assert_eq!(lines[0].reason.as_deref(), Some("returned, one item"));
         assert_eq!(lines[2].error.as_ref().unwrap().code, "invalid_amount");
     }
@@ -201,6 +283,9 @@ mod tests {
         let body = br#"[{"order_id":"A-1","amount":"10"},{"payment_id":5},{}]"#;
         let lines = parse("application/json", body).unwrap();
         assert!(matches!(lines[0].target, Some(Target::Order(ref o)) if o == "A-1"));
-        assert_eq!((lines[1].state, lines[2].state), (LineState::Invalid, LineState::Invalid));
+        assert_eq!(
+            (lines[1].state, lines[2].state),
+            (LineState::Invalid, LineState::Invalid)
+        );
     }
 }

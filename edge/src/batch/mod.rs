@@ -59,7 +59,10 @@ pub struct LineError {
 
 impl LineError {
     pub fn new(code: &str, message: &str) -> LineError {
-        LineError { code: code.to_owned(), message: message.to_owned() }
+        LineError {
+            code: code.to_owned(),
+            message: message.to_owned(),
+        }
     }
 }
 

@@ -64,9 +64,18 @@ impl DurableObject for BatchObject {
                 if let Some(existing) = self.load().await {
                     return Response::from_json(&existing);
                 }
-                let batch = BatchState { meta: Meta { total: lines.len(), ..meta }, lines };
+                let batch = BatchState {
+                    meta: Meta {
+                        total: lines.len(),
+                        ..meta
+                    },
+                    lines,
+                };
                 self.store_all(&batch).await?;
-                self.state.storage().set_alarm(std::time::Duration::from_millis(10)).await?;
+                self.state
+                    .storage()
+                    .set_alarm(std::time::Duration::from_millis(10))
+                    .await?;
                 Response::from_json(&batch)
             }
             Ok(BatchCommand::Get { merchant_id }) => match self.load().await {
@@ -74,7 +83,10 @@ impl DurableObject for BatchObject {
                     // Queued lines and no alarm (one lost with a restart): resume.
                     let queued = b.lines.iter().any(|l| l.state == LineState::Queued);
                     if queued && self.state.storage().get_alarm().await.ok().flatten().is_none() {
-                        self.state.storage().set_alarm(std::time::Duration::from_millis(10)).await?;
+                        self.state
+                            .storage()
+                            .set_alarm(std::time::Duration::from_millis(10))
+                            .await?;
                     }
                     Response::from_json(&b)
                 }
@@ -85,8 +97,17 @@ impl DurableObject for BatchObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        let Some(mut batch) = self.load().await else { return Response::ok("") };
-        let todo: Vec<usize> = batch.lines.iter().enumerate().filter(|(_, l)| l.state == LineState::Queued).map(|(i, _)| i).take(RUN).collect();
+        let Some(mut batch) = self.load().await else {
+            return Response::ok("");
+        };
+        let todo: Vec<usize> = batch
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.state == LineState::Queued)
+            .map(|(i, _)| i)
+            .take(RUN)
+            .collect();
         let mut touched = Vec::new();
         for group in todo.chunks(PARALLEL) {
             let runs = group.iter().map(|&i| run_line(&self.env, &batch.meta, &batch.lines[i]));
@@ -101,9 +122,15 @@ impl DurableObject for BatchObject {
         }
         let queued = batch.lines.iter().filter(|l| l.state == LineState::Queued).count();
         if queued > 0 {
-            self.state.storage().set_alarm(std::time::Duration::from_millis(10)).await?;
+            self.state
+                .storage()
+                .set_alarm(std::time::Duration::from_millis(10))
+                .await?;
         } else {
-            log::info("refund_batch_done", &serde_json::json!({ "batch": batch.meta.id, "lines": batch.lines.len() }));
+            log::info(
+                "refund_batch_done",
+                &serde_json::json!({ "batch": batch.meta.id, "lines": batch.lines.len() }),
+            );
         }
         Response::ok("")
     }
@@ -111,7 +138,10 @@ impl DurableObject for BatchObject {
 
 /// What running one line gave.
 enum Ran {
-    Refund { id: String, status: RefundStatus },
+    Refund {
+        id: String,
+        status: RefundStatus,
+    },
     Refused(LineError),
     /// The payment object could not be reached: try again later.
     Retry,
@@ -136,7 +166,10 @@ fn apply(line: &mut Line, ran: Ran) {
             line.tries = line.tries.saturating_add(1);
             if line.tries >= MAX_TRIES {
                 line.state = LineState::Failed;
-                line.error = Some(LineError::new("internal_error", "the payment could not be reached: check its refunds before sending this line again"));
+                line.error = Some(LineError::new(
+                    "internal_error",
+                    "the payment could not be reached: check its refunds before sending this line again",
+                ));
             }
         }
     }
@@ -156,7 +189,9 @@ async fn run_line(env: &Env, meta: &Meta, line: &Line) -> Ran {
         None => return Ran::Refused(LineError::new("invalid_request", "no payment")),
     };
     let key = format!("{}:{}", meta.id, line.line);
-    let Ok(bytes) = crate::crypto::random() else { return Ran::Retry };
+    let Ok(bytes) = crate::crypto::random() else {
+        return Ran::Retry;
+    };
     let cmd = Command::Refund {
         merchant_id: meta.merchant_id.clone(),
         refund_id: RefundId::from_random(bytes).as_str().to_owned(),
@@ -166,7 +201,10 @@ async fn run_line(env: &Env, meta: &Meta, line: &Line) -> Ran {
     };
     match crate::objects::send(env, &payment, &cmd).await {
         Ok(record) => match record.refunds.iter().find(|f| f.key.as_deref() == Some(key.as_str())) {
-            Some(f) => Ran::Refund { id: f.id.clone(), status: f.status },
+            Some(f) => Ran::Refund {
+                id: f.id.clone(),
+                status: f.status,
+            },
             None => Ran::Retry,
         },
         Err(EdgeError::Api(e)) => Ran::Refused(LineError::new(e.error.code.as_str(), &e.error.message)),
@@ -207,11 +245,16 @@ pub async fn send(env: &Env, batch_id: &str, cmd: &BatchCommand) -> Result<Optio
     let stub = env.durable_object(super::BINDING)?.id_from_name(batch_id)?.get_stub()?;
     let body = serde_json::to_string(cmd).map_err(|e| EdgeError::internal(e.to_string()))?;
     let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post).with_body(Some(wasm_bindgen::JsValue::from_str(&body)));
+    init.with_method(worker::Method::Post)
+        .with_body(Some(wasm_bindgen::JsValue::from_str(&body)));
     let req = Request::new_with_init("https://batch.internal/command", &init)?;
     let mut resp = stub.fetch_with_request(req).await?;
     match resp.status_code() {
-        200 => resp.json::<BatchState>().await.map(Some).map_err(|e| EdgeError::internal(format!("batch object reply: {e}"))),
+        200 => resp
+            .json::<BatchState>()
+            .await
+            .map(Some)
+            .map_err(|e| EdgeError::internal(format!("batch object reply: {e}"))),
         404 => Ok(None),
         s => Err(EdgeError::internal(format!("batch object answered {s}"))),
     }

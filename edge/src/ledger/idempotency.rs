@@ -24,7 +24,13 @@ struct Row {
 }
 
 /// Reserves `key` for `request_hash`, or says what was seen before.
-pub async fn begin(db: &D1Database, merchant_id: &str, key: &str, request_hash: &str, now_ms: i64) -> worker::Result<Seen> {
+pub async fn begin(
+    db: &D1Database,
+    merchant_id: &str,
+    key: &str,
+    request_hash: &str,
+    now_ms: i64,
+) -> worker::Result<Seen> {
     let inserted = db
         .prepare(
             "INSERT INTO idempotency_keys (merchant_id, key, request_hash, status_code, response, created_at) \
@@ -45,9 +51,10 @@ pub async fn begin(db: &D1Database, merchant_id: &str, key: &str, request_hash: 
         .first(None)
         .await?;
     Ok(match row {
-        Some(r) if r.request_hash == request_hash && r.status_code > 0 => {
-            Seen::Replay { status: u16::try_from(r.status_code).unwrap_or(200), body: r.response }
-        }
+        Some(r) if r.request_hash == request_hash && r.status_code > 0 => Seen::Replay {
+            status: u16::try_from(r.status_code).unwrap_or(200),
+            body: r.response,
+        },
         _ => Seen::Conflict,
     })
 }

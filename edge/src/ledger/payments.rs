@@ -8,7 +8,8 @@ use worker::D1Database;
 use super::{int, opt};
 use crate::payment::record::PaymentRecord;
 
-const UPSERT: &str = "INSERT INTO payments (id, merchant_id, mode, order_id, amount_poisha, refunded_poisha, currency, \
+const UPSERT: &str =
+    "INSERT INTO payments (id, merchant_id, mode, order_id, amount_poisha, refunded_poisha, currency, \
     status, provider, provider_ref, provider_trx_id, customer_phone_masked, customer_phone_hash, customer_phone_enc, \
     return_url, metadata, error_code, error_provider_code, created_at, updated_at, version) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'BDT', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) \
@@ -19,7 +20,8 @@ const UPSERT: &str = "INSERT INTO payments (id, merchant_id, mode, order_id, amo
     error_provider_code = excluded.error_provider_code, updated_at = excluded.updated_at, version = excluded.version \
     WHERE excluded.version > payments.version";
 
-const INSERT_EVENT: &str = "INSERT OR IGNORE INTO payment_events (payment_id, version, status, reason, detail, created_at) \
+const INSERT_EVENT: &str =
+    "INSERT OR IGNORE INTO payment_events (payment_id, version, status, reason, detail, created_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 const INSERT_CALL: &str = "INSERT INTO provider_calls (payment_id, provider, op, http_status, provider_code, outcome, \
@@ -110,7 +112,12 @@ pub async fn ids_by_order(db: &D1Database, merchant_id: &str, order_id: &str) ->
 }
 
 /// Whether another payment of the same order already succeeded (or was refunded after).
-pub async fn order_paid_elsewhere(db: &D1Database, merchant_id: &str, order_id: &str, except: &str) -> worker::Result<bool> {
+pub async fn order_paid_elsewhere(
+    db: &D1Database,
+    merchant_id: &str,
+    order_id: &str,
+    except: &str,
+) -> worker::Result<bool> {
     let row: Option<IdRow> = db
         .prepare(
             "SELECT id FROM payments WHERE merchant_id = ?1 AND order_id = ?2 AND id != ?3 \

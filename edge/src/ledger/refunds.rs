@@ -8,7 +8,8 @@ use worker::{D1Database, D1PreparedStatement};
 use super::{int, opt};
 use crate::payment::record::PaymentRecord;
 
-const UPSERT: &str = "INSERT INTO refunds (id, payment_id, merchant_id, amount_poisha, currency, reason, status, provider, \
+const UPSERT: &str =
+    "INSERT INTO refunds (id, payment_id, merchant_id, amount_poisha, currency, reason, status, provider, \
     provider_refund_ref, error_code, error_provider_code, idempotency_key, note, created_at, updated_at) \
     VALUES (?1, ?2, ?3, ?4, 'BDT', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
     ON CONFLICT(id) DO UPDATE SET status = excluded.status, provider_refund_ref = excluded.provider_refund_ref, \
@@ -61,7 +62,11 @@ struct IdRow {
 }
 
 /// The order's newest paid (or partly refunded) payment: what a batch line by `order_id` refunds.
-pub async fn paid_payment_of_order(db: &D1Database, merchant_id: &str, order_id: &str) -> worker::Result<Option<String>> {
+pub async fn paid_payment_of_order(
+    db: &D1Database,
+    merchant_id: &str,
+    order_id: &str,
+) -> worker::Result<Option<String>> {
     let row: Option<IdRow> = db
         .prepare(
             "SELECT id FROM payments WHERE merchant_id = ?1 AND order_id = ?2 \

@@ -24,7 +24,11 @@ pub enum Command {
         customer_phone: Option<StoredPhone>,
     },
     /// The provider sent the shopper back (unsigned: decide only through the provider).
-    Return { provider: Provider, provider_ref: String, status: String },
+    Return {
+        provider: Provider,
+        provider_ref: String,
+        status: String,
+    },
     /// Something says the outcome may have changed (an IPN, a Nagad hint): ask the provider.
     Check { reason: String },
     /// Refund all (`amount` None: what is left) or part, once per `key` (edge/src/refunds).
@@ -36,7 +40,12 @@ pub enum Command {
         key: Option<String>,
     },
     /// A person settled a `requires_manual` refund.
-    ResolveRefund { merchant_id: String, refund_id: String, succeeded: bool, note: Option<String> },
+    ResolveRefund {
+        merchant_id: String,
+        refund_id: String,
+        succeeded: bool,
+        note: Option<String>,
+    },
 }
 
 /// The object's answer: the record, or the contract's error with its status.

@@ -174,9 +174,20 @@ impl PaymentRecord {
             Ok(Outcome::Moved(to)) => {
                 self.status = to;
                 self.touch(now_ms);
-                self.outbox_events.push(EventRow { version: self.version, status: to, reason: reason.to_owned(), at_ms: now_ms, detail });
+                self.outbox_events.push(EventRow {
+                    version: self.version,
+                    status: to,
+                    reason: reason.to_owned(),
+                    at_ms: now_ms,
+                    detail,
+                });
                 if let Some(event_type) = webhook_event(to) {
-                    self.outbox_webhooks.push(OutboxWebhook { event_type: event_type.to_owned(), version: self.version, refund_id: None, at_ms: now_ms });
+                    self.outbox_webhooks.push(OutboxWebhook {
+                        event_type: event_type.to_owned(),
+                        version: self.version,
+                        refund_id: None,
+                        at_ms: now_ms,
+                    });
                 }
                 Applied::Moved(to)
             }
@@ -193,7 +204,10 @@ impl PaymentRecord {
     }
 
     pub fn has_outbox(&self) -> bool {
-        self.outbox_row || !self.outbox_events.is_empty() || !self.outbox_calls.is_empty() || !self.outbox_webhooks.is_empty()
+        self.outbox_row
+            || !self.outbox_events.is_empty()
+            || !self.outbox_calls.is_empty()
+            || !self.outbox_webhooks.is_empty()
     }
 
     /// Empties the outbox after the ledger confirmed it.
@@ -207,7 +221,13 @@ impl PaymentRecord {
     /// Whether the merchant and the shopper can still act on it (a new attempt, a return).
     pub fn is_open(&self, now_ms: i64) -> bool {
         now_ms < self.expires_ms
-            && matches!(self.status, PaymentStatus::RequiresMethod | PaymentStatus::Pending | PaymentStatus::Failed | PaymentStatus::Cancelled)
+            && matches!(
+                self.status,
+                PaymentStatus::RequiresMethod
+                    | PaymentStatus::Pending
+                    | PaymentStatus::Failed
+                    | PaymentStatus::Cancelled
+            )
     }
 
     /// The earliest moment the alarm must run, if any.
@@ -267,14 +287,24 @@ mod tests {
     #[test]
     fn a_move_bumps_the_version_and_queues_it_for_the_ledger() {
         let mut r = record();
-        assert_eq!(r.apply(Event::SentToProvider, "confirm", 5, None), Applied::Moved(PaymentStatus::Pending));
+        assert_eq!(
+            r.apply(Event::SentToProvider, "confirm", 5, None),
+            Applied::Moved(PaymentStatus::Pending)
+        );
         assert_eq!((r.version, r.outbox_events.len()), (2, 1));
-        assert_eq!(r.apply(Event::ProviderSucceeded, "execute", 6, None), Applied::Moved(PaymentStatus::Succeeded));
+        assert_eq!(
+            r.apply(Event::ProviderSucceeded, "execute", 6, None),
+            Applied::Moved(PaymentStatus::Succeeded)
+        );
         assert_eq!(r.apply(Event::ProviderSucceeded, "ipn", 7, None), Applied::Unchanged);
         assert_eq!(r.apply(Event::TimedOut, "alarm", 8, None), Applied::Refused);
         assert_eq!((r.version, r.outbox_events.len()), (3, 2));
         let events: Vec<&str> = r.outbox_webhooks.iter().map(|w| w.event_type.as_str()).collect();
-        assert_eq!(events, ["payment.succeeded"], "one event per announced move, none for a repeat");
+        assert_eq!(
+            events,
+            ["payment.succeeded"],
+            "one event per announced move, none for a repeat"
+        );
     }
 
     #[test]
@@ -287,7 +317,10 @@ mod tests {
     #[test]
     fn an_unknown_outcome_sets_the_alarm() {
         let mut r = record();
-        r.completion = Completion::Unknown { attempts: 1, next_ms: 300 };
+        r.completion = Completion::Unknown {
+            attempts: 1,
+            next_ms: 300,
+        };
         assert_eq!(r.next_alarm_ms(0, 10_000), Some(300));
     }
 }

@@ -129,8 +129,14 @@ pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
         merchant_name: &r.merchant_name,
         provider: r.provider,
         providers: [
-            ProviderOption { provider: Provider::Bkash, available: up.bkash && routing::accepts(Provider::Bkash, r.amount) },
-            ProviderOption { provider: Provider::Nagad, available: up.nagad && routing::accepts(Provider::Nagad, r.amount) },
+            ProviderOption {
+                provider: Provider::Bkash,
+                available: up.bkash && routing::accepts(Provider::Bkash, r.amount),
+            },
+            ProviderOption {
+                provider: Provider::Nagad,
+                available: up.nagad && routing::accepts(Provider::Nagad, r.amount),
+            },
         ],
         recommended,
         error: r.error.as_ref(),

@@ -7,8 +7,8 @@
 pub mod bkash;
 pub mod config;
 pub(crate) mod failure;
-pub mod refund;
 pub mod nagad;
+pub mod refund;
 pub(crate) mod transport;
 
 use bdpay_shared::errors::ErrorCode;
@@ -73,7 +73,11 @@ pub struct PaymentRef<'a> {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Outcome {
     /// Money moved: bKash `Completed`, Nagad `Success` (amount and order checked).
-    Succeeded { trx_id: String, paid_at_ms: Option<i64>, payer_masked: Option<String> },
+    Succeeded {
+        trx_id: String,
+        paid_at_ms: Option<i64>,
+        payer_masked: Option<String>,
+    },
     /// Final refusal (insufficient balance, blocked wallet, over limit, …).
     Failed(ProviderFailure),
     /// The shopper left or cancelled (Nagad `Aborted`; bKash `status=cancel`).

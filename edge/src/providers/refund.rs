@@ -50,7 +50,11 @@ impl AnyProvider {
 
     /// Read-only: the refunds the provider shows for the payment (bKash: all, with amounts;
     /// Nagad verify: the last cancel, when the payment is `Cancelled`/`PartialCancelled`).
-    pub async fn refund_status(&self, ask: &RefundAsk<'_>, calls: &mut Vec<CallRecord>) -> Result<Vec<SeenRefund>, ProviderFailure> {
+    pub async fn refund_status(
+        &self,
+        ask: &RefundAsk<'_>,
+        calls: &mut Vec<CallRecord>,
+    ) -> Result<Vec<SeenRefund>, ProviderFailure> {
         match self {
             AnyProvider::Bkash(b) => b.refund_status(ask, calls).await,
             AnyProvider::Nagad(n) => n.refund_status(ask, calls).await,

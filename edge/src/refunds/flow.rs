@@ -40,7 +40,9 @@ fn err(code: ErrorCode, message: &str) -> ApiError {
 }
 
 fn client(env: &Env, r: &PaymentRecord) -> Result<AnyProvider, ProviderFailure> {
-    let p = r.provider.ok_or_else(|| ProviderFailure::config(bdpay_shared::provider::Provider::Bkash, "no_provider"))?;
+    let p = r
+        .provider
+        .ok_or_else(|| ProviderFailure::config(bdpay_shared::provider::Provider::Bkash, "no_provider"))?;
     let mode = if r.mode == "live" { Mode::Live } else { Mode::Test };
     let config = ProviderConfig::from_env(env, mode)?;
     AnyProvider::new(p, &config, env)
@@ -48,7 +50,8 @@ fn client(env: &Env, r: &PaymentRecord) -> Result<AnyProvider, ProviderFailure> 
 
 /// Records the provider calls for the ledger.
 fn note_calls(r: &mut PaymentRecord, calls: &[crate::providers::CallRecord], now_ms: i64) {
-    r.outbox_calls.extend(calls.iter().map(|c| CallRow::from_record(c, now_ms)));
+    r.outbox_calls
+        .extend(calls.iter().map(|c| CallRow::from_record(c, now_ms)));
 }
 
 /// Makes (or, for a known key, finds) a refund. `Err` only when nothing was sent.
@@ -63,8 +66,18 @@ pub async fn request(r: &mut PaymentRecord, ask: Ask, env: &Env, state: &State, 
     }
     match r.status {
         PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded => {}
-        PaymentStatus::Refunded => return Err(err(ErrorCode::AmountExceedsRefundable, "The payment is already fully refunded.")),
-        _ => return Err(err(ErrorCode::InvalidState, "Only a succeeded payment can be refunded.")),
+        PaymentStatus::Refunded => {
+            return Err(err(
+                ErrorCode::AmountExceedsRefundable,
+                "The payment is already fully refunded.",
+            ))
+        }
+        _ => {
+            return Err(err(
+                ErrorCode::InvalidState,
+                "Only a succeeded payment can be refunded.",
+            ))
+        }
     }
     let (Some(provider), Some(_), Some(_)) = (r.provider, r.provider_ref.as_ref(), r.trx_id.as_ref()) else {
         return Err(ApiError::new(ErrorCode::RefundNotAllowed));
@@ -79,7 +92,10 @@ pub async fn request(r: &mut PaymentRecord, ask: Ask, env: &Env, state: &State, 
         None => Money::from_poisha(left).map_err(|_| ApiError::new(ErrorCode::InternalError))?,
     };
     if left == 0 || amount.is_zero() || amount.poisha() > left {
-        return Err(err(ErrorCode::AmountExceedsRefundable, "The refund is larger than the amount left to refund (pending refunds count)."));
+        return Err(err(
+            ErrorCode::AmountExceedsRefundable,
+            "The refund is larger than the amount left to refund (pending refunds count).",
+        ));
     }
     r.refunds.push(StoredRefund {
         id: ask.refund_id,
@@ -104,7 +120,10 @@ pub async fn request(r: &mut PaymentRecord, ask: Ask, env: &Env, state: &State, 
         r.refunds.pop();
         return Err(ApiError::new(ErrorCode::InternalError));
     }
-    let _ = state.storage().set_alarm(std::time::Duration::from_millis(SENT_GRACE_MS as u64)).await;
+    let _ = state
+        .storage()
+        .set_alarm(std::time::Duration::from_millis(SENT_GRACE_MS as u64))
+        .await;
     let client = match client(env, r) {
         Ok(c) => c,
         Err(f) => {
@@ -113,7 +132,10 @@ pub async fn request(r: &mut PaymentRecord, ask: Ask, env: &Env, state: &State, 
         }
     };
     let (provider_ref, trx_id, invoice) = refs(r);
-    let (id, reason) = (r.refunds[idx].id.clone(), r.refunds[idx].reason.clone().unwrap_or_default());
+    let (id, reason) = (
+        r.refunds[idx].id.clone(),
+        r.refunds[idx].reason.clone().unwrap_or_default(),
+    );
     let wire = RefundAsk {
         provider_ref: &provider_ref,
         trx_id: &trx_id,
@@ -132,7 +154,10 @@ pub async fn request(r: &mut PaymentRecord, ask: Ask, env: &Env, state: &State, 
         Err(f) if f.kind == FailureKind::Unknown => {
             r.refunds[idx].next_check_ms = Some(now_ms + recheck_delay_ms(0));
             r.touch(now_ms);
-            log::warn("refund_outcome_unknown", &json!({ "payment": r.id, "refund": id, "code": f.provider_code }));
+            log::warn(
+                "refund_outcome_unknown",
+                &json!({ "payment": r.id, "refund": id, "code": f.provider_code }),
+            );
         }
         Err(f) => fail(r, idx, provider_error(&f).error, now_ms),
     }
@@ -142,7 +167,11 @@ pub async fn request(r: &mut PaymentRecord, ask: Ask, env: &Env, state: &State, 
 /// (provider_ref, trx_id, invoice) of the paid attempt.
 fn refs(r: &PaymentRecord) -> (String, String, String) {
     let invoice = r.invoice.clone().unwrap_or_else(|| r.order_id.clone());
-    (r.provider_ref.clone().unwrap_or_default(), r.trx_id.clone().unwrap_or_default(), invoice)
+    (
+        r.provider_ref.clone().unwrap_or_default(),
+        r.trx_id.clone().unwrap_or_default(),
+        invoice,
+    )
 }
 
 fn moved(f: &mut StoredRefund, event: RefundEvent, now_ms: i64) -> bool {
@@ -159,8 +188,16 @@ fn moved(f: &mut StoredRefund, event: RefundEvent, now_ms: i64) -> bool {
 
 fn announce(r: &mut PaymentRecord, idx: usize, event_type: &str, now_ms: i64) {
     let refund_id = r.refunds[idx].id.clone();
-    log::info("refund_settled", &json!({ "payment": r.id, "refund": refund_id, "event": event_type }));
-    r.outbox_webhooks.push(OutboxWebhook { event_type: event_type.to_owned(), version: r.version, refund_id: Some(refund_id), at_ms: now_ms });
+    log::info(
+        "refund_settled",
+        &json!({ "payment": r.id, "refund": refund_id, "event": event_type }),
+    );
+    r.outbox_webhooks.push(OutboxWebhook {
+        event_type: event_type.to_owned(),
+        version: r.version,
+        refund_id: Some(refund_id),
+        at_ms: now_ms,
+    });
 }
 
 /// The refund happened: the payment's refunded total and status follow.
@@ -196,7 +233,9 @@ pub fn fail(r: &mut PaymentRecord, idx: usize, error: ErrorBody, now_ms: i64) {
 /// The alarm: settles pending refunds whose check is due, by asking (never refunding again).
 pub async fn on_alarm(r: &mut PaymentRecord, env: &Env, now_ms: i64) {
     let due: Vec<usize> = (0..r.refunds.len())
-        .filter(|&i| r.refunds[i].status == RefundStatus::Pending && r.refunds[i].next_check_ms.is_some_and(|t| t <= now_ms))
+        .filter(|&i| {
+            r.refunds[i].status == RefundStatus::Pending && r.refunds[i].next_check_ms.is_some_and(|t| t <= now_ms)
+        })
         .collect();
     if due.is_empty() {
         return;
@@ -204,7 +243,16 @@ pub async fn on_alarm(r: &mut PaymentRecord, env: &Env, now_ms: i64) {
     let seen = match client(env, r) {
         Ok(c) => {
             let (provider_ref, trx_id, invoice) = refs(r);
-            let ask = RefundAsk { provider_ref: &provider_ref, trx_id: &trx_id, invoice: &invoice, original: r.amount, amount: r.amount, reference: "", reason: "", paid_at_ms: 0 };
+            let ask = RefundAsk {
+                provider_ref: &provider_ref,
+                trx_id: &trx_id,
+                invoice: &invoice,
+                original: r.amount,
+                amount: r.amount,
+                reference: "",
+                reason: "",
+                paid_at_ms: 0,
+            };
             let mut calls = Vec::new();
             let seen = c.refund_status(&ask, &mut calls).await;
             note_calls(r, &calls, now_ms);
@@ -223,7 +271,9 @@ fn settle_one(r: &mut PaymentRecord, idx: usize, seen: Option<&Vec<SeenRefund>>,
     let claimed: Vec<&str> = r.refunds.iter().filter_map(|o| o.provider_ref.as_deref()).collect();
     let found = seen.and_then(|list| {
         list.iter()
-            .find(|s| s.completed && !claimed.contains(&s.refund_ref.as_str()) && s.amount.is_none_or(|a| a == f.amount))
+            .find(|s| {
+                s.completed && !claimed.contains(&s.refund_ref.as_str()) && s.amount.is_none_or(|a| a == f.amount)
+            })
             .map(|s| s.refund_ref.clone())
     });
     if let Some(reference) = found {
@@ -239,7 +289,10 @@ fn settle_one(r: &mut PaymentRecord, idx: usize, seen: Option<&Vec<SeenRefund>>,
     if age >= GIVE_UP_MS {
         let f = &mut r.refunds[idx];
         if moved(f, RefundEvent::Unresolved, now_ms) {
-            log::error("refund_requires_manual", &json!({ "payment": r.id, "refund": f.id, "provider": f.provider }));
+            log::error(
+                "refund_requires_manual",
+                &json!({ "payment": r.id, "refund": f.id, "provider": f.provider }),
+            );
         }
         r.touch(now_ms);
         return;
@@ -251,10 +304,23 @@ fn settle_one(r: &mut PaymentRecord, idx: usize, seen: Option<&Vec<SeenRefund>>,
 }
 
 /// Finance settled a refund by hand (`requires_manual` only).
-pub fn resolve(r: &mut PaymentRecord, refund_id: &str, succeeded: bool, note: Option<String>, now_ms: i64) -> Result<(), ApiError> {
-    let idx = r.refunds.iter().position(|f| f.id == refund_id).ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+pub fn resolve(
+    r: &mut PaymentRecord,
+    refund_id: &str,
+    succeeded: bool,
+    note: Option<String>,
+    now_ms: i64,
+) -> Result<(), ApiError> {
+    let idx = r
+        .refunds
+        .iter()
+        .position(|f| f.id == refund_id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     if r.refunds[idx].status != RefundStatus::RequiresManual {
-        return Err(err(ErrorCode::InvalidState, "Only a refund in requires_manual can be resolved by hand."));
+        return Err(err(
+            ErrorCode::InvalidState,
+            "Only a refund in requires_manual can be resolved by hand.",
+        ));
     }
     r.refunds[idx].note = note;
     if succeeded {
@@ -269,5 +335,9 @@ pub fn resolve(r: &mut PaymentRecord, refund_id: &str, succeeded: bool, note: Op
 
 /// The earliest pending refund check, for the object's alarm.
 pub fn next_check_ms(r: &PaymentRecord) -> Option<i64> {
-    r.refunds.iter().filter(|f| f.status == RefundStatus::Pending).filter_map(|f| f.next_check_ms).min()
+    r.refunds
+        .iter()
+        .filter(|f| f.status == RefundStatus::Pending)
+        .filter_map(|f| f.next_check_ms)
+        .min()
 }

@@ -104,7 +104,11 @@ pub fn view(r: &PaymentRecord, f: &StoredRefund) -> Value {
 
 /// The refund object for a merchant event (`refund.succeeded`, `refund.failed`).
 pub fn view_for_event(record: &PaymentRecord, refund_id: &str) -> Option<Value> {
-    record.refunds.iter().find(|f| f.id == refund_id).map(|f| view(record, f))
+    record
+        .refunds
+        .iter()
+        .find(|f| f.id == refund_id)
+        .map(|f| view(record, f))
 }
 
 /// All refunds of a payment, oldest first.

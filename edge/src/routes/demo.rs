@@ -44,12 +44,23 @@ pub async fn checkout(mut req: Request, env: &Env) -> EdgeResult<Response> {
     if !(1..=5).contains(&cart.quantity) {
         return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "quantity must be 1 to 5"));
     }
-    let amount = Money::from_poisha(price * i64::from(cart.quantity)).map_err(|_| EdgeError::internal("demo amount"))?;
+    let amount =
+        Money::from_poisha(price * i64::from(cart.quantity)).map_err(|_| EdgeError::internal("demo amount"))?;
     let config = EdgeConfig::from_env(env)?;
     let order = OrderId::parse(&format!("DEMO-{}", now_ms())).map_err(|_| EdgeError::internal("demo order id"))?;
-    let merchant = Merchant { id: "mer_demo".into(), name: "Demo Shop".into(), mode: Mode::Test };
+    let merchant = Merchant {
+        id: "mer_demo".into(),
+        name: "Demo Shop".into(),
+        mode: Mode::Test,
+    };
     let return_url = format!("{}/thanks.html", config.public_origin);
-    let input = CreateBody { order_id: order, amount, customer_phone: None, return_url: Some(return_url.clone()), metadata: None };
+    let input = CreateBody {
+        order_id: order,
+        amount,
+        customer_phone: None,
+        return_url: Some(return_url.clone()),
+        metadata: None,
+    };
     let (record, secret) = payments::create(env, &merchant, input).await?;
     Ok(http::json(
         200,

@@ -58,13 +58,19 @@ pub async fn bkash(mut req: Request, env: &Env) -> EdgeResult<Response> {
             };
             let Some(payment) = payment else {
                 // A payment into the wallet from another channel (QR, USSD): reconciliation's.
-                log::info("ipn_unmatched", &json!({ "provider": "bkash", "message_id": message_id }));
+                log::info(
+                    "ipn_unmatched",
+                    &json!({ "provider": "bkash", "message_id": message_id }),
+                );
                 return Ok(http::json(200, &json!({ "received": true, "matched": false })));
             };
             match objects::send(env, &payment, &Command::Check { reason: "ipn".into() }).await {
                 Ok(r) => {
                     remember(env, &message_id).await;
-                    Ok(http::json(200, &json!({ "received": true, "payment": r.id, "status": r.status })))
+                    Ok(http::json(
+                        200,
+                        &json!({ "received": true, "payment": r.id, "status": r.status }),
+                    ))
                 }
                 Err(EdgeError::Api(e)) if e.code() == ErrorCode::NotFound => {
                     Ok(http::json(200, &json!({ "received": true, "matched": false })))
@@ -88,13 +94,22 @@ pub async fn nagad(req: Request, env: &Env) -> EdgeResult<Response> {
         return Ok(http::json(202, &json!({ "received": true, "matched": false })));
     };
     let r = objects::send(env, &payment, &Command::Check { reason: "ipn".into() }).await?;
-    Ok(http::json(202, &json!({ "received": true, "payment": r.id, "status": r.status })))
+    Ok(http::json(
+        202,
+        &json!({ "received": true, "payment": r.id, "status": r.status }),
+    ))
 }
 
 /// SNS redelivers with the same MessageId: remember handled ids for a day (KV).
 async fn seen_before(env: &Env, message_id: &str) -> bool {
     match env.kv("CACHE") {
-        Ok(kv) => kv.get(&format!("sns:{message_id}")).text().await.ok().flatten().is_some(),
+        Ok(kv) => kv
+            .get(&format!("sns:{message_id}"))
+            .text()
+            .await
+            .ok()
+            .flatten()
+            .is_some(),
         Err(_) => false,
     }
 }

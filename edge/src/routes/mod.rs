@@ -26,7 +26,11 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     let is_widget = matches!(segments.as_slice(), ["v1", "payments", _, "confirm" | "status"]);
     let result = route(req, env, method, &segments).await;
     let response = result.unwrap_or_else(EdgeError::into_response);
-    if is_widget { widget::with_cors(response) } else { response }
+    if is_widget {
+        widget::with_cors(response)
+    } else {
+        response
+    }
 }
 
 async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> EdgeResult<Response> {
@@ -93,7 +97,10 @@ fn known(path: &[&str]) -> bool {
 }
 
 fn healthz(env: &Env) -> Response {
-    let mode = env.var("BDPAY_ENV").map(|v| v.to_string()).unwrap_or_else(|_| "unknown".into());
+    let mode = env
+        .var("BDPAY_ENV")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "unknown".into());
     http::json(
         200,
         &json!({

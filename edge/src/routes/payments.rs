@@ -37,15 +37,27 @@ pub struct CreateBody {
 }
 
 fn check_return_url(url: &str) -> EdgeResult<()> {
-    let ok = url.len() <= 2048 && (url.starts_with("https://") || url.starts_with("http://")) && !url.chars().any(char::is_whitespace);
-    ok.then_some(()).ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidRequest, "return_url must be an http(s) URL of at most 2048 characters"))
+    let ok = url.len() <= 2048
+        && (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(char::is_whitespace);
+    ok.then_some(()).ok_or_else(|| {
+        EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "return_url must be an http(s) URL of at most 2048 characters",
+        )
+    })
 }
 
 /// At most 20 keys of ≤ 40 characters, string values of ≤ 500 (a merchant's own notes).
 fn check_metadata(m: &Map<String, Value>) -> EdgeResult<()> {
-    let bad = m.len() > 20 || m.iter().any(|(k, v)| k.is_empty() || k.len() > 40 || v.as_str().is_none_or(|s| s.len() > 500));
+    let bad = m.len() > 20
+        || m.iter()
+            .any(|(k, v)| k.is_empty() || k.len() > 40 || v.as_str().is_none_or(|s| s.len() > 500));
     if bad {
-        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "metadata: at most 20 keys of up to 40 characters, each a string of up to 500"));
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "metadata: at most 20 keys of up to 40 characters, each a string of up to 500",
+        ));
     }
     Ok(())
 }
@@ -112,7 +124,14 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         outbox_webhooks: Vec::new(),
         refunds: Vec::new(),
     };
-    let stored = objects::send(env, id.as_str(), &Command::Create { record: Box::new(record) }).await?;
+    let stored = objects::send(
+        env,
+        id.as_str(),
+        &Command::Create {
+            record: Box::new(record),
+        },
+    )
+    .await?;
     Ok((stored, secret))
 }
 
@@ -121,7 +140,10 @@ pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let key = match req.headers().get("idempotency-key").ok().flatten() {
         Some(k) => Some(IdempotencyKey::parse(&k).map_err(|_| {
-            EdgeError::invalid(ErrorCode::InvalidRequest, "Idempotency-Key must be 1-255 printable ASCII characters")
+            EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "Idempotency-Key must be 1-255 printable ASCII characters",
+            )
         })?),
         None => None,
     };
@@ -136,7 +158,11 @@ pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
             Seen::Replay { status, body } => {
                 let config = EdgeConfig::from_env(env)?;
                 let plain = config.data_keys.decrypt_text(&body).map_err(EdgeError::internal)?;
-                return Ok(http::bytes_with(status, "application/json; charset=utf-8", plain.into_bytes()));
+                return Ok(http::bytes_with(
+                    status,
+                    "application/json; charset=utf-8",
+                    plain.into_bytes(),
+                ));
             }
             Seen::Conflict => return Err(EdgeError::Refused(ErrorCode::IdempotencyConflict)),
         }
@@ -150,7 +176,11 @@ pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 let sealed = config.data_keys.encrypt_text(&body).map_err(EdgeError::internal)?;
                 idempotency::finish(&db, &merchant.id, key.as_str(), 201, &sealed).await?;
             }
-            Ok(http::bytes_with(201, "application/json; charset=utf-8", body.into_bytes()))
+            Ok(http::bytes_with(
+                201,
+                "application/json; charset=utf-8",
+                body.into_bytes(),
+            ))
         }
         Err(e) => {
             if let Some(key) = &key {
@@ -178,7 +208,8 @@ pub async fn list(req: Request, env: &Env) -> EdgeResult<Response> {
         .find(|(k, _)| k == "order_id")
         .map(|(_, v)| v.into_owned())
         .ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidRequest, "order_id is required"))?;
-    let order = OrderId::parse(&order).map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "order_id is not valid"))?;
+    let order =
+        OrderId::parse(&order).map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "order_id is not valid"))?;
     let db = env.d1("DB")?;
     let mut data = Vec::new();
     for id in ledger::ids_by_order(&db, &merchant.id, order.as_str()).await? {

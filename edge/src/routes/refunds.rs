@@ -8,7 +8,10 @@ use serde::Deserialize;
 use worker::{Env, Request, Response};
 
 use crate::auth;
-use crate::batch::{self, object::{BatchCommand, BatchState, Meta}};
+use crate::batch::{
+    self,
+    object::{BatchCommand, BatchState, Meta},
+};
 use crate::body;
 use crate::config::{now_ms, EdgeConfig};
 use crate::crypto::{random, sha256_hex};
@@ -40,9 +43,12 @@ struct ResolveBody {
 
 fn idempotency_key(req: &Request) -> EdgeResult<Option<IdempotencyKey>> {
     match req.headers().get("idempotency-key").ok().flatten() {
-        Some(k) => IdempotencyKey::parse(&k)
-            .map(Some)
-            .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "Idempotency-Key must be 1-255 printable ASCII characters")),
+        Some(k) => IdempotencyKey::parse(&k).map(Some).map_err(|_| {
+            EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "Idempotency-Key must be 1-255 printable ASCII characters",
+            )
+        }),
         None => Ok(None),
     }
 }
@@ -54,7 +60,10 @@ async fn optional_json(req: &mut Request) -> EdgeResult<Vec<u8>> {
         if raw.iter().all(u8::is_ascii_whitespace) {
             return Ok(b"{}".to_vec());
         }
-        return Err(EdgeError::invalid(ErrorCode::UnsupportedMediaType, "Content-Type must be application/json"));
+        return Err(EdgeError::invalid(
+            ErrorCode::UnsupportedMediaType,
+            "Content-Type must be application/json",
+        ));
     }
     body::json_bytes(req).await
 }
@@ -62,7 +71,10 @@ async fn optional_json(req: &mut Request) -> EdgeResult<Vec<u8>> {
 /// Checks a refund's fields the way a batch line is checked too.
 pub fn check_reason(reason: Option<&str>) -> EdgeResult<()> {
     if reason.is_some_and(|r| r.chars().count() > MAX_REASON || r.chars().any(char::is_control)) {
-        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "reason: at most 255 characters, no control characters"));
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "reason: at most 255 characters, no control characters",
+        ));
     }
     Ok(())
 }
@@ -84,7 +96,11 @@ pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult
             Seen::Replay { status, body } => {
                 let config = EdgeConfig::from_env(env)?;
                 let plain = config.data_keys.decrypt_text(&body).map_err(EdgeError::internal)?;
-                return Ok(http::bytes_with(status, "application/json; charset=utf-8", plain.into_bytes()));
+                return Ok(http::bytes_with(
+                    status,
+                    "application/json; charset=utf-8",
+                    plain.into_bytes(),
+                ));
             }
             Seen::Conflict => return Err(EdgeError::Refused(ErrorCode::IdempotencyConflict)),
         }
@@ -114,7 +130,11 @@ pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult
                 let sealed = config.data_keys.encrypt_text(&body).map_err(EdgeError::internal)?;
                 idempotency::finish(&db, &merchant.id, key.as_str(), 201, &sealed).await?;
             }
-            Ok(http::bytes_with(201, "application/json; charset=utf-8", body.into_bytes()))
+            Ok(http::bytes_with(
+                201,
+                "application/json; charset=utf-8",
+                body.into_bytes(),
+            ))
         }
         Err(e) => {
             if let Some(key) = &key {
@@ -137,7 +157,9 @@ pub async fn list_for_payment(req: Request, env: &Env, payment_id: &str) -> Edge
 async fn payment_of(env: &Env, merchant_id: &str, refund_id: &str) -> EdgeResult<String> {
     let id = RefundId::parse(refund_id).map_err(|_| EdgeError::not_found())?;
     let db = env.d1("DB")?;
-    crate::ledger::refunds::payment_of(&db, merchant_id, id.as_str()).await?.ok_or_else(EdgeError::not_found)
+    crate::ledger::refunds::payment_of(&db, merchant_id, id.as_str())
+        .await?
+        .ok_or_else(EdgeError::not_found)
 }
 
 /// `GET /v1/refunds/{id}`
@@ -156,13 +178,26 @@ pub async fn resolve(mut req: Request, env: &Env, refund_id: &str) -> EdgeResult
     let succeeded = match input.status.as_str() {
         "succeeded" => true,
         "failed" => false,
-        _ => return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "status must be \"succeeded\" or \"failed\"")),
+        _ => {
+            return Err(EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "status must be \"succeeded\" or \"failed\"",
+            ))
+        }
     };
     if input.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "note: at most 500 characters"));
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "note: at most 500 characters",
+        ));
     }
     let payment = payment_of(env, &merchant.id, refund_id).await?;
-    let cmd = Command::ResolveRefund { merchant_id: merchant.id.clone(), refund_id: refund_id.to_owned(), succeeded, note: input.note };
+    let cmd = Command::ResolveRefund {
+        merchant_id: merchant.id.clone(),
+        refund_id: refund_id.to_owned(),
+        succeeded,
+        note: input.note,
+    };
     let record = objects::send(env, &payment, &cmd).await?;
     let view = refunds::view_for_event(&record, refund_id).ok_or_else(EdgeError::not_found)?;
     Ok(http::json(200, &view))
@@ -192,15 +227,24 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 // The same file again: the batch it made (its progress now), nothing run twice.
                 let config = EdgeConfig::from_env(env)?;
                 let id = config.data_keys.decrypt_text(&body).map_err(EdgeError::internal)?;
-                let cmd = BatchCommand::Get { merchant_id: merchant.id.clone() };
-                let b = batch::object::send(env, &id, &cmd).await?.ok_or_else(EdgeError::not_found)?;
+                let cmd = BatchCommand::Get {
+                    merchant_id: merchant.id.clone(),
+                };
+                let b = batch::object::send(env, &id, &cmd)
+                    .await?
+                    .ok_or_else(EdgeError::not_found)?;
                 return Ok(http::json(200, &batch_view(&b)));
             }
             Seen::Conflict => return Err(EdgeError::Refused(ErrorCode::IdempotencyConflict)),
         }
     }
     let id = BatchId::from_random(random().map_err(EdgeError::internal)?);
-    let meta = Meta { id: id.as_str().to_owned(), merchant_id: merchant.id.clone(), created_ms: now_ms(), total: lines.len() };
+    let meta = Meta {
+        id: id.as_str().to_owned(),
+        merchant_id: merchant.id.clone(),
+        created_ms: now_ms(),
+        total: lines.len(),
+    };
     let made = batch::object::send(env, id.as_str(), &BatchCommand::Create { meta, lines }).await;
     let made = match made.and_then(|b| b.ok_or_else(|| EdgeError::internal("batch not stored"))) {
         Ok(b) => b,
@@ -213,7 +257,10 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     };
     if let Some(key) = &key {
         let config = EdgeConfig::from_env(env)?;
-        let sealed = config.data_keys.encrypt_text(id.as_str()).map_err(EdgeError::internal)?;
+        let sealed = config
+            .data_keys
+            .encrypt_text(id.as_str())
+            .map_err(EdgeError::internal)?;
         idempotency::finish(&db, &merchant.id, key.as_str(), 202, &sealed).await?;
     }
     Ok(http::json(202, &batch_view(&made)))
@@ -223,11 +270,19 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
 pub async fn batch_get(req: Request, env: &Env, batch_id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let id = BatchId::parse(batch_id).map_err(|_| EdgeError::not_found())?;
-    let cmd = BatchCommand::Get { merchant_id: merchant.id.clone() };
-    let b = batch::object::send(env, id.as_str(), &cmd).await?.ok_or_else(EdgeError::not_found)?;
+    let cmd = BatchCommand::Get {
+        merchant_id: merchant.id.clone(),
+    };
+    let b = batch::object::send(env, id.as_str(), &cmd)
+        .await?
+        .ok_or_else(EdgeError::not_found)?;
     let csv = req.url()?.query_pairs().any(|(k, v)| k == "format" && v == "csv");
     if csv {
-        return Ok(http::bytes_with(200, "text/csv; charset=utf-8", batch::csv(&b.lines).into_bytes()));
+        return Ok(http::bytes_with(
+            200,
+            "text/csv; charset=utf-8",
+            batch::csv(&b.lines).into_bytes(),
+        ));
     }
     Ok(http::json(200, &batch_view(&b)))
 }

@@ -15,17 +15,34 @@ use crate::payment::record::PaymentRecord;
 
 pub async fn handle(req: Request, env: &Env, provider: Provider) -> EdgeResult<Response> {
     let url = req.url()?;
-    let q: HashMap<String, String> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let q: HashMap<String, String> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     let missing = |name: &'static str| EdgeError::invalid(ErrorCode::InvalidRequest, format!("{name} is required"));
-    let id = PaymentId::parse(q.get("payment").ok_or_else(|| missing("payment"))?).map_err(|_| EdgeError::not_found())?;
+    let id =
+        PaymentId::parse(q.get("payment").ok_or_else(|| missing("payment"))?).map_err(|_| EdgeError::not_found())?;
     let (provider_ref, status) = match provider {
-        Provider::Bkash => (q.get("paymentID").ok_or_else(|| missing("paymentID"))?, q.get("status").ok_or_else(|| missing("status"))?),
-        Provider::Nagad => (q.get("payment_ref_id").ok_or_else(|| missing("payment_ref_id"))?, q.get("status").ok_or_else(|| missing("status"))?),
+        Provider::Bkash => (
+            q.get("paymentID").ok_or_else(|| missing("paymentID"))?,
+            q.get("status").ok_or_else(|| missing("status"))?,
+        ),
+        Provider::Nagad => (
+            q.get("payment_ref_id").ok_or_else(|| missing("payment_ref_id"))?,
+            q.get("status").ok_or_else(|| missing("status"))?,
+        ),
     };
     if provider_ref.len() > 200 || status.len() > 40 {
-        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "query values are too long"));
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "query values are too long",
+        ));
     }
-    let cmd = Command::Return { provider, provider_ref: provider_ref.clone(), status: status.clone() };
+    let cmd = Command::Return {
+        provider,
+        provider_ref: provider_ref.clone(),
+        status: status.clone(),
+    };
     let record = objects::send(env, id.as_str(), &cmd).await?;
     Ok(back_to_merchant(&record))
 }
@@ -34,7 +51,11 @@ pub async fn handle(req: Request, env: &Env, provider: Provider) -> EdgeResult<R
 fn back_to_merchant(r: &PaymentRecord) -> Response {
     if let Some(return_url) = &r.return_url {
         let sep = if return_url.contains('?') { '&' } else { '?' };
-        let target = format!("{return_url}{sep}bdpay_payment={}&bdpay_status={}", r.id, r.status.as_str());
+        let target = format!(
+            "{return_url}{sep}bdpay_payment={}&bdpay_status={}",
+            r.id,
+            r.status.as_str()
+        );
         let headers = worker::Headers::new();
         let _ = headers.set("location", &target);
         let _ = headers.set("cache-control", "no-store");
@@ -42,7 +63,10 @@ fn back_to_merchant(r: &PaymentRecord) -> Response {
         return Response::builder().with_status(303).with_headers(headers).empty();
     }
     let (en, bn) = match r.status.as_str() {
-        "succeeded" => ("Payment successful. You can close this page.", "পেমেন্ট সফল হয়েছে। আপনি এই পাতাটি বন্ধ করতে পারেন।"),
+        "succeeded" => (
+            "Payment successful. You can close this page.",
+            "পেমেন্ট সফল হয়েছে। আপনি এই পাতাটি বন্ধ করতে পারেন।",
+        ),
         "pending" => ("We are confirming your payment…", "আপনার পেমেন্ট নিশ্চিত করা হচ্ছে…"),
         _ => ("The payment was not completed.", "পেমেন্ট সম্পন্ন হয়নি।"),
     };

@@ -26,11 +26,15 @@ struct CreateBody {
 pub async fn create_endpoint(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let input: CreateBody = body::json(&mut req).await?;
-    rules::check_url(&input.url, crate::webhooks::is_production(env)).map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
+    rules::check_url(&input.url, crate::webhooks::is_production(env))
+        .map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
     let filter = rules::events_filter(&input.events).map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
     let db = env.d1("DB")?;
     if endpoints::count(&db, &merchant.id).await? >= endpoints::MAX_PER_MERCHANT {
-        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "at most 16 webhook endpoints per merchant"));
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "at most 16 webhook endpoints per merchant",
+        ));
     }
     let config = EdgeConfig::from_env(env)?;
     let id = format!("we_{}", rules::base36_24(&random::<16>().map_err(EdgeError::internal)?));
@@ -68,7 +72,10 @@ pub async fn delete_endpoint(req: Request, env: &Env, id: &str) -> EdgeResult<Re
     if !rules::is_id(id, "we_") || !endpoints::delete(&env.d1("DB")?, &merchant.id, id, now_ms()).await? {
         return Err(EdgeError::not_found());
     }
-    Ok(http::json(200, &json!({ "id": id, "object": "webhook_endpoint", "deleted": true })))
+    Ok(http::json(
+        200,
+        &json!({ "id": id, "object": "webhook_endpoint", "deleted": true }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -84,7 +91,9 @@ struct ListParams {
 /// `GET /v1/events?limit=&type=&payment=`: newest first, each with its delivery attempts.
 pub async fn list_events(req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
-    let params: ListParams = req.query().map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "bad query string"))?;
+    let params: ListParams = req
+        .query()
+        .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "bad query string"))?;
     let limit = match params.limit.as_deref() {
         None => 20,
         Some(s) => s
@@ -95,12 +104,18 @@ pub async fn list_events(req: Request, env: &Env) -> EdgeResult<Response> {
     };
     if let Some(kind) = params.kind.as_deref() {
         if !rules::EVENT_TYPES.contains(&kind) {
-            return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "type must be an event type"));
+            return Err(EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "type must be an event type",
+            ));
         }
     }
     if let Some(p) = params.payment.as_deref() {
         if bdpay_shared::ids::PaymentId::parse(p).is_err() {
-            return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "payment must be a payment id"));
+            return Err(EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "payment must be a payment id",
+            ));
         }
     }
     let query = events::ListQuery {
@@ -112,9 +127,15 @@ pub async fn list_events(req: Request, env: &Env) -> EdgeResult<Response> {
     };
     let (data, has_more) = events::list(&env.d1("DB")?, &query).await?;
     if let Err(cause) = crate::webhooks::nudge_if_overdue(env, &merchant.id, now_ms()).await {
-        crate::log::warn("webhook_nudge_failed", &json!({ "merchant": merchant.id, "cause": cause }));
+        crate::log::warn(
+            "webhook_nudge_failed",
+            &json!({ "merchant": merchant.id, "cause": cause }),
+        );
     }
-    Ok(http::json(200, &json!({ "object": "list", "data": data, "has_more": has_more })))
+    Ok(http::json(
+        200,
+        &json!({ "object": "list", "data": data, "has_more": has_more }),
+    ))
 }
 
 /// `POST /v1/events/{id}/redeliver`: queued again for its endpoints, delivered shortly.

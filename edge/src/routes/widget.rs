@@ -52,7 +52,11 @@ fn parse_secret(id: &str, secret: &str) -> EdgeResult<(PaymentId, ClientSecret)>
 /// `GET /v1/payments/{id}/status?client_secret=…`: no provider call, ever.
 pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let url = req.url()?;
-    let secret = url.query_pairs().find(|(k, _)| k == "client_secret").map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let secret = url
+        .query_pairs()
+        .find(|(k, _)| k == "client_secret")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
     let (id, secret) = parse_secret(id, &secret)?;
     let record = objects::send(env, id.as_str(), &Command::Get).await?;
     if !payment_flow::secret_matches(&record, &sha256_hex(secret.expose().as_bytes())) {
@@ -65,7 +69,11 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
 }
 
 fn mode_of(r: &PaymentRecord) -> Mode {
-    if r.mode == "live" { Mode::Live } else { Mode::Test }
+    if r.mode == "live" {
+        Mode::Live
+    } else {
+        Mode::Test
+    }
 }
 
 #[derive(Deserialize)]
@@ -109,8 +117,15 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
         customer_phone,
     };
     let record = objects::send(env, id.as_str(), &cmd).await?;
-    let reason = record.choice_reason.as_deref().and_then(reason_from).unwrap_or(Reason::ShopperChoice);
-    let redirect_url = record.redirect_url.clone().ok_or(EdgeError::Refused(ErrorCode::InvalidState))?;
+    let reason = record
+        .choice_reason
+        .as_deref()
+        .and_then(reason_from)
+        .unwrap_or(Reason::ShopperChoice);
+    let redirect_url = record
+        .redirect_url
+        .clone()
+        .ok_or(EdgeError::Refused(ErrorCode::InvalidState))?;
     Ok(crate::http::json(
         200,
         &json!({
@@ -122,5 +137,12 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
 }
 
 fn reason_from(code: &str) -> Option<Reason> {
-    [Reason::ShopperChoice, Reason::OtherUnavailable, Reason::PhoneOperator, Reason::MostUsed].into_iter().find(|r| r.as_str() == code)
+    [
+        Reason::ShopperChoice,
+        Reason::OtherUnavailable,
+        Reason::PhoneOperator,
+        Reason::MostUsed,
+    ]
+    .into_iter()
+    .find(|r| r.as_str() == code)
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use bdpay_shared::signature;
 use futures_util::future::{join_all, select, Either};
 use serde::Deserialize;
-use worker::{AbortController, D1Database, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use worker::{
+    AbortController, D1Database, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
+};
 
 use super::rules;
 use crate::config::EdgeConfig;
@@ -53,7 +55,9 @@ impl Outcome {
 pub async fn run(env: &Env, merchant_id: &str, now_ms: i64) -> Result<Option<i64>, String> {
     let err = |e: worker::Error| e.to_string();
     let db = env.d1("DB").map_err(err)?;
-    let keys = EdgeConfig::from_env(env).map_err(|_| "edge configuration is incomplete".to_owned())?.data_keys;
+    let keys = EdgeConfig::from_env(env)
+        .map_err(|_| "edge configuration is incomplete".to_owned())?
+        .data_keys;
     let base = super::retry_base_secs(env);
     let due: Vec<Due> = db
         .prepare(
@@ -89,7 +93,13 @@ pub async fn run(env: &Env, merchant_id: &str, now_ms: i64) -> Result<Option<i64
                 "UPDATE webhook_queue SET state = ?3, attempts = ?4, next_at = ?5 \
                  WHERE event_id = ?1 AND endpoint_id = ?2 AND state = 'pending'",
             )
-            .bind(&[d.event_id.as_str().into(), d.endpoint_id.as_str().into(), state.into(), int(i64::from(attempts)), int(next_at)])
+            .bind(&[
+                d.event_id.as_str().into(),
+                d.endpoint_id.as_str().into(),
+                state.into(),
+                int(i64::from(attempts)),
+                int(next_at),
+            ])
             .map_err(err)?,
         );
     }
@@ -114,7 +124,13 @@ async fn next_due(db: &D1Database, merchant_id: &str) -> worker::Result<Option<i
     Ok(row.and_then(|r| r.next))
 }
 
-fn record_attempt(db: &D1Database, d: &Due, attempt: u32, o: &Outcome, at: i64) -> worker::Result<worker::D1PreparedStatement> {
+fn record_attempt(
+    db: &D1Database,
+    d: &Due,
+    attempt: u32,
+    o: &Outcome,
+    at: i64,
+) -> worker::Result<worker::D1PreparedStatement> {
     db.prepare(
         "INSERT INTO webhook_deliveries (event_id, endpoint_id, attempt, http_status, error, duration_ms, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -142,8 +158,16 @@ async fn attempt(d: &Due, keys: &DataKeys) -> Outcome {
     };
     let duration_ms = (Date::now().as_millis() as i64).saturating_sub(started);
     match result {
-        Ok(status) => Outcome { http_status: Some(status), error: None, duration_ms },
-        Err(error) => Outcome { http_status: None, error: Some(error), duration_ms },
+        Ok(status) => Outcome {
+            http_status: Some(status),
+            error: None,
+            duration_ms,
+        },
+        Err(error) => Outcome {
+            http_status: None,
+            error: Some(error),
+            duration_ms,
+        },
     }
 }
 
@@ -163,7 +187,13 @@ async fn post(url: &str, body: &str, header: &str, event_id: &str) -> Result<u16
     let request = Request::new_with_init(url, &init).map_err(|_| "bad_url")?;
     let controller = AbortController::default();
     let signal = controller.signal();
-    let send = async { Fetch::Request(request).send_with_signal(&signal).await.map(|r| r.status_code()).map_err(|_| "network") };
+    let send = async {
+        Fetch::Request(request)
+            .send_with_signal(&signal)
+            .await
+            .map(|r| r.status_code())
+            .map_err(|_| "network")
+    };
     futures_util::pin_mut!(send);
     match select(send, Delay::from(TIMEOUT)).await {
         Either::Left((result, _)) => result,

@@ -78,11 +78,25 @@ pub async fn insert(db: &D1Database, e: &NewEndpoint<'_>) -> worker::Result<Endp
         "INSERT INTO webhook_endpoints (id, merchant_id, mode, url, events, secret_enc, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
-    .bind(&[e.id.into(), e.merchant_id.into(), e.mode.into(), e.url.into(), e.events.into(), e.secret_enc.into(), int(e.now_ms)])?
+    .bind(&[
+        e.id.into(),
+        e.merchant_id.into(),
+        e.mode.into(),
+        e.url.into(),
+        e.events.into(),
+        e.secret_enc.into(),
+        int(e.now_ms),
+    ])?
     .run()
     .await?;
-    Ok(Row { id: e.id.to_owned(), mode: e.mode.to_owned(), url: e.url.to_owned(), events: e.events.to_owned(), created_at: e.now_ms }
-        .view())
+    Ok(Row {
+        id: e.id.to_owned(),
+        mode: e.mode.to_owned(),
+        url: e.url.to_owned(),
+        events: e.events.to_owned(),
+        created_at: e.now_ms,
+    }
+    .view())
 }
 
 /// The merchant's live endpoint `id`, if any.
@@ -104,7 +118,9 @@ pub async fn delete(db: &D1Database, merchant_id: &str, id: &str, now_ms: i64) -
         return Ok(false);
     }
     let stop = db
-        .prepare("UPDATE webhook_endpoints SET deleted_at = ?3 WHERE id = ?1 AND merchant_id = ?2 AND deleted_at IS NULL")
+        .prepare(
+            "UPDATE webhook_endpoints SET deleted_at = ?3 WHERE id = ?1 AND merchant_id = ?2 AND deleted_at IS NULL",
+        )
         .bind(&[id.into(), merchant_id.into(), int(now_ms)])?;
     let drop_queue = db
         .prepare("UPDATE webhook_queue SET state = 'failed' WHERE endpoint_id = ?1 AND state = 'pending'")

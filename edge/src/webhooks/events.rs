@@ -11,18 +11,21 @@ use crate::ledger::{int, opt};
 use crate::payment::record::{OutboxWebhook, PaymentRecord};
 use crate::payment::view;
 
-const INSERT_EVENT: &str = "INSERT OR IGNORE INTO events (id, merchant_id, mode, type, payment_id, refund_id, payload, created_at) \
+const INSERT_EVENT: &str =
+    "INSERT OR IGNORE INTO events (id, merchant_id, mode, type, payment_id, refund_id, payload, created_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// One queue row per live endpoint of the merchant (same mode) whose filter takes the type.
-const QUEUE_FOR_ENDPOINTS: &str = "INSERT OR IGNORE INTO webhook_queue (event_id, endpoint_id, merchant_id, state, attempts, first_at, next_at) \
+const QUEUE_FOR_ENDPOINTS: &str =
+    "INSERT OR IGNORE INTO webhook_queue (event_id, endpoint_id, merchant_id, state, attempts, first_at, next_at) \
     SELECT ?1, id, merchant_id, 'pending', 0, ?2, ?2 FROM webhook_endpoints \
     WHERE merchant_id = ?3 AND mode = ?4 AND deleted_at IS NULL AND (events = '*' OR instr(events, ?5) > 0)";
 
 /// The object a refund event carries: the refund as the API shows it (a minimal object
 /// naming the payment if the record no longer has it).
 fn refund_object(r: &PaymentRecord, refund_id: &str) -> Value {
-    crate::refunds::view_for_event(r, refund_id).unwrap_or_else(|| json!({ "id": refund_id, "object": "refund", "payment": r.id }))
+    crate::refunds::view_for_event(r, refund_id)
+        .unwrap_or_else(|| json!({ "id": refund_id, "object": "refund", "payment": r.id }))
 }
 
 /// The exact JSON body the merchant receives for `w`.
@@ -43,7 +46,11 @@ pub fn payload(r: &PaymentRecord, w: &OutboxWebhook) -> Result<String, String> {
 }
 
 /// The event row and its queue rows, for the ledger's batch.
-pub fn record_statements(db: &D1Database, r: &PaymentRecord, w: &OutboxWebhook) -> Result<Vec<D1PreparedStatement>, String> {
+pub fn record_statements(
+    db: &D1Database,
+    r: &PaymentRecord,
+    w: &OutboxWebhook,
+) -> Result<Vec<D1PreparedStatement>, String> {
     let err = |e: worker::Error| e.to_string();
     let id = rules::event_id(&r.id, w.version, w.refund_id.as_deref());
     let body = payload(r, w)?;
@@ -58,9 +65,17 @@ pub fn record_statements(db: &D1Database, r: &PaymentRecord, w: &OutboxWebhook) 
         int(w.at_ms),
     ];
     let pattern = format!(",{},", w.event_type);
-    let queue: [JsValue; 5] =
-        [id.as_str().into(), int(w.at_ms), r.merchant_id.as_str().into(), r.mode.as_str().into(), pattern.as_str().into()];
-    Ok(vec![db.prepare(INSERT_EVENT).bind(&event).map_err(err)?, db.prepare(QUEUE_FOR_ENDPOINTS).bind(&queue).map_err(err)?])
+    let queue: [JsValue; 5] = [
+        id.as_str().into(),
+        int(w.at_ms),
+        r.merchant_id.as_str().into(),
+        r.mode.as_str().into(),
+        pattern.as_str().into(),
+    ];
+    Ok(vec![
+        db.prepare(INSERT_EVENT).bind(&event).map_err(err)?,
+        db.prepare(QUEUE_FOR_ENDPOINTS).bind(&queue).map_err(err)?,
+    ])
 }
 
 #[derive(Deserialize)]
@@ -108,13 +123,20 @@ pub async fn list(db: &D1Database, q: &ListQuery<'_>) -> worker::Result<(Vec<Val
              AND (?3 IS NULL OR type = ?3) AND (?4 IS NULL OR payment_id = ?4) \
              ORDER BY created_at DESC, id DESC LIMIT ?5",
         )
-        .bind(&[q.merchant_id.into(), q.mode.into(), opt(q.kind), opt(q.payment_id), int(i64::from(q.limit) + 1)])?
+        .bind(&[
+            q.merchant_id.into(),
+            q.mode.into(),
+            opt(q.kind),
+            opt(q.payment_id),
+            int(i64::from(q.limit) + 1),
+        ])?
         .all()
         .await?
         .results()?;
     let has_more = rows.len() > q.limit as usize;
     let rows: Vec<EventRow> = rows.into_iter().take(q.limit as usize).collect();
-    let ids = serde_json::to_string(&rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+    let ids =
+        serde_json::to_string(&rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
     let attempts: Vec<AttemptRow> = db
         .prepare(
             "SELECT event_id, endpoint_id, attempt, http_status, error, duration_ms, created_at FROM webhook_deliveries \
@@ -133,7 +155,8 @@ pub async fn list(db: &D1Database, q: &ListQuery<'_>) -> worker::Result<(Vec<Val
     let events = rows
         .into_iter()
         .map(|row| {
-            let mut event = serde_json::from_str::<Value>(&row.payload).unwrap_or_else(|_| json!({ "id": row.id, "type": row.kind }));
+            let mut event = serde_json::from_str::<Value>(&row.payload)
+                .unwrap_or_else(|_| json!({ "id": row.id, "type": row.kind }));
             let attempts: Vec<Value> = attempts
                 .iter()
                 .filter(|a| a.event_id == row.id)
@@ -176,7 +199,12 @@ struct OwnedEvent {
 
 /// Queues the event again for every endpoint it went to and every live endpoint that takes
 /// it now; a fresh retry window. `None` when the merchant has no such event.
-pub async fn redeliver(db: &D1Database, merchant_id: &str, event_id: &str, now_ms: i64) -> worker::Result<Option<Value>> {
+pub async fn redeliver(
+    db: &D1Database,
+    merchant_id: &str,
+    event_id: &str,
+    now_ms: i64,
+) -> worker::Result<Option<Value>> {
     let row: Option<OwnedEvent> = db
         .prepare("SELECT type, mode, payload FROM events WHERE id = ?1 AND merchant_id = ?2")
         .bind(&[event_id.into(), merchant_id.into()])?

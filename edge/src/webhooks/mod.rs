@@ -30,7 +30,10 @@ pub async fn after_ledger_write(env: &Env, r: &PaymentRecord) {
         return;
     }
     if let Err(cause) = object::wake(env, &r.merchant_id).await {
-        log::warn("webhook_wake_failed", &serde_json::json!({ "payment": r.id, "cause": cause }));
+        log::warn(
+            "webhook_wake_failed",
+            &serde_json::json!({ "payment": r.id, "cause": cause }),
+        );
     }
 }
 
@@ -47,7 +50,9 @@ pub async fn nudge_if_overdue(env: &Env, merchant_id: &str, now_ms: i64) -> Resu
     let err = |e: worker::Error| e.to_string();
     let db = env.d1("DB").map_err(err)?;
     let overdue: Option<Row> = db
-        .prepare("SELECT event_id FROM webhook_queue WHERE merchant_id = ?1 AND state = 'pending' AND next_at < ?2 LIMIT 1")
+        .prepare(
+            "SELECT event_id FROM webhook_queue WHERE merchant_id = ?1 AND state = 'pending' AND next_at < ?2 LIMIT 1",
+        )
         .bind(&[merchant_id.into(), crate::ledger::int(now_ms - 60_000)])
         .map_err(err)?
         .first(None)
@@ -72,5 +77,7 @@ pub fn retry_base_secs(env: &Env) -> i64 {
 
 /// Whether this deployment is production (`BDPAY_ENV` = `production`): https endpoints only.
 pub fn is_production(env: &Env) -> bool {
-    env.var("BDPAY_ENV").map(|v| v.to_string() == "production").unwrap_or(false)
+    env.var("BDPAY_ENV")
+        .map(|v| v.to_string() == "production")
+        .unwrap_or(false)
 }

@@ -37,12 +37,17 @@ impl DurableObject for WebhookObject {
 
     async fn alarm(&self) -> worker::Result<Response> {
         let merchant: Option<String> = self.state.storage().get(MERCHANT_KEY).await.ok().flatten();
-        let Some(merchant) = merchant else { return Response::ok("") };
+        let Some(merchant) = merchant else {
+            return Response::ok("");
+        };
         let now = now_ms();
         let next = match delivery::run(&self.env, &merchant, now).await {
             Ok(next) => next,
             Err(cause) => {
-                log::warn("webhook_delivery_deferred", &serde_json::json!({ "merchant": merchant, "cause": cause }));
+                log::warn(
+                    "webhook_delivery_deferred",
+                    &serde_json::json!({ "merchant": merchant, "cause": cause }),
+                );
                 Some(now + 30_000)
             }
         };
@@ -60,9 +65,16 @@ impl DurableObject for WebhookObject {
 /// Asks the merchant's object to deliver soon.
 pub async fn wake(env: &Env, merchant_id: &str) -> Result<(), String> {
     let err = |e: worker::Error| e.to_string();
-    let stub = env.durable_object("WEBHOOKS").map_err(err)?.id_from_name(merchant_id).map_err(err)?.get_stub().map_err(err)?;
+    let stub = env
+        .durable_object("WEBHOOKS")
+        .map_err(err)?
+        .id_from_name(merchant_id)
+        .map_err(err)?
+        .get_stub()
+        .map_err(err)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(JsValue::from_str(merchant_id)));
+    init.with_method(Method::Post)
+        .with_body(Some(JsValue::from_str(merchant_id)));
     let req = Request::new_with_init("https://webhooks.internal/wake", &init).map_err(err)?;
     let resp = stub.fetch_with_request(req).await.map_err(err)?;
     if resp.status_code() == 200 {

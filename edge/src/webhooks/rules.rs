@@ -4,8 +4,14 @@
 use sha2::{Digest, Sha256};
 
 /// Every event type a merchant can receive.
-pub const EVENT_TYPES: [&str; 6] =
-    ["payment.succeeded", "payment.failed", "payment.cancelled", "payment.expired", "refund.succeeded", "refund.failed"];
+pub const EVENT_TYPES: [&str; 6] = [
+    "payment.succeeded",
+    "payment.failed",
+    "payment.cancelled",
+    "payment.expired",
+    "refund.succeeded",
+    "refund.failed",
+];
 
 /// Base-36 alphabet of our ids.
 const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -39,7 +45,8 @@ pub fn event_id(payment_id: &str, version: u64, refund_id: Option<&str>) -> Stri
 
 /// Whether `id` looks like one of our ids with `prefix` (`we_`, `evt_`): 24 of `[a-z0-9]`.
 pub fn is_id(id: &str, prefix: &str) -> bool {
-    id.strip_prefix(prefix).is_some_and(|rest| rest.len() == 24 && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    id.strip_prefix(prefix)
+        .is_some_and(|rest| rest.len() == 24 && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// An endpoint URL: http(s) with a host, at most 2048 characters, no whitespace or
@@ -110,7 +117,9 @@ pub fn next_attempt_ms(attempts: u32, first_at_ms: i64, now_ms: i64, base_secs: 
     if now_ms >= end {
         return None;
     }
-    let index = usize::try_from(attempts.saturating_sub(1)).unwrap_or(usize::MAX).min(BACKOFF.len() - 1);
+    let index = usize::try_from(attempts.saturating_sub(1))
+        .unwrap_or(usize::MAX)
+        .min(BACKOFF.len() - 1);
     let delay = BACKOFF.get(index).copied().unwrap_or(1440) * unit_ms;
     Some(now_ms.saturating_add(delay).min(end))
 }
@@ -135,7 +144,14 @@ mod tests {
         assert!(check_url("https://shop.example/hooks", true).is_ok());
         assert!(check_url("http://127.0.0.1:9000/h", false).is_ok());
         assert_eq!(check_url("http://shop.example/h", true), Err("url must use https"));
-        for bad in ["", "ftp://x/y", "javascript:alert(1)", "https://", "https://a b/", "https://u:p@shop.example/"] {
+        for bad in [
+            "",
+            "ftp://x/y",
+            "javascript:alert(1)",
+            "https://",
+            "https://a b/",
+            "https://u:p@shop.example/",
+        ] {
             assert!(check_url(bad, false).is_err(), "{bad}");
         }
         assert!(check_url(&format!("https://shop.example/{}", "a".repeat(2040)), false).is_err());
@@ -148,9 +164,16 @@ mod tests {
             events_filter(&["refund.failed".into(), "payment.succeeded".into()]),
             Ok(",payment.succeeded,refund.failed,".into())
         );
-        assert_eq!(events_list(",payment.succeeded,refund.failed,"), ["payment.succeeded", "refund.failed"]);
+        assert_eq!(
+            events_list(",payment.succeeded,refund.failed,"),
+            ["payment.succeeded", "refund.failed"]
+        );
         assert_eq!(events_list("*"), ["*"]);
-        for bad in [vec![], vec!["payment.refunded".to_string()], vec!["*".into(), "payment.failed".into()]] {
+        for bad in [
+            vec![],
+            vec!["payment.refunded".to_string()],
+            vec!["*".into(), "payment.failed".into()],
+        ] {
             assert!(events_filter(&bad).is_err(), "{bad:?}");
         }
     }
@@ -162,7 +185,11 @@ mod tests {
         assert_eq!(next_attempt_ms(2, 0, m, 60), Some(6 * m));
         assert_eq!(next_attempt_ms(3, 0, 6 * m, 60), Some(36 * m));
         assert_eq!(next_attempt_ms(4, 0, 36 * m, 60), Some(156 * m));
-        assert_eq!(next_attempt_ms(40, 0, 4000 * m, 60), Some(4320 * m), "the last try is at the window's end");
+        assert_eq!(
+            next_attempt_ms(40, 0, 4000 * m, 60),
+            Some(4320 * m),
+            "the last try is at the window's end"
+        );
         assert_eq!(next_attempt_ms(41, 0, 4320 * m, 60), None);
         assert_eq!(next_attempt_ms(1, 0, 0, 1), Some(1000), "the base scales the schedule");
     }

@@ -7,9 +7,7 @@
 
 use crate::errors::ErrorCode;
 use crate::provider::Provider;
-use Action::{
-    Bug, FailPayment, FixClock, MerchantConfig, PageReasks, RejectRequest, Requery, Retry,
-};
+use Action::{Bug, FailPayment, FixClock, MerchantConfig, PageReasks, RejectRequest, Requery, Retry};
 use ErrorCode as C;
 
 /// What the edge does on a provider's code.
@@ -73,8 +71,7 @@ pub enum Verdict {
 }
 
 /// The codes that mean success.
-pub const SUCCESS_CODES: [(Provider, &str); 2] =
-    [(Provider::Bkash, "0000"), (Provider::Nagad, "00_0000_000")];
+pub const SUCCESS_CODES: [(Provider, &str); 2] = [(Provider::Bkash, "0000"), (Provider::Nagad, "00_0000_000")];
 
 /// Reads a provider's code: success, a known failure, or an unknown failure
 /// ([`ProviderCodeInfo::UNKNOWN`]). The code is compared exactly, after trimming spaces.
@@ -115,23 +112,11 @@ const fn row(
     }
 }
 
-const fn bkash(
-    c: &'static str,
-    code: ErrorCode,
-    retry: bool,
-    action: Action,
-    meaning: &'static str,
-) -> CatalogRow {
+const fn bkash(c: &'static str, code: ErrorCode, retry: bool, action: Action, meaning: &'static str) -> CatalogRow {
     row(Provider::Bkash, c, code, retry, action, meaning)
 }
 
-const fn nagad(
-    c: &'static str,
-    code: ErrorCode,
-    retry: bool,
-    action: Action,
-    meaning: &'static str,
-) -> CatalogRow {
+const fn nagad(c: &'static str, code: ErrorCode, retry: bool, action: Action, meaning: &'static str) -> CatalogRow {
     row(Provider::Nagad, c, code, retry, action, meaning)
 }
 
@@ -266,12 +251,11 @@ mod tests {
 
     /// Every code PROVIDERS.md A.12 lists (ranges written out), success excluded.
     const BKASH_A12: &[&str] = &[
-        "2009", "2045", "2057", "2058", "2010", "2016", "2011", "2014", "2013", "2015", "2017",
-        "2059", "2018", "2019", "2023", "2037", "2038", "2039", "2040", "2041", "2044", "2046",
-        "2029", "2001", "2079", "2002", "2006", "2007", "2008", "2063", "2064", "2025", "2065",
-        "2031", "2048", "2049", "2056", "2060", "2061", "2062", "2068", "2116", "2117", "2119",
-        "2026", "2034", "2071", "2072", "2073", "2074", "2075", "2076", "2077", "2078", "2080",
-        "2081", "2082", "2127", "2003", "2020", "2024", "503", "9999",
+        "2009", "2045", "2057", "2058", "2010", "2016", "2011", "2014", "2013", "2015", "2017", "2059", "2018", "2019",
+        "2023", "2037", "2038", "2039", "2040", "2041", "2044", "2046", "2029", "2001", "2079", "2002", "2006", "2007",
+        "2008", "2063", "2064", "2025", "2065", "2031", "2048", "2049", "2056", "2060", "2061", "2062", "2068", "2116",
+        "2117", "2119", "2026", "2034", "2071", "2072", "2073", "2074", "2075", "2076", "2077", "2078", "2080", "2081",
+        "2082", "2127", "2003", "2020", "2024", "503", "9999",
     ];
 
     /// Every code PROVIDERS.md B.10 lists, with the sandbox placeholders.
@@ -309,16 +293,10 @@ mod tests {
     #[test]
     fn every_documented_code_has_a_row() {
         for code in BKASH_A12 {
-            assert!(
-                find(Provider::Bkash, code).is_some(),
-                "bKash {code} has no row"
-            );
+            assert!(find(Provider::Bkash, code).is_some(), "bKash {code} has no row");
         }
         for code in NAGAD_B10 {
-            assert!(
-                find(Provider::Nagad, code).is_some(),
-                "Nagad {code} has no row"
-            );
+            assert!(find(Provider::Nagad, code).is_some(), "Nagad {code} has no row");
         }
     }
 
@@ -339,13 +317,8 @@ mod tests {
     #[test]
     fn retryable_rows_are_the_passing_faults_and_the_duplicate() {
         for row in CATALOG {
-            let expected = row.info.action == Action::Retry
-                || row.info.code == ErrorCode::DuplicateTransaction;
-            assert_eq!(
-                row.info.retryable, expected,
-                "{} {}",
-                row.provider, row.provider_code
-            );
+            let expected = row.info.action == Action::Retry || row.info.code == ErrorCode::DuplicateTransaction;
+            assert_eq!(row.info.retryable, expected, "{} {}", row.provider, row.provider_code);
         }
     }
 

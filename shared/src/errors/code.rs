@@ -58,13 +58,7 @@ struct Spec {
     bn: &'static str,
 }
 
-const fn spec(
-    name: &'static str,
-    status: u16,
-    retryable: bool,
-    en: &'static str,
-    bn: &'static str,
-) -> Spec {
+const fn spec(name: &'static str, status: u16, retryable: bool, en: &'static str, bn: &'static str) -> Spec {
     Spec {
         name,
         status,
@@ -255,10 +249,7 @@ mod tests {
     fn serde_names_are_the_table_names_and_unique() {
         let mut seen = std::collections::HashSet::new();
         for code in ErrorCode::ALL {
-            assert_eq!(
-                serde_json::to_string(&code).unwrap(),
-                format!("\"{}\"", code.as_str())
-            );
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
             assert_eq!(code.as_str().parse::<ErrorCode>(), Ok(code));
             assert!(seen.insert(code.as_str()), "duplicate {code}");
         }
@@ -270,14 +261,8 @@ mod tests {
             let (en, bn) = (code.message(Lang::En), code.message(Lang::Bn));
             assert!(en.ends_with('.'), "{code}: {en}");
             assert!(bn.ends_with('।'), "{code}: {bn}");
-            assert!(
-                bn.chars().any(|c| ('\u{0980}'..='\u{09FF}').contains(&c)),
-                "{code}"
-            );
-            assert!(
-                !bn.chars().any(|c| c.is_ascii_digit()),
-                "{code}: digits in Bangla text"
-            );
+            assert!(bn.chars().any(|c| ('\u{0980}'..='\u{09FF}').contains(&c)), "{code}");
+            assert!(!bn.chars().any(|c| c.is_ascii_digit()), "{code}: digits in Bangla text");
         }
     }
 

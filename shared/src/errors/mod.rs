@@ -222,27 +222,14 @@ mod tests {
 
     #[test]
     fn retryable_follows_the_catalog_row() {
-        assert!(
-            ApiError::from_provider(Provider::Bkash, "2029")
-                .error
-                .retryable
-        );
-        assert!(
-            ApiError::from_provider(Provider::Bkash, "503")
-                .error
-                .retryable
-        );
-        assert!(
-            !ApiError::from_provider(Provider::Nagad, "16_0006_058")
-                .error
-                .retryable
-        );
+        assert!(ApiError::from_provider(Provider::Bkash, "2029").error.retryable);
+        assert!(ApiError::from_provider(Provider::Bkash, "503").error.retryable);
+        assert!(!ApiError::from_provider(Provider::Nagad, "16_0006_058").error.retryable);
     }
 
     #[test]
     fn the_body_reads_back_from_json_with_optional_fields_absent() {
-        let text =
-            r#"{"error":{"code":"not_found","message":"m","message_bn":"ব","retryable":false}}"#;
+        let text = r#"{"error":{"code":"not_found","message":"m","message_bn":"ব","retryable":false}}"#;
         let err: ApiError = serde_json::from_str(text).unwrap();
         assert_eq!(err.code(), ErrorCode::NotFound);
         assert_eq!(err.error.provider, None);
@@ -252,22 +239,10 @@ mod tests {
     #[test]
     fn domain_errors_map_to_their_codes() {
         assert_eq!(ErrorCode::from(MoneyError::Sign), ErrorCode::InvalidAmount);
-        assert_eq!(
-            ErrorCode::from(PhoneError::BadPrefix),
-            ErrorCode::InvalidPhone
-        );
-        assert_eq!(
-            ErrorCode::from(IdError::BadCharacter),
-            ErrorCode::InvalidRequest
-        );
-        let refused = crate::status::next(
-            crate::status::PaymentStatus::Refunded,
-            crate::status::Event::TimedOut,
-        );
-        assert_eq!(
-            refused.map_err(ErrorCode::from),
-            Err(ErrorCode::InvalidState)
-        );
+        assert_eq!(ErrorCode::from(PhoneError::BadPrefix), ErrorCode::InvalidPhone);
+        assert_eq!(ErrorCode::from(IdError::BadCharacter), ErrorCode::InvalidRequest);
+        let refused = crate::status::next(crate::status::PaymentStatus::Refunded, crate::status::Event::TimedOut);
+        assert_eq!(refused.map_err(ErrorCode::from), Err(ErrorCode::InvalidState));
         assert_eq!(
             ApiError::new(ErrorCode::InternalError).to_string(),
             "internal_error: Something went wrong on our side. Please try again."

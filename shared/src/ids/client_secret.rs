@@ -53,9 +53,7 @@ impl ClientSecret {
             return Err(PaymentId::parse(s).err().unwrap_or(IdError::WrongLength));
         };
         PaymentId::parse(payment)?;
-        let body = rest
-            .strip_prefix(SECRET_INFIX)
-            .ok_or(IdError::WrongPrefix)?;
+        let body = rest.strip_prefix(SECRET_INFIX).ok_or(IdError::WrongPrefix)?;
         if !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(IdError::BadCharacter);
         }
@@ -81,11 +79,7 @@ impl ClientSecret {
 /// Constant time over the 68 bytes, whatever the first difference.
 impl PartialEq for ClientSecret {
     fn eq(&self, other: &ClientSecret) -> bool {
-        let diff = self
-            .0
-            .iter()
-            .zip(other.0.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        let diff = self.0.iter().zip(other.0.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
         core::hint::black_box(diff) == 0
     }
 }
@@ -134,10 +128,7 @@ mod tests {
         assert_eq!(ClientSecret::parse(text).as_ref(), Ok(&secret));
         let debug = format!("{secret:?}");
         assert_eq!(debug, format!("ClientSecret({PAY}_secret_..)"));
-        assert_ne!(
-            secret,
-            ClientSecret::from_random(&id, [0xA6; SECRET_RANDOM_BYTES])
-        );
+        assert_ne!(secret, ClientSecret::from_random(&id, [0xA6; SECRET_RANDOM_BYTES]));
     }
 
     #[test]

@@ -63,10 +63,7 @@ impl OrderId {
     }
 }
 
-string_id!(
-    OrderId,
-    "an order id of 1 to 64 characters of [A-Za-z0-9_-.:/]"
-);
+string_id!(OrderId, "an order id of 1 to 64 characters of [A-Za-z0-9_-.:/]");
 
 #[cfg(test)]
 mod tests {
@@ -78,10 +75,7 @@ mod tests {
         assert!(IdempotencyKey::parse("order 42 / attempt 1").is_ok());
         assert!(IdempotencyKey::parse(&"k".repeat(255)).is_ok());
         assert_eq!(IdempotencyKey::parse(""), Err(IdError::Empty));
-        assert_eq!(
-            IdempotencyKey::parse(&"k".repeat(256)),
-            Err(IdError::TooLong)
-        );
+        assert_eq!(IdempotencyKey::parse(&"k".repeat(256)), Err(IdError::TooLong));
         assert_eq!(IdempotencyKey::parse("key\n"), Err(IdError::BadCharacter));
         assert_eq!(IdempotencyKey::parse(" key"), Err(IdError::BadCharacter));
         assert_eq!(IdempotencyKey::parse("ключ"), Err(IdError::BadCharacter));
@@ -89,17 +83,8 @@ mod tests {
 
     #[test]
     fn order_id_takes_the_merchant_alphabet_but_no_dot_segments() {
-        for ok in [
-            "A0042",
-            "2024/11/A-42",
-            "shop:7.1",
-            "a_b-c.d:e/f",
-            &"x".repeat(64),
-        ] {
-            assert_eq!(
-                OrderId::parse(ok).map(|o| o.as_str().to_owned()),
-                Ok(ok.to_owned())
-            );
+        for ok in ["A0042", "2024/11/A-42", "shop:7.1", "a_b-c.d:e/f", &"x".repeat(64)] {
+            assert_eq!(OrderId::parse(ok).map(|o| o.as_str().to_owned()), Ok(ok.to_owned()));
         }
         use IdError as E;
         let cases: [(&str, E); 7] = [

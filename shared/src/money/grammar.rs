@@ -39,8 +39,7 @@ pub fn parse_poisha(s: &str) -> Result<i64, MoneyError> {
 /// The value of a run of ASCII digits; `None` if it does not fit an `i64`.
 fn digits_value(digits: &str) -> Option<i64> {
     digits.bytes().try_fold(0i64, |n, b| {
-        n.checked_mul(10)?
-            .checked_add(i64::from(b.wrapping_sub(b'0')))
+        n.checked_mul(10)?.checked_add(i64::from(b.wrapping_sub(b'0')))
     })
 }
 
@@ -77,9 +76,7 @@ fn has_currency(s: &str) -> bool {
 
 fn is_nan_or_infinity(s: &str) -> bool {
     let body = s.trim().trim_start_matches(['+', '-']);
-    ["nan", "inf", "infinity"]
-        .iter()
-        .any(|w| body.eq_ignore_ascii_case(w))
+    ["nan", "inf", "infinity"].iter().any(|w| body.eq_ignore_ascii_case(w))
 }
 
 /// `1e3`, `1.5E-2`: digits (and dots), an `e`, an optional sign, digits.

@@ -88,27 +88,17 @@ mod tests {
 
     #[test]
     fn serializes_as_the_wire_string() {
-        assert_eq!(
-            serde_json::to_string(&money("1250.5")).unwrap(),
-            "\"1250.50\""
-        );
+        assert_eq!(serde_json::to_string(&money("1250.5")).unwrap(), "\"1250.50\"");
     }
 
     #[test]
     fn deserializes_only_from_a_json_string() {
-        assert_eq!(
-            serde_json::from_str::<Money>("\"1250.5\"").unwrap(),
-            money("1250.50")
-        );
+        assert_eq!(serde_json::from_str::<Money>("\"1250.5\"").unwrap(), money("1250.50"));
         for number in ["1250", "1250.5", "-3", "1e3"] {
-            let err = serde_json::from_str::<Money>(number)
-                .unwrap_err()
-                .to_string();
+            let err = serde_json::from_str::<Money>(number).unwrap_err().to_string();
             assert!(err.contains("must be a JSON string"), "{number}: {err}");
         }
-        let err = serde_json::from_str::<Money>("\"+1\"")
-            .unwrap_err()
-            .to_string();
+        let err = serde_json::from_str::<Money>("\"+1\"").unwrap_err().to_string();
         assert!(err.contains("sign"), "{err}");
         assert!(serde_json::from_str::<Money>("\"0.00\"").is_err());
         assert!(serde_json::from_str::<Money>("null").is_err());
@@ -122,12 +112,7 @@ mod tests {
             refunded: Money,
         }
         let t: Totals = serde_json::from_str(r#"{"refunded":"0.00"}"#).unwrap();
-        assert_eq!(
-            t,
-            Totals {
-                refunded: Money::ZERO
-            }
-        );
+        assert_eq!(t, Totals { refunded: Money::ZERO });
         assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"refunded":"0.00"}"#);
         assert!(serde_json::from_str::<Totals>(r#"{"refunded":0}"#).is_err());
     }

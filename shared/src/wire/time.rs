@@ -43,10 +43,7 @@ impl DhakaTime {
     /// The unix instant in milliseconds of this Dhaka wall-clock time.
     pub fn to_unix_millis(self) -> i64 {
         let days = days_from_civil(self.year, self.month, self.day);
-        let local = days * 86_400
-            + i64::from(self.hour) * 3600
-            + i64::from(self.minute) * 60
-            + i64::from(self.second);
+        let local = days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second);
         (local - DHAKA_OFFSET_SECS) * 1000 + i64::from(self.milli)
     }
 
@@ -54,7 +51,13 @@ impl DhakaTime {
     pub fn compact(self) -> String {
         let mut s = String::with_capacity(14);
         push_num(&mut s, self.year as u32, 4);
-        for (v, w) in [(self.month, 2), (self.day, 2), (self.hour, 2), (self.minute, 2), (self.second, 2)] {
+        for (v, w) in [
+            (self.month, 2),
+            (self.day, 2),
+            (self.hour, 2),
+            (self.minute, 2),
+            (self.second, 2),
+        ] {
             push_num(&mut s, u32::from(v), w);
         }
         s
@@ -174,7 +177,15 @@ impl DhakaTime {
             && minute < 60
             && second < 60
             && milli < 1000;
-        valid.then_some(DhakaTime { year, month, day, hour, minute, second, milli })
+        valid.then_some(DhakaTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            milli,
+        })
     }
 }
 
@@ -183,7 +194,8 @@ fn num(s: &str, at: usize, len: usize) -> Option<u32> {
     if !part.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    part.bytes().try_fold(0u32, |n, b| n.checked_mul(10)?.checked_add(u32::from(b - b'0')))
+    part.bytes()
+        .try_fold(0u32, |n, b| n.checked_mul(10)?.checked_add(u32::from(b - b'0')))
 }
 
 fn push_num(s: &mut String, v: u32, width: usize) {
@@ -273,7 +285,14 @@ mod tests {
 
     #[test]
     fn refuses_garbage_and_other_zones() {
-        for bad in ["", "2024", "20241325140531", "2024-11-25T14:05:31:412 GMT+0000", "2024-02-30 10:00:00", "2024-11-25T14:05:31:4x2"] {
+        for bad in [
+            "",
+            "2024",
+            "20241325140531",
+            "2024-11-25T14:05:31:412 GMT+0000",
+            "2024-02-30 10:00:00",
+            "2024-11-25T14:05:31:4x2",
+        ] {
             assert_eq!(DhakaTime::parse(bad), None, "{bad}");
         }
     }

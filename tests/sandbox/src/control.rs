@@ -55,8 +55,13 @@ struct LedgerQuery {
     reference: Option<String>,
 }
 
-async fn ledger(State(s): State<Shared>, q: Result<Query<LedgerQuery>, axum::extract::rejection::QueryRejection>) -> Response {
-    let Ok(Query(q)) = q else { return bad("provider must be bkash or nagad") };
+async fn ledger(
+    State(s): State<Shared>,
+    q: Result<Query<LedgerQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return bad("provider must be bkash or nagad");
+    };
     Json(json!({"entries": s.ledger.entries(q.provider, q.op.as_deref(), q.reference.as_deref())})).into_response()
 }
 

@@ -174,11 +174,19 @@ mod tests {
     #[test]
     fn counted_rule_hits_exactly_n_calls() {
         let f = Faults::default();
-        f.add(rule(r#"{"provider":"bkash","op":"execute","fault":{"kind":"code","code":"2023"},"count":2}"#));
+        f.add(rule(
+            r#"{"provider":"bkash","op":"execute","fault":{"kind":"code","code":"2023"},"count":2}"#,
+        ));
         assert_eq!(f.decide(Provider::Nagad, "execute").1, None);
         assert_eq!(f.decide(Provider::Bkash, "create").1, None);
-        assert_eq!(f.decide(Provider::Bkash, "execute").1, Some(Injected::Code("2023".into())));
-        assert_eq!(f.decide(Provider::Bkash, "execute").1, Some(Injected::Code("2023".into())));
+        assert_eq!(
+            f.decide(Provider::Bkash, "execute").1,
+            Some(Injected::Code("2023".into()))
+        );
+        assert_eq!(
+            f.decide(Provider::Bkash, "execute").1,
+            Some(Injected::Code("2023".into()))
+        );
         assert_eq!(f.decide(Provider::Bkash, "execute").1, None);
         assert!(f.list().is_empty());
     }
@@ -188,7 +196,10 @@ mod tests {
         let f = Faults::default();
         f.add(rule(r#"{"fault":{"kind":"latency","ms":200}}"#));
         f.add(rule(r#"{"fault":{"kind":"down"}}"#));
-        assert_eq!(f.decide(Provider::Nagad, "verify"), (Duration::from_millis(200), Some(Injected::Down)));
+        assert_eq!(
+            f.decide(Provider::Nagad, "verify"),
+            (Duration::from_millis(200), Some(Injected::Down))
+        );
     }
 
     #[test]

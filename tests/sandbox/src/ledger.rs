@@ -65,7 +65,9 @@ impl Ledger {
 
     /// Entries in order, optionally narrowed to one provider / op / reference.
     pub fn entries(&self, provider: Option<Provider>, op: Option<&str>, reference: Option<&str>) -> Vec<Entry> {
-        let Ok(entries) = self.entries.lock() else { return Vec::new() };
+        let Ok(entries) = self.entries.lock() else {
+            return Vec::new();
+        };
         entries
             .iter()
             .filter(|e| provider.is_none_or(|p| e.provider == p))

@@ -38,11 +38,19 @@ pub async fn pay(s: &Stack, provider: &str, amount: &str, shopper: Shopper<'_>) 
         "bkash" => bkash_page(&s.http, &page, wallet, cancel).await,
         _ => nagad_page(&s.http, &page, wallet, cancel).await,
     };
-    assert!(callback.starts_with(&s.edge_url(&format!("/v1/return/{provider}"))), "the page returns to the edge: {callback}");
+    assert!(
+        callback.starts_with(&s.edge_url(&format!("/v1/return/{provider}"))),
+        "the page returns to the edge: {callback}"
+    );
     let (code, merchant_redirect) = follow_return(&s.http, &callback).await;
     assert_eq!(code, 303, "the edge sends the shopper on to the merchant");
     let final_status = s.wait_final(&payment, Duration::from_secs(90)).await;
-    Paid { payment, callback, merchant_redirect, final_status }
+    Paid {
+        payment,
+        callback,
+        merchant_redirect,
+        final_status,
+    }
 }
 
 /// The provider reference of a payment, as the merchant API shows it.

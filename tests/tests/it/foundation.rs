@@ -8,7 +8,10 @@ async fn healthz_names_the_service_and_its_version() {
     let s = Stack::from_env();
     let r = s.http.get(s.edge_url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["name"], "bdpay-edge");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
@@ -21,22 +24,51 @@ async fn the_demo_page_and_the_widget_loader_are_served() {
     let s = Stack::from_env();
     let page = s.http.get(s.edge_url("/")).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("<html"), "the demo shop's home page");
+    assert!(
+        page.text().await.unwrap().contains("<html"),
+        "the demo shop's home page"
+    );
 
-    let loader = s.http.get(s.edge_url("/bdpay.js")).header("origin", "https://shop.example").send().await.unwrap();
+    let loader = s
+        .http
+        .get(s.edge_url("/bdpay.js"))
+        .header("origin", "https://shop.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(loader.status(), 200);
-    assert_eq!(loader.headers()["access-control-allow-origin"], "*", "the widget loads cross-origin");
-    assert!(loader.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    assert_eq!(
+        loader.headers()["access-control-allow-origin"],
+        "*",
+        "the widget loads cross-origin"
+    );
+    assert!(loader.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
 }
 
 #[tokio::test]
 async fn the_widget_wasm_is_served_as_wasm() {
     let s = Stack::from_env();
     // The loader names the content-hashed files it loads.
-    let loader = s.http.get(s.edge_url("/bdpay.js")).send().await.unwrap().text().await.unwrap();
+    let loader = s
+        .http
+        .get(s.edge_url("/bdpay.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let at = loader.find("pkg/bdpay_widget_bg.").expect("the loader names its wasm");
     let end = at + loader[at..].find(".wasm").expect("a .wasm name") + 5;
-    let r = s.http.get(s.edge_url(&format!("/{}", &loader[at..end]))).send().await.unwrap();
+    let r = s
+        .http
+        .get(s.edge_url(&format!("/{}", &loader[at..end])))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/wasm");
     let bytes = r.bytes().await.unwrap();
@@ -58,6 +90,11 @@ async fn unknown_paths_get_the_contract_error() {
 #[tokio::test]
 async fn the_cron_trigger_runs() {
     let s = Stack::from_env();
-    let r = s.http.get(s.edge_url("/__scheduled?cron=0+21+*+*+*")).send().await.unwrap();
+    let r = s
+        .http
+        .get(s.edge_url("/__scheduled?cron=0+21+*+*+*"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }

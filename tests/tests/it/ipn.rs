@@ -33,18 +33,30 @@ async fn a_forged_or_unsigned_bkash_ipn_is_refused_and_changes_nothing() {
     assert_eq!(c["status"], "pending");
     let sandbox_cert = s.sandbox_url("/bkash/sns/SimpleNotificationService-sandbox.pem");
     let attempts = [
-        forged(&p.id, &sandbox_cert, "bm90IGEgc2lnbmF0dXJl"),                  // bad signature, trusted host
+        forged(&p.id, &sandbox_cert, "bm90IGEgc2lnbmF0dXJl"), // bad signature, trusted host
         forged(&p.id, "https://evil.example/cert.pem", "bm90IGEgc2lnbmF0dXJl"), // untrusted certificate host
-        forged(&p.id, &sandbox_cert, ""),                                       // unsigned
+        forged(&p.id, &sandbox_cert, ""),                     // unsigned
     ];
     for body in attempts {
-        let r = s.http.post(s.edge_url("/v1/ipn/bkash")).header("content-type", "text/plain; charset=UTF-8")
-            .body(body.to_string()).send().await.unwrap();
+        let r = s
+            .http
+            .post(s.edge_url("/v1/ipn/bkash"))
+            .header("content-type", "text/plain; charset=UTF-8")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_client_error(), "refused with a 4xx, got {}", r.status());
         let e: serde_json::Value = r.json().await.unwrap();
         assert!(e["error"]["code"].is_string(), "{e}");
     }
-    let r = s.http.post(s.edge_url("/v1/ipn/bkash")).body("{not json").send().await.unwrap();
+    let r = s
+        .http
+        .post(s.edge_url("/v1/ipn/bkash"))
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_client_error());
     assert_eq!(s.status(&p).await["status"], "pending", "nothing changed");
 }
@@ -53,7 +65,8 @@ async fn a_forged_or_unsigned_bkash_ipn_is_refused_and_changes_nothing() {
 async fn duplicate_bkash_notifications_are_harmless() {
     let s = Stack::from_env();
     // The sandbox sends every notification twice from now on for this test's payment.
-    s.fault(json!({ "provider": "bkash", "op": "webhook", "fault": { "kind": "webhook_duplicate" }, "count": 1 })).await;
+    s.fault(json!({ "provider": "bkash", "op": "webhook", "fault": { "kind": "webhook_duplicate" }, "count": 1 }))
+        .await;
     let paid = pay(&s, "bkash", &Stack::amount(333), Shopper::Pays("01877722345")).await;
     assert_eq!(paid.final_status["status"], "succeeded");
     let reference = provider_ref(&s, &paid.payment).await;
@@ -67,7 +80,10 @@ async fn duplicate_bkash_notifications_are_harmless() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     assert!(deliveries.len() >= 2, "the notification arrived twice: {deliveries:?}");
-    assert!(deliveries.iter().all(|d| d["outcome"] == "ok"), "the edge answered 2xx to both: {deliveries:?}");
+    assert!(
+        deliveries.iter().all(|d| d["outcome"] == "ok"),
+        "the edge answered 2xx to both: {deliveries:?}"
+    );
     assert_eq!(s.ledger("bkash", "execute", &reference).await.len(), 1);
     assert_eq!(s.status(&paid.payment).await["status"], "succeeded");
 }
@@ -75,7 +91,12 @@ async fn duplicate_bkash_notifications_are_harmless() {
 #[tokio::test]
 async fn a_nagad_hint_for_an_unknown_payment_changes_nothing() {
     let s = Stack::from_env();
-    let r = s.http.get(s.edge_url("/v1/ipn/nagad?payment_ref_id=bm90LWEtcmVhbC1yZWY%3D&status=Success")).send().await.unwrap();
+    let r = s
+        .http
+        .get(s.edge_url("/v1/ipn/nagad?payment_ref_id=bm90LWEtcmVhbC1yZWY%3D&status=Success"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 202);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["matched"], false);

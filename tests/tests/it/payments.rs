@@ -17,13 +17,18 @@ async fn bkash_payment_succeeds_and_executes_once() {
     assert_eq!(paid.final_status["status"], "succeeded", "{}", paid.final_status);
     let redirect = paid.merchant_redirect.unwrap();
     assert!(redirect.starts_with("http://shop.example/return?x=1&"), "{redirect}");
-    assert!(redirect.contains(&format!("bdpay_payment={}", paid.payment.id)) && redirect.contains("bdpay_status=succeeded"));
+    assert!(
+        redirect.contains(&format!("bdpay_payment={}", paid.payment.id)) && redirect.contains("bdpay_status=succeeded")
+    );
     let (code, body) = s.merchant_get(&format!("/v1/payments/{}", paid.payment.id)).await;
     assert_eq!(code, 200);
     assert_eq!(body["status"], "succeeded");
     assert_eq!(body["provider"], "bkash");
     assert_eq!(body["provider_transaction_id"].as_str().map(str::len), Some(10));
-    assert!(body.get("client_secret").is_none(), "the secret is shown once, at create");
+    assert!(
+        body.get("client_secret").is_none(),
+        "the secret is shown once, at create"
+    );
     let reference = provider_ref(&s, &paid.payment).await;
     let executes = s.ledger("bkash", "execute", &reference).await;
     assert_eq!(executes.len(), 1, "{executes:?}");
@@ -51,7 +56,10 @@ async fn insufficient_balance_fails_with_the_bangla_message() {
         assert_eq!(st["error"]["code"], "insufficient_balance", "{provider}: {st}");
         assert_eq!(st["error"]["provider"], provider);
         let bn = st["error"]["message_bn"].as_str().unwrap();
-        assert!(bn.chars().any(|c| ('\u{0980}'..='\u{09FF}').contains(&c)), "Bangla: {bn}");
+        assert!(
+            bn.chars().any(|c| ('\u{0980}'..='\u{09FF}').contains(&c)),
+            "Bangla: {bn}"
+        );
         assert_eq!(st["error"]["retryable"], false);
     }
 }
@@ -61,7 +69,11 @@ async fn a_cancel_on_the_page_cancels_the_payment() {
     let s = Stack::from_env();
     for provider in ["bkash", "nagad"] {
         let paid = pay(&s, provider, &Stack::amount(100), Shopper::Cancels).await;
-        assert_eq!(paid.final_status["status"], "cancelled", "{provider}: {}", paid.final_status);
+        assert_eq!(
+            paid.final_status["status"], "cancelled",
+            "{provider}: {}",
+            paid.final_status
+        );
         assert!(paid.merchant_redirect.unwrap().contains("bdpay_status=cancelled"));
     }
 }
@@ -73,7 +85,8 @@ async fn a_declined_payment_can_be_paid_with_the_other_wallet() {
     assert_eq!(paid.final_status["status"], "failed");
     let (code, again) = s.confirm(&paid.payment, Some("nagad")).await;
     assert_eq!(code, 200, "{again}");
-    let callback = bdpay_tests::nagad_page(&s.http, again["redirect_url"].as_str().unwrap(), "01911000001", false).await;
+    let callback =
+        bdpay_tests::nagad_page(&s.http, again["redirect_url"].as_str().unwrap(), "01911000001", false).await;
     let _ = follow_return(&s.http, &callback).await;
     let st = s.wait_final(&paid.payment, Duration::from_secs(30)).await;
     assert_eq!(st["status"], "succeeded", "{st}");
@@ -94,11 +107,24 @@ async fn a_duplicate_callback_changes_nothing() {
 #[tokio::test]
 async fn fifty_concurrent_callbacks_execute_once() {
     let s = Stack::from_env();
-    let p = s.create(&Stack::order_id("burst"), &Stack::amount(999), json!({})).await;
+    let p = s
+        .create(&Stack::order_id("burst"), &Stack::amount(999), json!({}))
+        .await;
     let (_, confirmed) = s.confirm(&p, Some("bkash")).await;
-    let callback = bdpay_tests::bkash_page(&s.http, confirmed["redirect_url"].as_str().unwrap(), "01770618576", false).await;
+    let callback = bdpay_tests::bkash_page(
+        &s.http,
+        confirmed["redirect_url"].as_str().unwrap(),
+        "01770618576",
+        false,
+    )
+    .await;
     let answers = join_all((0..50).map(|_| follow_return(&s.http, &callback))).await;
-    assert!(answers.iter().all(|(code, loc)| *code == 303 && loc.as_deref().is_some_and(|l| l.contains("bdpay_status=succeeded"))), "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|(code, loc)| *code == 303 && loc.as_deref().is_some_and(|l| l.contains("bdpay_status=succeeded"))),
+        "{answers:?}"
+    );
     let reference = provider_ref(&s, &p).await;
     let executes = s.ledger("bkash", "execute", &reference).await;
     assert_eq!(executes.len(), 1, "exactly one execute at the provider: {executes:?}");
@@ -110,14 +136,30 @@ async fn an_execute_that_times_out_is_recovered_by_the_alarm() {
     let p = s.create(&Stack::order_id("hang"), &Stack::amount(450), json!({})).await;
     let (_, confirmed) = s.confirm(&p, Some("bkash")).await;
     // 01700000504: bKash completes the payment but its answer to execute hangs past 30 s.
-    let callback = bdpay_tests::bkash_page(&s.http, confirmed["redirect_url"].as_str().unwrap(), "01700000504", false).await;
+    let callback = bdpay_tests::bkash_page(
+        &s.http,
+        confirmed["redirect_url"].as_str().unwrap(),
+        "01700000504",
+        false,
+    )
+    .await;
     let (code, loc) = follow_return(&s.http, &callback).await;
     assert_eq!(code, 303);
-    assert!(loc.unwrap().contains("bdpay_status=pending"), "no clear answer: still pending");
+    assert!(
+        loc.unwrap().contains("bdpay_status=pending"),
+        "no clear answer: still pending"
+    );
     let st = s.wait_final(&p, Duration::from_secs(60)).await;
-    assert_eq!(st["status"], "succeeded", "the alarm asked bKash (query) and found it paid: {st}");
+    assert_eq!(
+        st["status"], "succeeded",
+        "the alarm asked bKash (query) and found it paid: {st}"
+    );
     let reference = provider_ref(&s, &p).await;
-    assert_eq!(s.ledger("bkash", "execute", &reference).await.len(), 1, "never a second execute");
+    assert_eq!(
+        s.ledger("bkash", "execute", &reference).await.len(),
+        1,
+        "never a second execute"
+    );
 }
 
 #[tokio::test]
@@ -148,7 +190,10 @@ async fn an_order_is_paid_at_most_once() {
     let (_, c) = s.confirm(&first, Some("bkash")).await;
     let cb = bdpay_tests::bkash_page(&s.http, c["redirect_url"].as_str().unwrap(), "01619777282", false).await;
     follow_return(&s.http, &cb).await;
-    assert_eq!(s.wait_final(&first, Duration::from_secs(20)).await["status"], "succeeded");
+    assert_eq!(
+        s.wait_final(&first, Duration::from_secs(20)).await["status"],
+        "succeeded"
+    );
     let (code, body) = s.confirm(&second, Some("nagad")).await;
     assert_eq!(code, 409, "{body}");
     assert_eq!(body["error"]["code"], "order_already_paid");
@@ -160,7 +205,13 @@ async fn an_order_is_paid_at_most_once() {
 async fn wrong_or_missing_keys_are_refused() {
     let s = Stack::from_env();
     let body = json!({ "order_id": "k", "amount": "1.00" });
-    for auth in [None, Some("Bearer sk_test_wrong"), Some("Bearer sk_live_demo"), Some("sk_test_demo"), Some("Bearer pk_test_demo")] {
+    for auth in [
+        None,
+        Some("Bearer sk_test_wrong"),
+        Some("Bearer sk_live_demo"),
+        Some("sk_test_demo"),
+        Some("Bearer pk_test_demo"),
+    ] {
         let mut req = s.http.post(s.edge_url("/v1/payments")).json(&body);
         if let Some(a) = auth {
             req = req.header("authorization", a);

@@ -38,7 +38,12 @@ struct Receiver {
 
 impl Receiver {
     fn new(port: u16, fail_first: usize) -> Receiver {
-        Receiver { port, secret: Arc::default(), fail_first, seen: Arc::default() }
+        Receiver {
+            port,
+            secret: Arc::default(),
+            fail_first,
+            seen: Arc::default(),
+        }
     }
 
     fn url(&self) -> String {
@@ -51,10 +56,14 @@ impl Receiver {
         let me = self.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((mut socket, _)) = listener.accept().await else { continue };
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    continue;
+                };
                 let me = me.clone();
                 tokio::spawn(async move {
-                    let Some((header, body)) = read_request(&mut socket).await else { return };
+                    let Some((header, body)) = read_request(&mut socket).await else {
+                        return;
+                    };
                     let status = me.take(header.as_deref(), &body);
                     let reply = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
                     let _ = socket.write_all(reply.as_bytes()).await;
@@ -65,19 +74,33 @@ impl Receiver {
 
     fn take(&self, header: Option<&str>, body: &[u8]) -> u16 {
         let secret = self.secret.lock().unwrap().clone();
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
         let signed = header.is_some_and(|h| signature::verify(h, body, secret.as_bytes(), now, 300).is_ok());
         let event: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let mut seen = self.seen.lock().unwrap();
         let before = seen.iter().filter(|d| d.event["id"] == event["id"]).count();
         let answered = if before < self.fail_first { 500 } else { 200 };
-        seen.push(Delivery { event, signed, answered, at: Instant::now() });
+        seen.push(Delivery {
+            event,
+            signed,
+            answered,
+            at: Instant::now(),
+        });
         answered
     }
 
     /// The deliveries of events about `payment`.
     fn for_payment(&self, payment: &str) -> Vec<Delivery> {
-        self.seen.lock().unwrap().iter().filter(|d| d.event["data"]["object"]["id"] == payment).cloned().collect()
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|d| d.event["data"]["object"]["id"] == payment)
+            .cloned()
+            .collect()
     }
 
     fn all(&self) -> Vec<Delivery> {
@@ -120,19 +143,35 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<(Option<Stri
 
 /// A free port on 127.0.0.1 (bound, then released: nothing listens there now).
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Registers `url` for `events`; returns (id, secret).
 async fn endpoint(s: &Stack, url: &str, events: Value) -> (String, String) {
-    let r = s.merchant_post("/v1/webhook_endpoints", &json!({ "url": url, "events": events }), None).await;
+    let r = s
+        .merchant_post("/v1/webhook_endpoints", &json!({ "url": url, "events": events }), None)
+        .await;
     assert_eq!(r.status(), 201);
     let body: Value = r.json().await.unwrap();
-    (body["id"].as_str().unwrap().to_owned(), body["secret"].as_str().unwrap().to_owned())
+    (
+        body["id"].as_str().unwrap().to_owned(),
+        body["secret"].as_str().unwrap().to_owned(),
+    )
 }
 
 async fn delete(s: &Stack, id: &str) -> u16 {
-    s.http.delete(s.edge_url(&format!("/v1/webhook_endpoints/{id}"))).bearer_auth(bdpay_tests::MERCHANT_KEY).send().await.unwrap().status().as_u16()
+    s.http
+        .delete(s.edge_url(&format!("/v1/webhook_endpoints/{id}")))
+        .bearer_auth(bdpay_tests::MERCHANT_KEY)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 /// The payment's events as `GET /v1/events?payment=` shows them.
@@ -145,7 +184,10 @@ async fn events_of(s: &Stack, payment: &str) -> Vec<Value> {
 /// An amount no other test (or recent run) uses: the bKash sandbox refuses the same wallet
 /// and amount twice within minutes (2029), and tests share wallets.
 fn fresh_amount() -> String {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
     format!("{}.{:02}", 2000 + n % 7000, (n / 7000) % 100)
 }
 
@@ -161,7 +203,13 @@ async fn wait_until<F: FnMut() -> bool>(secs: u64, what: &str, mut done: F) {
 #[tokio::test]
 async fn endpoints_are_created_read_and_deleted_and_the_secret_is_shown_once() {
     let s = Stack::from_env();
-    let r = s.merchant_post("/v1/webhook_endpoints", &json!({ "url": "https://shop.example/hooks", "events": ["payment.succeeded", "refund.failed"] }), None).await;
+    let r = s
+        .merchant_post(
+            "/v1/webhook_endpoints",
+            &json!({ "url": "https://shop.example/hooks", "events": ["payment.succeeded", "refund.failed"] }),
+            None,
+        )
+        .await;
     assert_eq!(r.status(), 201);
     let created: Value = r.json().await.unwrap();
     let id = created["id"].as_str().unwrap();
@@ -190,15 +238,31 @@ async fn endpoints_are_created_read_and_deleted_and_the_secret_is_shown_once() {
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["error"]["code"], "invalid_request");
     }
-    let r = s.http.post(s.edge_url("/v1/webhook_endpoints")).json(&json!({ "url": "https://x.example", "events": ["*"] })).send().await.unwrap();
+    let r = s
+        .http
+        .post(s.edge_url("/v1/webhook_endpoints"))
+        .json(&json!({ "url": "https://x.example", "events": ["*"] }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(s.merchant_get("/v1/events?limit=0").await.0, 400);
     assert_eq!(s.merchant_get("/v1/events?limit=101").await.0, 400);
     assert_eq!(s.merchant_get("/v1/events?type=payment.refunded").await.0, 400);
     let (code, list) = s.merchant_get("/v1/events?type=payment.succeeded&limit=5").await;
     assert_eq!(code, 200);
-    assert!(list["data"].as_array().unwrap().iter().all(|e| e["type"] == "payment.succeeded"));
-    let r = s.http.post(s.edge_url("/v1/events/evt_000000000000000000000000/redeliver")).bearer_auth(bdpay_tests::MERCHANT_KEY).send().await.unwrap();
+    assert!(list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["type"] == "payment.succeeded"));
+    let r = s
+        .http
+        .post(s.edge_url("/v1/events/evt_000000000000000000000000/redeliver"))
+        .bearer_auth(bdpay_tests::MERCHANT_KEY)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 }
 
@@ -217,13 +281,28 @@ async fn deliveries_are_signed_retried_after_500s_filtered_and_redelivered() {
     let paid = pay(&s, "bkash", &fresh_amount(), Shopper::Pays("01770618575")).await;
     assert_eq!(paid.final_status["status"], "succeeded");
     let payment = paid.payment.id.clone();
-    wait_until(60, "two 500s then a 200", || flaky.for_payment(&payment).iter().any(|d| d.answered == 200)).await;
+    wait_until(60, "two 500s then a 200", || {
+        flaky.for_payment(&payment).iter().any(|d| d.answered == 200)
+    })
+    .await;
 
     let got = flaky.for_payment(&payment);
-    assert_eq!(got.iter().map(|d| d.answered).collect::<Vec<_>>(), [500, 500, 200], "{got:?}");
-    assert!(got.iter().all(|d| d.event["type"] == "payment.succeeded" && d.event["id"] == got[0].event["id"]));
-    assert!(got[1].at - got[0].at >= Duration::from_millis(800), "first retry after ~1 base");
-    assert!(got[2].at - got[1].at >= Duration::from_secs(4), "second retry after ~5 bases");
+    assert_eq!(
+        got.iter().map(|d| d.answered).collect::<Vec<_>>(),
+        [500, 500, 200],
+        "{got:?}"
+    );
+    assert!(got
+        .iter()
+        .all(|d| d.event["type"] == "payment.succeeded" && d.event["id"] == got[0].event["id"]));
+    assert!(
+        got[1].at - got[0].at >= Duration::from_millis(800),
+        "first retry after ~1 base"
+    );
+    assert!(
+        got[2].at - got[1].at >= Duration::from_secs(4),
+        "second retry after ~5 bases"
+    );
     let event = &got[0].event;
     assert_eq!(event["object"], "event");
     assert_eq!(event["livemode"], false);
@@ -232,22 +311,59 @@ async fn deliveries_are_signed_retried_after_500s_filtered_and_redelivered() {
     assert_eq!(event["data"]["object"]["object"], "payment");
     assert_eq!(event["data"]["object"]["status"], "succeeded");
     assert!(event["data"]["object"].get("client_secret").is_none());
-    assert!(flaky.all().iter().all(|d| d.signed), "every delivery verifies with the endpoint's secret");
-    assert!(cancels_only.all().iter().all(|d| d.signed && d.event["type"] == "payment.cancelled"), "the filter holds");
+    assert!(
+        flaky.all().iter().all(|d| d.signed),
+        "every delivery verifies with the endpoint's secret"
+    );
+    assert!(
+        cancels_only
+            .all()
+            .iter()
+            .all(|d| d.signed && d.event["type"] == "payment.cancelled"),
+        "the filter holds"
+    );
     assert!(cancels_only.for_payment(&payment).is_empty());
 
     let events = events_of(&s, &payment).await;
     assert_eq!(events.len(), 1, "one event for one move: {events:?}");
     let e = &events[0];
     assert_eq!(e["id"], event["id"]);
-    let attempts: Vec<&Value> = e["attempts"].as_array().unwrap().iter().filter(|a| a["endpoint"] == all_id.as_str()).collect();
-    assert_eq!(attempts.iter().map(|a| a["http_status"].as_i64().unwrap()).collect::<Vec<_>>(), [500, 500, 200], "{e}");
-    assert!(attempts.iter().all(|a| a["duration_ms"].is_number() && a["at"].is_string()));
-    assert!(e["attempts"].as_array().unwrap().iter().all(|a| a["endpoint"] != cancel_id.as_str()));
-    assert!(e["deliveries"].as_array().unwrap().iter().any(|d| d["endpoint"] == all_id.as_str() && d["state"] == "delivered"));
+    let attempts: Vec<&Value> = e["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["endpoint"] == all_id.as_str())
+        .collect();
+    assert_eq!(
+        attempts
+            .iter()
+            .map(|a| a["http_status"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        [500, 500, 200],
+        "{e}"
+    );
+    assert!(attempts
+        .iter()
+        .all(|a| a["duration_ms"].is_number() && a["at"].is_string()));
+    assert!(e["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["endpoint"] != cancel_id.as_str()));
+    assert!(e["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["endpoint"] == all_id.as_str() && d["state"] == "delivered"));
 
     let id = event["id"].as_str().unwrap();
-    let r = s.http.post(s.edge_url(&format!("/v1/events/{id}/redeliver"))).bearer_auth(bdpay_tests::MERCHANT_KEY).send().await.unwrap();
+    let r = s
+        .http
+        .post(s.edge_url(&format!("/v1/events/{id}/redeliver")))
+        .bearer_auth(bdpay_tests::MERCHANT_KEY)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 202);
     wait_until(30, "the redelivery", || flaky.for_payment(&payment).len() == 4).await;
     assert!(flaky.for_payment(&payment).iter().all(|d| d.signed));
@@ -270,7 +386,12 @@ async fn an_endpoint_that_is_down_for_a_while_loses_no_event() {
     loop {
         let events = events_of(&s, &payment).await;
         let failed = events.first().map_or(0, |e| {
-            e["attempts"].as_array().unwrap().iter().filter(|a| a["endpoint"] == endpoint_id.as_str() && a["error"] == "network").count()
+            e["attempts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["endpoint"] == endpoint_id.as_str() && a["error"] == "network")
+                .count()
         });
         if failed >= 2 {
             break;
@@ -279,11 +400,22 @@ async fn an_endpoint_that_is_down_for_a_while_loses_no_event() {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     let _up = receiver.listen().await;
-    wait_until(60, "delivery once the endpoint is back", || !receiver.for_payment(&payment).is_empty()).await;
+    wait_until(60, "delivery once the endpoint is back", || {
+        !receiver.for_payment(&payment).is_empty()
+    })
+    .await;
     let got = receiver.for_payment(&payment);
-    assert!(got.iter().all(|d| d.signed && d.answered == 200 && d.event["type"] == "payment.succeeded"), "{got:?}");
+    assert!(
+        got.iter()
+            .all(|d| d.signed && d.answered == 200 && d.event["type"] == "payment.succeeded"),
+        "{got:?}"
+    );
     let events = events_of(&s, &payment).await;
-    let delivered = events[0]["deliveries"].as_array().unwrap().iter().any(|d| d["endpoint"] == endpoint_id.as_str() && d["state"] == "delivered");
+    let delivered = events[0]["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["endpoint"] == endpoint_id.as_str() && d["state"] == "delivered");
     assert!(delivered, "{events:?}");
     assert_eq!(delete(&s, &endpoint_id).await, 200);
 }
@@ -297,7 +429,13 @@ async fn a_refund_is_announced_with_the_refund_object() {
     *receiver.secret.lock().unwrap() = secret;
     let paid = pay(&s, "bkash", &fresh_amount(), Shopper::Pays("01770618575")).await;
     assert_eq!(paid.final_status["status"], "succeeded");
-    let r = s.merchant_post(&format!("/v1/payments/{}/refunds", paid.payment.id), &json!({ "amount": "10.00", "reason": "one item" }), None).await;
+    let r = s
+        .merchant_post(
+            &format!("/v1/payments/{}/refunds", paid.payment.id),
+            &json!({ "amount": "10.00", "reason": "one item" }),
+            None,
+        )
+        .await;
     assert_eq!(r.status(), 201);
     let refund: Value = r.json().await.unwrap();
     let refund_id = refund["id"].as_str().unwrap().to_owned();
@@ -306,9 +444,18 @@ async fn a_refund_is_announced_with_the_refund_object() {
     let got: Vec<Delivery> = receiver.all().into_iter().filter(mine).collect();
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].signed);
-    assert_eq!(got[0].event["type"], format!("refund.{}", refund["status"].as_str().unwrap()));
+    assert_eq!(
+        got[0].event["type"],
+        format!("refund.{}", refund["status"].as_str().unwrap())
+    );
     assert_eq!(got[0].event["data"]["object"]["object"], "refund");
-    assert!(receiver.all().iter().all(|d| d.signed && d.event["type"].as_str().unwrap().starts_with("refund.")), "the filter holds");
+    assert!(
+        receiver
+            .all()
+            .iter()
+            .all(|d| d.signed && d.event["type"].as_str().unwrap().starts_with("refund.")),
+        "the filter holds"
+    );
     let events = events_of(&s, &paid.payment.id).await;
     let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["refund.succeeded", "payment.succeeded"], "newest first");

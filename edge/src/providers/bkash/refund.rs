@@ -4,7 +4,9 @@
 
 use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::wire::bkash::{path, RefundRequest, RefundResponse, RefundStatusRequest, RefundStatusResponse, TransactionStatus, REFUND_V2_BASE};
+use bdpay_shared::wire::bkash::{
+    path, RefundRequest, RefundResponse, RefundStatusRequest, RefundStatusResponse, TransactionStatus, REFUND_V2_BASE,
+};
 
 use super::interpret::{http_code, reply_code};
 use super::Bkash;
@@ -34,7 +36,11 @@ impl Bkash {
 
     /// Refund v2: moves money back once. `Unknown` failure → ask [`Bkash::refund_status`].
     pub async fn refund(&self, ask: &RefundAsk<'_>, calls: &mut Vec<CallRecord>) -> Result<Refunded, ProviderFailure> {
-        let reason = if ask.reason.trim().is_empty() { "Refund" } else { ask.reason };
+        let reason = if ask.reason.trim().is_empty() {
+            "Refund"
+        } else {
+            ask.reason
+        };
         let body = serde_json::to_string(&RefundRequest {
             payment_id: ask.provider_ref.to_owned(),
             trx_id: ask.trx_id.to_owned(),
@@ -43,30 +49,52 @@ impl Bkash {
             reason: clip(reason),
         })
         .map_err(|_| ProviderFailure::internal(P, "request"))?;
-        let a = self.api_url("refund", &self.refund_url(path::REFUND), &body, calls).await?;
+        let a = self
+            .api_url("refund", &self.refund_url(path::REFUND), &body, calls)
+            .await?;
         let result = read_refund(a.status, &a.body);
         let word = match &result {
             Ok(_) => "ok",
             Err(f) => crate::providers::failure::outcome_word(Err(f)),
         };
-        calls.push(record(P, "refund", Some(a.status), reply_code(&a.body).as_deref(), word, a.latency_ms));
+        calls.push(record(
+            P,
+            "refund",
+            Some(a.status),
+            reply_code(&a.body).as_deref(),
+            word,
+            a.latency_ms,
+        ));
         result
     }
 
     /// Refund status: every refund bKash made for the payment. Read-only.
-    pub async fn refund_status(&self, ask: &RefundAsk<'_>, calls: &mut Vec<CallRecord>) -> Result<Vec<SeenRefund>, ProviderFailure> {
+    pub async fn refund_status(
+        &self,
+        ask: &RefundAsk<'_>,
+        calls: &mut Vec<CallRecord>,
+    ) -> Result<Vec<SeenRefund>, ProviderFailure> {
         let body = serde_json::to_string(&RefundStatusRequest {
             payment_id: ask.provider_ref.to_owned(),
             trx_id: ask.trx_id.to_owned(),
         })
         .map_err(|_| ProviderFailure::internal(P, "request"))?;
-        let a = self.api_url("refund_status", &self.refund_url(path::REFUND_STATUS), &body, calls).await?;
+        let a = self
+            .api_url("refund_status", &self.refund_url(path::REFUND_STATUS), &body, calls)
+            .await?;
         let result = read_status(a.status, &a.body);
         let word = match &result {
             Ok(_) => "ok",
             Err(f) => crate::providers::failure::outcome_word(Err(f)),
         };
-        calls.push(record(P, "refund_status", Some(a.status), reply_code(&a.body).as_deref(), word, a.latency_ms));
+        calls.push(record(
+            P,
+            "refund_status",
+            Some(a.status),
+            reply_code(&a.body).as_deref(),
+            word,
+            a.latency_ms,
+        ));
         result
     }
 }
@@ -87,7 +115,9 @@ pub(crate) fn read_refund(status: u16, body: &[u8]) -> Result<Refunded, Provider
     if (200..300).contains(&status) {
         if let Ok(r) = serde_json::from_slice::<RefundResponse>(body) {
             return match r.refund_transaction_status {
-                TransactionStatus::Completed => Ok(Refunded { refund_ref: r.refund_trx_id }),
+                TransactionStatus::Completed => Ok(Refunded {
+                    refund_ref: r.refund_trx_id,
+                }),
                 // Not final: only refund status can say.
                 _ => Err(ProviderFailure::unavailable(P, "refund_not_completed")),
             };
@@ -136,6 +166,13 @@ mod tests {
     fn status_lists_every_refund() {
         let body = br#"{"originalTrxId":"T","originalTrxAmount":"1250.00","originalTrxCompletedTime":"x","refundTransactions":[{"refundTrxId":"A1","refundTransactionStatus":"Completed","refundAmount":"250.00","completedTime":"2024-11-26T10:12:44:000"}]}"#;
         let seen = read_status(200, body).unwrap();
-        assert_eq!((seen[0].refund_ref.as_str(), seen[0].amount.map(|m| m.poisha()), seen[0].completed), ("A1", Some(25_000), true));
+        assert_eq!(
+            (
+                seen[0].refund_ref.as_str(),
+                seen[0].amount.map(|m| m.poisha()),
+                seen[0].completed
+            ),
+            ("A1", Some(25_000), true)
+        );
     }
 }

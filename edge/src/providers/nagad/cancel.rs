@@ -4,8 +4,8 @@
 
 use bdpay_shared::crypto::open;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::wire::nagad::{CancelReplySensitive, CancelRequest, CancelSensitive, VerifyReply};
 use bdpay_shared::wire::nagad::PaymentStatus as NagadStatus;
+use bdpay_shared::wire::nagad::{CancelReplySensitive, CancelRequest, CancelSensitive, VerifyReply};
 use bdpay_shared::wire::time::DhakaTime;
 use worker::Method;
 
@@ -52,8 +52,11 @@ impl Nagad {
         let mut rng = SeededRng::new()?;
         let plain = cancel_plain(&self.merchant_id, ask)?;
         let (sealed, signature) = self.seal(&plain, &mut rng).await?;
-        let body = serde_json::to_string(&CancelRequest { sensitive_data_cancel_request: sealed, signature })
-            .map_err(|_| ProviderFailure::internal(P, "request"))?;
+        let body = serde_json::to_string(&CancelRequest {
+            sensitive_data_cancel_request: sealed,
+            signature,
+        })
+        .map_err(|_| ProviderFailure::internal(P, "request"))?;
         let query = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("paymentRefId", ask.provider_ref)
             .append_pair("orderId", ask.invoice)
@@ -62,35 +65,56 @@ impl Nagad {
         path.push('?');
         path.push_str(&query);
         let km = (shopper_ipv4(None), client_type(Device::Desktop).as_str());
-        let (reply, latency_ms) = self.send("cancel", Method::Post, &path, Some(&body), Some(km), calls).await?;
+        let (reply, latency_ms) = self
+            .send("cancel", Method::Post, &path, Some(&body), Some(km), calls)
+            .await?;
         let result = read_sealed(reply.status, &reply.body).and_then(|s| {
             let opened = open(&s.sensitive_data, &s.signature, &self.keys.merchant, &self.keys.gateway)
                 .map_err(|_| ProviderFailure::unavailable(P, "reply_unreadable"))?;
             read_cancel(&opened.plain)
         });
-        calls.push(record(P, "cancel", Some(reply.status), error_code(&reply.body).as_deref(), word(&result), latency_ms));
+        calls.push(record(
+            P,
+            "cancel",
+            Some(reply.status),
+            error_code(&reply.body).as_deref(),
+            word(&result),
+            latency_ms,
+        ));
         result
     }
 
     /// Verify (B.7) read for refunds: after a cancel the payment shows `Cancelled` or
     /// `PartialCancelled` and the last cancel's reference.
-    pub async fn refund_status(&self, ask: &RefundAsk<'_>, calls: &mut Vec<CallRecord>) -> Result<Vec<SeenRefund>, ProviderFailure> {
+    pub async fn refund_status(
+        &self,
+        ask: &RefundAsk<'_>,
+        calls: &mut Vec<CallRecord>,
+    ) -> Result<Vec<SeenRefund>, ProviderFailure> {
         let segment = path_segment(ask.provider_ref).ok_or_else(|| ProviderFailure::internal(P, "payment_ref"))?;
         let mut path = String::from("/verify/payment/");
         path.push_str(&segment);
         let (reply, latency_ms) = self.send("verify", Method::Get, &path, None, None, calls).await?;
         let result = read_verify_refunds(reply.status, &reply.body);
-        calls.push(record(P, "verify", Some(reply.status), error_code(&reply.body).as_deref(), word(&result), latency_ms));
+        calls.push(record(
+            P,
+            "verify",
+            Some(reply.status),
+            error_code(&reply.body).as_deref(),
+            word(&result),
+            latency_ms,
+        ));
         result
     }
 }
 
 pub(crate) fn read_cancel(plain: &[u8]) -> Result<Refunded, ProviderFailure> {
-    let r: CancelReplySensitive = serde_json::from_slice(plain).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
+    let r: CancelReplySensitive =
+        serde_json::from_slice(plain).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
     match NagadStatus::parse(&r.status) {
-        NagadStatus::Cancelled | NagadStatus::PartialCancelled if !r.cancel_trx_id.trim().is_empty() => {
-            Ok(Refunded { refund_ref: r.cancel_trx_id })
-        }
+        NagadStatus::Cancelled | NagadStatus::PartialCancelled if !r.cancel_trx_id.trim().is_empty() => Ok(Refunded {
+            refund_ref: r.cancel_trx_id,
+        }),
         _ => Err(ProviderFailure::unavailable(P, "cancel_not_confirmed")),
     }
 }
@@ -102,7 +126,11 @@ pub(crate) fn read_verify_refunds(status: u16, body: &[u8]) -> Result<Vec<SeenRe
     let v: VerifyReply = serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
     Ok(match (&v.status, v.cancel_issuer_ref_no) {
         (NagadStatus::Cancelled | NagadStatus::PartialCancelled, Some(reference)) if !reference.trim().is_empty() => {
-            vec![SeenRefund { refund_ref: reference, amount: None, completed: true }]
+            vec![SeenRefund {
+                refund_ref: reference,
+                amount: None,
+                completed: true,
+            }]
         }
         _ => Vec::new(),
     })

@@ -14,10 +14,23 @@ async fn quick_paid(s: &Stack, amount: &str, wallet: &str) -> String {
     let (status, confirmed) = s.confirm(&p, Some("bkash")).await;
     assert_eq!(status, 200, "{confirmed}");
     let page = reqwest::Url::parse(confirmed["redirect_url"].as_str().unwrap()).unwrap();
-    let reference = page.query_pairs().find(|(k, _)| k == "paymentId").map(|(_, v)| v.into_owned()).unwrap();
-    let r = s.http.post(s.sandbox_url(&format!("/__control/bkash/approve/{reference}"))).json(&json!({ "wallet": wallet })).send().await.unwrap();
+    let reference = page
+        .query_pairs()
+        .find(|(k, _)| k == "paymentId")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let r = s
+        .http
+        .post(s.sandbox_url(&format!("/__control/bkash/approve/{reference}")))
+        .json(&json!({ "wallet": wallet }))
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_success(), "approve");
-    let back = s.edge_url(&format!("/v1/return/bkash?payment={}&paymentID={reference}&status=success", p.id));
+    let back = s.edge_url(&format!(
+        "/v1/return/bkash?payment={}&paymentID={reference}&status=success",
+        p.id
+    ));
     let _ = s.http.get(back).send().await.unwrap();
     let (_, body) = s.merchant_get(&format!("/v1/payments/{}", p.id)).await;
     assert_eq!(body["status"], "succeeded", "{body}");
@@ -41,12 +54,26 @@ async fn wait_batch(s: &Stack, id: &str) -> Value {
 #[tokio::test]
 async fn a_batch_refunds_exactly_the_valid_lines_and_a_repeat_refunds_nothing() {
     let s = Stack::from_env();
-    let n: usize = std::env::var("BDPAY_BATCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let n: usize = std::env::var("BDPAY_BATCH_LINES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
     let (bad, unpaid) = (n * 5 / 100, n * 2 / 100);
     let paid_n = n - bad - unpaid;
-    let wallets = ["01770618575", "01929918378", "01770618576", "01877722345", "01619777282", "01619777283"];
+    let wallets = [
+        "01770618575",
+        "01929918378",
+        "01770618576",
+        "01877722345",
+        "01619777282",
+        "01619777283",
+    ];
     // bKash refuses the same wallet and amount minutes apart (2029): amounts differ by run too.
-    let cents = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() % 100;
+    let cents = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        % 100;
     let amount_of = |i: usize| format!("{}.{cents:02}", 100 + i);
     let mut paid = Vec::new();
     for group in (0..paid_n).collect::<Vec<_>>().chunks(8) {
@@ -82,23 +109,47 @@ async fn a_batch_refunds_exactly_the_valid_lines_and_a_repeat_refunds_nothing() 
     }
     let key = format!("batch-{}", Stack::order_id("k"));
     let post = |csv: String| {
-        s.http.post(s.edge_url("/v1/refunds/batch")).bearer_auth(bdpay_tests::MERCHANT_KEY).header("content-type", "text/csv").header("idempotency-key", key.clone()).body(csv).send()
+        s.http
+            .post(s.edge_url("/v1/refunds/batch"))
+            .bearer_auth(bdpay_tests::MERCHANT_KEY)
+            .header("content-type", "text/csv")
+            .header("idempotency-key", key.clone())
+            .body(csv)
+            .send()
     };
     let _shared = FAULTS.read().await;
     let started = std::time::Instant::now();
     let r = post(csv.clone()).await.unwrap();
     assert_eq!(r.status().as_u16(), 202);
     let created: Value = r.json().await.unwrap();
-    assert_eq!(created["invalid"], bad, "every malformed line reported before anything runs");
+    assert_eq!(
+        created["invalid"], bad,
+        "every malformed line reported before anything runs"
+    );
     let id = created["id"].as_str().unwrap().to_owned();
     let done = wait_batch(&s, &id).await;
     eprintln!("batch of {n} lines ({paid_n} refunds) done in {:?}", started.elapsed());
     assert_eq!(done["status"], "completed", "{}", done["queued"]);
-    assert_eq!((done["total"].as_u64(), done["succeeded"].as_u64(), done["invalid"].as_u64(), done["failed"].as_u64()),
-        (Some(n as u64), Some(paid_n as u64), Some(bad as u64), Some(unpaid as u64)));
+    assert_eq!(
+        (
+            done["total"].as_u64(),
+            done["succeeded"].as_u64(),
+            done["invalid"].as_u64(),
+            done["failed"].as_u64()
+        ),
+        (
+            Some(n as u64),
+            Some(paid_n as u64),
+            Some(bad as u64),
+            Some(unpaid as u64)
+        )
+    );
     let lines = done["lines"].as_array().unwrap();
     assert_eq!(lines.len(), n, "every line reported");
-    assert!(lines.iter().filter(|l| l["status"] == "failed").all(|l| l["error"]["code"] == "invalid_state"));
+    assert!(lines
+        .iter()
+        .filter(|l| l["status"] == "failed")
+        .all(|l| l["error"]["code"] == "invalid_state"));
 
     // The same file with the same key: the same batch, nothing refunded twice.
     let again: Value = post(csv).await.unwrap().json().await.unwrap();
@@ -112,7 +163,13 @@ async fn a_batch_refunds_exactly_the_valid_lines_and_a_repeat_refunds_nothing() 
         assert_eq!(list["data"].as_array().unwrap().len(), 1);
     }
     let (status, csv_out) = {
-        let r = s.http.get(s.edge_url(&format!("/v1/refunds/batch/{id}?format=csv"))).bearer_auth(bdpay_tests::MERCHANT_KEY).send().await.unwrap();
+        let r = s
+            .http
+            .get(s.edge_url(&format!("/v1/refunds/batch/{id}?format=csv")))
+            .bearer_auth(bdpay_tests::MERCHANT_KEY)
+            .send()
+            .await
+            .unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
     };
     assert_eq!(status, 200);
@@ -133,7 +190,12 @@ async fn a_json_batch_by_order_id() {
     assert_eq!(r.status().as_u16(), 202);
     let created: Value = r.json().await.unwrap();
     let done = wait_batch(&s, created["id"].as_str().unwrap()).await;
-    let states: Vec<&str> = done["lines"].as_array().unwrap().iter().map(|l| l["status"].as_str().unwrap()).collect();
+    let states: Vec<&str> = done["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["status"].as_str().unwrap())
+        .collect();
     assert_eq!(states, ["succeeded", "failed", "invalid"], "{done}");
     let (_, p) = s.merchant_get(&format!("/v1/payments/{pid}")).await;
     assert_eq!(p["amount_refunded"], "7.00");
@@ -147,26 +209,56 @@ const RESUME_FILE: &str = "/tmp/bdpay-batch-resume.json";
 #[ignore = "restart drill: run by hand around a worker restart"]
 async fn batch_restart_drill_1_post() {
     let s = Stack::from_env();
-    let n: usize = std::env::var("BDPAY_BATCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
-    let cents = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() % 100;
-    let wallets = ["01770618575", "01929918378", "01770618576", "01877722345", "01619777282", "01619777283"];
+    let n: usize = std::env::var("BDPAY_BATCH_LINES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let cents = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        % 100;
+    let wallets = [
+        "01770618575",
+        "01929918378",
+        "01770618576",
+        "01877722345",
+        "01619777282",
+        "01619777283",
+    ];
     let mut paid = Vec::new();
     for group in (0..n).collect::<Vec<_>>().chunks(8) {
         let tasks: Vec<_> = group
             .iter()
             .map(|&i| {
                 let s = s.clone();
-                tokio::spawn(async move { quick_paid(&s, &format!("{}.{cents:02}", 2000 + i), wallets[i % wallets.len()]).await })
+                tokio::spawn(async move {
+                    quick_paid(&s, &format!("{}.{cents:02}", 2000 + i), wallets[i % wallets.len()]).await
+                })
             })
             .collect();
         for t in tasks {
             paid.push(t.await.unwrap());
         }
     }
-    let csv: String = std::iter::once("payment_id,amount,reason\n".to_owned()).chain(paid.iter().map(|p| format!("{p},5.00,drill\n"))).collect();
-    let r = s.http.post(s.edge_url("/v1/refunds/batch")).bearer_auth(bdpay_tests::MERCHANT_KEY).header("content-type", "text/csv").body(csv).send().await.unwrap();
+    let csv: String = std::iter::once("payment_id,amount,reason\n".to_owned())
+        .chain(paid.iter().map(|p| format!("{p},5.00,drill\n")))
+        .collect();
+    let r = s
+        .http
+        .post(s.edge_url("/v1/refunds/batch"))
+        .bearer_auth(bdpay_tests::MERCHANT_KEY)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
     let created: Value = r.json().await.unwrap();
-    std::fs::write(RESUME_FILE, json!({ "batch": created["id"], "payments": paid }).to_string()).unwrap();
+    std::fs::write(
+        RESUME_FILE,
+        json!({ "batch": created["id"], "payments": paid }).to_string(),
+    )
+    .unwrap();
     eprintln!("posted {}: restart the worker now", created["id"]);
 }
 
@@ -177,13 +269,26 @@ async fn batch_restart_drill_1_post() {
 async fn batch_restart_drill_2_check() {
     let s = Stack::from_env();
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(RESUME_FILE).unwrap()).unwrap();
-    let before = s.merchant_get(&format!("/v1/refunds/batch/{}", saved["batch"].as_str().unwrap())).await.1;
-    eprintln!("after the restart: {} queued, {} succeeded", before["queued"], before["succeeded"]);
+    let before = s
+        .merchant_get(&format!("/v1/refunds/batch/{}", saved["batch"].as_str().unwrap()))
+        .await
+        .1;
+    eprintln!(
+        "after the restart: {} queued, {} succeeded",
+        before["queued"], before["succeeded"]
+    );
     let done = wait_batch(&s, saved["batch"].as_str().unwrap()).await;
     let payments = saved["payments"].as_array().unwrap();
-    assert_eq!(done["succeeded"].as_u64(), Some(payments.len() as u64), "{}", done["status"]);
+    assert_eq!(
+        done["succeeded"].as_u64(),
+        Some(payments.len() as u64),
+        "{}",
+        done["status"]
+    );
     for p in payments {
-        let (_, list) = s.merchant_get(&format!("/v1/payments/{}/refunds", p.as_str().unwrap())).await;
+        let (_, list) = s
+            .merchant_get(&format!("/v1/payments/{}/refunds", p.as_str().unwrap()))
+            .await;
         assert_eq!(list["data"].as_array().unwrap().len(), 1, "{p}: refunded once");
     }
 }

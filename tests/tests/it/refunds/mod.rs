@@ -14,13 +14,19 @@ pub(super) static FAULTS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_n
 
 async fn refund(s: &Stack, payment: &str, body: Value, key: Option<&str>) -> (u16, Value) {
     let _shared = FAULTS.read().await;
-    let r = s.merchant_post(&format!("/v1/payments/{payment}/refunds"), &body, key).await;
+    let r = s
+        .merchant_post(&format!("/v1/payments/{payment}/refunds"), &body, key)
+        .await;
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
 fn wallet(provider: &str) -> &'static str {
-    if provider == "bkash" { "01770618575" } else { "01711000001" }
+    if provider == "bkash" {
+        "01770618575"
+    } else {
+        "01711000001"
+    }
 }
 
 async fn partial_then_full(provider: &str) {
@@ -29,21 +35,36 @@ async fn partial_then_full(provider: &str) {
     assert_eq!(paid.final_status["status"], "succeeded");
     let id = paid.payment.id.clone();
 
-    let (status, first) = refund(&s, &id, json!({ "amount": "250.00", "reason": "Customer returned one item" }), None).await;
+    let (status, first) = refund(
+        &s,
+        &id,
+        json!({ "amount": "250.00", "reason": "Customer returned one item" }),
+        None,
+    )
+    .await;
     assert_eq!(status, 201, "{first}");
     assert_eq!(first["status"], "succeeded", "{first}");
     assert_eq!(first["amount"], "250.00");
     assert!(first["id"].as_str().unwrap().starts_with("re_"));
     assert!(first["provider_refund_reference"].is_string(), "{first}");
     let (_, payment) = s.merchant_get(&format!("/v1/payments/{id}")).await;
-    assert_eq!((payment["status"].as_str(), payment["amount_refunded"].as_str()), (Some("partially_refunded"), Some("250.00")));
+    assert_eq!(
+        (payment["status"].as_str(), payment["amount_refunded"].as_str()),
+        (Some("partially_refunded"), Some("250.00"))
+    );
 
     // The rest (no amount): the payment is refunded.
     let (status, rest) = refund(&s, &id, json!({ "reason": "Order cancelled" }), None).await;
     assert_eq!(status, 201, "{rest}");
-    assert_eq!((rest["status"].as_str(), rest["amount"].as_str()), (Some("succeeded"), Some("1000.00")));
+    assert_eq!(
+        (rest["status"].as_str(), rest["amount"].as_str()),
+        (Some("succeeded"), Some("1000.00"))
+    );
     let (_, payment) = s.merchant_get(&format!("/v1/payments/{id}")).await;
-    assert_eq!((payment["status"].as_str(), payment["amount_refunded"].as_str()), (Some("refunded"), Some("1250.00")));
+    assert_eq!(
+        (payment["status"].as_str(), payment["amount_refunded"].as_str()),
+        (Some("refunded"), Some("1250.00"))
+    );
 
     // Nothing left: the contract's 4xx, and the provider never asked.
     let (status, over) = refund(&s, &id, json!({ "amount": "1.00" }), None).await;
@@ -53,12 +74,19 @@ async fn partial_then_full(provider: &str) {
     let (status, list) = s.merchant_get(&format!("/v1/payments/{id}/refunds")).await;
     assert_eq!(status, 200);
     assert_eq!(list["data"].as_array().unwrap().len(), 2);
-    let (status, one) = s.merchant_get(&format!("/v1/refunds/{}", first["id"].as_str().unwrap())).await;
+    let (status, one) = s
+        .merchant_get(&format!("/v1/refunds/{}", first["id"].as_str().unwrap()))
+        .await;
     assert_eq!((status, one["amount"].as_str()), (200, Some("250.00")), "{one}");
 
     let reference = provider_ref(&s, &paid.payment).await;
     let op = if provider == "bkash" { "refund" } else { "cancel" };
-    let done: Vec<Value> = s.ledger(provider, op, &reference).await.into_iter().filter(|e| e["outcome"] == "ok").collect();
+    let done: Vec<Value> = s
+        .ledger(provider, op, &reference)
+        .await
+        .into_iter()
+        .filter(|e| e["outcome"] == "ok")
+        .collect();
     assert_eq!(done.len(), 2, "two refunds at the provider: {done:?}");
 }
 
@@ -83,14 +111,24 @@ async fn an_over_refund_is_refused_and_moves_nothing() {
     let (status, body) = refund(&s, &id, json!({ "amount": "-5" }), None).await;
     assert_eq!(status, 400, "{body}");
     let (_, payment) = s.merchant_get(&format!("/v1/payments/{id}")).await;
-    assert_eq!((payment["status"].as_str(), payment["amount_refunded"].as_str()), (Some("succeeded"), Some("0.00")));
+    assert_eq!(
+        (payment["status"].as_str(), payment["amount_refunded"].as_str()),
+        (Some("succeeded"), Some("0.00"))
+    );
     let reference = provider_ref(&s, &paid.payment).await;
-    assert!(s.ledger("bkash", "refund", &reference).await.is_empty(), "bKash never asked");
+    assert!(
+        s.ledger("bkash", "refund", &reference).await.is_empty(),
+        "bKash never asked"
+    );
 
     // An unpaid payment cannot be refunded.
     let unpaid = s.create(&Stack::order_id("unpaid"), "100.00", json!({})).await;
     let (status, body) = refund(&s, &unpaid.id, json!({}), None).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("invalid_state")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("invalid_state")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -116,7 +154,9 @@ async fn twenty_concurrent_refunds_never_exceed_the_captured_amount() {
     let tasks: Vec<_> = (0..20)
         .map(|i| {
             let (s, id) = (s.clone(), id.clone());
-            tokio::spawn(async move { refund(&s, &id, json!({ "amount": "150.00", "reason": format!("c{i}") }), None).await })
+            tokio::spawn(async move {
+                refund(&s, &id, json!({ "amount": "150.00", "reason": format!("c{i}") }), None).await
+            })
         })
         .collect();
     let mut ok = 0;
@@ -135,7 +175,12 @@ async fn twenty_concurrent_refunds_never_exceed_the_captured_amount() {
     let (_, payment) = s.merchant_get(&format!("/v1/payments/{id}")).await;
     assert_eq!(payment["amount_refunded"], "900.00");
     let reference = provider_ref(&s, &paid.payment).await;
-    let done = s.ledger("bkash", "refund", &reference).await.into_iter().filter(|e| e["outcome"] == "ok").count();
+    let done = s
+        .ledger("bkash", "refund", &reference)
+        .await
+        .into_iter()
+        .filter(|e| e["outcome"] == "ok")
+        .count();
     assert_eq!(done, 6, "bKash refunded exactly six times");
 }
 
@@ -149,8 +194,17 @@ async fn a_timed_out_refund_is_settled_by_refund_status_not_a_retry() {
     let id = paid.payment.id.clone();
     let pending = {
         let _alone = FAULTS.write().await;
-        s.fault(json!({ "provider": "bkash", "op": "refund", "fault": { "kind": "latency", "ms": 34000 }, "count": 1 })).await;
-        let r = s.merchant_post(&format!("/v1/payments/{id}/refunds"), &json!({ "amount": "200.00", "reason": "slow" }), None).await;
+        s.fault(
+            json!({ "provider": "bkash", "op": "refund", "fault": { "kind": "latency", "ms": 34000 }, "count": 1 }),
+        )
+        .await;
+        let r = s
+            .merchant_post(
+                &format!("/v1/payments/{id}/refunds"),
+                &json!({ "amount": "200.00", "reason": "slow" }),
+                None,
+            )
+            .await;
         assert_eq!(r.status().as_u16(), 201);
         r.json::<Value>().await.unwrap()
     };
@@ -165,7 +219,12 @@ async fn a_timed_out_refund_is_settled_by_refund_status_not_a_retry() {
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     };
     let reference = provider_ref(&s, &paid.payment).await;
-    let at_bkash: Vec<Value> = s.ledger("bkash", "refund", &reference).await.into_iter().filter(|e| e["outcome"] == "ok").collect();
+    let at_bkash: Vec<Value> = s
+        .ledger("bkash", "refund", &reference)
+        .await
+        .into_iter()
+        .filter(|e| e["outcome"] == "ok")
+        .collect();
     assert!(at_bkash.len() <= 1, "never a second refund: {at_bkash:?}");
     let (_, payment) = s.merchant_get(&format!("/v1/payments/{id}")).await;
     if at_bkash.len() == 1 {
@@ -176,6 +235,9 @@ async fn a_timed_out_refund_is_settled_by_refund_status_not_a_retry() {
         assert_eq!(settled["status"], "failed", "{settled}");
         assert_eq!(payment["amount_refunded"], "0.00");
     }
-    eprintln!("timed-out refund settled as {} (bKash made it: {})", settled["status"], at_bkash.len());
+    eprintln!(
+        "timed-out refund settled as {} (bKash made it: {})",
+        settled["status"],
+        at_bkash.len()
+    );
 }
-
