@@ -11,6 +11,7 @@ mod cron;
 mod crypto;
 mod error;
 mod http;
+mod idempotent;
 mod ledger;
 mod log;
 mod objects;

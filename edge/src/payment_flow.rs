@@ -142,7 +142,14 @@ pub async fn confirm(
             return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
         }
     }
-    let operator = None; // the phone's operator hint is applied by the widget before it asks
+    let config = EdgeConfig::from_env(env).map_err(|e| e.to_api_error())?;
+    let phone_store = input.customer_phone.or_else(|| r.customer_phone.clone());
+    let phone = match &phone_store {
+        Some(p) => config.data_keys.decrypt_phone(&p.enc).ok(),
+        None => None,
+    };
+    // With no choice from the shopper, the number's operator is a hint (shared::routing).
+    let operator = phone.as_ref().map(|p| p.operator());
     let choice =
         routing::choose(input.provider, r.amount, operator, availability(env, mode(r))).map_err(|e| match e {
             NoProvider::AmountOutOfRange => ApiError::new(ErrorCode::AmountOverLimit),
@@ -152,12 +159,6 @@ pub async fn confirm(
     let client = provider(env, r, p).map_err(|f| provider_error(&f))?;
     let n = r.attempts + 1;
     let invoice = invoice(r, p, n).ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
-    let config = EdgeConfig::from_env(env).map_err(|e| e.to_api_error())?;
-    let phone_store = input.customer_phone.or_else(|| r.customer_phone.clone());
-    let phone = match &phone_store {
-        Some(p) => config.data_keys.decrypt_phone(&p.enc).ok(),
-        None => None,
-    };
     let callback_url = format!("{}/v1/return/{}?payment={}", config.public_origin, p.as_str(), r.id);
     let start = Start {
         payment_id: &PaymentId::parse(&r.id).map_err(|_| ApiError::new(ErrorCode::InternalError))?,

@@ -1,7 +1,7 @@
 //! Merchant server → edge: create a payment (with `Idempotency-Key`), read one, find by order.
 
 use bdpay_shared::errors::ErrorCode;
-use bdpay_shared::ids::{ClientSecret, IdempotencyKey, OrderId, PaymentId};
+use bdpay_shared::ids::{ClientSecret, OrderId, PaymentId};
 use bdpay_shared::money::Money;
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::status::PaymentStatus;
@@ -15,7 +15,7 @@ use crate::config::{now_ms, EdgeConfig};
 use crate::crypto::{random, sha256_hex};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;
-use crate::ledger::idempotency::{self, Seen};
+use crate::idempotent::{self, Begun};
 use crate::ledger::payments as ledger;
 use crate::objects;
 use crate::payment::command::Command;
@@ -138,57 +138,20 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
 /// `POST /v1/payments`
 pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
-    let key = match req.headers().get("idempotency-key").ok().flatten() {
-        Some(k) => Some(IdempotencyKey::parse(&k).map_err(|_| {
-            EdgeError::invalid(
-                ErrorCode::InvalidRequest,
-                "Idempotency-Key must be 1-255 printable ASCII characters",
-            )
-        })?),
-        None => None,
-    };
+    let key = idempotent::key(&req)?;
     // Read and check the body first: a malformed request never takes the key.
     let raw = body::json_bytes(&mut req).await?;
     let input: CreateBody = body::parse(&raw)?;
-    let db = env.d1("DB")?;
-    if let Some(key) = &key {
-        let hash = sha256_hex(&[b"POST /v1/payments\n".as_slice(), &raw].concat());
-        match idempotency::begin(&db, &merchant.id, key.as_str(), &hash, now_ms()).await? {
-            Seen::New => {}
-            Seen::Replay { status, body } => {
-                let config = EdgeConfig::from_env(env)?;
-                let plain = config.data_keys.decrypt_text(&body).map_err(EdgeError::internal)?;
-                return Ok(http::bytes_with(
-                    status,
-                    "application/json; charset=utf-8",
-                    plain.into_bytes(),
-                ));
-            }
-            Seen::Conflict => return Err(EdgeError::Refused(ErrorCode::IdempotencyConflict)),
-        }
-    }
-    match create(env, &merchant, input).await {
-        Ok((record, secret)) => {
-            let body = serde_json::to_string(&view::merchant(&record, Some(secret.expose())))
-                .map_err(|e| EdgeError::internal(e.to_string()))?;
-            if let Some(key) = &key {
-                let config = EdgeConfig::from_env(env)?;
-                let sealed = config.data_keys.encrypt_text(&body).map_err(EdgeError::internal)?;
-                idempotency::finish(&db, &merchant.id, key.as_str(), 201, &sealed).await?;
-            }
-            Ok(http::bytes_with(
-                201,
-                "application/json; charset=utf-8",
-                body.into_bytes(),
-            ))
-        }
-        Err(e) => {
-            if let Some(key) = &key {
-                let _ = idempotency::release(&db, &merchant.id, key.as_str()).await;
-            }
-            Err(e)
-        }
-    }
+    let reserved = match idempotent::begin(env, &merchant.id, key, "POST /v1/payments", &raw).await? {
+        Begun::Replay { status, body } => return Ok(idempotent::json_text(status, body)),
+        Begun::Fresh(reserved) => reserved,
+    };
+    let made = create(env, &merchant, input).await.and_then(|(record, secret)| {
+        serde_json::to_string(&view::merchant(&record, Some(secret.expose())))
+            .map(|body| (201, body))
+            .map_err(|e| EdgeError::internal(e.to_string()))
+    });
+    idempotent::settle(env, reserved, made).await
 }
 
 /// `GET /v1/payments/{id}`

@@ -2,7 +2,7 @@
 //! batch object). Thin: parse, authorise, send the command, show the refund.
 
 use bdpay_shared::errors::ErrorCode;
-use bdpay_shared::ids::{BatchId, IdempotencyKey, PaymentId, RefundId};
+use bdpay_shared::ids::{BatchId, PaymentId, RefundId};
 use bdpay_shared::money::Money;
 use serde::Deserialize;
 use worker::{Env, Request, Response};
@@ -13,11 +13,11 @@ use crate::batch::{
     object::{BatchCommand, BatchState, Meta},
 };
 use crate::body;
-use crate::config::{now_ms, EdgeConfig};
-use crate::crypto::{random, sha256_hex};
+use crate::config::now_ms;
+use crate::crypto::random;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;
-use crate::ledger::idempotency::{self, Seen};
+use crate::idempotent::{self, Begun};
 use crate::objects;
 use crate::payment::command::Command;
 use crate::refunds::{self, MAX_REASON};
@@ -39,18 +39,6 @@ struct ResolveBody {
     status: String,
     #[serde(default)]
     note: Option<String>,
-}
-
-fn idempotency_key(req: &Request) -> EdgeResult<Option<IdempotencyKey>> {
-    match req.headers().get("idempotency-key").ok().flatten() {
-        Some(k) => IdempotencyKey::parse(&k).map(Some).map_err(|_| {
-            EdgeError::invalid(
-                ErrorCode::InvalidRequest,
-                "Idempotency-Key must be 1-255 printable ASCII characters",
-            )
-        }),
-        None => Ok(None),
-    }
 }
 
 /// A JSON body, or none at all (`{}`: refund what is left).
@@ -83,28 +71,15 @@ pub fn check_reason(reason: Option<&str>) -> EdgeResult<()> {
 pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let payment = PaymentId::parse(payment_id).map_err(|_| EdgeError::not_found())?;
-    let key = idempotency_key(&req)?;
+    let key = idempotent::key(&req)?;
     let raw = optional_json(&mut req).await?;
     let input: CreateBody = body::parse(&raw)?;
     check_reason(input.reason.as_deref())?;
-    let db = env.d1("DB")?;
-    if let Some(key) = &key {
-        let mut what = format!("POST /v1/payments/{}/refunds\n", payment.as_str()).into_bytes();
-        what.extend_from_slice(&raw);
-        match idempotency::begin(&db, &merchant.id, key.as_str(), &sha256_hex(&what), now_ms()).await? {
-            Seen::New => {}
-            Seen::Replay { status, body } => {
-                let config = EdgeConfig::from_env(env)?;
-                let plain = config.data_keys.decrypt_text(&body).map_err(EdgeError::internal)?;
-                return Ok(http::bytes_with(
-                    status,
-                    "application/json; charset=utf-8",
-                    plain.into_bytes(),
-                ));
-            }
-            Seen::Conflict => return Err(EdgeError::Refused(ErrorCode::IdempotencyConflict)),
-        }
-    }
+    let what = format!("POST /v1/payments/{}/refunds", payment.as_str());
+    let reserved = match idempotent::begin(env, &merchant.id, key.clone(), &what, &raw).await? {
+        Begun::Replay { status, body } => return Ok(idempotent::json_text(status, body)),
+        Begun::Fresh(reserved) => reserved,
+    };
     let refund_id = RefundId::from_random(random().map_err(EdgeError::internal)?);
     let object_key = key.as_ref().map(|k| format!("idem:{}", k.as_str()));
     let cmd = Command::Refund {
@@ -122,27 +97,7 @@ pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult
             .map(|f| refunds::view(&record, f));
         found.ok_or_else(|| EdgeError::internal("refund missing from the record"))
     });
-    match result {
-        Ok(view) => {
-            let body = view.to_string();
-            if let Some(key) = &key {
-                let config = EdgeConfig::from_env(env)?;
-                let sealed = config.data_keys.encrypt_text(&body).map_err(EdgeError::internal)?;
-                idempotency::finish(&db, &merchant.id, key.as_str(), 201, &sealed).await?;
-            }
-            Ok(http::bytes_with(
-                201,
-                "application/json; charset=utf-8",
-                body.into_bytes(),
-            ))
-        }
-        Err(e) => {
-            if let Some(key) = &key {
-                let _ = idempotency::release(&db, &merchant.id, key.as_str()).await;
-            }
-            Err(e)
-        }
-    }
+    idempotent::settle(env, reserved, result.map(|view| (201, view.to_string()))).await
 }
 
 /// `GET /v1/payments/{id}/refunds`
@@ -213,31 +168,23 @@ fn batch_view(b: &BatchState) -> serde_json::Value {
 /// `POST /v1/refunds/batch`: JSON list or CSV; every line checked first, the valid ones run.
 pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
-    let key = idempotency_key(&req)?;
+    let key = idempotent::key(&req)?;
     let content_type = req.headers().get("content-type").ok().flatten().unwrap_or_default();
     let raw = batch::input::bytes_up_to(&mut req, batch::input::MAX_BATCH_BODY).await?;
     let lines = batch::input::parse(&content_type, &raw)?;
-    let db = env.d1("DB")?;
-    if let Some(key) = &key {
-        let mut what = b"POST /v1/refunds/batch\n".to_vec();
-        what.extend_from_slice(&raw);
-        match idempotency::begin(&db, &merchant.id, key.as_str(), &sha256_hex(&what), now_ms()).await? {
-            Seen::New => {}
-            Seen::Replay { body, .. } => {
-                // The same file again: the batch it made (its progress now), nothing run twice.
-                let config = EdgeConfig::from_env(env)?;
-                let id = config.data_keys.decrypt_text(&body).map_err(EdgeError::internal)?;
-                let cmd = BatchCommand::Get {
-                    merchant_id: merchant.id.clone(),
-                };
-                let b = batch::object::send(env, &id, &cmd)
-                    .await?
-                    .ok_or_else(EdgeError::not_found)?;
-                return Ok(http::json(200, &batch_view(&b)));
-            }
-            Seen::Conflict => return Err(EdgeError::Refused(ErrorCode::IdempotencyConflict)),
+    let reserved = match idempotent::begin(env, &merchant.id, key, "POST /v1/refunds/batch", &raw).await? {
+        Begun::Replay { body: id, .. } => {
+            // The same file again: the batch it made (its progress now), nothing run twice.
+            let cmd = BatchCommand::Get {
+                merchant_id: merchant.id.clone(),
+            };
+            let b = batch::object::send(env, &id, &cmd)
+                .await?
+                .ok_or_else(EdgeError::not_found)?;
+            return Ok(http::json(200, &batch_view(&b)));
         }
-    }
+        Begun::Fresh(reserved) => reserved,
+    };
     let id = BatchId::from_random(random().map_err(EdgeError::internal)?);
     let meta = Meta {
         id: id.as_str().to_owned(),
@@ -249,19 +196,15 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let made = match made.and_then(|b| b.ok_or_else(|| EdgeError::internal("batch not stored"))) {
         Ok(b) => b,
         Err(e) => {
-            if let Some(key) = &key {
-                let _ = idempotency::release(&db, &merchant.id, key.as_str()).await;
+            if let Some(r) = reserved {
+                r.release().await;
             }
             return Err(e);
         }
     };
-    if let Some(key) = &key {
-        let config = EdgeConfig::from_env(env)?;
-        let sealed = config
-            .data_keys
-            .encrypt_text(id.as_str())
-            .map_err(EdgeError::internal)?;
-        idempotency::finish(&db, &merchant.id, key.as_str(), 202, &sealed).await?;
+    // A repeat gets the batch id back and shows the batch's progress then.
+    if let Some(r) = reserved {
+        r.finish(env, 202, id.as_str()).await?;
     }
     Ok(http::json(202, &batch_view(&made)))
 }

@@ -222,3 +222,28 @@ async fn wrong_or_missing_keys_are_refused() {
         assert_eq!(e["error"]["code"], "unauthorized");
     }
 }
+
+#[tokio::test]
+async fn without_a_choice_the_shoppers_operator_picks_the_wallet() {
+    let s = Stack::from_env();
+    // Teletalk (015…) leans to Nagad; with no phone, the most-used wallet (bKash).
+    let teletalk = s
+        .create(
+            &Stack::order_id("op"),
+            &Stack::amount(60),
+            json!({ "customer_phone": "01511000001" }),
+        )
+        .await;
+    let (code, c) = s.confirm(&teletalk, None).await;
+    assert_eq!(code, 200, "{c}");
+    assert_eq!(
+        (c["provider"].as_str(), c["reason"]["code"].as_str()),
+        (Some("nagad"), Some("phone_operator"))
+    );
+    let nobody = s.create(&Stack::order_id("op"), &Stack::amount(60), json!({})).await;
+    let (_, c) = s.confirm(&nobody, None).await;
+    assert_eq!(
+        (c["provider"].as_str(), c["reason"]["code"].as_str()),
+        (Some("bkash"), Some("most_used"))
+    );
+}
