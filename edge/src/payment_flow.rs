@@ -293,7 +293,6 @@ async fn complete(r: &mut PaymentRecord, env: &Env, state: &State, now_ms: i64) 
         provider_ref: &provider_ref,
         invoice: &invoice,
         amount: r.amount,
-        now_ms,
     };
     let mut calls = Vec::new();
     let result = client.complete(&pref, &mut calls).await;
@@ -316,7 +315,6 @@ pub async fn check(r: &mut PaymentRecord, reason: &str, env: &Env, now_ms: i64) 
         provider_ref: &provider_ref,
         invoice: &invoice,
         amount: r.amount,
-        now_ms,
     };
     let mut calls = Vec::new();
     let result = client.check(&pref, &mut calls).await;

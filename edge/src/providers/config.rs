@@ -67,8 +67,7 @@ impl Mode {
 pub struct BkashConfig {
     /// Origin + `/v1.2.0-beta/tokenized/checkout`, no trailing slash.
     pub base_url: String,
-    /// Origin root for refund v2, no trailing slash (read and checked now; refunds use it).
-    #[allow(dead_code)]
+    /// Origin root for refund v2, no trailing slash.
     pub refund_base_url: String,
     pub username: String,
     pub password: Secret<String>,

@@ -64,9 +64,6 @@ pub struct PaymentRef<'a> {
     pub provider_ref: &'a str,
     pub invoice: &'a str,
     pub amount: Money,
-    /// No provider call needs the clock here yet.
-    #[allow(dead_code)]
-    pub now_ms: i64,
 }
 
 /// What the provider says about a payment after the shopper came back (or on a re-check).
