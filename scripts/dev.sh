@@ -14,6 +14,8 @@ say "starting the provider sandbox on :$SANDBOX_PORT"
 start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$STATE_DIR/logs/sandbox.log"
 say "starting the worker on :$EDGE_PORT (wrangler dev --local)"
 start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/dev-state" "$STATE_DIR/logs/edge.log"
+register_demo_webhook "$EDGE_PORT" "$STATE_DIR/dev-state" \
+  || say "could not register the demo webhook endpoint (see $STATE_DIR/logs/edge.log)"
 
 cat <<BANNER
 
@@ -23,6 +25,7 @@ cat <<BANNER
     widget        http://127.0.0.1:$EDGE_PORT/bdpay.js
     sandbox       http://127.0.0.1:$SANDBOX_PORT/__control/ledger
     merchant key  sk_test_demo
+    webhooks      http://127.0.0.1:$EDGE_PORT/demo/webhooks (the demo's receiver; secret $DEMO_WEBHOOK_SECRET, TEST ONLY)
     logs          $STATE_DIR/logs/{edge,sandbox}.log (following the worker's below)
   Ctrl-C stops everything.
 

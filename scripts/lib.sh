@@ -36,7 +36,23 @@ NAGAD_PG_PUBLIC_KEY="$(der_b64 $keys/nagad-gateway.pub.pem)"
 BKASH_SNS_CERT_PEM_B64="$(base64 -w0 $keys/sns-signing.cert.pem)"
 BDPAY_DATA_KEY="dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmc="
 BDPAY_HASH_KEY="dGVzdC1vbmx5LWhhc2gta2V5LWZvci1waG9uZS1sb29rdXBz"
+BDPAY_DEMO_WEBHOOK_SECRET="$DEMO_WEBHOOK_SECRET"
 VARS
+}
+
+# The demo shop's webhook signing secret (TEST ONLY): the dev vars give it to the demo's
+# receiver (/demo/webhooks), register_demo_webhook registers the endpoint with it.
+DEMO_WEBHOOK_SECRET="whsec_test_only_demo_shop_webhook_secret_0001"
+
+# register_demo_webhook EDGE_PORT PERSIST_DIR: the dev configuration's webhook endpoint, the
+# demo shop's own receiver, registered through the public API once per local database.
+register_demo_webhook() {
+  local port=$1 persist=$2 marker="$2/demo-webhook-endpoint.json"
+  [[ -s "$marker" ]] && return 0
+  curl -fsS -X POST "http://127.0.0.1:$port/v1/webhook_endpoints" \
+    -H "Authorization: Bearer sk_test_demo" -H "Content-Type: application/json" \
+    -d "{\"url\":\"http://127.0.0.1:$port/demo/webhooks\",\"events\":[\"*\"],\"secret\":\"$DEMO_WEBHOOK_SECRET\"}" \
+    -o "$marker.tmp" && mv "$marker.tmp" "$marker"
 }
 
 # start_sandbox PORT EDGE_PORT LOG

@@ -10,6 +10,7 @@ pub mod locale;
 pub mod money;
 pub mod phone;
 pub mod provider;
+pub mod refund_rules;
 pub mod routing;
 pub mod secret;
 pub mod status;

@@ -10,6 +10,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 pub const MERCHANT_KEY: &str = "sk_test_demo";
+/// The demo shop's webhook secret in the dev configuration (TEST ONLY; scripts/lib.sh).
+pub const DEMO_WEBHOOK_SECRET: &str = "whsec_test_only_demo_shop_webhook_secret_0001";
 
 /// The running stack under test.
 #[derive(Clone, Debug)]
@@ -67,6 +69,37 @@ impl Stack {
             .unwrap()
             .as_nanos();
         format!("{tag}-{n}")
+    }
+
+    /// A succeeded bKash payment without the hosted page, for refund tests and benches: create,
+    /// confirm, the sandbox's test-only approve, then the edge's return URL (execute) as the
+    /// shopper's browser would hit it. Returns the payment id.
+    pub async fn paid_bkash(&self, order_id: &str, amount: &str, wallet: &str) -> String {
+        let p = self.create(order_id, amount, json!({})).await;
+        let (status, confirmed) = self.confirm(&p, Some("bkash")).await;
+        assert_eq!(status, 200, "{confirmed}");
+        let page = reqwest::Url::parse(confirmed["redirect_url"].as_str().unwrap()).unwrap();
+        let reference = page
+            .query_pairs()
+            .find(|(k, _)| k == "paymentId")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        let r = self
+            .http
+            .post(self.sandbox_url(&format!("/__control/bkash/approve/{reference}")))
+            .json(&json!({ "wallet": wallet }))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "approve");
+        let back = self.edge_url(&format!(
+            "/v1/return/bkash?payment={}&paymentID={reference}&status=success",
+            p.id
+        ));
+        let _ = self.http.get(back).send().await.unwrap();
+        let (_, body) = self.merchant_get(&format!("/v1/payments/{}", p.id)).await;
+        assert_eq!(body["status"], "succeeded", "{body}");
+        p.id
     }
 
     /// `POST /v1/payments` as the demo merchant; panics unless 201.

@@ -29,7 +29,8 @@ pub enum LineState {
     Invalid,
     /// Valid, not run yet.
     Queued,
-    /// The refund's outcome (as its payment's object said when the line ran).
+    /// The refund's outcome: as its payment's object said when the line ran, then (for a
+    /// pending refund) as it settled, refreshed from the ledger when the batch is read.
     Succeeded,
     Pending,
     RequiresManual,
@@ -99,22 +100,94 @@ impl Line {
     }
 }
 
-/// Counts by state, and the batch's own status.
-pub fn summary(id: &str, created: &str, lines: &[Line]) -> Value {
-    let count = |s: LineState| lines.iter().filter(|l| l.state == s).count();
-    let queued = count(LineState::Queued);
+/// How many lines are in each state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub total: usize,
+    pub invalid: usize,
+    pub queued: usize,
+    pub succeeded: usize,
+    pub pending: usize,
+    pub requires_manual: usize,
+    pub failed: usize,
+}
+
+impl Counts {
+    pub fn of(lines: &[Line]) -> Counts {
+        let mut c = Counts {
+            total: lines.len(),
+            ..Counts::default()
+        };
+        for l in lines {
+            *match l.state {
+                LineState::Invalid => &mut c.invalid,
+                LineState::Queued => &mut c.queued,
+                LineState::Succeeded => &mut c.succeeded,
+                LineState::Pending => &mut c.pending,
+                LineState::RequiresManual => &mut c.requires_manual,
+                LineState::Failed => &mut c.failed,
+            } += 1;
+        }
+        c
+    }
+}
+
+/// Which lines a read of the batch carries (`?lines=`): all (the default), none (the
+/// summary alone, for polling a large batch), or those in one state (`?lines=failed`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineFilter {
+    #[default]
+    All,
+    None,
+    Only(LineState),
+}
+
+impl LineFilter {
+    pub const STATES: [LineState; 6] = [
+        LineState::Invalid,
+        LineState::Queued,
+        LineState::Succeeded,
+        LineState::Pending,
+        LineState::RequiresManual,
+        LineState::Failed,
+    ];
+
+    pub fn parse(s: &str) -> Option<LineFilter> {
+        match s {
+            "all" => Some(LineFilter::All),
+            "none" => Some(LineFilter::None),
+            _ => Self::STATES
+                .into_iter()
+                .find(|st| st.as_str() == s)
+                .map(LineFilter::Only),
+        }
+    }
+
+    pub fn keeps(self, line: &Line) -> bool {
+        match self {
+            LineFilter::All => true,
+            LineFilter::None => false,
+            LineFilter::Only(s) => line.state == s,
+        }
+    }
+}
+
+/// The batch's summary: counts by state and the batch's own status (`completed` once no line
+/// waits to run; pending lines settle later, as their refunds do).
+pub fn summary(id: &str, created: &str, c: &Counts) -> Value {
     json!({
         "id": id,
         "object": "refund_batch",
-        "status": if queued == 0 { "completed" } else { "processing" },
+        "status": if c.queued == 0 { "completed" } else { "processing" },
         "created_at": created,
-        "total": lines.len(),
-        "invalid": count(LineState::Invalid),
-        "queued": queued,
-        "succeeded": count(LineState::Succeeded),
-        "failed": count(LineState::Failed),
-        "pending": count(LineState::Pending),
-        "requires_manual": count(LineState::RequiresManual),
+        "total": c.total,
+        "invalid": c.invalid,
+        "queued": c.queued,
+        "succeeded": c.succeeded,
+        "failed": c.failed,
+        "pending": c.pending,
+        "requires_manual": c.requires_manual,
     })
 }
 
@@ -148,4 +221,65 @@ pub fn csv(lines: &[Line]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(n: u32, state: LineState) -> Line {
+        Line {
+            line: n,
+            target: Some(Target::Payment(format!("pay_{n}"))),
+            amount: None,
+            reason: None,
+            state,
+            refund_id: None,
+            error: None,
+            tries: 0,
+        }
+    }
+
+    #[test]
+    fn counts_cover_every_state_and_the_total() {
+        let lines = [
+            line(1, LineState::Invalid),
+            line(2, LineState::Queued),
+            line(3, LineState::Succeeded),
+            line(4, LineState::Succeeded),
+            line(5, LineState::Pending),
+            line(6, LineState::RequiresManual),
+            line(7, LineState::Failed),
+        ];
+        let c = Counts::of(&lines);
+        assert_eq!(
+            (
+                c.total,
+                c.invalid,
+                c.queued,
+                c.succeeded,
+                c.pending,
+                c.requires_manual,
+                c.failed
+            ),
+            (7, 1, 1, 2, 1, 1, 1)
+        );
+        assert_eq!(summary("rb_x", "t", &c)["status"], "processing");
+        assert_eq!(summary("rb_x", "t", &Counts::of(&lines[2..]))["status"], "completed");
+    }
+
+    #[test]
+    fn line_filters_parse_every_state_and_nothing_else() {
+        assert_eq!(LineFilter::parse("all"), Some(LineFilter::All));
+        assert_eq!(LineFilter::parse("none"), Some(LineFilter::None));
+        for s in LineFilter::STATES {
+            assert_eq!(LineFilter::parse(s.as_str()), Some(LineFilter::Only(s)));
+        }
+        assert_eq!(LineFilter::parse("FAILED"), None);
+        assert_eq!(LineFilter::parse(""), None);
+        let failed = line(1, LineState::Failed);
+        assert!(LineFilter::Only(LineState::Failed).keeps(&failed));
+        assert!(!LineFilter::Only(LineState::Succeeded).keeps(&failed));
+        assert!(!LineFilter::None.keeps(&failed));
+    }
 }

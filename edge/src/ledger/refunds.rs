@@ -1,6 +1,8 @@
 //! Refunds in the ledger: rows written with the payment's outbox (never leading the
-//! payment's object), and the look-up from a refund id to its payment.
+//! payment's object), the look-up from a refund id to its payment, and refund statuses for
+//! a batch's unsettled lines.
 
+use bdpay_shared::status::RefundStatus;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
@@ -76,4 +78,39 @@ pub async fn paid_payment_of_order(
         .first(None)
         .await?;
     Ok(row.map(|r| r.id))
+}
+
+#[derive(Deserialize)]
+struct StatusRow {
+    id: String,
+    status: String,
+}
+
+/// Most ids bound to one statement (D1 allows 100 parameters).
+const IDS_PER_QUERY: usize = 90;
+
+/// The current status of each of a merchant's refunds in `ids` that D1 has (a batch refreshes
+/// its unsettled lines with it). Unknown ids are left out.
+pub async fn statuses(
+    db: &D1Database,
+    merchant_id: &str,
+    ids: &[String],
+) -> worker::Result<Vec<(String, RefundStatus)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("?{}", i + 2)).collect();
+        let sql = format!(
+            "SELECT id, status FROM refunds WHERE merchant_id = ?1 AND id IN ({})",
+            marks.join(",")
+        );
+        let mut binds: Vec<JsValue> = Vec::with_capacity(chunk.len() + 1);
+        binds.push(merchant_id.into());
+        binds.extend(chunk.iter().map(|id| JsValue::from_str(id)));
+        let rows: Vec<StatusRow> = db.prepare(&sql).bind(&binds)?.all().await?.results()?;
+        out.extend(
+            rows.into_iter()
+                .filter_map(|r| r.status.parse::<RefundStatus>().ok().map(|s| (r.id, s))),
+        );
+    }
+    Ok(out)
 }

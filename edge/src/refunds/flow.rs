@@ -6,6 +6,7 @@
 
 use bdpay_shared::errors::{ApiError, ErrorBody, ErrorCode};
 use bdpay_shared::money::Money;
+use bdpay_shared::refund_rules;
 use bdpay_shared::status::{next_refund, Event, Outcome as Move, PaymentStatus, RefundEvent, RefundStatus};
 use serde_json::json;
 use worker::{Env, State};
@@ -85,6 +86,16 @@ pub async fn request(r: &mut PaymentRecord, ask: Ask, env: &Env, state: &State, 
     if ask.reason.as_ref().is_some_and(|s| s.len() > MAX_REASON) {
         return Err(err(ErrorCode::InvalidRequest, "reason may be at most 255 bytes"));
     }
+    let prior = refund_rules::Prior {
+        made: r.refunds.iter().filter(|f| f.holds_money()).count(),
+        unsettled: r
+            .refunds
+            .iter()
+            .filter(|f| matches!(f.status, RefundStatus::Pending | RefundStatus::RequiresManual))
+            .count(),
+    };
+    refund_rules::check(provider, r.paid_at_ms.unwrap_or(r.created_ms), now_ms, prior)
+        .map_err(refund_rules::Refusal::to_api_error)?;
     let held = total_poisha(r, StoredRefund::holds_money);
     let left = r.amount.poisha().checked_sub(held).filter(|l| *l >= 0).unwrap_or(0);
     let amount = match ask.amount {

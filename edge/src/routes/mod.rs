@@ -2,6 +2,7 @@
 //! authorise, call, respond. Errors become the contract's JSON here and nowhere else.
 
 mod demo;
+mod demo_webhooks;
 mod ipn;
 mod payments;
 mod refunds;
@@ -68,6 +69,8 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
 
         // The demo shop's server side (dev configuration only).
         (Post, ["demo", "checkout"]) => demo::checkout(req, env).await,
+        (Post, ["demo", "webhooks"]) => demo_webhooks::receive(req, env).await,
+        (Get, ["demo", "webhooks"]) => demo_webhooks::list(req, env).await,
 
         (_, path) if known(path) => Err(EdgeError::Refused(ErrorCode::MethodNotAllowed)),
         _ => Err(EdgeError::not_found()),
@@ -84,7 +87,7 @@ fn known(path: &[&str]) -> bool {
             | ["v1", "payments", _, "confirm" | "status"]
             | ["v1", "return", "bkash" | "nagad"]
             | ["v1", "ipn", "bkash" | "nagad"]
-            | ["demo", "checkout"]
+            | ["demo", "checkout" | "webhooks"]
             | ["v1", "payments", _, "refunds"]
             | ["v1", "refunds", _]
             | ["v1", "refunds", _, "resolve"]

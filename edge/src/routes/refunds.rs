@@ -10,7 +10,8 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::batch::{
     self,
-    object::{BatchCommand, BatchState, Meta},
+    object::{BatchCommand, BatchReply, Meta},
+    LineFilter,
 };
 use crate::body;
 use crate::config::now_ms;
@@ -158,11 +159,27 @@ pub async fn resolve(mut req: Request, env: &Env, refund_id: &str) -> EdgeResult
     Ok(http::json(200, &view))
 }
 
-/// A batch as the API shows it: the summary and every line.
-fn batch_view(b: &BatchState) -> serde_json::Value {
-    let mut v = batch::summary(&b.meta.id, &crate::payment::view::iso(b.meta.created_ms), &b.lines);
-    v["lines"] = b.lines.iter().map(batch::Line::view).collect();
+/// A batch as the API shows it: the summary and the lines asked for (`None`: no `lines` key).
+fn batch_view(b: &BatchReply, filter: LineFilter) -> serde_json::Value {
+    let mut v = batch::summary(&b.meta.id, &crate::payment::view::iso(b.meta.created_ms), &b.counts);
+    if filter != LineFilter::None {
+        v["lines"] = b.lines.iter().map(batch::Line::view).collect();
+    }
     v
+}
+
+/// `?lines=all|none|<line status>` (default all).
+fn line_filter(req: &Request) -> EdgeResult<LineFilter> {
+    let url = req.url()?;
+    let Some((_, v)) = url.query_pairs().find(|(k, _)| k == "lines") else {
+        return Ok(LineFilter::All);
+    };
+    LineFilter::parse(&v).ok_or_else(|| {
+        EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "lines must be all, none, or a line status (invalid, queued, succeeded, pending, requires_manual, failed)",
+        )
+    })
 }
 
 /// `POST /v1/refunds/batch`: JSON list or CSV; every line checked first, the valid ones run.
@@ -177,11 +194,12 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
             // The same file again: the batch it made (its progress now), nothing run twice.
             let cmd = BatchCommand::Get {
                 merchant_id: merchant.id.clone(),
+                lines: LineFilter::All,
             };
             let b = batch::object::send(env, &id, &cmd)
                 .await?
                 .ok_or_else(EdgeError::not_found)?;
-            return Ok(http::json(200, &batch_view(&b)));
+            return Ok(http::json(200, &batch_view(&b, LineFilter::All)));
         }
         Begun::Fresh(reserved) => reserved,
     };
@@ -206,20 +224,28 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     if let Some(r) = reserved {
         r.finish(env, 202, id.as_str()).await?;
     }
-    Ok(http::json(202, &batch_view(&made)))
+    Ok(http::json(202, &batch_view(&made, LineFilter::All)))
 }
 
 /// `GET /v1/refunds/batch/{id}` (`?format=csv` too)
 pub async fn batch_get(req: Request, env: &Env, batch_id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let id = BatchId::parse(batch_id).map_err(|_| EdgeError::not_found())?;
+    let csv = req.url()?.query_pairs().any(|(k, v)| k == "format" && v == "csv");
+    let filter = line_filter(&req)?;
+    // The CSV report is the lines: `none` makes no sense there, so it means all.
+    let asked = if csv && filter == LineFilter::None {
+        LineFilter::All
+    } else {
+        filter
+    };
     let cmd = BatchCommand::Get {
         merchant_id: merchant.id.clone(),
+        lines: asked,
     };
     let b = batch::object::send(env, id.as_str(), &cmd)
         .await?
         .ok_or_else(EdgeError::not_found)?;
-    let csv = req.url()?.query_pairs().any(|(k, v)| k == "format" && v == "csv");
     if csv {
         return Ok(http::bytes_with(
             200,
@@ -227,5 +253,5 @@ pub async fn batch_get(req: Request, env: &Env, batch_id: &str) -> EdgeResult<Re
             batch::csv(&b.lines).into_bytes(),
         ));
     }
-    Ok(http::json(200, &batch_view(&b)))
+    Ok(http::json(200, &batch_view(&b, filter)))
 }

@@ -20,6 +20,9 @@ use crate::webhooks::{endpoints, events, object, rules};
 struct CreateBody {
     url: String,
     events: Vec<String>,
+    /// The merchant's own signing secret; made here when absent.
+    #[serde(default)]
+    secret: Option<String>,
 }
 
 /// `POST /v1/webhook_endpoints`: the endpoint with its signing `secret` (shown only here).
@@ -29,6 +32,13 @@ pub async fn create_endpoint(mut req: Request, env: &Env) -> EdgeResult<Response
     rules::check_url(&input.url, crate::webhooks::is_production(env))
         .map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
     let filter = rules::events_filter(&input.events).map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
+    let secret = match input.secret {
+        Some(s) => {
+            rules::check_secret(&s).map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
+            s
+        }
+        None => format!("whsec_{}", hex(&random::<24>().map_err(EdgeError::internal)?)),
+    };
     let db = env.d1("DB")?;
     if endpoints::count(&db, &merchant.id).await? >= endpoints::MAX_PER_MERCHANT {
         return Err(EdgeError::invalid(
@@ -38,7 +48,6 @@ pub async fn create_endpoint(mut req: Request, env: &Env) -> EdgeResult<Response
     }
     let config = EdgeConfig::from_env(env)?;
     let id = format!("we_{}", rules::base36_24(&random::<16>().map_err(EdgeError::internal)?));
-    let secret = format!("whsec_{}", hex(&random::<24>().map_err(EdgeError::internal)?));
     let secret_enc = config.data_keys.encrypt_text(&secret).map_err(EdgeError::internal)?;
     let new = endpoints::NewEndpoint {
         id: &id,

@@ -49,6 +49,25 @@ pub fn is_id(id: &str, prefix: &str) -> bool {
         .is_some_and(|rest| rest.len() == 24 && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
+/// A signing secret the merchant brings (for example from their own configuration, so a
+/// test setup can be recreated with the same secret): `whsec_` and 32 to 128 characters of
+/// `[A-Za-z0-9_-]`. Without one, the edge makes a random one.
+pub fn check_secret(secret: &str) -> Result<(), &'static str> {
+    let Some(rest) = secret.strip_prefix("whsec_") else {
+        return Err("secret must start with whsec_");
+    };
+    if !(32..=128).contains(&rest.len()) {
+        return Err("secret must have 32 to 128 characters after whsec_");
+    }
+    if !rest
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err("secret may hold only letters, digits, _ and - after whsec_");
+    }
+    Ok(())
+}
+
 /// An endpoint URL: http(s) with a host, at most 2048 characters, no whitespace or
 /// credentials; in production https only.
 pub fn check_url(raw: &str, production: bool) -> Result<(), &'static str> {
@@ -126,6 +145,17 @@ pub fn next_attempt_ms(attempts: u32, first_at_ms: i64, now_ms: i64, base_secs: 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_brought_secret_is_long_and_plain() {
+        assert!(check_secret(&format!("whsec_{}", "a".repeat(32))).is_ok());
+        assert!(check_secret(&format!("whsec_{}", "Z9_-".repeat(32))).is_ok());
+        assert!(check_secret(&format!("whsec_{}", "a".repeat(31))).is_err());
+        assert!(check_secret(&format!("whsec_{}", "a".repeat(129))).is_err());
+        assert!(check_secret(&"a".repeat(40)).is_err());
+        assert!(check_secret(&format!("whsec_{} ", "a".repeat(32))).is_err());
+        assert!(check_secret(&format!("whsec_{}ক", "a".repeat(32))).is_err());
+    }
+
     use super::*;
 
     #[test]

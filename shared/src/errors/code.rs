@@ -28,6 +28,9 @@ pub enum ErrorCode {
     InvalidState,
     AmountExceedsRefundable,
     RefundNotAllowed,
+    /// An earlier refund's outcome is still being settled and the provider cannot tell two
+    /// apart (Nagad's verify shows only the last cancel): wait, then send again.
+    RefundInProgress,
     PaymentExpired,
     PaymentCancelled,
     /// Another attempt for the same order already succeeded.
@@ -69,7 +72,7 @@ const fn spec(name: &'static str, status: u16, retryable: bool, en: &'static str
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAmount,
         ErrorCode::InvalidPhone,
@@ -83,6 +86,7 @@ impl ErrorCode {
         ErrorCode::InvalidState,
         ErrorCode::AmountExceedsRefundable,
         ErrorCode::RefundNotAllowed,
+        ErrorCode::RefundInProgress,
         ErrorCode::PaymentExpired,
         ErrorCode::PaymentCancelled,
         ErrorCode::OrderAlreadyPaid,
@@ -149,6 +153,9 @@ impl ErrorCode {
             C::RefundNotAllowed => spec("refund_not_allowed", 400, false,
                 "This payment can no longer be refunded through the provider.",
                 "এই পেমেন্টের টাকা আর ফেরত দেওয়া যাচ্ছে না।"),
+            C::RefundInProgress => spec("refund_in_progress", 409, true,
+                "An earlier refund of this payment is still being confirmed with the provider. Try again once it has settled.",
+                "এই পেমেন্টের আগের একটি ফেরত এখনো সেবাদাতার কাছে নিশ্চিত হচ্ছে। সেটি শেষ হলে আবার চেষ্টা করুন।"),
             C::PaymentExpired => spec("payment_expired", 409, false,
                 "The time for this payment ran out. Please start again.",
                 "এই পেমেন্টের সময় শেষ হয়ে গেছে। অনুগ্রহ করে আবার শুরু করুন।"),

@@ -7,34 +7,8 @@ use serde_json::{json, Value};
 
 use super::FAULTS;
 
-/// A paid bKash payment without the hosted page: the sandbox's test-only approve, then the
-/// edge's return URL (execute) as the shopper's browser would hit it.
 async fn quick_paid(s: &Stack, amount: &str, wallet: &str) -> String {
-    let p = s.create(&Stack::order_id("batch"), amount, json!({})).await;
-    let (status, confirmed) = s.confirm(&p, Some("bkash")).await;
-    assert_eq!(status, 200, "{confirmed}");
-    let page = reqwest::Url::parse(confirmed["redirect_url"].as_str().unwrap()).unwrap();
-    let reference = page
-        .query_pairs()
-        .find(|(k, _)| k == "paymentId")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
-    let r = s
-        .http
-        .post(s.sandbox_url(&format!("/__control/bkash/approve/{reference}")))
-        .json(&json!({ "wallet": wallet }))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "approve");
-    let back = s.edge_url(&format!(
-        "/v1/return/bkash?payment={}&paymentID={reference}&status=success",
-        p.id
-    ));
-    let _ = s.http.get(back).send().await.unwrap();
-    let (_, body) = s.merchant_get(&format!("/v1/payments/{}", p.id)).await;
-    assert_eq!(body["status"], "succeeded", "{body}");
-    p.id
+    s.paid_bkash(&Stack::order_id("batch"), amount, wallet).await
 }
 
 async fn wait_batch(s: &Stack, id: &str) -> Value {
@@ -150,6 +124,19 @@ async fn a_batch_refunds_exactly_the_valid_lines_and_a_repeat_refunds_nothing() 
         .iter()
         .filter(|l| l["status"] == "failed")
         .all(|l| l["error"]["code"] == "invalid_state"));
+
+    // The summary alone (for polling), the lines in one state, and a filter that is not one.
+    let (_, summary) = s.merchant_get(&format!("/v1/refunds/batch/{id}?lines=none")).await;
+    assert!(summary.get("lines").is_none(), "{summary}");
+    assert_eq!(summary["succeeded"].as_u64(), Some(paid_n as u64));
+    let (_, failed) = s.merchant_get(&format!("/v1/refunds/batch/{id}?lines=failed")).await;
+    assert_eq!(failed["lines"].as_array().unwrap().len(), unpaid, "{failed}");
+    assert_eq!(failed["total"].as_u64(), Some(n as u64), "counts stay over every line");
+    let (status, bad_filter) = s.merchant_get(&format!("/v1/refunds/batch/{id}?lines=bogus")).await;
+    assert_eq!(
+        (status, bad_filter["error"]["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
 
     // The same file with the same key: the same batch, nothing refunded twice.
     let again: Value = post(csv).await.unwrap().json().await.unwrap();

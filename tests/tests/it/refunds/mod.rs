@@ -1,6 +1,6 @@
 //! Refunds (issue 7): partial and full at both providers, over-refunds refused with the
-//! contract's 4xx, concurrent refunds never above the captured amount, repeats by key, a
-//! timed-out refund settled by asking. Batches: [`batch`].
+//! contract's 4xx, concurrent refunds never above the captured amount, repeats by key.
+//! Batches: [`batch`]; the providers' own limits: [`rules`]; timed-out refunds: [`timeouts`].
 
 use bdpay_tests::Stack;
 use serde_json::{json, Value};
@@ -8,11 +8,13 @@ use serde_json::{json, Value};
 use crate::flow::{pay, provider_ref, Shopper};
 
 mod batch;
+mod rules;
+mod timeouts;
 
 /// Sandbox faults hit every refund: the fault test holds this for writing, the others for reading.
 pub(super) static FAULTS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
-async fn refund(s: &Stack, payment: &str, body: Value, key: Option<&str>) -> (u16, Value) {
+pub(super) async fn refund(s: &Stack, payment: &str, body: Value, key: Option<&str>) -> (u16, Value) {
     let _shared = FAULTS.read().await;
     let r = s
         .merchant_post(&format!("/v1/payments/{payment}/refunds"), &body, key)
@@ -182,62 +184,4 @@ async fn twenty_concurrent_refunds_never_exceed_the_captured_amount() {
         .filter(|e| e["outcome"] == "ok")
         .count();
     assert_eq!(done, 6, "bKash refunded exactly six times");
-}
-
-/// bKash answers the refund after our 30 s timeout: the refund stays pending and the
-/// payment's alarm asks refund status (never refunds again) until it agrees with bKash:
-/// succeeded when bKash made it, failed (nothing moved) when bKash shows none after 2 min.
-#[tokio::test]
-async fn a_timed_out_refund_is_settled_by_refund_status_not_a_retry() {
-    let s = Stack::from_env();
-    let paid = pay(&s, "bkash", "640.00", Shopper::Pays("01877722345")).await;
-    let id = paid.payment.id.clone();
-    let pending = {
-        let _alone = FAULTS.write().await;
-        s.fault(
-            json!({ "provider": "bkash", "op": "refund", "fault": { "kind": "latency", "ms": 34000 }, "count": 1 }),
-        )
-        .await;
-        let r = s
-            .merchant_post(
-                &format!("/v1/payments/{id}/refunds"),
-                &json!({ "amount": "200.00", "reason": "slow" }),
-                None,
-            )
-            .await;
-        assert_eq!(r.status().as_u16(), 201);
-        r.json::<Value>().await.unwrap()
-    };
-    assert_eq!(pending["status"], "pending", "{pending}");
-    let refund_id = pending["id"].as_str().unwrap().to_owned();
-    let end = std::time::Instant::now() + std::time::Duration::from_secs(200);
-    let settled = loop {
-        let (_, r) = s.merchant_get(&format!("/v1/refunds/{refund_id}")).await;
-        if r["status"] != "pending" || std::time::Instant::now() > end {
-            break r;
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    };
-    let reference = provider_ref(&s, &paid.payment).await;
-    let at_bkash: Vec<Value> = s
-        .ledger("bkash", "refund", &reference)
-        .await
-        .into_iter()
-        .filter(|e| e["outcome"] == "ok")
-        .collect();
-    assert!(at_bkash.len() <= 1, "never a second refund: {at_bkash:?}");
-    let (_, payment) = s.merchant_get(&format!("/v1/payments/{id}")).await;
-    if at_bkash.len() == 1 {
-        assert_eq!(settled["status"], "succeeded", "{settled}");
-        assert_eq!(settled["provider_refund_reference"], at_bkash[0]["trx_id"]);
-        assert_eq!(payment["amount_refunded"], "200.00");
-    } else {
-        assert_eq!(settled["status"], "failed", "{settled}");
-        assert_eq!(payment["amount_refunded"], "0.00");
-    }
-    eprintln!(
-        "timed-out refund settled as {} (bKash made it: {})",
-        settled["status"],
-        at_bkash.len()
-    );
 }

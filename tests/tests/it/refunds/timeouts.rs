@@ -1,0 +1,152 @@
+//! A refund whose answer is lost (the provider answers after our 30 s timeout) stays pending
+//! and is settled by asking — bKash refund status, Nagad verify — never by refunding again.
+//! Both providers run in one window of exclusive faults, side by side; the bKash refund is a
+//! one-line batch, whose line follows its refund from pending to the outcome.
+
+use bdpay_tests::Stack;
+use serde_json::{json, Value};
+
+use super::{refund, FAULTS};
+use crate::flow::{pay, provider_ref, Paid, Shopper};
+
+/// Sends a refund while the provider's refund call is slowed past our timeout.
+async fn post_refund(s: &Stack, id: &str, amount: &str) -> Value {
+    let r = s
+        .merchant_post(
+            &format!("/v1/payments/{id}/refunds"),
+            &json!({ "amount": amount, "reason": "slow" }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    r.json::<Value>().await.unwrap()
+}
+
+/// The same through a one-line batch: waits until the line has run (the provider's slow
+/// answer cut off), then returns (the batch id, the line's refund).
+async fn batch_refund(s: &Stack, id: &str, amount: &str) -> (String, Value) {
+    let r = s
+        .merchant_post(
+            "/v1/refunds/batch",
+            &json!([{ "payment_id": id, "amount": amount, "reason": "slow" }]),
+            None,
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 202);
+    let batch: Value = r.json().await.unwrap();
+    let batch_id = batch["id"].as_str().unwrap().to_owned();
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let line = loop {
+        let (_, b) = s.merchant_get(&format!("/v1/refunds/batch/{batch_id}")).await;
+        let line = b["lines"][0].clone();
+        if line["status"] != "queued" || std::time::Instant::now() > end {
+            break line;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    };
+    assert_eq!(line["status"], "pending", "{line}");
+    let (_, refund) = s
+        .merchant_get(&format!("/v1/refunds/{}", line["refund_id"].as_str().unwrap()))
+        .await;
+    (batch_id, refund)
+}
+
+/// Waits for the refund to leave `pending`; then checks it against the provider's ledger:
+/// succeeded with the provider's reference when the provider made it, failed (nothing moved)
+/// when it did not, and never two refunds at the provider.
+/// `refunded` is what the payment shows as refunded if the provider made it, and if not.
+async fn settles_by_asking(s: &Stack, provider: &str, paid: &Paid, pending: &Value, refunded: (&str, &str)) {
+    assert_eq!(pending["status"], "pending", "{provider}: {pending}");
+    let refund_id = pending["id"].as_str().unwrap().to_owned();
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(220);
+    let settled = loop {
+        let (_, r) = s.merchant_get(&format!("/v1/refunds/{refund_id}")).await;
+        if r["status"] != "pending" || std::time::Instant::now() > end {
+            break r;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    };
+    let reference = provider_ref(s, &paid.payment).await;
+    let op = if provider == "bkash" { "refund" } else { "cancel" };
+    let at_provider: Vec<Value> = s
+        .ledger(provider, op, &reference)
+        .await
+        .into_iter()
+        .filter(|e| e["outcome"] == "ok" && e["amount"] == pending["amount"])
+        .collect();
+    assert!(
+        at_provider.len() <= 1,
+        "{provider}: never a second refund: {at_provider:?}"
+    );
+    let (_, payment) = s.merchant_get(&format!("/v1/payments/{}", paid.payment.id)).await;
+    if at_provider.len() == 1 {
+        assert_eq!(settled["status"], "succeeded", "{provider}: {settled}");
+        assert_eq!(settled["provider_refund_reference"], at_provider[0]["trx_id"]);
+        assert_eq!(payment["amount_refunded"], refunded.0);
+    } else {
+        assert_eq!(settled["status"], "failed", "{provider}: {settled}");
+        assert_eq!(payment["amount_refunded"], refunded.1);
+    }
+    eprintln!(
+        "{provider}: timed-out refund settled as {} (the provider made it: {})",
+        settled["status"],
+        at_provider.len()
+    );
+}
+
+#[tokio::test]
+async fn timed_out_refunds_are_settled_by_asking_not_by_a_retry() {
+    let s = Stack::from_env();
+    let (b_amount, n_amount) = (Stack::amount(640), Stack::amount(640));
+    let (bkash, nagad) = tokio::join!(
+        pay(&s, "bkash", &b_amount, Shopper::Pays("01877722345")),
+        pay(&s, "nagad", &n_amount, Shopper::Pays("01711000001")),
+    );
+    let ((batch_id, b_pending), n_pending) = {
+        let _alone = FAULTS.write().await;
+        for (provider, op) in [("bkash", "refund"), ("nagad", "cancel")] {
+            s.fault(json!({ "provider": provider, "op": op, "fault": { "kind": "latency", "ms": 34000 }, "count": 1 }))
+                .await;
+        }
+        tokio::join!(
+            batch_refund(&s, &bkash.payment.id, "200.00"),
+            post_refund(&s, &nagad.payment.id, "200.00"),
+        )
+    };
+    // Nagad's verify shows only the last cancel: a second refund waits for the first.
+    let (status, second) = refund(&s, &nagad.payment.id, json!({ "amount": "10.00" }), None).await;
+    assert_eq!(
+        (status, second["error"]["code"].as_str()),
+        (409, Some("refund_in_progress")),
+        "{second}"
+    );
+    assert_eq!(second["error"]["retryable"], true);
+    // bKash shows every refund with its amount: a second one may go while the first is open.
+    let (status, other) = refund(&s, &bkash.payment.id, json!({ "amount": "10.00" }), None).await;
+    assert_eq!((status, other["status"].as_str()), (201, Some("succeeded")), "{other}");
+
+    let (_, b_before) = s.merchant_get(&format!("/v1/payments/{}", bkash.payment.id)).await;
+    assert_eq!(
+        b_before["amount_refunded"], "10.00",
+        "a pending refund is not counted as refunded"
+    );
+    tokio::join!(
+        settles_by_asking(&s, "bkash", &bkash, &b_pending, ("210.00", "10.00")),
+        settles_by_asking(&s, "nagad", &nagad, &n_pending, ("200.00", "0.00")),
+    );
+    // The batch's line now shows what its refund settled as.
+    let (_, refund) = s
+        .merchant_get(&format!("/v1/refunds/{}", b_pending["id"].as_str().unwrap()))
+        .await;
+    // (The batch reads the ledger, which follows the payment's object by one write.)
+    let mut batch = Value::Null;
+    for _ in 0..20 {
+        batch = s.merchant_get(&format!("/v1/refunds/batch/{batch_id}")).await.1;
+        if batch["lines"][0]["status"] == refund["status"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(batch["lines"][0]["status"], refund["status"], "{batch}");
+    assert_eq!(batch["pending"], 0, "{batch}");
+}
