@@ -163,7 +163,7 @@ const tests = {
     await shot(page, "2-nagad-en-success");
   },
 
-  async "a failing wallet shows the Bangla error and offers the other provider"(t) {
+  async "a failing wallet shows the Bangla error, offers the other provider, and the same payment succeeds with it"(t) {
     const { page } = t;
     await buy(t, { lang: "bn", product: "kantha", quantity: 1 });
     await page.click(`${WIDGET} button[data-provider=bkash]`);
@@ -176,11 +176,17 @@ const tests = {
     const nagad = page.locator(`${WIDGET} button[data-provider=nagad]`);
     if (!(await nagad.isVisible()) || !(await nagad.textContent()).includes("প্রস্তাবিত")) throw new Error("Nagad is not offered as recommended");
     await shot(page, "3-bkash-failed-offers-nagad");
-    // The offer works: the shop makes a new payment and the widget starts Nagad straight away.
+    // The offer works on the same payment: Nagad's page, then success for the payment that failed.
+    const failedId = new URL(page.url()).searchParams.get("bdpay_payment");
     await nagad.click();
     await page.waitForURL((u) => u.href.startsWith(SANDBOX) || !u.href.startsWith(t.shop));
     await page.locator("input:not([type=hidden]):visible").first().waitFor({ state: "visible" });
     await shot(page, "3-nagad-page-after-offer");
+    await payAtProvider(t, { wallet: WALLETS.nagad.ok, otp: WALLETS.nagad.otp, pin: WALLETS.nagad.pin });
+    await widgetStatus(page, "succeeded");
+    const paidId = new URL(page.url()).searchParams.get("bdpay_payment");
+    if (!failedId || paidId !== failedId) throw new Error(`the same payment paid with Nagad: ${failedId} then ${paidId}`);
+    await shot(page, "3-nagad-success-same-payment");
   },
 
   async "cancel on the provider's page comes back as cancelled"(t) {
