@@ -46,6 +46,10 @@ pub enum FaultKind {
     WebhookDrop,
     /// The outgoing notification is sent twice.
     WebhookDuplicate,
+    /// The call is carried out, then its answer is held for `Config::hang` (past the 30 s
+    /// client timeout): the caller cannot know the money moved. Honoured by bKash `refund`
+    /// and Nagad `cancel`, where a blind retry would refund twice; other ops answer normally.
+    AnswerLost,
 }
 
 /// What a handler must do instead of its normal answer.
@@ -57,6 +61,7 @@ pub enum Injected {
     Down,
     WebhookDrop,
     WebhookDuplicate,
+    AnswerLost,
 }
 
 #[derive(Default)]
@@ -133,6 +138,7 @@ impl Faults {
                 FaultKind::Down => set(&mut injected, Injected::Down),
                 FaultKind::WebhookDrop => set(&mut injected, Injected::WebhookDrop),
                 FaultKind::WebhookDuplicate => set(&mut injected, Injected::WebhookDuplicate),
+                FaultKind::AnswerLost => set(&mut injected, Injected::AnswerLost),
             };
             if hit {
                 if let Some(n) = rule.count.as_mut() {
@@ -165,6 +171,20 @@ fn set(slot: &mut Option<Injected>, value: Injected) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_answer_lost_rule_is_injected_without_delay() {
+        let f = Faults::default();
+        f.add(rule(
+            r#"{"provider":"nagad","op":"cancel","fault":{"kind":"answer_lost"},"count":1}"#,
+        ));
+        assert_eq!(f.decide(Provider::Bkash, "refund"), (Duration::ZERO, None));
+        assert_eq!(
+            f.decide(Provider::Nagad, "cancel"),
+            (Duration::ZERO, Some(Injected::AnswerLost))
+        );
+        assert_eq!(f.decide(Provider::Nagad, "cancel"), (Duration::ZERO, None));
+    }
     use super::*;
 
     fn rule(json: &str) -> FaultRule {

@@ -17,11 +17,31 @@ use crate::Shared;
 /// A handler's early answer.
 pub type Early = Response;
 
+/// What the faults leave a handler that goes on: whether its answer is to be lost.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Go {
+    answer_lost: bool,
+}
+
+impl Go {
+    /// Gives `response` back, after `Config::hang` when the answer is to be lost (the work is
+    /// done; the caller has given up waiting).
+    pub async fn answer(self, s: &Shared, response: Response) -> Response {
+        if self.answer_lost {
+            tokio::time::sleep(s.config.hang).await;
+        }
+        response
+    }
+}
+
 /// Faults first (A.15): sleeps injected latency; answers an injected status, code, outage or hang.
-pub async fn faults(s: &Shared, op: &'static str, flavor: Flavor) -> Result<(), Early> {
+pub async fn faults(s: &Shared, op: &'static str, flavor: Flavor) -> Result<Go, Early> {
     let Some(fault) = s.faults.enter(Provider::Bkash, op, s.config.hang).await else {
-        return Ok(());
+        return Ok(Go::default());
     };
+    if fault == crate::faults::Injected::AnswerLost {
+        return Ok(Go { answer_lost: true });
+    }
     match errors::injected(flavor, &fault) {
         Some(response) => {
             let detail = json!({"fault": format!("{fault:?}"), "status": response.status().as_u16()});
@@ -36,7 +56,7 @@ pub async fn faults(s: &Shared, op: &'static str, flavor: Flavor) -> Result<(), 
             );
             Err(response)
         }
-        None => Ok(()),
+        None => Ok(Go::default()),
     }
 }
 

@@ -117,6 +117,6 @@ pub fn injected(flavor: Flavor, fault: &Injected) -> Option<Response> {
             };
             gateway(status, message)
         }
-        Injected::WebhookDrop | Injected::WebhookDuplicate => return None,
+        Injected::WebhookDrop | Injected::WebhookDuplicate | Injected::AnswerLost => return None,
     })
 }

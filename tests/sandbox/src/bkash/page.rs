@@ -59,7 +59,7 @@ async fn fault(s: &Shared) -> Option<Response> {
             "9999".to_owned(),
         ),
         Injected::Code(c) => (StatusCode::OK, c),
-        Injected::WebhookDrop | Injected::WebhookDuplicate => return None,
+        Injected::WebhookDrop | Injected::WebhookDuplicate | Injected::AnswerLost => return None,
     };
     Some((status, Html(view::problem(&code))).into_response())
 }

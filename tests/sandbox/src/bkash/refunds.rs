@@ -115,12 +115,16 @@ fn log(s: &Shared, a: &Asked<'_>, result: &Result<(Payment, Refund), &'static st
 }
 
 pub async fn refund(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
-    finish(refund_inner(&s, &h, body).await)
+    let go = match api::faults(&s, "refund", Flavor::RefundV2).await {
+        Ok(go) => go,
+        Err(early) => return early,
+    };
+    let response = finish(refund_inner(&s, &h, body).await);
+    go.answer(&s, response).await
 }
 
 async fn refund_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
     const F: Flavor = Flavor::RefundV2;
-    api::faults(s, "refund", F).await?;
     api::authorize(s, h, F)?;
     let map = api::object(body)?;
     let asked = Asked {

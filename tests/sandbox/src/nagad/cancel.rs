@@ -27,9 +27,10 @@ pub async fn cancel(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(fault) = errors::enter(&s, "cancel").await {
-        return fault;
-    }
+    let lost = match errors::enter_lossy(&s, "cancel").await {
+        Ok(lost) => lost,
+        Err(fault) => return fault,
+    };
     let reference = query.get("paymentRefId").cloned();
     let result = run(&s, &query, &headers, &body);
     let (outcome, trx_id, amount) = match &result {
@@ -55,10 +56,11 @@ pub async fn cancel(
             detail,
         },
     );
-    match result {
+    let response = match result {
         Ok((response, _)) => response,
         Err(reject) => reject.into_response(),
-    }
+    };
+    errors::hold_answer(&s, lost, response).await
 }
 
 fn run(

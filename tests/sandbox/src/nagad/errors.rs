@@ -73,7 +73,7 @@ pub fn injected(fault: &Injected) -> Option<Response> {
             };
             (status, Json(ErrorBody::of(code))).into_response()
         }
-        Injected::WebhookDrop | Injected::WebhookDuplicate => return None,
+        Injected::WebhookDrop | Injected::WebhookDuplicate | Injected::AnswerLost => return None,
     })
 }
 
@@ -81,6 +81,24 @@ pub fn injected(fault: &Injected) -> Option<Response> {
 pub async fn enter(s: &Shared, op: &str) -> Option<Response> {
     let fault = s.faults.enter(Provider::Nagad, op, s.config.hang).await?;
     injected(&fault)
+}
+
+/// [`enter`] for a handler that honours `answer_lost`: `Ok(true)` means do the work, then
+/// hold the answer past the client's timeout ([`hold_answer`]).
+pub async fn enter_lossy(s: &Shared, op: &str) -> Result<bool, Response> {
+    match s.faults.enter(Provider::Nagad, op, s.config.hang).await {
+        Some(Injected::AnswerLost) => Ok(true),
+        Some(fault) => injected(&fault).map_or(Ok(false), Err),
+        None => Ok(false),
+    }
+}
+
+/// Gives `response` back, after `Config::hang` when its answer is to be lost.
+pub async fn hold_answer(s: &Shared, lost: bool, response: Response) -> Response {
+    if lost {
+        tokio::time::sleep(s.config.hang).await;
+    }
+    response
 }
 
 /// Unknown path or method under `/nagad`.
