@@ -15,6 +15,7 @@ mod idempotent;
 mod ledger;
 mod log;
 mod objects;
+mod order_claim;
 mod payment;
 mod payment_flow;
 mod payment_object;

@@ -15,6 +15,7 @@ use crate::config::EdgeConfig;
 use crate::error::provider_error;
 use crate::ledger;
 use crate::log;
+use crate::order_claim::{self, BeforeExecute};
 use crate::payment::record::{
     recheck_delay_ms, Applied, CallRow, Completion, PaymentRecord, StoredPhone, MAX_ATTEMPTS,
 };
@@ -261,18 +262,23 @@ async fn complete(r: &mut PaymentRecord, env: &Env, state: &State, now_ms: i64) 
         return check(r, "return", env, now_ms).await;
     }
     let Some(p) = r.provider else { return };
-    // bKash moves money only at execute: never execute a second attempt of a paid order.
+    // bKash moves money only at execute: the payment claims its order first, and never
+    // executes while another payment of the order holds it (edge/src/order_claim.rs).
     if p == Provider::Bkash {
-        if let Ok(db) = env.d1("DB") {
-            if ledger::payments::order_paid_elsewhere(&db, &r.merchant_id, &r.order_id, &r.id)
-                .await
-                .unwrap_or(false)
-            {
-                r.error = Some(ApiError::new(ErrorCode::OrderAlreadyPaid).error);
-                let applied = r.apply(Event::ProviderFailed, "order_already_paid", now_ms, None);
-                moved(r, &applied, "order_already_paid");
-                return;
+        if let BeforeExecute::HeldBy(holder) = order_claim::before_execute(r, env, now_ms).await {
+            let mut e = ApiError::new(ErrorCode::OrderAlreadyPaid).error;
+            if holder.state == "claimed" {
+                e.message = "Another payment of this order is being completed.".into();
             }
+            r.error = Some(e);
+            let applied = r.apply(
+                Event::ProviderFailed,
+                "order_already_paid",
+                now_ms,
+                Some(json!({ "order_held_by": holder.payment_id })),
+            );
+            moved(r, &applied, "order_already_paid");
+            return;
         }
     }
     let client = match provider(env, r, p) {

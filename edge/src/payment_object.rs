@@ -217,6 +217,7 @@ impl PaymentObject {
 
     /// Stores the record, then lets the ledger follow (outbox), then sets the alarm.
     async fn save(&self, mut r: PaymentRecord) -> Reply {
+        crate::order_claim::follow(&mut r, &self.env, &self.state, now_ms()).await;
         if let Err(e) = self.state.storage().put(KEY, &r).await {
             log::error(
                 "payment_store_failed",

@@ -2,6 +2,7 @@
 //! bound (never formatted into SQL). Schema: edge/migrations/.
 
 pub mod idempotency;
+pub mod order_claims;
 pub mod payments;
 pub mod refunds;
 

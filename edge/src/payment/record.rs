@@ -117,6 +117,9 @@ pub struct PaymentRecord {
     /// Provider refs of earlier attempts (their late callbacks are recognised, not executed).
     #[serde(default)]
     pub earlier_refs: Vec<String>,
+    /// What this payment holds of its order's claim (edge/src/order_claim.rs).
+    #[serde(default)]
+    pub order_claim: Option<crate::order_claim::Held>,
     #[serde(default)]
     pub trx_id: Option<String>,
     #[serde(default)]

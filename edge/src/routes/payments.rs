@@ -99,6 +99,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         choice_reason: None,
         attempts: 0,
         earlier_refs: Vec::new(),
+        order_claim: None,
         trx_id: None,
         paid_at_ms: None,
         payer_masked: None,

@@ -9,6 +9,7 @@ mod demo_webhooks;
 mod flow;
 mod foundation;
 mod ipn;
+mod orders;
 mod payments;
 mod refunds;
 mod webhooks;

@@ -1,0 +1,71 @@
+//! The order claims in D1 (migration 0004): which payment of an order may take the money.
+//! One statement decides a claim, so two payments racing for one order cannot both win:
+//! the row is taken when free (no row, or `released`), kept by its holder, refused otherwise.
+
+use serde::Deserialize;
+use worker::D1Database;
+
+use super::int;
+
+/// Takes or keeps the claim; a holder that already has it `paid` stays `paid`.
+const TAKE: &str = "INSERT INTO order_claims (merchant_id, order_id, payment_id, state, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5) \
+    ON CONFLICT(merchant_id, order_id) DO UPDATE SET payment_id = excluded.payment_id, \
+    state = CASE WHEN order_claims.state = 'paid' AND order_claims.payment_id = excluded.payment_id \
+    THEN 'paid' ELSE excluded.state END, updated_at = excluded.updated_at \
+    WHERE order_claims.state = 'released' OR order_claims.payment_id = excluded.payment_id";
+
+const HOLDER: &str = "SELECT payment_id, state FROM order_claims WHERE merchant_id = ?1 AND order_id = ?2";
+
+const RELEASE: &str = "UPDATE order_claims SET state = 'released', updated_at = ?4 \
+    WHERE merchant_id = ?1 AND order_id = ?2 AND payment_id = ?3 AND state = 'claimed'";
+
+/// Who holds an order's claim after a [`take`].
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Holder {
+    pub payment_id: String,
+    /// `claimed` (its outcome is not known yet), `paid`, or `released`.
+    pub state: String,
+}
+
+/// Asks for the order's claim for `payment_id`, as `claimed` (before moving money) or `paid`
+/// (the money has moved). Returns the holder afterwards: this payment when it got the claim.
+pub async fn take(
+    db: &D1Database,
+    merchant_id: &str,
+    order_id: &str,
+    payment_id: &str,
+    paid: bool,
+    now_ms: i64,
+) -> worker::Result<Option<Holder>> {
+    let state = if paid { "paid" } else { "claimed" };
+    let take = db.prepare(TAKE).bind(&[
+        merchant_id.into(),
+        order_id.into(),
+        payment_id.into(),
+        state.into(),
+        int(now_ms),
+    ])?;
+    let holder = db.prepare(HOLDER).bind(&[merchant_id.into(), order_id.into()])?;
+    let results = db.batch(vec![take, holder]).await?;
+    let rows: Vec<Holder> = match results.get(1) {
+        Some(r) => r.results()?,
+        None => Vec::new(),
+    };
+    Ok(rows.into_iter().next())
+}
+
+/// Gives the claim back (the payment ended unpaid); only a `claimed` one of this payment.
+pub async fn release(
+    db: &D1Database,
+    merchant_id: &str,
+    order_id: &str,
+    payment_id: &str,
+    now_ms: i64,
+) -> worker::Result<()> {
+    db.prepare(RELEASE)
+        .bind(&[merchant_id.into(), order_id.into(), payment_id.into(), int(now_ms)])?
+        .run()
+        .await?;
+    Ok(())
+}
