@@ -83,14 +83,15 @@ pub async fn follow(r: &mut PaymentRecord, env: &Env, state: &State, now_ms: i64
             Ok(Some(h)) => refund_duplicate(r, &h, env, state, now_ms).await,
             Ok(None) | Err(_) => log::warn("order_claim_unanswered", &json!({ "payment": r.id })),
         }
-    } else if ended_unpaid && r.order_claim == Some(Held::Claimed) {
-        if order_claims::release(&db, &r.merchant_id, &r.order_id, &r.id, now_ms)
+    } else if ended_unpaid
+        // Also with no claim recorded: one taken just before a restart lost the record's copy.
+        && matches!(r.order_claim, None | Some(Held::Claimed))
+        && order_claims::release(&db, &r.merchant_id, &r.order_id, &r.id, now_ms)
             .await
             .is_ok()
-        {
-            r.order_claim = Some(Held::Released);
-            r.touch(now_ms);
-        }
+    {
+        r.order_claim = Some(Held::Released);
+        r.touch(now_ms);
     }
 }
 
@@ -108,7 +109,10 @@ async fn refund_duplicate(r: &mut PaymentRecord, holder: &Holder, env: &Env, sta
     let ask = Ask {
         refund_id: RefundId::from_random(bytes).as_str().to_owned(),
         amount: None,
-        reason: Some(format!("Duplicate payment: order already paid by {}", holder.payment_id)),
+        reason: Some(format!(
+            "Duplicate payment: order already paid by {}",
+            holder.payment_id
+        )),
         key: Some(DUPLICATE_KEY.to_owned()),
     };
     match refund_flow::request(r, ask, env, state, now_ms).await {

@@ -65,7 +65,10 @@ async fn a_nagad_payment_completed_after_the_order_was_paid_is_refunded_as_a_dup
     let nagad_url = c["redirect_url"].as_str().unwrap().to_owned();
     let back = approved_at_bkash(&s, &first, "01877722345").await;
     follow_return(&s.http, &back).await;
-    assert_eq!(s.wait_final(&first, Duration::from_secs(30)).await["status"], "succeeded");
+    assert_eq!(
+        s.wait_final(&first, Duration::from_secs(30)).await["status"],
+        "succeeded"
+    );
     // Now the shopper also finishes Nagad's page: Nagad takes the money there.
     let back = nagad_page(&s.http, &nagad_url, "01711000001", false).await;
     follow_return(&s.http, &back).await;
