@@ -2,6 +2,7 @@
 //! lives in D1; the object only remembers whose queue it is and keeps an alarm set for the
 //! next due delivery, so a restart or a long outage loses nothing.
 
+use std::cell::RefCell;
 use std::time::Duration;
 
 use wasm_bindgen::JsValue;
@@ -12,16 +13,24 @@ use crate::config::now_ms;
 use crate::log;
 
 const MERCHANT_KEY: &str = "merchant";
+/// A wake asks for delivery this soon.
+const WAKE_MS: i64 = 50;
 
 #[durable_object]
 pub struct WebhookObject {
     state: State,
     env: Env,
+    /// The merchant id once stored (a wake then writes nothing).
+    stored: RefCell<Option<String>>,
 }
 
 impl DurableObject for WebhookObject {
     fn new(state: State, env: Env) -> Self {
-        WebhookObject { state, env }
+        WebhookObject {
+            state,
+            env,
+            stored: RefCell::new(None),
+        }
     }
 
     /// `POST /wake` with the merchant id: deliver soon.
@@ -30,8 +39,20 @@ impl DurableObject for WebhookObject {
         if merchant.is_empty() || merchant.len() > 64 {
             return Response::error("bad merchant", 400);
         }
-        self.state.storage().put(MERCHANT_KEY, &merchant).await?;
-        self.state.storage().set_alarm(Duration::from_millis(50)).await?;
+        if self.stored.borrow().as_deref() != Some(merchant.as_str()) {
+            self.state.storage().put(MERCHANT_KEY, &merchant).await?;
+            self.stored.replace(Some(merchant));
+        }
+        // An alarm already due sooner stands: re-setting it on every wake would push it back
+        // for as long as events keep coming (a 10,000-line refund batch) and starve delivery.
+        let soon = now_ms() + WAKE_MS;
+        let current = self.state.storage().get_alarm().await.ok().flatten();
+        if current.is_none_or(|at| at > soon) {
+            self.state
+                .storage()
+                .set_alarm(Duration::from_millis(WAKE_MS as u64))
+                .await?;
+        }
         Response::ok("")
     }
 
