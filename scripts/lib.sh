@@ -47,12 +47,14 @@ DEMO_WEBHOOK_SECRET="whsec_test_only_demo_shop_webhook_secret_0001"
 # register_demo_webhook EDGE_PORT PERSIST_DIR: the dev configuration's webhook endpoint, the
 # demo shop's own receiver, registered through the public API once per local database.
 register_demo_webhook() {
-  local port=$1 persist=$2 marker="$2/demo-webhook-endpoint.json"
+  local port=$1 persist=$2 marker="$2/demo-webhook-endpoint.id"
   [[ -s "$marker" ]] && return 0
   curl -fsS -X POST "http://127.0.0.1:$port/v1/webhook_endpoints" \
     -H "Authorization: Bearer sk_test_demo" -H "Content-Type: application/json" \
     -d "{\"url\":\"http://127.0.0.1:$port/demo/webhooks\",\"events\":[\"*\"],\"secret\":\"$DEMO_WEBHOOK_SECRET\"}" \
-    -o "$marker.tmp" && mv "$marker.tmp" "$marker"
+    -o "$marker.tmp" || return 1
+  # Keep the endpoint's id, not its secret.
+  grep -o '"id":"we_[a-z0-9]*"' "$marker.tmp" >"$marker" && rm -f "$marker.tmp"
 }
 
 # start_sandbox PORT EDGE_PORT LOG
