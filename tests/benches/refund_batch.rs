@@ -15,24 +15,14 @@ use serde_json::Value;
 
 /// Payments made at once while setting up.
 const SETUP_CONCURRENCY: usize = 8;
-/// Wallets the sandbox lets pay (PROVIDERS.md A.14); amounts differ per line, so none of them
-/// pays the same amount twice (bKash 2029).
-const WALLETS: [&str; 6] = [
-    "01770618575",
-    "01929918378",
-    "01770618576",
-    "01877722345",
-    "01619777282",
-    "01619777283",
-];
+/// Wallets the sandbox lets pay; amounts differ per line, so none pays the same amount twice
+/// (bKash 2029).
+const WALLETS: [&str; 6] = bdpay_tests::BKASH_PAYING_WALLETS;
 
 #[tokio::main]
 async fn main() {
     let s = Stack::from_env();
-    let n: usize = std::env::var("BDPAY_BENCH_BATCH_LINES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let n: usize = bdpay_tests::env_count("BDPAY_BENCH_BATCH_LINES", 10_000);
 
     // The setup does not need bKash's IPNs (the return URL settles each payment): dropping
     // them halves its work. Cleared before the timed part.
@@ -126,14 +116,8 @@ async fn main() {
         assert_eq!(data[0]["amount"], want.as_str(), "{pid}");
     }
     let t = Instant::now();
-    let r = s
-        .http
-        .get(s.edge_url(&format!("/v1/refunds/batch/{id}?format=csv")))
-        .bearer_auth(bdpay_tests::MERCHANT_KEY)
-        .send()
-        .await
-        .unwrap();
-    let report = r.text().await.unwrap();
+    let (status, report) = s.merchant_get_text(&format!("/v1/refunds/batch/{id}?format=csv")).await;
+    assert_eq!(status, 200);
     assert_eq!(report.lines().count(), n + 1, "a report line per batch line");
     println!(
         "  the per-line CSV report ({} KiB) in {:.0} ms",

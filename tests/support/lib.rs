@@ -10,6 +10,20 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 pub const MERCHANT_KEY: &str = "sk_test_demo";
+/// A count from the environment (`BDPAY_BATCH_LINES` and the like), else `default`.
+pub fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// bKash sandbox wallets that pay (tests/sandbox/README.md), for spreading many payments.
+pub const BKASH_PAYING_WALLETS: [&str; 6] = [
+    "01770618575",
+    "01929918378",
+    "01770618576",
+    "01877722345",
+    "01619777282",
+    "01619777283",
+];
 /// The demo shop's webhook secret in the dev configuration (TEST ONLY; scripts/lib.sh).
 pub const DEMO_WEBHOOK_SECRET: &str = "whsec_test_only_demo_shop_webhook_secret_0001";
 
@@ -128,16 +142,25 @@ impl Stack {
         req.send().await.unwrap()
     }
 
-    pub async fn merchant_get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .http
+    async fn merchant_fetch(&self, path: &str) -> reqwest::Response {
+        self.http
             .get(self.edge_url(path))
             .bearer_auth(MERCHANT_KEY)
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    pub async fn merchant_get(&self, path: &str) -> (u16, Value) {
+        let r = self.merchant_fetch(path).await;
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A merchant GET whose answer is text (a CSV report): (HTTP status, body).
+    pub async fn merchant_get_text(&self, path: &str) -> (u16, String) {
+        let r = self.merchant_fetch(path).await;
+        (r.status().as_u16(), r.text().await.unwrap())
     }
 
     /// The widget's confirm; returns (HTTP status, body).

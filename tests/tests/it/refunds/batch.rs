@@ -28,20 +28,10 @@ async fn wait_batch(s: &Stack, id: &str) -> Value {
 #[tokio::test]
 async fn a_batch_refunds_exactly_the_valid_lines_and_a_repeat_refunds_nothing() {
     let s = Stack::from_env();
-    let n: usize = std::env::var("BDPAY_BATCH_LINES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+    let n: usize = bdpay_tests::env_count("BDPAY_BATCH_LINES", 200);
     let (bad, unpaid) = (n * 5 / 100, n * 2 / 100);
     let paid_n = n - bad - unpaid;
-    let wallets = [
-        "01770618575",
-        "01929918378",
-        "01770618576",
-        "01877722345",
-        "01619777282",
-        "01619777283",
-    ];
+    let wallets = bdpay_tests::BKASH_PAYING_WALLETS;
     // bKash refuses the same wallet and amount minutes apart (2029): amounts differ by run too.
     let cents = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -149,16 +139,7 @@ async fn a_batch_refunds_exactly_the_valid_lines_and_a_repeat_refunds_nothing() 
         let (_, list) = s.merchant_get(&format!("/v1/payments/{pid}/refunds")).await;
         assert_eq!(list["data"].as_array().unwrap().len(), 1);
     }
-    let (status, csv_out) = {
-        let r = s
-            .http
-            .get(s.edge_url(&format!("/v1/refunds/batch/{id}?format=csv")))
-            .bearer_auth(bdpay_tests::MERCHANT_KEY)
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.text().await.unwrap())
-    };
+    let (status, csv_out) = s.merchant_get_text(&format!("/v1/refunds/batch/{id}?format=csv")).await;
     assert_eq!(status, 200);
     assert_eq!(csv_out.lines().count(), n + 1);
 }
@@ -196,23 +177,13 @@ const RESUME_FILE: &str = "/tmp/bdpay-batch-resume.json";
 #[ignore = "restart drill: run by hand around a worker restart"]
 async fn batch_restart_drill_1_post() {
     let s = Stack::from_env();
-    let n: usize = std::env::var("BDPAY_BATCH_LINES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+    let n: usize = bdpay_tests::env_count("BDPAY_BATCH_LINES", 1000);
     let cents = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis()
         % 100;
-    let wallets = [
-        "01770618575",
-        "01929918378",
-        "01770618576",
-        "01877722345",
-        "01619777282",
-        "01619777283",
-    ];
+    let wallets = bdpay_tests::BKASH_PAYING_WALLETS;
     let mut paid = Vec::new();
     for group in (0..n).collect::<Vec<_>>().chunks(8) {
         let tasks: Vec<_> = group
