@@ -273,6 +273,7 @@ fn token_of(s: &Stored) -> Token {
     Token {
         id_token: s.id_token.clone(),
         generation: s.generation,
+        usable_until_ms: s.usable_until(),
     }
 }
 

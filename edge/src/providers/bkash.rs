@@ -1,6 +1,7 @@
 //! bKash Tokenized Checkout (PROVIDERS.md Part A): create → (shopper on bKash's page) →
-//! execute once → query to re-check. Tokens come from the `TokenObject` Durable Object;
-//! every call has a 30 s timeout and leaves a masked [`CallRecord`].
+//! execute once → query to re-check. Tokens come from the `TokenObject` Durable Object (and
+//! are kept in the isolate's memory while usable); every call has a 30 s timeout and leaves
+//! a masked [`CallRecord`].
 //!
 //! Never executed twice: an execute that times out or answers 5xx is `Unknown` (query later
 //! with [`Bkash::check`]); "already completed" codes (2062, 2117, …) are answered by a query.
@@ -9,6 +10,8 @@ pub(crate) mod interpret;
 mod refund;
 pub mod sns;
 pub(crate) mod token;
+
+use std::cell::RefCell;
 
 use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::bkash::{path, PaymentRef as WirePaymentRef};
@@ -21,6 +24,16 @@ use super::transport::{self, Call, SendError, TIMEOUT};
 use super::{CallRecord, Mode, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
 
 const P: Provider = Provider::Bkash;
+
+/// Credentials (mode and app key) whose tokens one isolate keeps at most.
+const MAX_HELD_TOKENS: usize = 4;
+
+thread_local! {
+    /// Tokens this isolate got from the token object, by object name, used until their
+    /// `usable_until_ms`: most bKash calls then need no trip to the object. The object stays
+    /// the only one that grants or refreshes; a 401 still goes to it with the stale generation.
+    static TOKENS: RefCell<Vec<(String, Token)>> = const { RefCell::new(Vec::new()) };
+}
 
 /// The wrangler binding of the token Durable Object (`TokenObject`).
 pub const TOKENS_BINDING: &str = "TOKENS";
@@ -226,13 +239,44 @@ impl Bkash {
         }
     }
 
-    /// The current id_token from the token object; `stale` names a generation bKash refused.
+    /// The current id_token: from this isolate's memory while it is usable, else from the
+    /// token object; `stale` names a generation bKash refused (always asks the object).
     async fn token(&self, stale: Option<u64>, calls: &mut Vec<CallRecord>) -> Result<Token, ProviderFailure> {
-        let unavailable = || ProviderFailure::unavailable(P, "token_object");
         let name = token::object_name(self.mode, &self.app_key);
+        if stale.is_none() {
+            let now = crate::config::now_ms();
+            let held = TOKENS.with(|c| {
+                c.borrow()
+                    .iter()
+                    .find(|(n, t)| *n == name && now < t.usable_until_ms)
+                    .map(|(_, t)| t.clone())
+            });
+            if let Some(t) = held {
+                return Ok(t);
+            }
+        }
+        let token = self.token_from_object(&name, stale, calls).await?;
+        TOKENS.with(|c| {
+            let mut c = c.borrow_mut();
+            c.retain(|(n, _)| *n != name);
+            if c.len() >= MAX_HELD_TOKENS {
+                c.clear();
+            }
+            c.push((name, token.clone()));
+        });
+        Ok(token)
+    }
+
+    async fn token_from_object(
+        &self,
+        name: &str,
+        stale: Option<u64>,
+        calls: &mut Vec<CallRecord>,
+    ) -> Result<Token, ProviderFailure> {
+        let unavailable = || ProviderFailure::unavailable(P, "token_object");
         let stub = self
             .tokens
-            .id_from_name(&name)
+            .id_from_name(name)
             .and_then(|id| id.get_stub())
             .map_err(|_| unavailable())?;
         let ask = serde_json::to_string(&Ask {

@@ -72,8 +72,13 @@ impl Stored {
     /// Still good for a call: more than [`MIN_REMAINING_MS`] left (a sixth of the lifetime
     /// for tokens shorter than three minutes, as test sandboxes issue).
     pub fn usable(&self, now_ms: i64) -> bool {
+        now_ms < self.usable_until()
+    }
+
+    /// The last moment the token is handed out (its end less a margin).
+    pub fn usable_until(&self) -> i64 {
         let margin = MIN_REMAINING_MS.min((self.expires_ms - self.issued_ms) / 6);
-        now_ms + margin < self.expires_ms
+        self.expires_ms - margin
     }
 }
 
@@ -249,6 +254,9 @@ pub(crate) struct Ask {
 pub(crate) struct Token {
     pub id_token: String,
     pub generation: u64,
+    /// Until when a caller may keep using it from memory without asking the object again.
+    #[serde(default)]
+    pub usable_until_ms: i64,
 }
 
 impl fmt::Debug for Token {
@@ -455,7 +463,10 @@ mod tests {
         let t = Token {
             id_token: "IDTOKENVALUE".into(),
             generation: 3,
+            usable_until_ms: s.usable_until(),
         };
+        assert!(s.usable(s.usable_until() - 1) && !s.usable(s.usable_until()));
+        assert!(s.usable_until() < s.expires_ms, "a margin before the end");
         for printed in [format!("{s:?}"), format!("{t:?}")] {
             assert!(
                 !printed.contains("IDTOKENVALUE") && !printed.contains("REFRESHVALUE"),
