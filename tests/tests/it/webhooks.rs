@@ -429,6 +429,7 @@ async fn a_refund_is_announced_with_the_refund_object() {
     *receiver.secret.lock().unwrap() = secret;
     let paid = pay(&s, "bkash", &fresh_amount(), Shopper::Pays("01770618575")).await;
     assert_eq!(paid.final_status["status"], "succeeded");
+    let _no_faults = crate::refunds::FAULTS.read().await;
     let r = s
         .merchant_post(
             &format!("/v1/payments/{}/refunds", paid.payment.id),

@@ -11,8 +11,9 @@ mod batch;
 mod rules;
 mod timeouts;
 
-/// Sandbox faults hit every refund: the fault test holds this for writing, the others for reading.
-pub(super) static FAULTS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+/// Sandbox faults hit every refund of their provider: the fault test holds this for writing;
+/// every other test that makes a refund (here, in webhooks, a duplicate in orders) for reading.
+pub(crate) static FAULTS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 pub(super) async fn refund(s: &Stack, payment: &str, body: Value, key: Option<&str>) -> (u16, Value) {
     let _shared = FAULTS.read().await;
