@@ -20,6 +20,11 @@ pub struct FaultRule {
     pub provider: Option<Provider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
+    /// Only calls about this payment (bKash `paymentID`), where the op knows it: the
+    /// `webhook` op does. A rule with a reference never hits a call without one, so tests
+    /// running side by side cannot take each other's faults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
     pub fault: FaultKind,
     /// Hits left; omitted = until cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,8 +93,10 @@ impl FaultRule {
         Ok(())
     }
 
-    fn matches(&self, provider: Provider, op: &str) -> bool {
-        self.provider.is_none_or(|p| p == provider) && self.op.as_deref().is_none_or(|o| o == op)
+    fn matches(&self, provider: Provider, op: &str, reference: Option<&str>) -> bool {
+        self.provider.is_none_or(|p| p == provider)
+            && self.op.as_deref().is_none_or(|o| o == op)
+            && self.reference.as_deref().is_none_or(|r| Some(r) == reference)
     }
 }
 
@@ -112,13 +119,18 @@ impl Faults {
 
     /// Decides this call's faults, consuming counted rules: (added latency, what to inject).
     pub fn decide(&self, provider: Provider, op: &str) -> (Duration, Option<Injected>) {
+        self.decide_for(provider, op, None)
+    }
+
+    /// [`Faults::decide`] for a call about the payment `reference`.
+    pub fn decide_for(&self, provider: Provider, op: &str, reference: Option<&str>) -> (Duration, Option<Injected>) {
         let Ok(mut rules) = self.rules.lock() else {
             return (Duration::ZERO, None);
         };
         let mut delay = Duration::ZERO;
         let mut injected = None;
         for rule in rules.iter_mut() {
-            if !rule.matches(provider, op) || rule.count == Some(0) {
+            if !rule.matches(provider, op, reference) || rule.count == Some(0) {
                 continue;
             }
             if let Some(p) = rule.percent {
@@ -153,7 +165,18 @@ impl Faults {
     /// Call first in every provider handler: sleeps the added latency, hangs on `Hang`
     /// (then reports `Hung`), and returns what to inject, if anything.
     pub async fn enter(&self, provider: Provider, op: &str, hang: Duration) -> Option<Injected> {
-        let (delay, injected) = self.decide(provider, op);
+        self.enter_for(provider, op, None, hang).await
+    }
+
+    /// [`Faults::enter`] for a call about the payment `reference`.
+    pub async fn enter_for(
+        &self,
+        provider: Provider,
+        op: &str,
+        reference: Option<&str>,
+        hang: Duration,
+    ) -> Option<Injected> {
+        let (delay, injected) = self.decide_for(provider, op, reference);
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
@@ -171,6 +194,21 @@ fn set(slot: &mut Option<Injected>, value: Injected) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_rule_with_a_reference_hits_only_that_payment() {
+        let f = Faults::default();
+        f.add(rule(
+            r#"{"op":"webhook","reference":"TR1","fault":{"kind":"webhook_duplicate"},"count":1}"#,
+        ));
+        assert_eq!(f.decide(Provider::Bkash, "webhook").1, None);
+        assert_eq!(f.decide_for(Provider::Bkash, "webhook", Some("TR2")).1, None);
+        assert_eq!(
+            f.decide_for(Provider::Bkash, "webhook", Some("TR1")).1,
+            Some(Injected::WebhookDuplicate)
+        );
+        assert!(f.list().is_empty());
+    }
 
     #[test]
     fn an_answer_lost_rule_is_injected_without_delay() {

@@ -3,10 +3,8 @@
 
 use std::time::Duration;
 
-use bdpay_tests::Stack;
+use bdpay_tests::{bkash_page, follow_return, Stack};
 use serde_json::json;
-
-use crate::flow::{pay, provider_ref, Shopper};
 
 /// A Notification shaped like bKash's (A.13) but signed by nobody we trust.
 fn forged(invoice: &str, cert_url: &str, signature: &str) -> serde_json::Value {
@@ -64,12 +62,25 @@ async fn a_forged_or_unsigned_bkash_ipn_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn duplicate_bkash_notifications_are_harmless() {
     let s = Stack::from_env();
-    // The sandbox sends every notification twice from now on for this test's payment.
-    s.fault(json!({ "provider": "bkash", "op": "webhook", "fault": { "kind": "webhook_duplicate" }, "count": 1 }))
+    let p = s
+        .create(&Stack::order_id("dup-ipn"), &Stack::amount(333), json!({}))
         .await;
-    let paid = pay(&s, "bkash", &Stack::amount(333), Shopper::Pays("01877722345")).await;
-    assert_eq!(paid.final_status["status"], "succeeded");
-    let reference = provider_ref(&s, &paid.payment).await;
+    let (code, c) = s.confirm(&p, Some("bkash")).await;
+    assert_eq!(code, 200, "{c}");
+    let page = c["redirect_url"].as_str().unwrap().to_owned();
+    let reference = reqwest::Url::parse(&page)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "paymentId")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    // The sandbox sends this payment's notification twice (the rule names it: no other test's
+    // payment can take it).
+    s.fault(json!({ "provider": "bkash", "op": "webhook", "reference": reference, "fault": { "kind": "webhook_duplicate" }, "count": 1 }))
+        .await;
+    let back = bkash_page(&s.http, &page, "01877722345", false).await;
+    follow_return(&s.http, &back).await;
+    assert_eq!(s.wait_final(&p, Duration::from_secs(30)).await["status"], "succeeded");
     // Give the sandbox's deliveries time to land at the edge.
     let mut deliveries = Vec::new();
     for _ in 0..40 {
@@ -85,7 +96,7 @@ async fn duplicate_bkash_notifications_are_harmless() {
         "the edge answered 2xx to both: {deliveries:?}"
     );
     assert_eq!(s.ledger("bkash", "execute", &reference).await.len(), 1);
-    assert_eq!(s.status(&paid.payment).await["status"], "succeeded");
+    assert_eq!(s.status(&p).await["status"], "succeeded");
 }
 
 #[tokio::test]

@@ -253,7 +253,11 @@ fn send_confirmation(s: &Shared, sub: &mut Sub, url: String) {
 async fn deliver(s: Shared, url: String, env: Envelope, payment_id: String, trx: String) {
     let notification = env.kind == MessageType::Notification;
     let copies = if notification {
-        match s.faults.enter(Provider::Bkash, "webhook", s.config.hang).await {
+        match s
+            .faults
+            .enter_for(Provider::Bkash, "webhook", Some(&payment_id), s.config.hang)
+            .await
+        {
             Some(Injected::WebhookDrop) => {
                 let detail = json!({"message_id": env.message_id});
                 record(
