@@ -42,6 +42,15 @@ pub enum BeforeExecute {
     NoAnswer,
 }
 
+/// Whether another payment of the order has already been paid (a new attempt is refused).
+pub async fn paid_elsewhere(r: &PaymentRecord, env: &Env) -> bool {
+    let Ok(db) = env.d1("DB") else { return false };
+    matches!(
+        order_claims::holder(&db, &r.merchant_id, &r.order_id).await,
+        Ok(Some(h)) if h.state == "paid" && h.payment_id != r.id
+    )
+}
+
 pub async fn before_execute(r: &mut PaymentRecord, env: &Env, now_ms: i64) -> BeforeExecute {
     let taken = match env.d1("DB") {
         Ok(db) => order_claims::take(&db, &r.merchant_id, &r.order_id, &r.id, false, now_ms).await,

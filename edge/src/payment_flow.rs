@@ -16,9 +16,7 @@ use crate::error::provider_error;
 use crate::ledger;
 use crate::log;
 use crate::order_claim::{self, BeforeExecute};
-use crate::payment::record::{
-    recheck_delay_ms, Applied, CallRow, Completion, PaymentRecord, StoredPhone, MAX_ATTEMPTS,
-};
+use crate::payment::record::{Applied, CallRow, Completion, PaymentRecord, StoredPhone, MAX_ATTEMPTS};
 use crate::providers::{
     AnyProvider, CallRecord, Device, FailureKind, Mode, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start,
 };
@@ -135,13 +133,8 @@ pub async fn confirm(
             return Ok(());
         }
     }
-    if let Ok(db) = env.d1("DB") {
-        if ledger::payments::order_paid_elsewhere(&db, &r.merchant_id, &r.order_id, &r.id)
-            .await
-            .unwrap_or(false)
-        {
-            return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
-        }
+    if order_claim::paid_elsewhere(r, env).await {
+        return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
     }
     let config = EdgeConfig::from_env(env).map_err(|e| e.to_api_error())?;
     let phone_store = input.customer_phone.or_else(|| r.customer_phone.clone());
@@ -360,14 +353,7 @@ fn settle(r: &mut PaymentRecord, result: Result<Outcome, ProviderFailure>, reaso
         Ok(Outcome::Pending) => {
             // Not final at the provider yet (the shopper is still on the page): look again later.
             if r.completion != Completion::Idle {
-                let attempts = match r.completion {
-                    Completion::Unknown { attempts, .. } => attempts + 1,
-                    _ => 0,
-                };
-                r.completion = Completion::Unknown {
-                    attempts,
-                    next_ms: now_ms + recheck_delay_ms(attempts),
-                };
+                r.completion.recheck_later(now_ms);
             }
             r.touch(now_ms);
             Applied::Unchanged
@@ -392,14 +378,7 @@ fn settle(r: &mut PaymentRecord, result: Result<Outcome, ProviderFailure>, reaso
 
 /// No clear answer: keep the payment pending and re-check with backoff.
 fn unknown(r: &mut PaymentRecord, f: &ProviderFailure, now_ms: i64) {
-    let attempts = match r.completion {
-        Completion::Unknown { attempts, .. } => attempts + 1,
-        _ => 0,
-    };
-    r.completion = Completion::Unknown {
-        attempts,
-        next_ms: now_ms + recheck_delay_ms(attempts),
-    };
+    let attempts = r.completion.recheck_later(now_ms);
     r.touch(now_ms);
     let level_error = f.kind == FailureKind::Config;
     let fields = json!({ "payment": r.id, "provider": f.provider.as_str(), "code": f.provider_code, "kind": f.kind, "recheck": attempts });

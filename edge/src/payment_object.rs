@@ -58,7 +58,10 @@ impl DurableObject for PaymentObject {
 }
 
 fn error(code: ErrorCode) -> Reply {
-    let body = ApiError::new(code);
+    refused(ApiError::new(code))
+}
+
+fn refused(body: ApiError) -> Reply {
     Reply::Error {
         status: body.http_status(),
         body,
@@ -89,8 +92,9 @@ impl PaymentObject {
                 customer_phone,
             } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else {
-                    return error(ErrorCode::NotFound);
+                let mut r = match self.load_for(None).await {
+                    Ok(r) => r,
+                    Err(reply) => return reply,
                 };
                 if !flow::secret_matches(&r, &client_secret_hash) {
                     return error(ErrorCode::Unauthorized);
@@ -102,14 +106,7 @@ impl PaymentObject {
                     customer_phone,
                 };
                 let result = flow::confirm(&mut r, input, &self.env, &self.state, now_ms()).await;
-                let saved = self.save(r).await;
-                match result {
-                    Ok(()) => saved,
-                    Err(e) => Reply::Error {
-                        status: e.http_status(),
-                        body: e,
-                    },
-                }
+                self.save_then(r, result).await
             }
             Command::Return {
                 provider,
@@ -117,25 +114,19 @@ impl PaymentObject {
                 status,
             } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else {
-                    return error(ErrorCode::NotFound);
+                let mut r = match self.load_for(None).await {
+                    Ok(r) => r,
+                    Err(reply) => return reply,
                 };
-                flow::on_return(
-                    &mut r,
-                    provider,
-                    &provider_ref,
-                    &status,
-                    &self.env,
-                    &self.state,
-                    now_ms(),
-                )
-                .await;
+                let now = now_ms();
+                flow::on_return(&mut r, provider, &provider_ref, &status, &self.env, &self.state, now).await;
                 self.save(r).await
             }
             Command::Check { reason } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else {
-                    return error(ErrorCode::NotFound);
+                let mut r = match self.load_for(None).await {
+                    Ok(r) => r,
+                    Err(reply) => return reply,
                 };
                 if r.status == PaymentStatus::Pending {
                     flow::check(&mut r, &reason, &self.env, now_ms()).await;
@@ -150,12 +141,10 @@ impl PaymentObject {
                 key,
             } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else {
-                    return error(ErrorCode::NotFound);
+                let mut r = match self.load_for(Some(&merchant_id)).await {
+                    Ok(r) => r,
+                    Err(reply) => return reply,
                 };
-                if r.merchant_id != merchant_id {
-                    return error(ErrorCode::NotFound);
-                }
                 let ask = crate::refunds::flow::Ask {
                     refund_id,
                     amount,
@@ -163,14 +152,7 @@ impl PaymentObject {
                     key,
                 };
                 let result = crate::refunds::flow::request(&mut r, ask, &self.env, &self.state, now_ms()).await;
-                let saved = self.save(r).await;
-                match result {
-                    Ok(()) => saved,
-                    Err(e) => Reply::Error {
-                        status: e.http_status(),
-                        body: e,
-                    },
-                }
+                self.save_then(r, result).await
             }
             Command::ResolveRefund {
                 merchant_id,
@@ -179,20 +161,33 @@ impl PaymentObject {
                 note,
             } => {
                 let _guard = self.lock.lock().await;
-                let Some(mut r) = self.load().await else {
-                    return error(ErrorCode::NotFound);
+                let mut r = match self.load_for(Some(&merchant_id)).await {
+                    Ok(r) => r,
+                    Err(reply) => return reply,
                 };
-                if r.merchant_id != merchant_id {
-                    return error(ErrorCode::NotFound);
-                }
                 match crate::refunds::flow::resolve(&mut r, &refund_id, succeeded, note, now_ms()) {
                     Ok(()) => self.save(r).await,
-                    Err(e) => Reply::Error {
-                        status: e.http_status(),
-                        body: e,
-                    },
+                    Err(e) => refused(e),
                 }
             }
+        }
+    }
+
+    /// The record, for `merchant_id` when given: another merchant's payment is not found.
+    async fn load_for(&self, merchant_id: Option<&str>) -> Result<PaymentRecord, Reply> {
+        match self.load().await {
+            Some(r) if merchant_id.is_none_or(|m| m == r.merchant_id) => Ok(r),
+            _ => Err(error(ErrorCode::NotFound)),
+        }
+    }
+
+    /// Saves the record whatever `result` says (a provider may have been called), then answers
+    /// the record, or the error that stopped the command.
+    async fn save_then(&self, r: PaymentRecord, result: Result<(), ApiError>) -> Reply {
+        let saved = self.save(r).await;
+        match result {
+            Ok(()) => saved,
+            Err(e) => refused(e),
         }
     }
 

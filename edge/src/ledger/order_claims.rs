@@ -55,6 +55,14 @@ pub async fn take(
     Ok(rows.into_iter().next())
 }
 
+/// The order's holder now, if any payment ever claimed it.
+pub async fn holder(db: &D1Database, merchant_id: &str, order_id: &str) -> worker::Result<Option<Holder>> {
+    db.prepare(HOLDER)
+        .bind(&[merchant_id.into(), order_id.into()])?
+        .first(None)
+        .await
+}
+
 /// Gives the claim back (the payment ended unpaid); only a `claimed` one of this payment.
 pub async fn release(
     db: &D1Database,

@@ -111,24 +111,6 @@ pub async fn ids_by_order(db: &D1Database, merchant_id: &str, order_id: &str) ->
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
-/// Whether another payment of the same order already succeeded (or was refunded after).
-pub async fn order_paid_elsewhere(
-    db: &D1Database,
-    merchant_id: &str,
-    order_id: &str,
-    except: &str,
-) -> worker::Result<bool> {
-    let row: Option<IdRow> = db
-        .prepare(
-            "SELECT id FROM payments WHERE merchant_id = ?1 AND order_id = ?2 AND id != ?3 \
-             AND status IN ('succeeded', 'partially_refunded', 'refunded') LIMIT 1",
-        )
-        .bind(&[merchant_id.into(), order_id.into(), except.into()])?
-        .first(None)
-        .await?;
-    Ok(row.is_some())
-}
-
 /// The payment a provider reference belongs to (Nagad hints, bKash IPNs without our invoice).
 pub async fn id_by_provider_ref(db: &D1Database, provider: &str, reference: &str) -> worker::Result<Option<String>> {
     let row: Option<IdRow> = db

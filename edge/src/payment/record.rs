@@ -268,6 +268,21 @@ pub fn webhook_event(to: PaymentStatus) -> Option<&'static str> {
     }
 }
 
+impl Completion {
+    /// The outcome stays unknown: the next re-check, one step further back. Returns its number.
+    pub fn recheck_later(&mut self, now_ms: i64) -> u32 {
+        let attempts = match *self {
+            Completion::Unknown { attempts, .. } => attempts + 1,
+            _ => 0,
+        };
+        *self = Completion::Unknown {
+            attempts,
+            next_ms: now_ms + recheck_delay_ms(attempts),
+        };
+        attempts
+    }
+}
+
 /// Seconds to wait before the n-th re-check of an unknown outcome: 5 s, 10 s, 20 s … 10 min.
 pub fn recheck_delay_ms(attempt: u32) -> i64 {
     let secs = 5i64.saturating_mul(1i64 << attempt.min(7));
@@ -276,6 +291,27 @@ pub fn recheck_delay_ms(attempt: u32) -> i64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn each_recheck_waits_one_step_longer() {
+        let mut c = Completion::InFlight { since_ms: 0 };
+        assert_eq!(c.recheck_later(1_000), 0);
+        assert_eq!(
+            c,
+            Completion::Unknown {
+                attempts: 0,
+                next_ms: 6_000
+            }
+        );
+        assert_eq!(c.recheck_later(1_000), 1);
+        assert_eq!(
+            c,
+            Completion::Unknown {
+                attempts: 1,
+                next_ms: 11_000
+            }
+        );
+    }
     use super::*;
 
     fn record() -> PaymentRecord {

@@ -19,7 +19,7 @@ use worker::{Env, Method, ObjectNamespace, Request, RequestInit};
 
 use self::interpret::{reply_code, Executed, Expect};
 use self::token::{Answer, Ask, Token};
-use super::failure::{outcome_word, record};
+use super::failure::{outcome_word, record, result_word};
 use super::transport::{self, Call, SendError, TIMEOUT};
 use super::{CallRecord, Mode, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
 
@@ -83,21 +83,9 @@ impl Bkash {
     async fn start_inner(&self, p: &Start<'_>, calls: &mut Vec<CallRecord>) -> Result<Started, ProviderFailure> {
         let body = serde_json::to_string(&interpret::create_request(p))
             .map_err(|_| ProviderFailure::internal(P, "request"))?;
-        let a = self.api("create", path::CREATE, &body, calls).await?;
-        let result = interpret::read_create(a.status, &a.body);
-        let word = match &result {
-            Ok(_) => "ok",
-            Err(f) => outcome_word(Err(f)),
-        };
-        calls.push(record(
-            P,
-            "create",
-            Some(a.status),
-            reply_code(&a.body).as_deref(),
-            word,
-            a.latency_ms,
-        ));
-        result
+        let url = transport::join(&self.base_url, path::CREATE);
+        self.call_and_read("create", &url, &body, calls, interpret::read_create)
+            .await
     }
 
     /// Execute (A.7): moves the money. Called once per payment, after the shopper came back
@@ -188,6 +176,28 @@ impl Bkash {
     ) -> Result<Answered, ProviderFailure> {
         let url = transport::join(&self.base_url, path);
         self.api_url(op, &url, body, calls).await
+    }
+
+    /// One call whose answer `read` interprets, recorded (masked) with the word it gave.
+    async fn call_and_read<T>(
+        &self,
+        op: &'static str,
+        url: &str,
+        body: &str,
+        calls: &mut Vec<CallRecord>,
+        read: fn(u16, &[u8]) -> Result<T, ProviderFailure>,
+    ) -> Result<T, ProviderFailure> {
+        let a = self.api_url(op, url, body, calls).await?;
+        let result = read(a.status, &a.body);
+        calls.push(record(
+            P,
+            op,
+            Some(a.status),
+            reply_code(&a.body).as_deref(),
+            result_word(&result),
+            a.latency_ms,
+        ));
+        result
     }
 
     /// [`Bkash::api`] for a full URL (refund v2 lives under another origin root).

@@ -138,6 +138,14 @@ pub(crate) fn outcome_word(result: Result<&Outcome, &ProviderFailure>) -> &'stat
     }
 }
 
+/// The call record's word for a call whose answer was read into `result`.
+pub(crate) fn result_word<T>(result: &Result<T, ProviderFailure>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(f) => outcome_word(Err(f)),
+    }
+}
+
 /// One masked call record.
 pub(crate) fn record(
     provider: Provider,

@@ -17,7 +17,7 @@ use worker::Method;
 
 use self::interpret::{client_type, path_segment, shopper_ipv4, Expect};
 use self::keys::{Keys, SeededRng};
-use super::failure::{outcome_word, record, safe_code};
+use super::failure::{outcome_word, record, result_word, safe_code};
 use super::transport::{self, Call, Reply, TIMEOUT};
 use super::{CallRecord, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
 
@@ -90,7 +90,7 @@ impl Nagad {
             "initialize",
             Some(reply.status),
             error_code(&reply.body).as_deref(),
-            word(&init),
+            result_word(&init),
             latency_ms,
         ));
         let init = init?;
@@ -112,7 +112,7 @@ impl Nagad {
             "complete",
             Some(reply.status),
             error_code(&reply.body).as_deref(),
-            word(&page),
+            result_word(&page),
             latency_ms,
         ));
         Ok(Started {
@@ -239,13 +239,6 @@ impl Nagad {
                 })
             }
         }
-    }
-}
-
-fn word<T>(result: &Result<T, ProviderFailure>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(f) => outcome_word(Err(f)),
     }
 }
 

@@ -10,7 +10,7 @@ use bdpay_shared::wire::bkash::{
 
 use super::interpret::{http_code, reply_code};
 use super::Bkash;
-use crate::providers::failure::{coded, record};
+use crate::providers::failure::coded;
 use crate::providers::refund::{RefundAsk, Refunded, SeenRefund};
 use crate::providers::transport;
 use crate::providers::{CallRecord, ProviderFailure};
@@ -49,23 +49,8 @@ impl Bkash {
             reason: clip(reason),
         })
         .map_err(|_| ProviderFailure::internal(P, "request"))?;
-        let a = self
-            .api_url("refund", &self.refund_url(path::REFUND), &body, calls)
-            .await?;
-        let result = read_refund(a.status, &a.body);
-        let word = match &result {
-            Ok(_) => "ok",
-            Err(f) => crate::providers::failure::outcome_word(Err(f)),
-        };
-        calls.push(record(
-            P,
-            "refund",
-            Some(a.status),
-            reply_code(&a.body).as_deref(),
-            word,
-            a.latency_ms,
-        ));
-        result
+        self.call_and_read("refund", &self.refund_url(path::REFUND), &body, calls, read_refund)
+            .await
     }
 
     /// Refund status: every refund bKash made for the payment. Read-only.
@@ -79,23 +64,14 @@ impl Bkash {
             trx_id: ask.trx_id.to_owned(),
         })
         .map_err(|_| ProviderFailure::internal(P, "request"))?;
-        let a = self
-            .api_url("refund_status", &self.refund_url(path::REFUND_STATUS), &body, calls)
-            .await?;
-        let result = read_status(a.status, &a.body);
-        let word = match &result {
-            Ok(_) => "ok",
-            Err(f) => crate::providers::failure::outcome_word(Err(f)),
-        };
-        calls.push(record(
-            P,
+        self.call_and_read(
             "refund_status",
-            Some(a.status),
-            reply_code(&a.body).as_deref(),
-            word,
-            a.latency_ms,
-        ));
-        result
+            &self.refund_url(path::REFUND_STATUS),
+            &body,
+            calls,
+            read_status,
+        )
+        .await
     }
 }
 

@@ -11,8 +11,8 @@ use worker::Method;
 
 use super::interpret::{client_type, error_failure, path_segment, read_sealed, shopper_ipv4};
 use super::keys::SeededRng;
-use super::{error_code, word, Nagad};
-use crate::providers::failure::record;
+use super::{error_code, Nagad};
+use crate::providers::failure::{record, result_word};
 use crate::providers::refund::{RefundAsk, Refunded, SeenRefund};
 use crate::providers::{CallRecord, Device, ProviderFailure};
 
@@ -78,7 +78,7 @@ impl Nagad {
             "cancel",
             Some(reply.status),
             error_code(&reply.body).as_deref(),
-            word(&result),
+            result_word(&result),
             latency_ms,
         ));
         result
@@ -101,7 +101,7 @@ impl Nagad {
             "verify",
             Some(reply.status),
             error_code(&reply.body).as_deref(),
-            word(&result),
+            result_word(&result),
             latency_ms,
         ));
         result
