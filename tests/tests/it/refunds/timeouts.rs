@@ -20,7 +20,10 @@ async fn post_refund(s: &Stack, id: &str, amount: &str) -> Value {
         )
         .await;
     assert_eq!(r.status().as_u16(), 201);
-    r.json::<Value>().await.unwrap()
+    let refund: Value = r.json().await.unwrap();
+    // The command's own answer: the call timed out, so the outcome is not known yet.
+    assert_eq!(refund["status"], "pending", "{refund}");
+    refund
 }
 
 /// The same through a one-line batch: waits until the line has run (the provider's slow
@@ -45,16 +48,15 @@ async fn batch_refund(s: &Stack, id: &str, amount: &str) -> (String, Value) {
         }
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     };
-    assert_eq!(line["status"], "pending", "{line}");
+    // The line ran with the outcome unknown; a refund whose lost answer is found may already
+    // have settled by this read (the batch refreshes such lines), so any outcome but queued.
+    assert!(line["refund_id"].is_string() && line["status"] != "queued", "{line}");
     let (_, refund) = s
         .merchant_get(&format!("/v1/refunds/{}", line["refund_id"].as_str().unwrap()))
         .await;
     (batch_id, refund)
 }
 
-/// Waits for the refund to leave `pending`; then checks it against the provider's ledger:
-/// succeeded with the provider's reference when the provider made it, failed (nothing moved)
-/// when it did not, and never two refunds at the provider.
 /// Whether the provider made a 200.00 refund of the payment (its ledger).
 async fn made(s: &Stack, provider: &str, paid: &Paid) -> bool {
     let reference = provider_ref(s, &paid.payment).await;
@@ -65,9 +67,11 @@ async fn made(s: &Stack, provider: &str, paid: &Paid) -> bool {
         .any(|e| e["outcome"] == "ok" && e["amount"] == "200.00")
 }
 
-/// `refunded` is what the payment shows as refunded if the provider made it, and if not.
+/// Waits for the refund to leave `pending`; then checks it against the provider's ledger:
+/// succeeded with the provider's reference when the provider made it, failed (nothing moved)
+/// when it did not, and never two refunds at the provider. `refunded` is what the payment
+/// shows as refunded if the provider made it, and if not.
 async fn settles_by_asking(s: &Stack, provider: &str, paid: &Paid, pending: &Value, refunded: (&str, &str)) -> String {
-    assert_eq!(pending["status"], "pending", "{provider}: {pending}");
     let refund_id = pending["id"].as_str().unwrap().to_owned();
     let end = std::time::Instant::now() + std::time::Duration::from_secs(220);
     let settled = loop {
