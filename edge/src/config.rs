@@ -13,6 +13,9 @@ pub struct EdgeConfig {
     pub unpaid_ttl_ms: i64,
     /// How long the shopper has on a provider's page before the attempt expires (default 15 min).
     pub attempt_ttl_ms: i64,
+    /// How long a refund the provider does not show is asked about before a person must
+    /// look (`requires_manual`; default 6 h).
+    pub refund_give_up_ms: i64,
 }
 
 impl EdgeConfig {
@@ -37,11 +40,17 @@ impl EdgeConfig {
             .filter(|s| (30..=86_400).contains(s))
             .unwrap_or(15 * 60)
             * 1000;
+        let refund_give_up_ms = var("BDPAY_REFUND_GIVE_UP_SECS")
+            .and_then(|s| s.parse::<i64>().ok())
+            .filter(|s| (30..=7 * 86_400).contains(s))
+            .unwrap_or(6 * 3600)
+            * 1000;
         Ok(EdgeConfig {
             public_origin: public_origin.trim_end_matches('/').to_owned(),
             data_keys,
             unpaid_ttl_ms,
             attempt_ttl_ms,
+            refund_give_up_ms,
         })
     }
 }

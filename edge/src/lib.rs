@@ -14,11 +14,7 @@ mod http;
 mod idempotent;
 mod ledger;
 mod log;
-mod objects;
-mod order_claim;
 mod payment;
-mod payment_flow;
-mod payment_object;
 mod providers;
 mod refunds;
 mod routes;
@@ -26,7 +22,7 @@ mod token_object;
 mod webhooks;
 
 pub use batch::object::BatchObject;
-pub use payment_object::PaymentObject;
+pub use payment::object::PaymentObject;
 pub use token_object::TokenObject;
 pub use webhooks::object::WebhookObject;
 

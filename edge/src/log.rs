@@ -1,5 +1,7 @@
-//! Structured JSON log lines. Callers pass typed, already-masked values (ids, codes, masked
-//! phone numbers), never request bodies, tokens or keys.
+//! The edge's one log facade: structured JSON lines with snake_case event names
+//! (`payment_moved`, `refund_requires_manual`). Callers pass typed, already-masked values
+//! (ids, codes, masked phone numbers), never request bodies, tokens or keys. On the host
+//! (unit tests) lines are dropped, so pure code may log.
 
 use serde::Serialize;
 
@@ -23,5 +25,8 @@ fn line<F: Serialize>(level: &str, msg: &str, fields: &F) {
     };
     object.insert("level".into(), level.into());
     object.insert("msg".into(), msg.into());
+    #[cfg(target_arch = "wasm32")]
     worker::console_log!("{}", serde_json::Value::Object(object));
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(object);
 }

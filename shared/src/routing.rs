@@ -7,7 +7,7 @@
 use crate::money::Money;
 use crate::phone::Operator;
 use crate::provider::Provider;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The most a single payment may be at each provider (PROVIDERS.md A.14, B.11: Tk 5,00,000).
 pub const PROVIDER_MAX_POISHA: i64 = 50_000_000; // Tk 5,00,000.00
@@ -36,7 +36,7 @@ impl Availability {
 }
 
 /// Why a provider was chosen: a stable code for machines, words for people.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The shopper pressed that provider's button.

@@ -67,6 +67,106 @@ impl PaymentStatus {
     pub const fn can_refund(self) -> bool {
         matches!(self, PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded)
     }
+
+    /// The payment holds the shopper's money (some of it may have been given back since).
+    #[must_use]
+    pub const fn is_paid(self) -> bool {
+        matches!(
+            self,
+            PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded | PaymentStatus::Refunded
+        )
+    }
+
+    /// The payment ended without the shopper's money.
+    #[must_use]
+    pub const fn ended_unpaid(self) -> bool {
+        matches!(
+            self,
+            PaymentStatus::Failed | PaymentStatus::Cancelled | PaymentStatus::Expired
+        )
+    }
+
+    /// The shopper may start an attempt (the edge also checks the payment's clock): not yet
+    /// sent, at a wallet now (switching), or after a decline or cancel (the other wallet).
+    #[must_use]
+    pub const fn may_confirm(self) -> bool {
+        matches!(
+            self,
+            PaymentStatus::RequiresMethod | PaymentStatus::Pending | PaymentStatus::Failed | PaymentStatus::Cancelled
+        )
+    }
+
+    /// The merchant event a move into this status announces, if any.
+    #[must_use]
+    pub const fn announced_as(self) -> Option<&'static str> {
+        match self {
+            PaymentStatus::Succeeded => Some("payment.succeeded"),
+            PaymentStatus::Failed => Some("payment.failed"),
+            PaymentStatus::Cancelled => Some("payment.cancelled"),
+            PaymentStatus::Expired => Some("payment.expired"),
+            _ => None,
+        }
+    }
+}
+
+/// Where one attempt stands: one visit to one wallet's page (a payment may have several,
+/// when the shopper switches wallet or tries again). Every attempt is followed to its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    /// The provider accepted it and the shopper was sent to its page.
+    Started,
+    /// bKash execute / Nagad verify was sent; its answer is not in yet.
+    InFlight,
+    /// No clear answer came: the provider is asked again later, never told to pay twice.
+    Unknown,
+    /// The money moved.
+    Paid,
+    Failed,
+    /// The shopper left or cancelled, or the page's time ran out with nothing paid.
+    Cancelled,
+    /// Paid, then given back in full because another attempt or payment holds the order.
+    Refunded,
+}
+
+impl AttemptStatus {
+    pub const ALL: [AttemptStatus; 7] = [
+        AttemptStatus::Started,
+        AttemptStatus::InFlight,
+        AttemptStatus::Unknown,
+        AttemptStatus::Paid,
+        AttemptStatus::Failed,
+        AttemptStatus::Cancelled,
+        AttemptStatus::Refunded,
+    ];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AttemptStatus::Started => "started",
+            AttemptStatus::InFlight => "in_flight",
+            AttemptStatus::Unknown => "unknown",
+            AttemptStatus::Paid => "paid",
+            AttemptStatus::Failed => "failed",
+            AttemptStatus::Cancelled => "cancelled",
+            AttemptStatus::Refunded => "refunded",
+        }
+    }
+
+    /// Our own call's outcome is unclear: a new attempt must wait (`attempt_in_progress`).
+    #[must_use]
+    pub const fn is_unclear(self) -> bool {
+        matches!(self, AttemptStatus::InFlight | AttemptStatus::Unknown)
+    }
+
+    /// Nothing more can happen to it at the provider.
+    #[must_use]
+    pub const fn is_settled(self) -> bool {
+        matches!(
+            self,
+            AttemptStatus::Paid | AttemptStatus::Failed | AttemptStatus::Cancelled | AttemptStatus::Refunded
+        )
+    }
 }
 
 impl fmt::Display for PaymentStatus {
@@ -172,6 +272,9 @@ pub fn next(from: PaymentStatus, event: Event) -> Result<Outcome, Refused> {
         // A new attempt after a decline or a cancel (the widget offers the other wallet);
         // the edge allows it only until the payment expires.
         (Failed | Cancelled, E::SentToProvider) => Ok(Moved(Pending)),
+        // The shopper switched wallet while at one: a new attempt, still pending (the
+        // earlier attempt is followed to its end by the payment object).
+        (Pending, E::SentToProvider) => Ok(Moved(Pending)),
         (Pending, E::ProviderSucceeded) => Ok(Moved(Succeeded)),
         // The provider's word on money beats our clock: a success that arrives after we
         // expired, cancelled or declined the attempt (a slow Nagad verify) is still paid.
@@ -206,6 +309,22 @@ pub enum RefundStatus {
 }
 
 impl RefundStatus {
+    /// Counts against what is left to refund: everything but a failed refund.
+    #[must_use]
+    pub const fn holds_money(self) -> bool {
+        !matches!(self, RefundStatus::Failed)
+    }
+
+    /// The merchant event a move into this status announces, if any.
+    #[must_use]
+    pub const fn announced_as(self) -> Option<&'static str> {
+        match self {
+            RefundStatus::Succeeded => Some("refund.succeeded"),
+            RefundStatus::Failed => Some("refund.failed"),
+            _ => None,
+        }
+    }
+
     pub const ALL: [RefundStatus; 4] = [
         RefundStatus::Pending,
         RefundStatus::Succeeded,
@@ -299,7 +418,7 @@ mod tests {
         let row: [Want<S>; 7] = match from {
             //                   Sent           Succeeded         Failed         Cancelled         TimedOut        Refunded(part)          Refunded(full)
             S::RequiresMethod    => [to(S::Pending), NO,              NO,            to(S::Cancelled), to(S::Expired), NO,                     NO],
-            S::Pending           => [NO,             to(S::Succeeded), to(S::Failed), to(S::Cancelled), to(S::Expired), NO,                     NO],
+            S::Pending           => [to(S::Pending), to(S::Succeeded), to(S::Failed), to(S::Cancelled), to(S::Expired), NO,                     NO],
             S::Succeeded         => [NO,             SAME,            NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded)],
             S::Failed            => [to(S::Pending), to(S::Succeeded), SAME,          NO,               NO,             NO,                     NO],
             S::Cancelled         => [to(S::Pending), to(S::Succeeded), NO,            SAME,             NO,             NO,                     NO],
@@ -381,6 +500,28 @@ mod tests {
         assert_eq!(open, [PaymentStatus::RequiresMethod, PaymentStatus::Pending]);
         let refundable: Vec<_> = PaymentStatus::ALL.into_iter().filter(|s| s.can_refund()).collect();
         assert_eq!(refundable, [PaymentStatus::Succeeded, PaymentStatus::PartiallyRefunded]);
+    }
+
+    #[test]
+    fn paid_and_ended_unpaid_split_the_final_statuses() {
+        for s in PaymentStatus::ALL {
+            assert!(!(s.is_paid() && s.ended_unpaid()), "{s}");
+            assert_eq!(s.is_final(), s.is_paid() || s.ended_unpaid(), "{s}");
+            assert_eq!(s.may_confirm(), !s.is_paid() && s != PaymentStatus::Expired, "{s}");
+        }
+        assert_eq!(PaymentStatus::Succeeded.announced_as(), Some("payment.succeeded"));
+        assert_eq!(PaymentStatus::Pending.announced_as(), None);
+    }
+
+    #[test]
+    fn only_our_own_unanswered_calls_make_an_attempt_unclear() {
+        let unclear: Vec<_> = AttemptStatus::ALL.into_iter().filter(|s| s.is_unclear()).collect();
+        assert_eq!(unclear, [AttemptStatus::InFlight, AttemptStatus::Unknown]);
+        for s in AttemptStatus::ALL {
+            assert!(!(s.is_unclear() && s.is_settled()), "{}", s.as_str());
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+        assert!(!AttemptStatus::Started.is_settled());
     }
 
     #[rustfmt::skip]

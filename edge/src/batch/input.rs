@@ -89,10 +89,9 @@ fn check(line: u32, f: Fields) -> Line {
         None => None,
     };
     let reason = nonempty(f.reason);
-    if reason
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > crate::refunds::MAX_REASON || r.chars().any(char::is_control))
-    {
+    if reason.as_ref().is_some_and(|r| {
+        r.chars().count() > crate::payment::stored_refund::MAX_REASON || r.chars().any(char::is_control)
+    }) {
         return bad(line, "reason: at most 255 characters, no control characters");
     }
     Line {

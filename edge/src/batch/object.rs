@@ -242,7 +242,10 @@ async fn run_line(env: &Env, meta: &Meta, line: &Line) -> Ran {
         reason: line.reason.clone(),
         key: Some(key.clone()),
     };
-    match crate::objects::send(env, &payment, &cmd).await {
+    let Ok(payment) = bdpay_shared::ids::PaymentId::parse(&payment) else {
+        return Ran::Refused(LineError::new("not_found", "no such payment"));
+    };
+    match crate::payment::client::send(env, &payment, &cmd).await {
         Ok(record) => match record.refunds.iter().find(|f| f.key.as_deref() == Some(key.as_str())) {
             Some(f) => Ran::Refund {
                 id: f.id.clone(),

@@ -1,6 +1,7 @@
 //! Payments in the ledger: written only from a payment's Durable Object (its outbox), read
 //! by the routes for look-ups by order or provider reference.
 
+use bdpay_shared::provider::Provider;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1Database;
@@ -20,6 +21,11 @@ const UPSERT: &str =
     error_provider_code = excluded.error_provider_code, updated_at = excluded.updated_at, version = excluded.version \
     WHERE excluded.version > payments.version";
 
+const UPSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, n, provider, provider_ref, status, \
+    provider_trx_id, created_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+    ON CONFLICT(payment_id, n) DO UPDATE SET status = excluded.status, provider_trx_id = excluded.provider_trx_id, \
+    version = excluded.version WHERE excluded.version > payment_attempts.version";
+
 const INSERT_EVENT: &str =
     "INSERT OR IGNORE INTO payment_events (payment_id, version, status, reason, detail, created_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -33,6 +39,7 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
     let err = |e: worker::Error| e.to_string();
     if r.outbox_row {
         let phone = r.customer_phone.as_ref();
+        let main = r.main_attempt();
         let metadata = r.metadata.as_ref().map(|m| m.to_string());
         let values: [JsValue; 20] = [
             r.id.as_str().into(),
@@ -42,9 +49,9 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
             int(r.amount.poisha()),
             int(r.refunded.map_or(0, |m| m.poisha())),
             r.status.as_str().into(),
-            opt(r.provider.map(|p| p.as_str())),
-            opt(r.provider_ref.as_deref()),
-            opt(r.trx_id.as_deref()),
+            opt(main.map(|a| a.provider.as_str())),
+            opt(main.map(|a| a.provider_ref.as_str())),
+            opt(r.paid().and_then(|a| a.trx_id.as_deref())),
             opt(phone.map(|p| p.masked.as_str())),
             opt(phone.map(|p| p.hash.as_str())),
             opt(phone.map(|p| p.enc.as_str())),
@@ -57,6 +64,19 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
             int(r.version as i64),
         ];
         statements.push(db.prepare(UPSERT).bind(&values).map_err(err)?);
+        for (i, a) in r.attempts.iter().enumerate() {
+            let values = [
+                r.id.as_str().into(),
+                int(i as i64 + 1),
+                a.provider.as_str().into(),
+                a.provider_ref.as_str().into(),
+                a.status.as_str().into(),
+                opt(a.trx_id.as_deref()),
+                int(a.created_ms),
+                int(r.version as i64),
+            ];
+            statements.push(db.prepare(UPSERT_ATTEMPT).bind(&values).map_err(err)?);
+        }
         statements.extend(super::refunds::upserts(db, r)?);
     }
     for e in &r.outbox_events {
@@ -111,11 +131,19 @@ pub async fn ids_by_order(db: &D1Database, merchant_id: &str, order_id: &str) ->
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
-/// The payment a provider reference belongs to (Nagad hints, bKash IPNs without our invoice).
-pub async fn id_by_provider_ref(db: &D1Database, provider: &str, reference: &str) -> worker::Result<Option<String>> {
+/// The payment an attempt's reference (or its transaction id) belongs to: Nagad hints, bKash
+/// IPNs without our invoice. Earlier attempts are found too.
+pub async fn id_by_provider_ref(
+    db: &D1Database,
+    provider: Provider,
+    reference: &str,
+) -> worker::Result<Option<String>> {
     let row: Option<IdRow> = db
-        .prepare("SELECT id FROM payments WHERE (provider = ?1 AND provider_ref = ?2) OR (provider = ?1 AND provider_trx_id = ?2) LIMIT 1")
-        .bind(&[provider.into(), reference.into()])?
+        .prepare(
+            "SELECT payment_id AS id FROM payment_attempts WHERE provider = ?1 AND (provider_ref = ?2 OR provider_trx_id = ?2) \
+             LIMIT 1",
+        )
+        .bind(&[provider.as_str().into(), reference.into()])?
         .first(None)
         .await?;
     Ok(row.map(|r| r.id))

@@ -2,10 +2,11 @@
 //! object's `fetch`; the object is the only writer of the record.
 
 use bdpay_shared::errors::ApiError;
+use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
 use serde::{Deserialize, Serialize};
 
-use crate::payment::record::{PaymentRecord, StoredPhone};
+use super::record::{PaymentRecord, StoredPhone};
 use crate::providers::Device;
 
 #[derive(Serialize, Deserialize)]
@@ -29,13 +30,20 @@ pub enum Command {
         provider_ref: String,
         status: String,
     },
-    /// Something says the outcome may have changed (an IPN, a Nagad hint): ask the provider.
-    Check { reason: String },
-    /// Refund all (`amount` None: what is left) or part, once per `key` (edge/src/refunds).
+    /// Something says an outcome may have changed (an IPN, a Nagad hint): ask the provider
+    /// about the attempt named, or about every open attempt.
+    Check {
+        reason: CheckReason,
+        #[serde(default)]
+        provider: Option<Provider>,
+        #[serde(default)]
+        provider_ref: Option<String>,
+    },
+    /// Refund all (`amount` None: what is left) or part, once per `key`.
     Refund {
         merchant_id: String,
         refund_id: String,
-        amount: Option<bdpay_shared::money::Money>,
+        amount: Option<Money>,
         reason: Option<String>,
         key: Option<String>,
     },
@@ -46,6 +54,23 @@ pub enum Command {
         succeeded: bool,
         note: Option<String>,
     },
+}
+
+/// Why a check was asked for (the ledger's reason).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckReason {
+    Ipn,
+    Hint,
+}
+
+impl CheckReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckReason::Ipn => "ipn",
+            CheckReason::Hint => "hint",
+        }
+    }
 }
 
 /// The object's answer: the record, or the contract's error with its status.

@@ -1,6 +1,20 @@
-//! One payment: what its Durable Object stores ([`record`]), the commands it takes
-//! ([`command`]), and how callers see it ([`view`]).
+//! One payment, from its first attempt to its last refund.
+//!
+//! - [`record`], [`attempt`], [`stored_refund`]: what its Durable Object stores.
+//! - [`decide`], [`claim`], [`refunding`]: every choice, as pure functions (host-tested).
+//! - [`flow`]: carries the choices out (provider calls, order claims) and feeds back the answers.
+//! - [`object`], [`storage`]: the Durable Object, the only writer of the record.
+//! - [`command`], [`client`]: how the rest of the worker talks to it; [`view`]: how callers see it.
 
+pub mod attempt;
+pub mod claim;
+pub mod client;
 pub mod command;
+pub mod decide;
+pub mod flow;
+pub mod object;
 pub mod record;
+pub mod refunding;
+pub mod storage;
+pub mod stored_refund;
 pub mod view;

@@ -3,12 +3,18 @@
 //! move for the D1 ledger (the outbox).
 
 use bdpay_shared::errors::ErrorBody;
+use bdpay_shared::ids::{OrderId, PaymentId};
 use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::status::{self, Event, Outcome, PaymentStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::providers::CallRecord;
+use super::attempt::Attempt;
+use super::stored_refund::StoredRefund;
+use crate::providers::{CallRecord, Mode};
+
+/// The most attempts (wallet pages) one payment may have.
+pub const MAX_ATTEMPTS: usize = 10;
 
 /// A provider call as the outbox keeps it (owned, for storage).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -36,9 +42,6 @@ impl CallRow {
     }
 }
 
-/// The most attempts (provider pages) one payment may have.
-pub const MAX_ATTEMPTS: u32 = 10;
-
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoredPhone {
     /// `01XX4567`
@@ -61,20 +64,6 @@ pub struct OutboxWebhook {
     pub at_ms: i64,
 }
 
-/// Where the provider call that decides the outcome stands.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum Completion {
-    /// Nothing in flight, nothing unknown.
-    #[default]
-    Idle,
-    /// An execute/verify was sent at `since_ms`. Found like this after a restart, the answer
-    /// is lost: treat it as `Unknown` (re-check, never redo).
-    InFlight { since_ms: i64 },
-    /// The provider gave no clear answer: the alarm re-checks at `next_ms`.
-    Unknown { attempts: u32, next_ms: i64 },
-}
-
 /// One status move, kept until the ledger has it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EventRow {
@@ -87,45 +76,43 @@ pub struct EventRow {
     pub detail: Option<serde_json::Value>,
 }
 
+/// What this payment holds of its order's claim (`payment::claim`; one paid payment per order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Held {
+    /// Taken before a bKash execute; the outcome decides.
+    Claimed,
+    Paid,
+    Released,
+    /// Paid although another payment held the order: refunded as a duplicate.
+    Duplicate,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PaymentRecord {
-    pub id: String,
+    pub id: PaymentId,
     pub merchant_id: String,
     pub merchant_name: String,
-    /// `test` | `live`: which provider endpoints this payment uses.
-    pub mode: String,
-    pub order_id: String,
+    /// Which provider credentials and endpoints this payment uses.
+    pub mode: Mode,
+    pub order_id: OrderId,
     pub amount: Money,
     pub status: PaymentStatus,
     /// Write sequence: bumped on every stored change; D1 ignores older versions.
     pub version: u64,
     pub client_secret_hash: String,
+    /// Every wallet page this payment sent the shopper to, oldest first.
     #[serde(default)]
-    pub provider: Option<Provider>,
-    /// bKash `paymentID` / Nagad `paymentReferenceId` of the current attempt.
+    pub attempts: Vec<Attempt>,
+    /// The attempt whose money is the payment's (an index into `attempts`).
     #[serde(default)]
-    pub provider_ref: Option<String>,
-    /// Our reference at the provider for the current attempt (invoice / Nagad orderId).
+    pub paid_attempt: Option<usize>,
+    /// What this payment holds of its order's claim.
     #[serde(default)]
-    pub invoice: Option<String>,
+    pub order_claim: Option<Held>,
+    /// Paid while another payment's claim on the order is unclear: ask again at this time.
     #[serde(default)]
-    pub redirect_url: Option<String>,
-    #[serde(default)]
-    pub choice_reason: Option<String>,
-    #[serde(default)]
-    pub attempts: u32,
-    /// Provider refs of earlier attempts (their late callbacks are recognised, not executed).
-    #[serde(default)]
-    pub earlier_refs: Vec<String>,
-    /// What this payment holds of its order's claim (edge/src/order_claim.rs).
-    #[serde(default)]
-    pub order_claim: Option<crate::order_claim::Held>,
-    #[serde(default)]
-    pub trx_id: Option<String>,
-    #[serde(default)]
-    pub paid_at_ms: Option<i64>,
-    #[serde(default)]
-    pub payer_masked: Option<String>,
+    pub claim_retry_ms: Option<i64>,
     #[serde(default)]
     pub customer_phone: Option<StoredPhone>,
     #[serde(default)]
@@ -134,31 +121,29 @@ pub struct PaymentRecord {
     pub metadata: Option<serde_json::Value>,
     #[serde(default)]
     pub error: Option<ErrorBody>,
-    #[serde(default)]
-    pub completion: Completion,
+    /// Refunded so far of the payment's own money (an attempt's duplicate refund is not counted).
     #[serde(default)]
     pub refunded: Option<Money>,
     pub created_ms: i64,
     pub updated_ms: i64,
-    /// When an unpaid payment expires (requires_method, failed, cancelled: no more attempts;
-    /// pending: a last check, then `expired`).
+    /// When an unpaid payment stops taking attempts (and a `requires_method` one expires).
     pub expires_ms: i64,
-    /// When the current attempt's provider page is over: a last check, then `expired`.
-    #[serde(default)]
-    pub attempt_deadline_ms: Option<i64>,
     /// Outbox: moves and provider calls the D1 ledger has not confirmed yet.
     #[serde(default)]
     pub outbox_events: Vec<EventRow>,
     #[serde(default)]
     pub outbox_calls: Vec<CallRow>,
-    /// The payments row itself needs writing.
+    /// The payments row (and its attempts' rows) needs writing.
     #[serde(default)]
     pub outbox_row: bool,
     #[serde(default)]
     pub outbox_webhooks: Vec<OutboxWebhook>,
-    /// Every refund asked of this payment (edge/src/refunds); D1 follows with the row.
+    /// Failed ledger writes in a row (the outbox's backoff).
     #[serde(default)]
-    pub refunds: Vec<crate::refunds::StoredRefund>,
+    pub outbox_failures: u32,
+    /// Every refund asked of this payment; D1 follows with the row.
+    #[serde(default)]
+    pub refunds: Vec<StoredRefund>,
 }
 
 /// The result of offering an event to the record.
@@ -170,8 +155,8 @@ pub enum Applied {
 }
 
 impl PaymentRecord {
-    /// Offers `event`; on a move, records it for the ledger. Never panics; a refused move
-    /// changes nothing.
+    /// Offers `event`; on a move, records it for the ledger and the merchant's webhooks.
+    /// Never panics; a refused move changes nothing.
     pub fn apply(&mut self, event: Event, reason: &str, now_ms: i64, detail: Option<serde_json::Value>) -> Applied {
         match status::next(self.status, event) {
             Ok(Outcome::Moved(to)) => {
@@ -184,19 +169,24 @@ impl PaymentRecord {
                     at_ms: now_ms,
                     detail,
                 });
-                if let Some(event_type) = webhook_event(to) {
-                    self.outbox_webhooks.push(OutboxWebhook {
-                        event_type: event_type.to_owned(),
-                        version: self.version,
-                        refund_id: None,
-                        at_ms: now_ms,
-                    });
+                if let Some(event_type) = to.announced_as() {
+                    self.announce(event_type, None, now_ms);
                 }
                 Applied::Moved(to)
             }
             Ok(Outcome::Unchanged) => Applied::Unchanged,
             Err(_) => Applied::Refused,
         }
+    }
+
+    /// Queues a merchant event about this payment (or one of its refunds).
+    pub fn announce(&mut self, event_type: &str, refund_id: Option<String>, now_ms: i64) {
+        self.outbox_webhooks.push(OutboxWebhook {
+            event_type: event_type.to_owned(),
+            version: self.version,
+            refund_id,
+            at_ms: now_ms,
+        });
     }
 
     /// Any stored change: a new version, and the ledger row must follow.
@@ -219,106 +209,45 @@ impl PaymentRecord {
         self.outbox_events.clear();
         self.outbox_calls.clear();
         self.outbox_webhooks.clear();
+        self.outbox_failures = 0;
     }
 
-    /// Whether the merchant and the shopper can still act on it (a new attempt, a return).
+    /// Records provider calls for the ledger.
+    pub fn note_calls(&mut self, calls: &[CallRecord], now_ms: i64) {
+        self.outbox_calls
+            .extend(calls.iter().map(|c| CallRow::from_record(c, now_ms)));
+    }
+
+    /// The newest attempt, if any.
+    pub fn current(&self) -> Option<&Attempt> {
+        self.attempts.last()
+    }
+
+    /// The attempt whose money is the payment's, once paid.
+    pub fn paid(&self) -> Option<&Attempt> {
+        self.paid_attempt.and_then(|i| self.attempts.get(i))
+    }
+
+    /// The attempt that stands for the payment: the paid one, else the newest.
+    pub fn main_attempt(&self) -> Option<&Attempt> {
+        self.paid().or_else(|| self.current())
+    }
+
+    /// Whether the shopper may still act on it (a new attempt) at `now_ms`.
     pub fn is_open(&self, now_ms: i64) -> bool {
-        now_ms < self.expires_ms
-            && matches!(
-                self.status,
-                PaymentStatus::RequiresMethod
-                    | PaymentStatus::Pending
-                    | PaymentStatus::Failed
-                    | PaymentStatus::Cancelled
-            )
+        now_ms < self.expires_ms && self.status.may_confirm()
     }
-
-    /// The earliest moment the alarm must run, if any.
-    pub fn next_alarm_ms(&self, now_ms: i64, outbox_retry_ms: i64) -> Option<i64> {
-        let mut at: Option<i64> = None;
-        let mut consider = |t: i64| at = Some(at.map_or(t, |a| a.min(t)));
-        match self.completion {
-            Completion::Unknown { next_ms, .. } => consider(next_ms),
-            Completion::InFlight { since_ms } => consider(since_ms + 45_000),
-            Completion::Idle => {}
-        }
-        match self.status {
-            PaymentStatus::RequiresMethod => consider(self.expires_ms),
-            PaymentStatus::Pending => consider(self.attempt_deadline_ms.unwrap_or(self.expires_ms)),
-            _ => {}
-        }
-        if self.has_outbox() {
-            consider(now_ms + outbox_retry_ms);
-        }
-        if let Some(t) = crate::refunds::flow::next_check_ms(self) {
-            consider(t);
-        }
-        at
-    }
-}
-
-/// The merchant event a payment status move announces, if any.
-pub fn webhook_event(to: PaymentStatus) -> Option<&'static str> {
-    match to {
-        PaymentStatus::Succeeded => Some("payment.succeeded"),
-        PaymentStatus::Failed => Some("payment.failed"),
-        PaymentStatus::Cancelled => Some("payment.cancelled"),
-        PaymentStatus::Expired => Some("payment.expired"),
-        _ => None,
-    }
-}
-
-impl Completion {
-    /// The outcome stays unknown: the next re-check, one step further back. Returns its number.
-    pub fn recheck_later(&mut self, now_ms: i64) -> u32 {
-        let attempts = match *self {
-            Completion::Unknown { attempts, .. } => attempts + 1,
-            _ => 0,
-        };
-        *self = Completion::Unknown {
-            attempts,
-            next_ms: now_ms + recheck_delay_ms(attempts),
-        };
-        attempts
-    }
-}
-
-/// Seconds to wait before the n-th re-check of an unknown outcome: 5 s, 10 s, 20 s … 10 min.
-pub fn recheck_delay_ms(attempt: u32) -> i64 {
-    let secs = 5i64.saturating_mul(1i64 << attempt.min(7));
-    secs.min(600) * 1000
 }
 
 #[cfg(test)]
-mod tests {
-
-    #[test]
-    fn each_recheck_waits_one_step_longer() {
-        let mut c = Completion::InFlight { since_ms: 0 };
-        assert_eq!(c.recheck_later(1_000), 0);
-        assert_eq!(
-            c,
-            Completion::Unknown {
-                attempts: 0,
-                next_ms: 6_000
-            }
-        );
-        assert_eq!(c.recheck_later(1_000), 1);
-        assert_eq!(
-            c,
-            Completion::Unknown {
-                attempts: 1,
-                next_ms: 11_000
-            }
-        );
-    }
+pub(crate) mod tests {
     use super::*;
 
-    fn record() -> PaymentRecord {
+    pub(crate) fn record() -> PaymentRecord {
         serde_json::from_value(serde_json::json!({
-            "id": "pay_x", "merchant_id": "mer_demo", "merchant_name": "Demo", "mode": "test",
-            "order_id": "A1", "amount": "10.00", "status": "requires_method", "version": 1,
-            "client_secret_hash": "h", "created_ms": 0, "updated_ms": 0, "expires_ms": 1000
+            "id": "pay_0123456789abcdefghijklmn", "merchant_id": "mer_demo", "merchant_name": "Demo",
+            "mode": "test", "order_id": "A1", "amount": "10.00", "status": "requires_method", "version": 1,
+            "client_secret_hash": "h", "created_ms": 0, "updated_ms": 0, "expires_ms": 3_600_000
         }))
         .unwrap()
     }
@@ -344,22 +273,5 @@ mod tests {
             ["payment.succeeded"],
             "one event per announced move, none for a repeat"
         );
-    }
-
-    #[test]
-    fn rechecks_back_off_to_ten_minutes() {
-        assert_eq!(recheck_delay_ms(0), 5_000);
-        assert_eq!(recheck_delay_ms(1), 10_000);
-        assert_eq!(recheck_delay_ms(30), 600_000);
-    }
-
-    #[test]
-    fn an_unknown_outcome_sets_the_alarm() {
-        let mut r = record();
-        r.completion = Completion::Unknown {
-            attempts: 1,
-            next_ms: 300,
-        };
-        assert_eq!(r.next_alarm_ms(0, 10_000), Some(300));
     }
 }

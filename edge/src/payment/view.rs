@@ -6,11 +6,12 @@ use bdpay_shared::errors::ErrorBody;
 use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::routing::{self, Availability};
-use bdpay_shared::status::PaymentStatus;
+use bdpay_shared::status::{AttemptStatus, PaymentStatus};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::payment::record::PaymentRecord;
+use super::record::PaymentRecord;
+use crate::providers::Mode;
 
 /// `2026-11-26T03:58:29.000Z` from unix milliseconds.
 pub fn iso(ms: i64) -> String {
@@ -35,7 +36,7 @@ pub struct MerchantView<'a> {
     pub return_url: Option<&'a str>,
     pub metadata: Option<&'a Value>,
     pub error: Option<&'a ErrorBody>,
-    pub attempts: u32,
+    pub attempts: Vec<AttemptView<'a>>,
     pub created_at: String,
     pub updated_at: String,
     pub paid_at: Option<String>,
@@ -44,28 +45,47 @@ pub struct MerchantView<'a> {
     pub client_secret: Option<&'a str>,
 }
 
+/// One attempt as the merchant sees it.
+#[derive(Serialize)]
+pub struct AttemptView<'a> {
+    pub provider: Provider,
+    pub provider_ref: &'a str,
+    pub status: AttemptStatus,
+    pub created: String,
+}
+
 pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> MerchantView<'a> {
+    let main = r.main_attempt();
     MerchantView {
-        id: &r.id,
+        id: r.id.as_str(),
         object: "payment",
-        livemode: r.mode == "live",
+        livemode: r.mode == Mode::Live,
         status: r.status,
         amount: r.amount,
         amount_refunded: r.refunded.unwrap_or(Money::ZERO),
         currency: "BDT",
-        order_id: &r.order_id,
-        provider: r.provider,
-        provider_reference: r.provider_ref.as_deref(),
-        provider_transaction_id: r.trx_id.as_deref(),
+        order_id: r.order_id.as_str(),
+        provider: main.map(|a| a.provider),
+        provider_reference: main.map(|a| a.provider_ref.as_str()),
+        provider_transaction_id: r.paid().and_then(|a| a.trx_id.as_deref()),
         customer_phone: r.customer_phone.as_ref().map(|p| p.masked.as_str()),
-        payer: r.payer_masked.as_deref(),
+        payer: r.paid().and_then(|a| a.payer_masked.as_deref()),
         return_url: r.return_url.as_deref(),
         metadata: r.metadata.as_ref(),
         error: r.error.as_ref(),
-        attempts: r.attempts,
+        attempts: r
+            .attempts
+            .iter()
+            .map(|a| AttemptView {
+                provider: a.provider,
+                provider_ref: &a.provider_ref,
+                status: a.status,
+                created: iso(a.created_ms),
+            })
+            .collect(),
         created_at: iso(r.created_ms),
         updated_at: iso(r.updated_ms),
-        paid_at: r.paid_at_ms.map(iso),
+        paid_at: r.paid().and_then(|a| a.paid_at_ms).map(iso),
         expires_at: iso(r.expires_ms),
         client_secret,
     }
@@ -116,18 +136,22 @@ pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
         reason: c.reason.message_en(),
         reason_bn: c.reason.message_bn(),
     });
-    let next_action = match (r.status, r.redirect_url.as_deref()) {
-        (PaymentStatus::Pending, Some(url)) => Some(NextAction { kind: "redirect", url }),
+    let current = r.current();
+    let next_action = match (r.status, current) {
+        (PaymentStatus::Pending, Some(a)) if a.status == AttemptStatus::Started => Some(NextAction {
+            kind: "redirect",
+            url: &a.redirect_url,
+        }),
         _ => None,
     };
     WidgetView {
-        id: &r.id,
+        id: r.id.as_str(),
         status: r.status,
         amount: r.amount,
         currency: "BDT",
-        order_id: &r.order_id,
+        order_id: r.order_id.as_str(),
         merchant_name: &r.merchant_name,
-        provider: r.provider,
+        provider: r.main_attempt().map(|a| a.provider),
         providers: [
             ProviderOption {
                 provider: Provider::Bkash,
@@ -141,6 +165,6 @@ pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
         recommended,
         error: r.error.as_ref(),
         next_action,
-        livemode: r.mode == "live",
+        livemode: r.mode == Mode::Live,
     }
 }

@@ -132,7 +132,7 @@ pub(crate) fn outcome_word(result: Result<&Outcome, &ProviderFailure>) -> &'stat
         Ok(Outcome::Failed(f)) | Err(f) => match f.kind {
             FailureKind::Declined => "declined",
             FailureKind::Unknown => "unknown",
-            FailureKind::Config => "error",
+            FailureKind::Config | FailureKind::Mismatch => "error",
         },
         Ok(_) => "ok",
     }

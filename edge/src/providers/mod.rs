@@ -81,6 +81,8 @@ pub enum Outcome {
     Cancelled,
     /// Not final yet (bKash `Initiated`, Nagad `Ready`/`InProgress`…): ask again later.
     Pending,
+    /// bKash execute answered 2056/2060: the shopper has not finished; nothing was executed.
+    NotExecuted,
 }
 
 /// How sure we are that nothing moved.
@@ -93,6 +95,9 @@ pub enum FailureKind {
     Unknown,
     /// Our credentials or configuration are wrong (alert the merchant; not the shopper's fault).
     Config,
+    /// The provider answered, but money moved not as asked (amount, order, currency): a
+    /// person must look.
+    Mismatch,
 }
 
 /// A provider's refusal or failure, mapped through `bdpay_shared::errors::catalog`.

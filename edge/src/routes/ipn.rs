@@ -14,8 +14,8 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http;
 use crate::ledger::payments as ledger;
 use crate::log;
-use crate::objects;
-use crate::payment::command::Command;
+use crate::payment::client as objects;
+use crate::payment::command::{CheckReason, Command};
 use crate::providers::bkash::sns::{self, SnsVerified};
 use crate::providers::{Mode, ProviderConfig};
 
@@ -53,8 +53,10 @@ pub async fn bkash(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 return Ok(http::json(200, &json!({ "received": true, "duplicate": true })));
             }
             let payment = match payment_from_invoice(&message.merchant_invoice_number) {
-                Some(id) => Some(id.as_str().to_owned()),
-                None => ledger::id_by_provider_ref(&env.d1("DB")?, "bkash", &message.trx_id).await?,
+                Some(id) => Some(id),
+                None => ledger::id_by_provider_ref(&env.d1("DB")?, Provider::Bkash, &message.trx_id)
+                    .await?
+                    .and_then(|id| PaymentId::parse(&id).ok()),
             };
             let Some(payment) = payment else {
                 // A payment into the wallet from another channel (QR, USSD): reconciliation's.
@@ -64,7 +66,12 @@ pub async fn bkash(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 );
                 return Ok(http::json(200, &json!({ "received": true, "matched": false })));
             };
-            match objects::send(env, &payment, &Command::Check { reason: "ipn".into() }).await {
+            let check = Command::Check {
+                reason: CheckReason::Ipn,
+                provider: Some(Provider::Bkash),
+                provider_ref: None,
+            };
+            match objects::send(env, &payment, &check).await {
                 Ok(r) => {
                     remember(env, &message_id).await;
                     Ok(http::json(
@@ -90,10 +97,16 @@ pub async fn nagad(req: Request, env: &Env) -> EdgeResult<Response> {
         .map(|(_, v)| v.into_owned())
         .filter(|r| !r.is_empty() && r.len() <= 200)
         .ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidRequest, "payment_ref_id is required"))?;
-    let Some(payment) = ledger::id_by_provider_ref(&env.d1("DB")?, Provider::Nagad.as_str(), &reference).await? else {
+    let found = ledger::id_by_provider_ref(&env.d1("DB")?, Provider::Nagad, &reference).await?;
+    let Some(payment) = found.and_then(|id| PaymentId::parse(&id).ok()) else {
         return Ok(http::json(202, &json!({ "received": true, "matched": false })));
     };
-    let r = objects::send(env, &payment, &Command::Check { reason: "ipn".into() }).await?;
+    let check = Command::Check {
+        reason: CheckReason::Hint,
+        provider: Some(Provider::Nagad),
+        provider_ref: Some(reference),
+    };
+    let r = objects::send(env, &payment, &check).await?;
     Ok(http::json(
         202,
         &json!({ "received": true, "payment": r.id, "status": r.status }),

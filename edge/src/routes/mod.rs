@@ -62,8 +62,10 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Get, ["v1", "payments", id, "status"]) => widget::status(req, env, id).await,
 
         // Provider → edge.
-        (Get, ["v1", "return", "bkash"]) => returns::handle(req, env, Provider::Bkash).await,
-        (Get, ["v1", "return", "nagad"]) => returns::handle(req, env, Provider::Nagad).await,
+        (Get, ["v1", "return", "bkash"]) => returns::handle(req, env, Provider::Bkash, None).await,
+        (Get, ["v1", "return", "nagad"]) => returns::handle(req, env, Provider::Nagad, None).await,
+        (Get, ["v1", "return", "bkash", id]) => returns::handle(req, env, Provider::Bkash, Some(id)).await,
+        (Get, ["v1", "return", "nagad", id]) => returns::handle(req, env, Provider::Nagad, Some(id)).await,
         (Post, ["v1", "ipn", "bkash"]) => ipn::bkash(req, env).await,
         (Get | Post, ["v1", "ipn", "nagad"]) => ipn::nagad(req, env).await,
 
@@ -86,6 +88,7 @@ fn known(path: &[&str]) -> bool {
             | ["v1", "payments", _]
             | ["v1", "payments", _, "confirm" | "status"]
             | ["v1", "return", "bkash" | "nagad"]
+            | ["v1", "return", "bkash" | "nagad", _]
             | ["v1", "ipn", "bkash" | "nagad"]
             | ["demo", "checkout" | "webhooks"]
             | ["v1", "payments", _, "refunds"]

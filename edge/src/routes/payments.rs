@@ -17,9 +17,9 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http;
 use crate::idempotent::{self, Begun};
 use crate::ledger::payments as ledger;
-use crate::objects;
+use crate::payment::client as objects;
 use crate::payment::command::Command;
-use crate::payment::record::{Completion, PaymentRecord, StoredPhone};
+use crate::payment::record::{EventRow, PaymentRecord, StoredPhone};
 use crate::payment::view;
 
 /// `POST /v1/payments` body.
@@ -83,37 +83,28 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         None => None,
     };
     let record = PaymentRecord {
-        id: id.as_str().to_owned(),
+        id,
         merchant_id: merchant.id.clone(),
         merchant_name: merchant.name.clone(),
-        mode: merchant.mode.as_str().to_owned(),
-        order_id: input.order_id.as_str().to_owned(),
+        mode: merchant.mode,
+        order_id: input.order_id,
         amount: input.amount,
         status: PaymentStatus::RequiresMethod,
         version: 1,
         client_secret_hash: sha256_hex(secret.expose().as_bytes()),
-        provider: None,
-        provider_ref: None,
-        invoice: None,
-        redirect_url: None,
-        choice_reason: None,
-        attempts: 0,
-        earlier_refs: Vec::new(),
+        attempts: Vec::new(),
+        paid_attempt: None,
         order_claim: None,
-        trx_id: None,
-        paid_at_ms: None,
-        payer_masked: None,
+        claim_retry_ms: None,
         customer_phone,
         return_url: input.return_url,
         metadata: input.metadata.map(Value::Object),
         error: None,
-        completion: Completion::Idle,
         refunded: None,
         created_ms: now,
         updated_ms: now,
         expires_ms: now + config.unpaid_ttl_ms,
-        attempt_deadline_ms: None,
-        outbox_events: vec![crate::payment::record::EventRow {
+        outbox_events: vec![EventRow {
             version: 1,
             status: PaymentStatus::RequiresMethod,
             reason: "create".into(),
@@ -123,11 +114,12 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         outbox_calls: Vec::new(),
         outbox_row: true,
         outbox_webhooks: Vec::new(),
+        outbox_failures: 0,
         refunds: Vec::new(),
     };
     let stored = objects::send(
         env,
-        id.as_str(),
+        &id,
         &Command::Create {
             record: Box::new(record),
         },
@@ -159,7 +151,7 @@ pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
 pub async fn get(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let id = PaymentId::parse(id).map_err(|_| EdgeError::not_found())?;
-    let record = objects::get_for_merchant(env, id.as_str(), &merchant.id).await?;
+    let record = objects::get_for_merchant(env, &id, &merchant.id).await?;
     Ok(http::json(200, &view::merchant(&record, None)))
 }
 
@@ -177,6 +169,7 @@ pub async fn list(req: Request, env: &Env) -> EdgeResult<Response> {
     let db = env.d1("DB")?;
     let mut data = Vec::new();
     for id in ledger::ids_by_order(&db, &merchant.id, order.as_str()).await? {
+        let Ok(id) = PaymentId::parse(&id) else { continue };
         if let Ok(record) = objects::get_for_merchant(env, &id, &merchant.id).await {
             data.push(serde_json::to_value(view::merchant(&record, None)).unwrap_or(Value::Null));
         }

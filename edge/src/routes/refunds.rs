@@ -19,9 +19,10 @@ use crate::crypto::random;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;
 use crate::idempotent::{self, Begun};
-use crate::objects;
+use crate::payment::client as objects;
 use crate::payment::command::Command;
-use crate::refunds::{self, MAX_REASON};
+use crate::payment::stored_refund::MAX_REASON;
+use crate::refunds;
 
 /// `POST /v1/payments/{id}/refunds` body.
 #[derive(Deserialize, Default)]
@@ -90,7 +91,7 @@ pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult
         reason: input.reason,
         key: object_key.clone(),
     };
-    let result = objects::send(env, payment.as_str(), &cmd).await.and_then(|record| {
+    let result = objects::send(env, &payment, &cmd).await.and_then(|record| {
         let found = record
             .refunds
             .iter()
@@ -105,17 +106,18 @@ pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult
 pub async fn list_for_payment(req: Request, env: &Env, payment_id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let payment = PaymentId::parse(payment_id).map_err(|_| EdgeError::not_found())?;
-    let record = objects::get_for_merchant(env, payment.as_str(), &merchant.id).await?;
+    let record = objects::get_for_merchant(env, &payment, &merchant.id).await?;
     Ok(http::json(200, &refunds::list_view(&record)))
 }
 
 /// The payment a merchant's refund belongs to, or 404.
-async fn payment_of(env: &Env, merchant_id: &str, refund_id: &str) -> EdgeResult<String> {
+async fn payment_of(env: &Env, merchant_id: &str, refund_id: &str) -> EdgeResult<PaymentId> {
     let id = RefundId::parse(refund_id).map_err(|_| EdgeError::not_found())?;
     let db = env.d1("DB")?;
-    crate::ledger::refunds::payment_of(&db, merchant_id, id.as_str())
+    let payment = crate::ledger::refunds::payment_of(&db, merchant_id, id.as_str())
         .await?
-        .ok_or_else(EdgeError::not_found)
+        .ok_or_else(EdgeError::not_found)?;
+    PaymentId::parse(&payment).map_err(|_| EdgeError::not_found())
 }
 
 /// `GET /v1/refunds/{id}`

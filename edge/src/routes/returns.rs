@@ -1,6 +1,10 @@
 //! Provider → edge: the shopper's browser comes back from the wallet's page. The edge
 //! finishes the payment once (inside its object) and sends the shopper to the merchant's
 //! `return_url` with `bdpay_payment` and `bdpay_status`. Nothing in the query is trusted.
+//!
+//! The payment is named in the path (`/v1/return/nagad/pay_…`): the query is the provider's
+//! alone (Nagad's own clients treat the callback's query as theirs). The older form with
+//! `?payment=pay_…` keeps working for attempts started before.
 
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::ids::PaymentId;
@@ -9,19 +13,22 @@ use std::collections::HashMap;
 use worker::{Env, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects;
+use crate::payment::client as objects;
 use crate::payment::command::Command;
 use crate::payment::record::PaymentRecord;
 
-pub async fn handle(req: Request, env: &Env, provider: Provider) -> EdgeResult<Response> {
+pub async fn handle(req: Request, env: &Env, provider: Provider, in_path: Option<&str>) -> EdgeResult<Response> {
     let url = req.url()?;
     let q: HashMap<String, String> = url
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let missing = |name: &'static str| EdgeError::invalid(ErrorCode::InvalidRequest, format!("{name} is required"));
-    let id =
-        PaymentId::parse(q.get("payment").ok_or_else(|| missing("payment"))?).map_err(|_| EdgeError::not_found())?;
+    let id = match in_path {
+        Some(id) => id,
+        None => q.get("payment").ok_or_else(|| missing("payment"))?,
+    };
+    let id = PaymentId::parse(id).map_err(|_| EdgeError::not_found())?;
     let (provider_ref, status) = match provider {
         Provider::Bkash => (
             q.get("paymentID").ok_or_else(|| missing("paymentID"))?,
@@ -43,7 +50,7 @@ pub async fn handle(req: Request, env: &Env, provider: Provider) -> EdgeResult<R
         provider_ref: provider_ref.clone(),
         status: status.clone(),
     };
-    let record = objects::send(env, id.as_str(), &cmd).await?;
+    let record = objects::send(env, &id, &cmd).await?;
     Ok(back_to_merchant(&record))
 }
 

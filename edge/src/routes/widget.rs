@@ -5,7 +5,7 @@ use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::ids::{ClientSecret, PaymentId};
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::routing::Reason;
+use bdpay_shared::status::AttemptStatus;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Headers, Request, Response};
@@ -14,12 +14,13 @@ use crate::body;
 use crate::config::EdgeConfig;
 use crate::crypto::sha256_hex;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects;
+use crate::payment::client as objects;
 use crate::payment::command::Command;
-use crate::payment::record::{PaymentRecord, StoredPhone};
+use crate::payment::flow::availability;
+use crate::payment::object::secret_matches;
+use crate::payment::record::StoredPhone;
 use crate::payment::view;
-use crate::payment_flow;
-use crate::providers::{Device, Mode};
+use crate::providers::Device;
 
 /// Adds the CORS headers the widget's endpoints carry on every answer, errors included.
 pub fn with_cors(mut resp: Response) -> Response {
@@ -58,22 +59,14 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     let (id, secret) = parse_secret(id, &secret)?;
-    let record = objects::send(env, id.as_str(), &Command::Get).await?;
-    if !payment_flow::secret_matches(&record, &sha256_hex(secret.expose().as_bytes())) {
+    let record = objects::send(env, &id, &Command::Get).await?;
+    if !secret_matches(&record, &sha256_hex(secret.expose().as_bytes())) {
         return Err(EdgeError::unauthorized());
     }
-    let up = payment_flow::availability(env, mode_of(&record));
+    let up = availability(env, record.mode);
     let mut resp = crate::http::json(200, &view::widget(&record, up));
     let _ = resp.headers_mut().set("cache-control", "private, max-age=1");
     Ok(resp)
-}
-
-fn mode_of(r: &PaymentRecord) -> Mode {
-    if r.mode == "live" {
-        Mode::Live
-    } else {
-        Mode::Test
-    }
 }
 
 #[derive(Deserialize)]
@@ -116,33 +109,18 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
         shopper_ip,
         customer_phone,
     };
-    let record = objects::send(env, id.as_str(), &cmd).await?;
-    let reason = record
-        .choice_reason
-        .as_deref()
-        .and_then(reason_from)
-        .unwrap_or(Reason::ShopperChoice);
-    let redirect_url = record
-        .redirect_url
-        .clone()
+    let record = objects::send(env, &id, &cmd).await?;
+    let attempt = record
+        .current()
+        .filter(|a| a.status == AttemptStatus::Started)
         .ok_or(EdgeError::Refused(ErrorCode::InvalidState))?;
+    let reason = attempt.reason;
     Ok(crate::http::json(
         200,
         &json!({
-            "id": record.id, "status": record.status, "provider": record.provider,
-            "redirect_url": redirect_url,
+            "id": record.id, "status": record.status, "provider": attempt.provider,
+            "redirect_url": attempt.redirect_url,
             "reason": { "code": reason.as_str(), "message": reason.message_en(), "message_bn": reason.message_bn() },
         }),
     ))
-}
-
-fn reason_from(code: &str) -> Option<Reason> {
-    [
-        Reason::ShopperChoice,
-        Reason::OtherUnavailable,
-        Reason::PhoneOperator,
-        Reason::MostUsed,
-    ]
-    .into_iter()
-    .find(|r| r.as_str() == code)
 }

@@ -35,11 +35,11 @@ pub fn payload(r: &PaymentRecord, w: &OutboxWebhook) -> Result<String, String> {
         None => serde_json::to_value(view::merchant(r, None)).map_err(|e| e.to_string())?,
     };
     let event = json!({
-        "id": rules::event_id(&r.id, w.version, w.refund_id.as_deref()),
+        "id": rules::event_id(r.id.as_str(), w.version, w.refund_id.as_deref()),
         "object": "event",
         "type": w.event_type,
         "created": w.at_ms.div_euclid(1000),
-        "livemode": r.mode == "live",
+        "livemode": r.mode == crate::providers::Mode::Live,
         "data": { "object": object },
     });
     serde_json::to_string(&event).map_err(|e| e.to_string())
@@ -52,7 +52,7 @@ pub fn record_statements(
     w: &OutboxWebhook,
 ) -> Result<Vec<D1PreparedStatement>, String> {
     let err = |e: worker::Error| e.to_string();
-    let id = rules::event_id(&r.id, w.version, w.refund_id.as_deref());
+    let id = rules::event_id(r.id.as_str(), w.version, w.refund_id.as_deref());
     let body = payload(r, w)?;
     let event: [JsValue; 8] = [
         id.as_str().into(),

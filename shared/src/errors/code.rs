@@ -35,6 +35,9 @@ pub enum ErrorCode {
     PaymentCancelled,
     /// Another attempt for the same order already succeeded.
     OrderAlreadyPaid,
+    /// The shopper's earlier attempt (at either wallet) has an outcome we are still
+    /// confirming with the provider: a new attempt could charge twice. Wait, then retry.
+    AttemptInProgress,
     // The shopper's wallet or the provider said no (402).
     InsufficientBalance,
     WalletBlocked,
@@ -72,7 +75,7 @@ const fn spec(name: &'static str, status: u16, retryable: bool, en: &'static str
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAmount,
         ErrorCode::InvalidPhone,
@@ -90,6 +93,7 @@ impl ErrorCode {
         ErrorCode::PaymentExpired,
         ErrorCode::PaymentCancelled,
         ErrorCode::OrderAlreadyPaid,
+        ErrorCode::AttemptInProgress,
         ErrorCode::InsufficientBalance,
         ErrorCode::WalletBlocked,
         ErrorCode::InvalidWallet,
@@ -162,6 +166,9 @@ impl ErrorCode {
             C::OrderAlreadyPaid => spec("order_already_paid", 409, false,
                 "This order has already been paid.",
                 "এই অর্ডারের পেমেন্ট আগেই সম্পন্ন হয়েছে।"),
+            C::AttemptInProgress => spec("attempt_in_progress", 409, true,
+                "Your earlier payment attempt is still being confirmed with the wallet. Please wait a moment, then try again.",
+                "আপনার আগের পেমেন্ট চেষ্টাটি এখনো ওয়ালেটের কাছে নিশ্চিত করা হচ্ছে। একটু অপেক্ষা করে আবার চেষ্টা করুন।"),
             C::PaymentCancelled => spec("payment_cancelled", 409, false,
                 "The payment was cancelled.",
                 "পেমেন্টটি বাতিল করা হয়েছে।"),

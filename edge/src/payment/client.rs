@@ -1,16 +1,20 @@
 //! Talking to a payment's Durable Object: one command in, the record (or an error) out.
 
 use bdpay_shared::errors::ErrorCode;
+use bdpay_shared::ids::PaymentId;
 use wasm_bindgen::JsValue;
 use worker::{Env, Method, Request, RequestInit};
 
+use super::command::{Command, Reply};
+use super::record::PaymentRecord;
 use crate::error::{EdgeError, EdgeResult};
-use crate::payment::command::{Command, Reply};
-use crate::payment::record::PaymentRecord;
 
-/// Sends `cmd` to the object named by the payment id (already validated by the caller).
-pub async fn send(env: &Env, payment_id: &str, cmd: &Command) -> EdgeResult<PaymentRecord> {
-    let stub = env.durable_object("PAYMENTS")?.id_from_name(payment_id)?.get_stub()?;
+/// Sends `cmd` to the object named by the payment id.
+pub async fn send(env: &Env, payment_id: &PaymentId, cmd: &Command) -> EdgeResult<PaymentRecord> {
+    let stub = env
+        .durable_object("PAYMENTS")?
+        .id_from_name(payment_id.as_str())?
+        .get_stub()?;
     let body = serde_json::to_string(cmd).map_err(|e| EdgeError::internal(e.to_string()))?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(JsValue::from_str(&body)));
@@ -24,7 +28,7 @@ pub async fn send(env: &Env, payment_id: &str, cmd: &Command) -> EdgeResult<Paym
 }
 
 /// The record, or 404 when there is none (or it belongs to another merchant).
-pub async fn get_for_merchant(env: &Env, payment_id: &str, merchant_id: &str) -> EdgeResult<PaymentRecord> {
+pub async fn get_for_merchant(env: &Env, payment_id: &PaymentId, merchant_id: &str) -> EdgeResult<PaymentRecord> {
     let r = send(env, payment_id, &Command::Get).await?;
     if r.merchant_id == merchant_id {
         Ok(r)

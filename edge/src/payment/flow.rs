@@ -1,0 +1,358 @@
+//! The payment object's hands: carries out what `payment::decide`, `payment::claim` and
+//! `payment::refunding` decided (provider calls, order claims in D1) and gives each answer
+//! back to them. Runs only inside the object, under its lock. Every call that can move money
+//! (bKash execute, a refund) goes through [`send_first`]: "in flight" is stored before it.
+
+use bdpay_shared::errors::{ApiError, ErrorCode};
+use bdpay_shared::ids::RefundId;
+use bdpay_shared::provider::Provider;
+use serde_json::json;
+use worker::{Env, State};
+
+use super::claim::{self, Answer, Next};
+use super::decide::{self, Confirm, StartPlan, Step};
+use super::record::{PaymentRecord, StoredPhone};
+use super::refunding::{self, Ask};
+use super::storage;
+use crate::config::EdgeConfig;
+use crate::error::provider_error;
+use crate::ledger::order_claims;
+use crate::providers::refund::RefundAsk;
+use crate::providers::{AnyProvider, Device, PaymentRef, ProviderConfig, ProviderFailure, Start};
+
+/// What the object works with.
+pub struct Ctx<'a> {
+    pub env: &'a Env,
+    pub state: &'a State,
+}
+
+/// The shopper's confirm, as the object receives it.
+pub struct ConfirmInput {
+    pub provider: Option<Provider>,
+    pub device: Device,
+    pub shopper_ip: Option<String>,
+    pub customer_phone: Option<StoredPhone>,
+}
+
+fn client(ctx: &Ctx<'_>, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
+    let config = ProviderConfig::from_env(ctx.env, r.mode)?;
+    AnyProvider::new(p, &config, ctx.env)
+}
+
+/// Which providers this payment's mode can use now (configured; health comes later).
+pub fn availability(env: &Env, mode: crate::providers::Mode) -> bdpay_shared::routing::Availability {
+    match ProviderConfig::from_env(env, mode) {
+        Ok(c) => decide::availability(|p| c.is_configured(p)),
+        Err(_) => decide::availability(|_| false),
+    }
+}
+
+/// Stores the record before a call that may move money. `false`: not stored, do not call.
+async fn send_first(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
+    match storage::put(ctx.state, r).await {
+        Ok(()) => true,
+        Err(cause) => {
+            crate::log::error("payment_store_failed", &json!({ "payment": r.id, "cause": cause }));
+            false
+        }
+    }
+}
+
+/// A confirm: the same page, or a new attempt at the chosen provider.
+pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, now_ms: i64) -> Result<(), ApiError> {
+    let config = EdgeConfig::from_env(ctx.env).map_err(|e| e.to_api_error())?;
+    let phone_store = input.customer_phone.or_else(|| r.customer_phone.clone());
+    let phone = phone_store
+        .as_ref()
+        .and_then(|p| config.data_keys.decrypt_phone(&p.enc).ok());
+    let up = availability(ctx.env, r.mode);
+    let plan = match decide::confirm(r, input.provider, phone.as_ref().map(|p| p.operator()), up, now_ms)? {
+        Confirm::Same => return Ok(()),
+        Confirm::Start(plan) => plan,
+    };
+    if paid_elsewhere(ctx, r).await {
+        return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
+    }
+    let c = client(ctx, r, plan.provider).map_err(|f| provider_error(&f))?;
+    let callback_url = format!("{}/v1/return/{}/{}", config.public_origin, plan.provider.as_str(), r.id);
+    let start = Start {
+        payment_id: &r.id,
+        amount: r.amount,
+        invoice: &plan.invoice,
+        callback_url: &callback_url,
+        customer_phone: phone.as_ref(),
+        shopper_ip: input.shopper_ip.as_deref(),
+        device: input.device,
+        merchant_name: &r.merchant_name,
+        now_ms,
+    };
+    let mut calls = Vec::new();
+    let result = c.start(&start, &mut calls).await;
+    r.note_calls(&calls, now_ms);
+    match result {
+        Ok(s) => {
+            r.customer_phone = phone_store;
+            log_start(r, &plan);
+            decide::started(r, plan, s, config.attempt_ttl_ms, now_ms);
+            Ok(())
+        }
+        Err(f) => {
+            r.touch(now_ms);
+            crate::log::warn(
+                "provider_start_failed",
+                &json!({ "payment": r.id, "provider": f.provider.as_str(), "code": f.provider_code, "kind": f.kind }),
+            );
+            Err(provider_error(&f))
+        }
+    }
+}
+
+fn log_start(r: &PaymentRecord, plan: &StartPlan) {
+    crate::log::info(
+        "attempt_started",
+        &json!({ "payment": r.id, "provider": plan.provider.as_str(), "attempt": r.attempts.len() + 1, "reason": plan.reason.as_str() }),
+    );
+}
+
+/// Whether another payment of the order has already been paid (a new attempt is refused).
+async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
+    let Ok(db) = ctx.env.d1("DB") else { return false };
+    matches!(
+        order_claims::holder(&db, &r.merchant_id, r.order_id.as_str()).await,
+        Ok(Some(h)) if h.state == "paid" && h.payment_id != r.id.as_str()
+    )
+}
+
+async fn take_claim(ctx: &Ctx<'_>, r: &PaymentRecord, paid: bool, now_ms: i64) -> Answer {
+    let holder = match ctx.env.d1("DB") {
+        Ok(db) => order_claims::take(&db, &r.merchant_id, r.order_id.as_str(), r.id.as_str(), paid, now_ms)
+            .await
+            .ok()
+            .flatten(),
+        Err(_) => None,
+    };
+    Answer::from_holder(r, holder)
+}
+
+/// Carries out steps in order, each answer applied before the next step.
+pub async fn run(ctx: &Ctx<'_>, r: &mut PaymentRecord, steps: Vec<Step>, now_ms: i64) {
+    for step in steps {
+        match step {
+            Step::Complete(i) => complete(ctx, r, i, now_ms).await,
+            Step::Check(look) => {
+                let Some(a) = r.attempts.get(look.attempt) else {
+                    continue;
+                };
+                let pref = PaymentRef {
+                    provider_ref: &a.provider_ref,
+                    invoice: &a.invoice,
+                    amount: r.amount,
+                };
+                let mut calls = Vec::new();
+                let result = match client(ctx, r, a.provider) {
+                    Ok(c) => c.check(&pref, &mut calls).await,
+                    Err(f) => Err(f),
+                };
+                r.note_calls(&calls, now_ms);
+                decide::answer(r, look.attempt, result, look.reason, look.unpaid, now_ms);
+            }
+            Step::End { attempt, to } => decide::end_unpaid(r, attempt, to, "expiry", now_ms),
+        }
+    }
+}
+
+/// bKash execute / Nagad verify of attempt `i`, at most once: a bKash execute claims the
+/// order first; "in flight" is stored before the call.
+async fn complete(ctx: &Ctx<'_>, r: &mut PaymentRecord, i: usize, now_ms: i64) {
+    let Some(p) = r.attempts.get(i).map(|a| a.provider) else {
+        return;
+    };
+    if p == Provider::Bkash {
+        let answer = take_claim(ctx, r, false, now_ms).await;
+        if !claim::before_execute(r, i, answer, now_ms) {
+            return;
+        }
+    }
+    let c = match client(ctx, r, p) {
+        Ok(c) => c,
+        Err(f) => {
+            decide::answer(r, i, Err(f), "return", None, now_ms);
+            return;
+        }
+    };
+    let before = r.clone();
+    decide::sending(r, i, now_ms);
+    if !send_first(ctx, r).await {
+        *r = before; // not recorded: do not call out
+        return;
+    }
+    let Some(a) = r.attempts.get(i) else { return };
+    let pref = PaymentRef {
+        provider_ref: &a.provider_ref,
+        invoice: &a.invoice,
+        amount: r.amount,
+    };
+    let mut calls = Vec::new();
+    let result = c.complete(&pref, &mut calls).await;
+    r.note_calls(&calls, now_ms);
+    let reason = if p == Provider::Bkash { "execute" } else { "verify" };
+    decide::answer(r, i, result, reason, None, now_ms);
+}
+
+/// After a command: the order's claim follows the payment, and money that is not the
+/// payment's is given back (duplicates), each as its own refund.
+pub async fn follow_up(ctx: &Ctx<'_>, r: &mut PaymentRecord, now_ms: i64) {
+    match claim::next(r, now_ms) {
+        Next::TakePaid => {
+            let answer = take_claim(ctx, r, true, now_ms).await;
+            if let Some(holder) = claim::after_take_paid(r, answer, now_ms) {
+                crate::log::error(
+                    "duplicate_payment",
+                    &json!({ "payment": r.id, "order_held_by": holder.payment_id, "holder_state": holder.state }),
+                );
+                let reason = format!("Duplicate payment: order already paid by {}", holder.payment_id);
+                if refund_in_full(ctx, r, None, claim::DUPLICATE_KEY, reason, now_ms).await {
+                    r.order_claim = Some(super::record::Held::Duplicate);
+                }
+            }
+        }
+        Next::Release => {
+            let released = match ctx.env.d1("DB") {
+                Ok(db) => order_claims::release(&db, &r.merchant_id, r.order_id.as_str(), r.id.as_str(), now_ms)
+                    .await
+                    .is_ok(),
+                Err(_) => false,
+            };
+            if released {
+                claim::released(r, now_ms);
+            }
+        }
+        Next::Nothing => {}
+    }
+    for k in decide::duplicates(r) {
+        let holder = r.paid().map(|a| a.provider_ref.clone()).unwrap_or_default();
+        crate::log::error(
+            "duplicate_attempt",
+            &json!({ "payment": r.id, "attempt": k + 1, "paid_attempt": r.paid_attempt.map(|i| i + 1) }),
+        );
+        let reason = format!("Duplicate payment: this order was paid by another attempt ({holder})");
+        let key = format!("duplicate_attempt_{}", k + 1);
+        refund_in_full(ctx, r, Some(k), &key, reason, now_ms).await;
+    }
+}
+
+/// Refunds the payment's money (`attempt` None) or an attempt's in full, once per `key`.
+async fn refund_in_full(
+    ctx: &Ctx<'_>,
+    r: &mut PaymentRecord,
+    attempt: Option<usize>,
+    key: &str,
+    reason: String,
+    now_ms: i64,
+) -> bool {
+    let Ok(bytes) = crate::crypto::random() else {
+        return false;
+    };
+    let ask = Ask {
+        refund_id: RefundId::from_random(bytes).as_str().to_owned(),
+        amount: None,
+        reason: Some(reason),
+        key: Some(key.to_owned()),
+        attempt,
+    };
+    match refund(ctx, r, ask, now_ms).await {
+        Ok(()) => true,
+        Err(e) => {
+            crate::log::error(
+                "duplicate_refund_not_sent",
+                &json!({ "payment": r.id, "code": e.error.code.as_str() }),
+            );
+            false
+        }
+    }
+}
+
+/// Makes (or, for a known key, finds) a refund. `Err` only when nothing was sent.
+pub async fn refund(ctx: &Ctx<'_>, r: &mut PaymentRecord, ask: Ask, now_ms: i64) -> Result<(), ApiError> {
+    let before = r.clone();
+    let Some(idx) = refunding::request(r, ask, now_ms)? else {
+        return Ok(());
+    };
+    // "Sent" is stored before the call: a lost answer becomes a status check, never a resend.
+    if !send_first(ctx, r).await {
+        *r = before;
+        return Err(ApiError::new(ErrorCode::InternalError));
+    }
+    let _ = storage::alarm_in(ctx.state, Some(refunding::SENT_GRACE_MS)).await;
+    let (Some(f), Some(a)) = (
+        r.refunds.get(idx),
+        r.refunds.get(idx).and_then(|f| refunding::attempt_of(r, f)),
+    ) else {
+        return Ok(());
+    };
+    let c = match client(ctx, r, a.provider) {
+        Ok(c) => c,
+        Err(f) => {
+            refunding::sent(r, idx, Err(f), now_ms);
+            return Ok(());
+        }
+    };
+    let trx_id = a.trx_id.clone().unwrap_or_default();
+    let wire = RefundAsk {
+        provider_ref: &a.provider_ref,
+        trx_id: &trx_id,
+        invoice: &a.invoice,
+        original: r.amount,
+        amount: f.amount,
+        reference: &f.id,
+        reason: f.reason.as_deref().unwrap_or_default(),
+        paid_at_ms: a.paid_at_ms.unwrap_or(r.created_ms),
+    };
+    let mut calls = Vec::new();
+    let result = c.refund(&wire, &mut calls).await;
+    r.note_calls(&calls, now_ms);
+    refunding::sent(r, idx, result, now_ms);
+    Ok(())
+}
+
+/// The alarm's part for refunds: asks the provider about due pending refunds (never refunds again).
+pub async fn refund_checks(ctx: &Ctx<'_>, r: &mut PaymentRecord, give_up_ms: i64, now_ms: i64) {
+    for attempt in refunding::due(r, now_ms) {
+        let a = match attempt {
+            Some(i) => r.attempts.get(i),
+            None => r.paid(),
+        };
+        let seen = match a {
+            Some(a) => {
+                let trx_id = a.trx_id.clone().unwrap_or_default();
+                let ask = RefundAsk {
+                    provider_ref: &a.provider_ref,
+                    trx_id: &trx_id,
+                    invoice: &a.invoice,
+                    original: r.amount,
+                    amount: r.amount,
+                    reference: "",
+                    reason: "",
+                    paid_at_ms: 0,
+                };
+                let mut calls = Vec::new();
+                let seen = match client(ctx, r, a.provider) {
+                    Ok(c) => c.refund_status(&ask, &mut calls).await.ok(),
+                    Err(_) => None,
+                };
+                r.note_calls(&calls, now_ms);
+                seen
+            }
+            None => None,
+        };
+        refunding::seen(r, attempt, seen.as_deref(), give_up_ms, now_ms);
+    }
+}
+
+/// Writes the record's outbox to D1, then wakes webhook delivery.
+pub async fn flush_outbox(r: &PaymentRecord, env: &Env) -> Result<(), String> {
+    let db = env.d1("DB").map_err(|e| e.to_string())?;
+    crate::ledger::payments::write_outbox(&db, r).await?;
+    crate::webhooks::after_ledger_write(env, r).await;
+    Ok(())
+}

@@ -1,0 +1,267 @@
+//! The Durable Object that is the single writer of one payment's state. Every command for a
+//! payment (create, confirm, return, check, refund, alarm) goes through it, under `lock`, so
+//! while one awaits a provider the next waits and then reads the stored result: never two
+//! executes. It decides with `payment::decide` / `claim` / `refunding` (pure), acts through
+//! `payment::flow`, and alone touches its storage and alarm (`payment::storage`).
+
+use std::cell::RefCell;
+
+use bdpay_shared::errors::{ApiError, ErrorCode};
+use bdpay_shared::status::AttemptStatus;
+use futures_util::lock::Mutex;
+use serde_json::json;
+use worker::{durable_object, DurableObject, Env, Request, Response, State};
+
+use super::command::{Command, Reply};
+use super::decide;
+use super::flow::{self, ConfirmInput, Ctx};
+use super::record::PaymentRecord;
+use super::refunding::{self, Ask};
+use super::storage;
+use crate::config::{now_ms, EdgeConfig};
+
+/// The first wait before a failed ledger write is tried again; it doubles up to 10 min.
+const OUTBOX_RETRY_MS: i64 = 10_000;
+
+#[durable_object]
+pub struct PaymentObject {
+    state: State,
+    env: Env,
+    cached: RefCell<Option<PaymentRecord>>,
+    lock: Mutex<()>,
+}
+
+impl DurableObject for PaymentObject {
+    fn new(state: State, env: Env) -> Self {
+        PaymentObject {
+            state,
+            env,
+            cached: RefCell::new(None),
+            lock: Mutex::new(()),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let reply = match req.json::<Command>().await {
+            Ok(cmd) => self.handle(cmd).await,
+            Err(_) => error(ErrorCode::InvalidRequest),
+        };
+        Response::from_json(&reply)
+    }
+
+    /// Re-checks, expiries and refund checks that are due. A record that could not be
+    /// stored is an error, so the platform runs the alarm again.
+    async fn alarm(&self) -> worker::Result<Response> {
+        let _guard = self.lock.lock().await;
+        let Some(mut r) = self.load().await else {
+            return Response::ok("");
+        };
+        let now = now_ms();
+        let ctx = self.ctx();
+        let steps = decide::on_alarm(&r, now);
+        flow::run(&ctx, &mut r, steps, now).await;
+        decide::give_up(&mut r, now);
+        decide::expire_unstarted(&mut r, now);
+        let give_up_ms = EdgeConfig::from_env(&self.env).map_or(6 * 3600 * 1000, |c| c.refund_give_up_ms);
+        flow::refund_checks(&ctx, &mut r, give_up_ms, now).await;
+        flow::follow_up(&ctx, &mut r, now).await;
+        match self.save(r).await {
+            Reply::Payment(_) => Response::ok(""),
+            Reply::Error { .. } => Err(worker::Error::RustError("payment record not stored".into())),
+        }
+    }
+}
+
+fn error(code: ErrorCode) -> Reply {
+    refused(ApiError::new(code))
+}
+
+fn refused(body: ApiError) -> Reply {
+    Reply::Error {
+        status: body.http_status(),
+        body,
+    }
+}
+
+/// Constant-time comparison of the stored and offered client-secret hashes.
+pub fn secret_matches(r: &PaymentRecord, offered_hash: &str) -> bool {
+    let (a, b) = (r.client_secret_hash.as_bytes(), offered_hash.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl PaymentObject {
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            env: &self.env,
+            state: &self.state,
+        }
+    }
+
+    async fn handle(&self, cmd: Command) -> Reply {
+        if let Command::Get = cmd {
+            return match self.load().await {
+                Some(r) => Reply::Payment(Box::new(r)),
+                None => error(ErrorCode::NotFound),
+            };
+        }
+        let _guard = self.lock.lock().await;
+        if let Command::Create { record } = cmd {
+            if self.load().await.is_some() {
+                return error(ErrorCode::InvalidState);
+            }
+            let mut r = *record;
+            r.outbox_row = true;
+            return self.save(r).await;
+        }
+        let merchant = match &cmd {
+            Command::Refund { merchant_id, .. } | Command::ResolveRefund { merchant_id, .. } => {
+                Some(merchant_id.clone())
+            }
+            _ => None,
+        };
+        let mut r = match self.load().await {
+            Some(r) if merchant.as_ref().is_none_or(|m| *m == r.merchant_id) => r,
+            _ => return error(ErrorCode::NotFound),
+        };
+        let now = now_ms();
+        let ctx = self.ctx();
+        let result = match cmd {
+            Command::Get | Command::Create { .. } => Ok(()),
+            Command::Confirm {
+                client_secret_hash,
+                provider,
+                device,
+                shopper_ip,
+                customer_phone,
+            } => {
+                if !secret_matches(&r, &client_secret_hash) {
+                    return error(ErrorCode::Unauthorized);
+                }
+                let input = ConfirmInput {
+                    provider,
+                    device,
+                    shopper_ip,
+                    customer_phone,
+                };
+                flow::confirm(&ctx, &mut r, input, now).await
+            }
+            Command::Return {
+                provider,
+                provider_ref,
+                status,
+            } => {
+                match decide::on_return(&r, provider, &provider_ref, &status, now) {
+                    Some(step) => flow::run(&ctx, &mut r, vec![step], now).await,
+                    None => crate::log::info(
+                        "return_ignored",
+                        &json!({ "payment": r.id, "provider": provider.as_str(), "known_attempt": r.attempts.iter().any(|a| a.provider_ref == provider_ref) }),
+                    ),
+                }
+                Ok(())
+            }
+            Command::Check {
+                reason,
+                provider,
+                provider_ref,
+            } => {
+                let named = provider.zip(provider_ref.as_deref());
+                let steps = decide::on_check(&r, named, reason.as_str());
+                flow::run(&ctx, &mut r, steps, now).await;
+                Ok(())
+            }
+            Command::Refund {
+                refund_id,
+                amount,
+                reason,
+                key,
+                ..
+            } => {
+                let ask = Ask {
+                    refund_id,
+                    amount,
+                    reason,
+                    key,
+                    attempt: None,
+                };
+                flow::refund(&ctx, &mut r, ask, now).await
+            }
+            Command::ResolveRefund {
+                refund_id,
+                succeeded,
+                note,
+                ..
+            } => refunding::resolve(&mut r, &refund_id, succeeded, note, now),
+        };
+        flow::follow_up(&ctx, &mut r, now).await;
+        let saved = self.save(r).await;
+        match result {
+            Ok(()) => saved,
+            Err(e) => refused(e),
+        }
+    }
+
+    /// The stored record (cached for this instance's life).
+    async fn load(&self) -> Option<PaymentRecord> {
+        if let Some(r) = self.cached.borrow().as_ref() {
+            return Some(r.clone());
+        }
+        let mut r = storage::get(&self.state).await?;
+        // A call that was in flight when a previous instance ended lost its answer: never
+        // redo it; ask the provider soon.
+        let now = now_ms();
+        for a in r.attempts.iter_mut().filter(|a| a.status == AttemptStatus::InFlight) {
+            a.status = AttemptStatus::Unknown;
+            a.next_check_ms = Some(now);
+        }
+        *self.cached.borrow_mut() = Some(r.clone());
+        Some(r)
+    }
+
+    /// Stores the record, lets the ledger follow (outbox), then sets the alarm.
+    async fn save(&self, mut r: PaymentRecord) -> Reply {
+        if let Err(cause) = storage::put(&self.state, &r).await {
+            crate::log::error("payment_store_failed", &json!({ "payment": r.id, "cause": cause }));
+            *self.cached.borrow_mut() = None;
+            return error(ErrorCode::InternalError);
+        }
+        *self.cached.borrow_mut() = Some(r.clone());
+        if r.has_outbox() {
+            match flow::flush_outbox(&r, &self.env).await {
+                Ok(()) => r.clear_outbox(),
+                Err(cause) => {
+                    r.outbox_failures = r.outbox_failures.saturating_add(1);
+                    crate::log::warn(
+                        "ledger_write_deferred",
+                        &json!({ "payment": r.id, "cause": cause, "failures": r.outbox_failures }),
+                    );
+                }
+            }
+            if storage::put(&self.state, &r).await.is_ok() {
+                *self.cached.borrow_mut() = Some(r.clone());
+            }
+        }
+        let now = now_ms();
+        let delay = next_alarm_ms(&r, now).map(|at| at - now);
+        if let Err(cause) = storage::alarm_in(&self.state, delay).await {
+            crate::log::error("payment_alarm_not_set", &json!({ "payment": r.id, "cause": cause }));
+        }
+        Reply::Payment(Box::new(r))
+    }
+}
+
+/// The earliest moment the alarm must run, if any.
+pub fn next_alarm_ms(r: &PaymentRecord, now_ms: i64) -> Option<i64> {
+    let outbox = r.has_outbox().then(|| {
+        let backoff = OUTBOX_RETRY_MS.saturating_mul(1i64 << r.outbox_failures.min(6));
+        now_ms + backoff.min(600_000)
+    });
+    let unstarted = (r.status == bdpay_shared::status::PaymentStatus::RequiresMethod).then_some(r.expires_ms);
+    r.attempts
+        .iter()
+        .filter_map(|a| a.wake_ms())
+        .chain(refunding::next_check_ms(r))
+        .chain(r.claim_retry_ms)
+        .chain(outbox)
+        .chain(unstarted)
+        .min()
+}
