@@ -350,6 +350,13 @@ fn settle(r: &mut PaymentRecord, result: Result<Outcome, ProviderFailure>, reaso
             r.completion = Completion::Idle;
             r.apply(Event::Cancelled, reason, now_ms, None)
         }
+        Ok(Outcome::NotExecuted) => {
+            // bKash execute ran nothing (2056/2060): the payment stays open, and a later
+            // return from the shopper may execute it. (Shim from branch `prov`.)
+            r.completion = Completion::Idle;
+            r.touch(now_ms);
+            Applied::Unchanged
+        }
         Ok(Outcome::Pending) => {
             // Not final at the provider yet (the shopper is still on the page): look again later.
             if r.completion != Completion::Idle {
