@@ -127,7 +127,7 @@ impl Bkash {
                 ));
                 Err(f)
             }
-            Executed::NotExecuted => {
+            Executed::Nothing => {
                 calls.push(record(
                     P,
                     "execute",

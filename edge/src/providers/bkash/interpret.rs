@@ -141,7 +141,7 @@ pub(crate) enum Executed {
     Requery,
     /// 2056 / 2060: the payment was not in a state to execute (the shopper has not
     /// finished): nothing was executed, so no query is needed and the payment stays open.
-    NotExecuted,
+    Nothing,
     /// No decision (5xx, 9999, config): do not execute again; `check` later or alert.
     Failed(ProviderFailure),
 }
@@ -154,7 +154,7 @@ const NOT_EXECUTED: [&str; 2] = ["2056", "2060"];
 pub(crate) fn read_execute(status: u16, body: &[u8], ours: &Expect<'_>) -> Executed {
     match head(status, body) {
         Head::Success => {}
-        Head::Coded(code) if NOT_EXECUTED.contains(&code.as_str()) => return Executed::NotExecuted,
+        Head::Coded(code) if NOT_EXECUTED.contains(&code.as_str()) => return Executed::Nothing,
         Head::Coded(code) => {
             let c = coded_or_unknown(&code);
             return match (c.action, c.failure.kind) {
@@ -497,13 +497,13 @@ mod tests {
         for code in ["2056", "2060"] {
             let body = format!(r#"{{"statusCode":"{code}","statusMessage":"x"}}"#);
             assert!(
-                matches!(read_execute(200, body.as_bytes(), &ours("1250")), Executed::NotExecuted),
+                matches!(read_execute(200, body.as_bytes(), &ours("1250")), Executed::Nothing),
                 "{code}"
             );
             let old = format!(r#"{{"errorCode":"{code}","errorMessage":"x"}}"#);
             assert!(matches!(
                 read_execute(200, old.as_bytes(), &ours("1250")),
-                Executed::NotExecuted
+                Executed::Nothing
             ));
         }
     }
