@@ -18,12 +18,11 @@ mod payment;
 mod providers;
 mod refunds;
 mod routes;
-mod token_object;
 mod webhooks;
 
 pub use batch::object::BatchObject;
 pub use payment::object::PaymentObject;
-pub use token_object::TokenObject;
+pub use providers::bkash::token_object::TokenObject;
 pub use webhooks::object::WebhookObject;
 
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};

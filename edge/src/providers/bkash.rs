@@ -7,9 +7,10 @@
 //! with [`Bkash::check`]); "already completed" codes (2062, 2117, …) are answered by a query.
 
 pub(crate) mod interpret;
-mod refund;
+pub(crate) mod refund;
 pub mod sns;
 pub(crate) mod token;
+pub mod token_object;
 
 use std::cell::RefCell;
 
@@ -19,6 +20,7 @@ use worker::{Env, Method, ObjectNamespace, Request, RequestInit};
 
 use self::interpret::{reply_code, Executed, Expect};
 use self::token::{Answer, Ask, Token};
+use super::config::RefundApi;
 use super::failure::{outcome_word, record, result_word};
 use super::transport::{self, Call, SendError, TIMEOUT};
 use super::{CallRecord, Mode, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
@@ -46,11 +48,13 @@ pub struct Bkash {
     refund_base_url: String,
     app_key: String,
     mode: Mode,
+    /// `BKASH_REFUND_API`; under `Auto` the token object may know the answer already.
+    refund_api: RefundApi,
     tokens: ObjectNamespace,
 }
 
 /// A reply that reached us, with its latency.
-struct Answered {
+pub(crate) struct Answered {
     status: u16,
     body: Vec<u8>,
     latency_ms: u32,
@@ -67,6 +71,7 @@ impl Bkash {
             refund_base_url: c.refund_base_url.clone(),
             app_key: c.app_key.clone(),
             mode: config.mode,
+            refund_api: c.refund_api,
             tokens,
         })
     }
@@ -122,6 +127,17 @@ impl Bkash {
                 ));
                 Err(f)
             }
+            Executed::Nothing => {
+                calls.push(record(
+                    P,
+                    "execute",
+                    Some(a.status),
+                    code.as_deref(),
+                    "declined",
+                    a.latency_ms,
+                ));
+                Ok(Outcome::NotExecuted)
+            }
             Executed::Requery => {
                 calls.push(record(
                     P,
@@ -165,8 +181,9 @@ impl Bkash {
         result
     }
 
-    /// One authorized call (A.3 headers). A 401 asks the token object to replace the token
-    /// it refused, then retries once (API Gateway answered before bKash saw the call).
+    /// One authorized call (A.3 headers). A 401 (API Gateway answered before bKash saw the
+    /// call) or `2079` "invalid app token" on HTTP 200 asks the token object to replace the
+    /// token it refused, then retries once.
     async fn api(
         &self,
         op: &'static str,
@@ -233,16 +250,27 @@ impl Bkash {
                     return Err(send_failure(e));
                 }
             };
-            if reply.status != 401 {
+            if !interpret::token_refused(reply.status, &reply.body) {
                 return Ok(Answered {
                     status: reply.status,
                     body: reply.body,
                     latency_ms,
                 });
             }
-            calls.push(record(P, op, Some(401), None, "error", latency_ms));
+            let code = reply_code(&reply.body);
+            calls.push(record(P, op, Some(reply.status), code.as_deref(), "error", latency_ms));
             if retried {
-                return Err(ProviderFailure::config(P, "http_401"));
+                // Refused again with a new token: our credentials. A 2079 body is read (the
+                // catalog classes it as a configuration problem); a 401 has nothing to read.
+                return if reply.status == 401 {
+                    Err(ProviderFailure::config(P, "http_401"))
+                } else {
+                    Ok(Answered {
+                        status: reply.status,
+                        body: reply.body,
+                        latency_ms,
+                    })
+                };
             }
             retried = true;
             token = self.token(Some(token.generation), calls).await?;
@@ -254,7 +282,7 @@ impl Bkash {
     async fn token(&self, stale: Option<u64>, calls: &mut Vec<CallRecord>) -> Result<Token, ProviderFailure> {
         let name = token::object_name(self.mode, &self.app_key);
         if stale.is_none() {
-            let now = crate::config::now_ms();
+            let now = now_ms();
             let held = TOKENS.with(|c| {
                 c.borrow()
                     .iter()
@@ -265,22 +293,44 @@ impl Bkash {
                 return Ok(t);
             }
         }
-        let token = self.token_from_object(&name, stale, calls).await?;
-        TOKENS.with(|c| {
-            let mut c = c.borrow_mut();
-            c.retain(|(n, _)| *n != name);
-            if c.len() >= MAX_HELD_TOKENS {
-                c.clear();
-            }
-            c.push((name, token.clone()));
-        });
+        let token = self.token_from_object(&name, stale, false, calls).await?;
+        hold(name, &token);
         Ok(token)
     }
 
+    /// Whether this credential was found to refund through the legacy API (`auto`).
+    async fn refund_legacy_known(&self, calls: &mut Vec<CallRecord>) -> Result<bool, ProviderFailure> {
+        Ok(self.token(None, calls).await?.refund_legacy)
+    }
+
+    /// Tells the token object that refund v2 is missing for this credential (A.10); best
+    /// effort: if it fails, the next refund finds out again (v2's endpoint error moves no money).
+    async fn remember_refund_legacy(&self, calls: &mut Vec<CallRecord>) {
+        let name = token::object_name(self.mode, &self.app_key);
+        if let Ok(token) = self.token_from_object(&name, None, true, calls).await {
+            hold(name, &token);
+        }
+    }
+}
+
+/// Keeps `token` in this isolate's memory under the object name `name`.
+fn hold(name: String, token: &Token) {
+    TOKENS.with(|c| {
+        let mut c = c.borrow_mut();
+        c.retain(|(n, _)| *n != name);
+        if c.len() >= MAX_HELD_TOKENS {
+            c.clear();
+        }
+        c.push((name, token.clone()));
+    });
+}
+
+impl Bkash {
     async fn token_from_object(
         &self,
         name: &str,
         stale: Option<u64>,
+        refund_legacy: bool,
         calls: &mut Vec<CallRecord>,
     ) -> Result<Token, ProviderFailure> {
         let unavailable = || ProviderFailure::unavailable(P, "token_object");
@@ -292,6 +342,7 @@ impl Bkash {
         let ask = serde_json::to_string(&Ask {
             mode: self.mode,
             stale_generation: stale,
+            refund_legacy,
         })
         .map_err(|_| unavailable())?;
         let mut init = RequestInit::new();
@@ -308,6 +359,12 @@ impl Bkash {
             (None, None) => Err(unavailable()),
         }
     }
+}
+
+/// Unix milliseconds (the worker's clock). Kept here rather than borrowed from
+/// `crate::config`, so providers do not import the edge's config (no import circle).
+fn now_ms() -> i64 {
+    i64::try_from(worker::Date::now().as_millis()).unwrap_or(i64::MAX)
 }
 
 fn payment_body(r: &PaymentRef<'_>) -> Result<String, ProviderFailure> {

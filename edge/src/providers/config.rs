@@ -9,6 +9,7 @@
 //! | `BKASH_BASE_URL` | var | API base, origin + `/v1.2.0-beta/tokenized/checkout` |
 //! | `BKASH_REFUND_BASE_URL` | var | origin root for refund v2 (`{this}/v2/tokenized-checkout/refund/…`) |
 //! | `BKASH_USERNAME`, `BKASH_APP_KEY` | var | grant headers / `X-APP-Key` |
+//! | `BKASH_REFUND_API` | var, optional | `v2` \| `legacy` \| `auto` (default): which refund API (A.10); another value is a config error |
 //! | `BKASH_PASSWORD`, `BKASH_APP_SECRET` | secret | grant credentials |
 //! | `BKASH_SNS_CERT_HOSTS` | var, test only | comma list of `host[:port]` allowed to serve the SNS certificate (http allowed there) |
 //! | `BKASH_SNS_CERT_PEM_B64` | secret, test only, optional | a pinned SNS certificate (base64 of the PEM) |
@@ -62,6 +63,32 @@ impl Mode {
     }
 }
 
+/// Which bKash refund API a credential uses (A.10), from `BKASH_REFUND_API`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundApi {
+    /// `POST {origin}/v2/tokenized-checkout/refund/payment/transaction` and `/status`.
+    V2,
+    /// `POST {api base}/payment/refund` (with `amount`: refund; without: status).
+    Legacy,
+    /// v2 until an API-Gateway endpoint error (403 "Missing Authentication Token" or 404)
+    /// shows the account lacks it; then legacy, remembered for the credential.
+    #[default]
+    Auto,
+}
+
+impl RefundApi {
+    /// `v2` | `legacy` | `auto`, any case; `None` for anything else.
+    pub fn parse(s: &str) -> Option<RefundApi> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "v2" => Some(RefundApi::V2),
+            "legacy" => Some(RefundApi::Legacy),
+            "auto" => Some(RefundApi::Auto),
+            _ => None,
+        }
+    }
+}
+
 /// bKash tokenized checkout credentials.
 #[derive(Debug)]
 pub struct BkashConfig {
@@ -73,6 +100,8 @@ pub struct BkashConfig {
     pub password: Secret<String>,
     pub app_key: String,
     pub app_secret: Secret<String>,
+    /// `BKASH_REFUND_API` (default `auto`).
+    pub refund_api: RefundApi,
 }
 
 /// What the bKash webhook (SNS) check trusts.
@@ -253,6 +282,13 @@ impl Reader<'_> {
 
 fn read_bkash(r: &Reader<'_>) -> Result<BkashConfig, Vec<&'static str>> {
     let mut missing = Vec::new();
+    let refund_api = match r.opt("BKASH_REFUND_API") {
+        None => RefundApi::Auto,
+        Some(v) => RefundApi::parse(&v).unwrap_or_else(|| {
+            missing.push("BKASH_REFUND_API");
+            RefundApi::Auto
+        }),
+    };
     let config = BkashConfig {
         base_url: r.url("BKASH_BASE_URL", &mut missing),
         refund_base_url: r.url("BKASH_REFUND_BASE_URL", &mut missing),
@@ -260,6 +296,7 @@ fn read_bkash(r: &Reader<'_>) -> Result<BkashConfig, Vec<&'static str>> {
         password: Secret::new(r.req("BKASH_PASSWORD", &mut missing)),
         app_key: r.req("BKASH_APP_KEY", &mut missing),
         app_secret: Secret::new(r.req("BKASH_APP_SECRET", &mut missing)),
+        refund_api,
     };
     if missing.is_empty() {
         Ok(config)
@@ -417,6 +454,38 @@ mod tests {
             (Provider::Nagad, FailureKind::Config, ErrorCode::ProviderConfigError)
         );
         assert_eq!(c.missing(Provider::Nagad), ["NAGAD_MERCHANT_ID", "NAGAD_PG_PUBLIC_KEY"]);
+    }
+
+    #[test]
+    fn refund_api_defaults_to_auto_and_a_bad_value_is_a_config_error() {
+        assert_eq!(
+            from(&dev(), Mode::Test).unwrap().bkash().unwrap().refund_api,
+            RefundApi::Auto
+        );
+        for (value, want) in [
+            ("v2", RefundApi::V2),
+            ("LEGACY", RefundApi::Legacy),
+            (" auto ", RefundApi::Auto),
+        ] {
+            let mut map = dev();
+            map.insert("BKASH_REFUND_API".into(), value.into());
+            assert_eq!(
+                from(&map, Mode::Test).unwrap().bkash().unwrap().refund_api,
+                want,
+                "{value}"
+            );
+        }
+        let mut map = dev();
+        map.insert("BKASH_REFUND_API".into(), "v1".into());
+        let c = from(&map, Mode::Test).unwrap();
+        assert_eq!(c.bkash().unwrap_err().kind, FailureKind::Config);
+        assert_eq!(c.missing(Provider::Bkash), ["BKASH_REFUND_API"]);
+        let mut live: HashMap<String, String> = dev().into_iter().map(|(k, v)| (format!("LIVE_{k}"), v)).collect();
+        live.insert("LIVE_BKASH_REFUND_API".into(), "legacy".into());
+        assert_eq!(
+            from(&live, Mode::Live).unwrap().bkash().unwrap().refund_api,
+            RefundApi::Legacy
+        );
     }
 
     #[test]

@@ -59,12 +59,13 @@ impl ProviderFailure {
         )
     }
 
-    /// Money moved but not as we asked (amount or order differs): never `Succeeded`,
-    /// never retried; a person must look (`amount_mismatch`, `order_mismatch`).
+    /// Money moved but not as we asked (amount, order, currency or refunded transaction
+    /// differs): never `Succeeded`, never retried; a person must look (`amount_mismatch`,
+    /// `order_mismatch`, `currency_mismatch`, `refund_amount_mismatch`, …).
     pub(crate) fn mismatch(provider: Provider, provider_code: &str) -> ProviderFailure {
         ProviderFailure::new(
             provider,
-            FailureKind::Config,
+            FailureKind::Mismatch,
             ErrorCode::InternalError,
             provider_code,
             false,
@@ -124,6 +125,21 @@ pub(crate) fn safe_code(code: &str) -> String {
     } else {
         "unreadable_code".to_owned()
     }
+}
+
+/// The most characters a provider's id may have (bKash `trxID`, `paymentID`; Nagad
+/// `issuerPaymentRefNo`, `cancelTrxId`, `cancelIssuerRefNo`; bKash `refundTrxId`).
+pub(crate) const MAX_PROVIDER_ID: usize = 64;
+
+/// A provider's transaction id or payment reference as we keep it: 1–64 of
+/// `[A-Za-z0-9_.-]` after trimming, else `None` (the reply is unreadable). Documented
+/// ids are 8–10 characters; the limit leaves room for longer ones without letting a body
+/// put anything else into our records.
+pub(crate) fn provider_id(id: &str) -> Option<&str> {
+    let id = id.trim();
+    let ok = (1..=MAX_PROVIDER_ID).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    ok.then_some(id)
 }
 
 /// `ok` | `declined` | `unknown` | `error` for a call's result.
@@ -190,7 +206,7 @@ pub(crate) fn amounts_match(theirs: &str, ours: Money) -> bool {
 /// Logs a failure a person must look at (kind `Config`: credentials, keys, a mismatch),
 /// naming the payment and the call; codes only, nothing from a body.
 pub(crate) fn attention(provider: Provider, op: &str, payment: &str, f: &ProviderFailure) {
-    if f.kind == FailureKind::Config {
+    if matches!(f.kind, FailureKind::Config | FailureKind::Mismatch) {
         log_warn(
             "provider call needs attention",
             &serde_json::json!({ "provider": provider.as_str(), "op": op, "payment": payment, "code": f.code.as_str(), "provider_code": f.provider_code }),
@@ -253,6 +269,39 @@ mod tests {
         for other in ["15.01", "150", "1.5", "", "abc", "-15", "15.001"] {
             assert!(!amounts_match(other, ours), "{other}");
         }
+    }
+
+    #[test]
+    fn provider_ids_up_to_64_safe_characters_are_kept() {
+        for ok in [
+            "CKP40QZ7TM",
+            "TR0011aB3xQ9k1732522331412",
+            "A234567890123456X",
+            " 0001AB7Q ",
+            "a.b-c_d",
+        ] {
+            assert_eq!(provider_id(ok), Some(ok.trim()), "{ok}");
+        }
+        let longest = "A".repeat(64);
+        assert_eq!(provider_id(&longest), Some(longest.as_str()));
+        for bad in [
+            "A".repeat(65),
+            String::new(),
+            "  ".into(),
+            "CKP 40".into(),
+            "<b>".into(),
+            "ক১".into(),
+            "a/b".into(),
+        ] {
+            assert_eq!(provider_id(&bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_mismatch_is_its_own_kind() {
+        let f = ProviderFailure::mismatch(Provider::Bkash, "amount_mismatch");
+        assert_eq!((f.kind, f.retryable), (FailureKind::Mismatch, false));
+        assert_eq!(outcome_word(Err(&f)), "error");
     }
 
     #[test]

@@ -81,7 +81,10 @@ pub enum Outcome {
     Cancelled,
     /// Not final yet (bKash `Initiated`, Nagad `Ready`/`InProgress`…): ask again later.
     Pending,
-    /// bKash execute answered 2056/2060: the shopper has not finished; nothing was executed.
+    /// bKash execute answered 2056 or 2060 (payment not in a state to execute / the shopper
+    /// has not finished): nothing was executed and no money moved. The payment may still be
+    /// executed once the shopper finishes (a later execute of a payment completed meanwhile
+    /// answers 2062, which is re-queried: never a second debit). Only `complete` returns it.
     NotExecuted,
 }
 
@@ -95,8 +98,8 @@ pub enum FailureKind {
     Unknown,
     /// Our credentials or configuration are wrong (alert the merchant; not the shopper's fault).
     Config,
-    /// The provider answered, but money moved not as asked (amount, order, currency): a
-    /// person must look.
+    /// The provider answered, but money moved not as asked (another amount, order,
+    /// currency or transaction): never final, never retried; a person must look.
     Mismatch,
 }
 

@@ -12,7 +12,7 @@ pub mod relay;
 use bdpay_shared::crypto::{open, CryptoError};
 use bdpay_shared::provider::Provider;
 use bdpay_shared::secret::Secret;
-use bdpay_shared::wire::nagad::{header, InitializeReplySensitive, InitializeRequest, API_VERSION};
+use bdpay_shared::wire::nagad::{InitializeReplySensitive, InitializeRequest};
 use worker::Method;
 
 use self::interpret::{client_type, path_segment, shopper_ipv4, Expect};
@@ -187,7 +187,7 @@ impl Nagad {
     }
 
     /// One call under the API base, directly or through the relay. `km` = (shopper IPv4,
-    /// client type) for the B.2 headers of initialize and complete.
+    /// client type) for the B.2 headers of initialize, complete and cancel (with `X-KM-MC-Id`).
     async fn send(
         &self,
         op: &'static str,
@@ -203,14 +203,7 @@ impl Nagad {
             self.relay.as_deref(),
             self.relay_key.as_ref().map(|k| k.expose().as_str()),
         );
-        let mut headers: Vec<(&str, &str)> = vec![("accept", "application/json"), (header::API_VERSION, API_VERSION)];
-        if body.is_some() {
-            headers.push(("content-type", "application/json"));
-        }
-        if let Some((ip, client)) = km {
-            headers.push((header::IP_V4, ip));
-            headers.push((header::CLIENT_TYPE, client));
-        }
+        let mut headers = interpret::request_headers(body.is_some(), km, &self.merchant_id);
         headers.extend(relay_headers);
         let call = Call {
             method,

@@ -364,23 +364,34 @@ impl Envelope {
 }
 
 /// The payment inside an SNS Notification's `Message` string (A.13). `debitMSISDN` is `880…`.
+///
+/// Only `trxID` and `transactionStatus` are required (the join key and whether the money
+/// moved); every other field may be missing without the message being refused (read as
+/// `""` or `None`), and unknown fields are ignored. Missing fields stay missing when written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookPayment {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub date_time: String,
-    #[serde(rename = "debitMSISDN")]
+    #[serde(rename = "debitMSISDN", default, skip_serializing_if = "String::is_empty")]
     pub debit_msisdn: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub credit_organization_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub credit_short_code: String,
     #[serde(rename = "trxID")]
     pub trx_id: String,
     pub transaction_status: TransactionStatus,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub transaction_type: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub amount: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub currency: String,
+    /// Written even when empty (bKash sends `""` for API payments).
     #[serde(default)]
     pub transaction_reference: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub merchant_invoice_number: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_amount: Option<String>,
@@ -611,6 +622,24 @@ mod tests {
             r#"{"dateTime":"20241125140702","debitMSISDN":"8801770618575","creditOrganizationName":"Demo Shop","creditShortCode":"50022","trxID":"CKP40QZ7TM","transactionStatus":"Completed","transactionType":"10002294","amount":"1250.00","currency":"BDT","transactionReference":"","merchantInvoiceNumber":"BDP20241125A0042"}"#,
         );
         assert_eq!(m.transaction_type, WEBHOOK_TYPE_API_PAYMENT);
+    }
+
+    #[test]
+    fn webhook_message_needs_only_trx_id_and_status() {
+        let m: WebhookPayment =
+            serde_json::from_str(r#"{"trxID":"CKP40QZ7TM","transactionStatus":"Completed","somethingNew":1}"#).unwrap();
+        assert_eq!((m.trx_id.as_str(), m.date_time.as_str()), ("CKP40QZ7TM", ""));
+        assert_eq!(
+            (m.credit_organization_name.as_str(), m.merchant_invoice_number.as_str()),
+            ("", "")
+        );
+        let sparse: WebhookPayment = serde_json::from_str(
+            r#"{"debitMSISDN":"8801770618575","creditShortCode":"50022","trxID":"T1","transactionStatus":"Completed","transactionType":"10002294","amount":"15","currency":"BDT","merchantInvoiceNumber":"INV"}"#,
+        )
+        .unwrap();
+        assert_eq!(sparse.merchant_invoice_number, "INV");
+        assert!(serde_json::from_str::<WebhookPayment>(r#"{"transactionStatus":"Completed"}"#).is_err());
+        assert!(serde_json::from_str::<WebhookPayment>(r#"{"trxID":"T1"}"#).is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The control API under `/__control/` (a prefix neither provider uses): faults, the ledger,
-//! reset, the clock, and the settlement statements tests reconcile against.
+//! reply variants, reset, the clock, and the settlement statements tests reconcile against.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -11,11 +11,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::faults::FaultRule;
+use crate::variants::VariantRule;
 use crate::Shared;
 
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/faults", post(add_fault).get(list_faults).delete(clear_faults))
+        .route("/variants", post(add_variant).get(list_variants).delete(clear_variants))
         .route("/ledger", get(ledger))
         .route("/reset", post(reset))
         .route("/clock", post(clock))
@@ -37,6 +39,27 @@ async fn add_fault(State(s): State<Shared>, body: axum::body::Bytes) -> Response
     }
     s.faults.add(rule);
     (StatusCode::CREATED, Json(json!({"faults": s.faults.list()}))).into_response()
+}
+
+async fn add_variant(State(s): State<Shared>, body: axum::body::Bytes) -> Response {
+    let rule: VariantRule = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return bad(format!("variant rule: {e}")),
+    };
+    if let Err(e) = rule.validate() {
+        return bad(e);
+    }
+    s.variants.add(rule);
+    (StatusCode::CREATED, Json(json!({"variants": s.variants.list()}))).into_response()
+}
+
+async fn list_variants(State(s): State<Shared>) -> Response {
+    Json(json!({"variants": s.variants.list()})).into_response()
+}
+
+async fn clear_variants(State(s): State<Shared>) -> Response {
+    s.variants.clear();
+    Json(json!({"variants": []})).into_response()
 }
 
 async fn list_faults(State(s): State<Shared>) -> Response {

@@ -45,6 +45,10 @@ pub enum FaultKind {
     Status { status: u16 },
     /// The provider's own error code in its own envelope (bKash `2023`, Nagad `16_0006_075`).
     Code { code: String },
+    /// As `code`, but with HTTP 200 whatever the envelope's usual status (Nagad's
+    /// `{"reason","message"}` and bKash refund v2's envelope 3 normally come with 400).
+    #[serde(rename = "code_200")]
+    Code200 { code: String },
     /// The provider is down: 503 on every call.
     Down,
     /// The outgoing notification is not sent.
@@ -63,6 +67,8 @@ pub enum Injected {
     Hung,
     Status(u16),
     Code(String),
+    /// A code answered with HTTP 200.
+    Code200(String),
     Down,
     WebhookDrop,
     WebhookDuplicate,
@@ -147,6 +153,7 @@ impl Faults {
                 FaultKind::Hang => set(&mut injected, Injected::Hung),
                 FaultKind::Status { status } => set(&mut injected, Injected::Status(*status)),
                 FaultKind::Code { code } => set(&mut injected, Injected::Code(code.clone())),
+                FaultKind::Code200 { code } => set(&mut injected, Injected::Code200(code.clone())),
                 FaultKind::Down => set(&mut injected, Injected::Down),
                 FaultKind::WebhookDrop => set(&mut injected, Injected::WebhookDrop),
                 FaultKind::WebhookDuplicate => set(&mut injected, Injected::WebhookDuplicate),

@@ -14,6 +14,7 @@ pub mod faults;
 pub mod html;
 pub mod ledger;
 pub mod nagad;
+pub mod variants;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,12 +25,15 @@ pub use clock::Clock;
 pub use config::Config;
 pub use faults::Faults;
 pub use ledger::Ledger;
+pub use variants::Variants;
 
 /// Everything a handler may touch. One per running sandbox, shared through `Arc`.
 pub struct Sandbox {
     pub config: Config,
     pub clock: Clock,
     pub faults: Faults,
+    /// Reply variants per payment or credential (`/__control/variants`).
+    pub variants: Variants,
     pub ledger: Ledger,
     pub bkash: bkash::State,
     pub nagad: nagad::State,
@@ -51,6 +55,7 @@ impl Sandbox {
             config,
             clock: Clock::default(),
             faults: Faults::default(),
+            variants: Variants::default(),
             ledger: Ledger::default(),
             bkash,
             nagad,
@@ -61,6 +66,7 @@ impl Sandbox {
     /// Clears every payment, token, fault, ledger entry and clock offset.
     pub fn reset(&self) {
         self.faults.clear();
+        self.variants.clear();
         self.ledger.clear();
         self.clock.reset();
         self.bkash.reset();

@@ -14,3 +14,5 @@ mod page;
 mod refunds;
 #[path = "nagad/support.rs"]
 mod support;
+#[path = "nagad/variants.rs"]
+mod variants;

@@ -12,7 +12,7 @@ use bdpay_shared::wire::bkash::{
 use bdpay_shared::wire::time::DhakaTime;
 use serde_json::Value;
 
-use crate::providers::failure::{coded, safe_code};
+use crate::providers::failure::{coded, provider_id};
 use crate::providers::{amounts_match, FailureKind, Outcome, ProviderFailure, Start, Started};
 
 const P: Provider = Provider::Bkash;
@@ -72,6 +72,17 @@ pub(crate) fn head(status: u16, body: &[u8]) -> Head {
     }
 }
 
+/// bKash's "invalid app token" (A.12), answered with HTTP 200 by the tokenized endpoints.
+pub(crate) const INVALID_APP_TOKEN: &str = "2079";
+
+/// Whether bKash refused the id_token itself: HTTP 401 from API Gateway (A.2), or
+/// `2079` "Invalid app Token" in any envelope on a 2xx. Either way the caller re-grants
+/// once and retries once; only a second refusal is a configuration problem.
+pub(crate) fn token_refused(status: u16, body: &[u8]) -> bool {
+    status == 401
+        || ((200..300).contains(&status) && reply_code(body).as_deref().map(str::trim) == Some(INVALID_APP_TOKEN))
+}
+
 /// bKash's code in any envelope (A.3), also when a message field is missing.
 pub(crate) fn reply_code(body: &[u8]) -> Option<String> {
     if let Ok(envelope) = serde_json::from_slice::<Envelope>(body) {
@@ -125,17 +136,25 @@ pub(crate) fn read_create(status: u16, body: &[u8]) -> Result<Started, ProviderF
 pub(crate) enum Executed {
     /// Final: succeeded or failed for good.
     Done(Outcome),
-    /// Not a failure by itself (2062 "already completed", 2060, 2056, an unclear 0000):
-    /// query, never execute again.
+    /// Not a failure by itself (2062 "already completed", an unclear 0000): query, never
+    /// execute again.
     Requery,
+    /// 2056 / 2060: the payment was not in a state to execute (the shopper has not
+    /// finished): nothing was executed, so no query is needed and the payment stays open.
+    Nothing,
     /// No decision (5xx, 9999, config): do not execute again; `check` later or alert.
     Failed(ProviderFailure),
 }
+
+/// Execute codes that mean "nothing was executed" (A.12): 2056 invalid payment state,
+/// 2060 execution prerequisite not met (the shopper has not finished the page).
+const NOT_EXECUTED: [&str; 2] = ["2056", "2060"];
 
 /// An execute reply (A.7) for the payment `ours`.
 pub(crate) fn read_execute(status: u16, body: &[u8], ours: &Expect<'_>) -> Executed {
     match head(status, body) {
         Head::Success => {}
+        Head::Coded(code) if NOT_EXECUTED.contains(&code.as_str()) => return Executed::Nothing,
         Head::Coded(code) => {
             let c = coded_or_unknown(&code);
             return match (c.action, c.failure.kind) {
@@ -162,6 +181,7 @@ pub(crate) fn read_execute(status: u16, body: &[u8], ours: &Expect<'_>) -> Execu
         amount: &r.amount,
         trx_id: Some(&r.trx_id),
         time: Some(&r.payment_execute_time),
+        currency: Some(&r.currency),
     };
     match succeeded(&seen, ours, payer_masked) {
         Ok(outcome) => Executed::Done(outcome),
@@ -195,6 +215,7 @@ pub(crate) fn read_query(status: u16, body: &[u8], ours: &Expect<'_>) -> Result<
                 amount: &owned.amount,
                 trx_id: owned.trx_id.as_deref(),
                 time: owned.payment_execute_time.as_deref(),
+                currency: Some(&owned.currency),
             };
             (owned.transaction_status, seen)
         }
@@ -219,6 +240,7 @@ fn read_query_loose(body: &[u8], ours: &Expect<'_>) -> Result<Outcome, ProviderF
                 amount: text(&v, "amount").unwrap_or_default(),
                 trx_id: text(&v, "trxID"),
                 time: text(&v, "paymentExecuteTime"),
+                currency: text(&v, "currency"),
             };
             succeeded(&seen, ours, None)
         }
@@ -241,6 +263,8 @@ struct Seen<'a> {
     amount: &'a str,
     trx_id: Option<&'a str>,
     time: Option<&'a str>,
+    /// Must be `BDT` when present (an empty string counts as absent).
+    currency: Option<&'a str>,
 }
 
 fn succeeded(seen: &Seen<'_>, ours: &Expect<'_>, payer_masked: Option<String>) -> Result<Outcome, ProviderFailure> {
@@ -253,10 +277,16 @@ fn succeeded(seen: &Seen<'_>, ours: &Expect<'_>, payer_masked: Option<String>) -
     if !amounts_match(seen.amount, ours.amount) {
         return Err(ProviderFailure::mismatch(P, "amount_mismatch"));
     }
-    let trx_id = seen.trx_id.map(str::trim).unwrap_or_default();
-    if trx_id.is_empty() || safe_code(trx_id) != trx_id {
-        return Err(ProviderFailure::unavailable(P, "unreadable"));
+    if seen
+        .currency
+        .map(str::trim)
+        .is_some_and(|c| !c.is_empty() && c != "BDT")
+    {
+        return Err(ProviderFailure::mismatch(P, "currency_mismatch"));
     }
+    let Some(trx_id) = seen.trx_id.and_then(provider_id) else {
+        return Err(ProviderFailure::unavailable(P, "unreadable"));
+    };
     let paid_at_ms = seen.time.and_then(DhakaTime::parse).map(DhakaTime::to_unix_millis);
     Ok(Outcome::Succeeded {
         trx_id: trx_id.to_owned(),
@@ -401,7 +431,7 @@ mod tests {
         };
         assert_eq!(
             (f.kind, f.provider_code.as_deref(), f.retryable),
-            (FailureKind::Config, Some("amount_mismatch"), false)
+            (FailureKind::Mismatch, Some("amount_mismatch"), false)
         );
         let other_invoice = EXECUTED.replace("BDP20241125A0042", "BDP20241125A0043");
         let Executed::Failed(f) = read_execute(200, other_invoice.as_bytes(), &ours("1250")) else {
@@ -411,8 +441,95 @@ mod tests {
     }
 
     #[test]
+    fn another_currency_is_a_mismatch_on_execute_and_query() {
+        let usd = EXECUTED.replace(r#""currency":"BDT""#, r#""currency":"USD""#);
+        let Executed::Failed(f) = read_execute(200, usd.as_bytes(), &ours("1250")) else {
+            panic!()
+        };
+        assert_eq!(
+            (f.kind, f.provider_code.as_deref()),
+            (FailureKind::Mismatch, Some("currency_mismatch"))
+        );
+        let usd = QUERIED.replace(r#""currency":"BDT""#, r#""currency":"USD""#);
+        let f = read_query(200, usd.as_bytes(), &ours("1250")).unwrap_err();
+        assert_eq!(
+            (f.kind, f.provider_code.as_deref()),
+            (FailureKind::Mismatch, Some("currency_mismatch"))
+        );
+        let sparse = r#"{"statusCode":"0000","paymentID":"TR0011aB3xQ9k1732522331412","amount":"1250.00","trxID":"CKP40QZ7TM","transactionStatus":"Completed","currency":"usd"}"#;
+        assert_eq!(
+            read_query(200, sparse.as_bytes(), &ours("1250"))
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("currency_mismatch")
+        );
+    }
+
+    #[test]
+    fn long_trx_ids_up_to_64_are_read_and_longer_ones_are_not() {
+        for len in [17, 40, 64] {
+            let trx = "T".repeat(len);
+            let body = EXECUTED.replace("CKP40QZ7TM", &trx);
+            let Executed::Done(Outcome::Succeeded { trx_id, .. }) = read_execute(200, body.as_bytes(), &ours("1250"))
+            else {
+                panic!("{len}")
+            };
+            assert_eq!(trx_id, trx);
+            let body = QUERIED.replace("CKP40QZ7TM", &trx);
+            assert!(matches!(
+                read_query(200, body.as_bytes(), &ours("1250")),
+                Ok(Outcome::Succeeded { .. })
+            ));
+        }
+        for bad in ["T".repeat(65), "CKP40 QZ7TM".into(), "CKP<40>".into()] {
+            let body = QUERIED.replace("CKP40QZ7TM", &bad);
+            assert_eq!(
+                read_query(200, body.as_bytes(), &ours("1250")).unwrap_err().kind,
+                FailureKind::Unknown,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn not_in_a_state_to_execute_means_nothing_was_executed() {
+        for code in ["2056", "2060"] {
+            let body = format!(r#"{{"statusCode":"{code}","statusMessage":"x"}}"#);
+            assert!(
+                matches!(read_execute(200, body.as_bytes(), &ours("1250")), Executed::Nothing),
+                "{code}"
+            );
+            let old = format!(r#"{{"errorCode":"{code}","errorMessage":"x"}}"#);
+            assert!(matches!(
+                read_execute(200, old.as_bytes(), &ours("1250")),
+                Executed::Nothing
+            ));
+        }
+    }
+
+    #[test]
+    fn an_invalid_app_token_is_refused_like_a_401() {
+        assert!(token_refused(401, br#"{"message":"Unauthorized"}"#));
+        assert!(token_refused(
+            200,
+            br#"{"statusCode":"2079","statusMessage":"Invalid app Token"}"#
+        ));
+        assert!(token_refused(
+            200,
+            br#"{"errorCode":"2079","errorMessage":"Invalid app Token"}"#
+        ));
+        assert!(!token_refused(
+            200,
+            br#"{"statusCode":"2001","statusMessage":"Invalid App Key"}"#
+        ));
+        assert!(!token_refused(200, EXECUTED.as_bytes()));
+        assert!(!token_refused(503, br#"{"statusCode":"2079"}"#));
+    }
+
+    #[test]
     fn already_completed_and_state_codes_requery() {
-        for code in ["2062", "2117", "2068", "2056", "2060"] {
+        for code in ["2062", "2117", "2068"] {
             let body = format!(r#"{{"statusCode":"{code}","statusMessage":"x"}}"#);
             assert!(
                 matches!(read_execute(200, body.as_bytes(), &ours("1250")), Executed::Requery),

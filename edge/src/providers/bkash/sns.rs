@@ -512,6 +512,33 @@ mod tests {
     }
 
     #[test]
+    fn a_message_without_the_optional_fields_is_accepted() {
+        let mut e = envelope("Notification", "1");
+        e.message = r#"{"debitMSISDN":"8801770618575","creditShortCode":"50022","trxID":"CKP40QZ7TM","transactionStatus":"Completed","transactionType":"10002294","amount":"1250.00","currency":"BDT","merchantInvoiceNumber":"BDP20241125A0042"}"#.into();
+        let Ok(SnsVerified::Notification { message, .. }) = outcome(e.clone(), &SnsConfig::default(), Mode::Test)
+        else {
+            panic!("no dateTime, creditOrganizationName, transactionReference: still read")
+        };
+        assert_eq!(
+            (message.trx_id.as_str(), message.merchant_invoice_number.as_str()),
+            ("CKP40QZ7TM", "BDP20241125A0042")
+        );
+        e.message = r#"{"trxID":"CKP40QZ7TM","transactionStatus":"Completed"}"#.into();
+        assert!(
+            outcome(e.clone(), &SnsConfig::default(), Mode::Test).is_ok(),
+            "only what we use"
+        );
+        e.message = r#"{"transactionStatus":"Completed","amount":"1"}"#.into();
+        assert_eq!(
+            outcome(e, &SnsConfig::default(), Mode::Test)
+                .unwrap_err()
+                .provider_code
+                .as_deref(),
+            Some("sns_message")
+        );
+    }
+
+    #[test]
     fn expired_or_garbage_certificates_are_refused() {
         assert_eq!(
             key_from_pem(CERT, 4_102_444_800_000 * 2).unwrap_err(),

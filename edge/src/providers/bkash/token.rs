@@ -247,6 +247,11 @@ pub(crate) struct Ask {
     /// The generation that just got a 401, if any.
     #[serde(default)]
     pub stale_generation: Option<u64>,
+    /// Set when refund v2 answered an API-Gateway endpoint error for this credential
+    /// (`BKASH_REFUND_API=auto`): the object remembers that the credential refunds
+    /// through the legacy API (A.10), and says so in every later answer.
+    #[serde(default)]
+    pub refund_legacy: bool,
 }
 
 /// The token a caller uses.
@@ -257,6 +262,10 @@ pub(crate) struct Token {
     /// Until when a caller may keep using it from memory without asking the object again.
     #[serde(default)]
     pub usable_until_ms: i64,
+    /// The credential refunds through the legacy API (learned under `auto`, kept by the
+    /// object beside the token: see `token_object`).
+    #[serde(default)]
+    pub refund_legacy: bool,
 }
 
 impl fmt::Debug for Token {
@@ -464,6 +473,7 @@ mod tests {
             id_token: "IDTOKENVALUE".into(),
             generation: 3,
             usable_until_ms: s.usable_until(),
+            refund_legacy: false,
         };
         assert!(s.usable(s.usable_until() - 1) && !s.usable(s.usable_until()));
         assert!(s.usable_until() < s.expires_ms, "a margin before the end");

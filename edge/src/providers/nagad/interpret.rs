@@ -6,12 +6,12 @@ use std::net::Ipv4Addr;
 use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::nagad::{
-    is_valid_order_id, AdditionalMerchantInfo, ClientType, CompleteReply, CompleteRequest, CompleteSensitive,
-    ErrorBody, InitializeReplySensitive, InitializeSensitive, PaymentStatus, SealedReply, VerifyReply, CURRENCY_BDT,
+    header, is_valid_order_id, AdditionalMerchantInfo, ClientType, CompleteReply, CompleteRequest, CompleteSensitive,
+    InitializeReplySensitive, InitializeSensitive, PaymentStatus, SealedReply, VerifyReply, API_VERSION, CURRENCY_BDT,
 };
 use bdpay_shared::wire::time::DhakaTime;
 
-use crate::providers::failure::{coded, log_warn, safe_code};
+use crate::providers::failure::{coded, log_warn, provider_id, safe_code};
 use crate::providers::{amounts_match, Device, FailureKind, Outcome, ProviderFailure};
 
 const P: Provider = Provider::Nagad;
@@ -36,6 +36,26 @@ pub(crate) fn shopper_ipv4(ip: Option<&str>) -> &str {
         Some(ip) if ip.parse::<Ipv4Addr>().is_ok() => ip,
         _ => UNKNOWN_SHOPPER_IP,
     }
+}
+
+/// The request headers of one Nagad call. `km` = (shopper IPv4, client type) for the calls
+/// B.2 lists (initialize, complete, cancel): those also carry `X-KM-MC-Id`, our merchant id.
+/// Verify (B.7) is a plain GET with only the version header.
+pub(crate) fn request_headers<'a>(
+    has_body: bool,
+    km: Option<(&'a str, &'a str)>,
+    merchant_id: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut headers: Vec<(&str, &str)> = vec![("accept", "application/json"), (header::API_VERSION, API_VERSION)];
+    if has_body {
+        headers.push(("content-type", "application/json"));
+    }
+    if let Some((ip, client)) = km {
+        headers.push((header::IP_V4, ip));
+        headers.push((header::CLIENT_TYPE, client));
+        headers.push((header::MC_ID, merchant_id));
+    }
+    headers
 }
 
 /// Our 40-character challenge (B.3: 40 hex) from 20 random bytes.
@@ -72,7 +92,7 @@ pub(crate) fn initialize_plain(
 
 /// The initialize reply's sealed pair (B.4), or Nagad's refusal.
 pub(crate) fn read_sealed(status: u16, body: &[u8]) -> Result<SealedReply, ProviderFailure> {
-    if !(200..300).contains(&status) {
+    if !(200..300).contains(&status) || refusal(body).is_some() {
         return Err(error_failure(status, body));
     }
     serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))
@@ -130,7 +150,7 @@ pub(crate) fn complete_body(
 
 /// The complete reply (plain JSON): `callBackUrl` is where the shopper goes.
 pub(crate) fn read_complete(status: u16, body: &[u8]) -> Result<String, ProviderFailure> {
-    if !(200..300).contains(&status) {
+    if !(200..300).contains(&status) || refusal(body).is_some() {
         return Err(error_failure(status, body));
     }
     let reply: CompleteReply =
@@ -158,7 +178,7 @@ pub(crate) struct Expect<'a> {
 /// `Cancelled` → cancelled; `Failed`, `Fraud`, … → failed (the code through the catalog when
 /// one is given); initiated or on the page → pending. An unknown word is pending (logged).
 pub(crate) fn read_verify(status: u16, body: &[u8], ours: &Expect<'_>) -> Result<Outcome, ProviderFailure> {
-    if !(200..300).contains(&status) {
+    if !(200..300).contains(&status) || refusal(body).is_some() {
         let failure = error_failure(status, body);
         return match failure.kind {
             FailureKind::Declined => Ok(Outcome::Failed(failure)),
@@ -166,8 +186,10 @@ pub(crate) fn read_verify(status: u16, body: &[u8], ours: &Expect<'_>) -> Result
         };
     }
     let reply: VerifyReply = serde_json::from_slice(body).map_err(|_| ProviderFailure::unavailable(P, "unreadable"))?;
+    // `Refunded`/`PartialRefunded`/`PartialCancelled` only follow a payment; `Cancelled`
+    // also names an unpaid cancel, so it counts as paid only with an issuer reference.
     let paid_then_refunded = match &reply.status {
-        PaymentStatus::PartialCancelled => true,
+        PaymentStatus::PartialCancelled | PaymentStatus::Refunded | PaymentStatus::PartialRefunded => true,
         PaymentStatus::Cancelled => reply
             .issuer_payment_ref_no
             .as_deref()
@@ -206,14 +228,9 @@ fn succeeded(reply: &VerifyReply, ours: &Expect<'_>) -> Result<Outcome, Provider
     if !reply.amount.as_deref().is_some_and(|a| amounts_match(a, ours.amount)) {
         return Err(ProviderFailure::mismatch(P, "amount_mismatch"));
     }
-    let trx_id = reply
-        .issuer_payment_ref_no
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default();
-    if trx_id.is_empty() || safe_code(trx_id) != trx_id {
+    let Some(trx_id) = reply.issuer_payment_ref_no.as_deref().and_then(provider_id) else {
         return Err(ProviderFailure::unavailable(P, "unreadable"));
-    }
+    };
     let paid_at_ms = reply.issuer_payment_time().map(DhakaTime::to_unix_millis);
     let payer_masked = reply.client_mobile_no.as_deref().and_then(mask_nagad_number);
     Ok(Outcome::Succeeded {
@@ -253,14 +270,24 @@ fn declined(status_code: Option<&str>) -> ProviderFailure {
 
 /// Nagad's `{"reason","message"}` refusal (B.10), or a fault without one.
 pub(crate) fn error_failure(status: u16, body: &[u8]) -> ProviderFailure {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(e) => coded(P, &e.reason).map_or_else(|| ProviderFailure::unavailable(P, "unreadable"), |c| c.failure),
-        Err(_) => {
-            let mut code = String::from("http_");
-            code.push_str(&status.to_string());
-            ProviderFailure::unavailable(P, &code)
-        }
+    refusal(body).unwrap_or_else(|| {
+        let mut code = String::from("http_");
+        code.push_str(&status.to_string());
+        ProviderFailure::unavailable(P, &code)
+    })
+}
+
+/// A `{"reason","message"}` body (B.10), classed by `reason` through the catalog whatever
+/// the HTTP status: Nagad documents 4xx/5xx, but such a body also comes with 200. A body
+/// that also carries a reply's own fields (`status`, `sensitiveData`) is not a refusal.
+/// A `reason` the catalog reads as success is no refusal we can act on: unreadable.
+pub(crate) fn refusal(body: &[u8]) -> Option<ProviderFailure> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let reason = v.get("reason")?.as_str()?.trim();
+    if reason.is_empty() || v.get("status").is_some() || v.get("sensitiveData").is_some() {
+        return None;
     }
+    Some(coded(P, reason).map_or_else(|| ProviderFailure::unavailable(P, "unreadable"), |c| c.failure))
 }
 
 /// `paymentReferenceId` as a path segment: base64 may hold `/`, which must not split the path.
@@ -472,6 +499,82 @@ mod tests {
                 .as_deref(),
             Some("unreadable")
         );
+    }
+
+    #[test]
+    fn a_reason_body_is_classed_by_reason_even_with_http_200() {
+        let body = br#"{"reason":"16_0006_058","message":"Signature verification failed"}"#;
+        for status in [200, 400, 500] {
+            let f = read_sealed(status, body).unwrap_err();
+            assert_eq!(
+                (f.kind, f.provider_code.as_deref()),
+                (FailureKind::Config, Some("16_0006_058")),
+                "{status}"
+            );
+            assert_eq!(
+                read_complete(status, body).unwrap_err().provider_code.as_deref(),
+                Some("16_0006_058")
+            );
+        }
+        let gone = br#"{"reason":"16_0006_055","message":"Invalid payment reference ID"}"#;
+        let Ok(Outcome::Failed(f)) = read_verify(200, gone, &ours("1")) else {
+            panic!("a 200 refusal on verify is read")
+        };
+        assert_eq!(f.provider_code.as_deref(), Some("16_0006_055"));
+        let retry = br#"{"reason":"16_0006_075","message":"Could not persist data"}"#;
+        assert_eq!(
+            read_verify(200, retry, &ours("1")).unwrap_err().kind,
+            FailureKind::Unknown
+        );
+        assert!(refusal(br#"{"status":"Success","reason":"x"}"#).is_none());
+        assert!(refusal(br#"{"sensitiveData":"a","signature":"b"}"#).is_none());
+    }
+
+    #[test]
+    fn km_calls_send_the_merchant_id_and_verify_does_not() {
+        let h = request_headers(true, Some(("103.4.145.12", "PC_WEB")), "683002007104225");
+        assert!(h.contains(&("X-KM-MC-Id", "683002007104225")), "{h:?}");
+        assert!(h.contains(&("X-KM-IP-V4", "103.4.145.12")) && h.contains(&("X-KM-Client-Type", "PC_WEB")));
+        assert!(h.contains(&("X-KM-Api-Version", "v-0.2.0")) && h.contains(&("content-type", "application/json")));
+        let v = request_headers(false, None, "683002007104225");
+        assert!(v.iter().all(|(k, _)| !k.starts_with("X-KM-MC")), "{v:?}");
+    }
+
+    #[test]
+    fn long_issuer_references_up_to_64_are_read() {
+        for len in [17, 64] {
+            let trx = "7".repeat(len);
+            let body = PAID.replace("000177YT", &trx);
+            let Ok(Outcome::Succeeded { trx_id, .. }) = read_verify(200, body.as_bytes(), &ours("1250")) else {
+                panic!("{len}")
+            };
+            assert_eq!(trx_id, trx);
+        }
+        let body = PAID.replace("000177YT", &"7".repeat(65));
+        assert_eq!(
+            read_verify(200, body.as_bytes(), &ours("1250")).unwrap_err().kind,
+            FailureKind::Unknown
+        );
+    }
+
+    #[test]
+    fn refunded_words_mean_paid_then_refunded() {
+        for word in [
+            "Refunded",
+            "PartialRefunded",
+            "partialrefunded",
+            "REFUNDED",
+            "PartialCancelled",
+        ] {
+            let body = PAID.replace(r#""status":"Success""#, &format!(r#""status":"{word}""#));
+            assert!(
+                matches!(
+                    read_verify(200, body.as_bytes(), &ours("1250")),
+                    Ok(Outcome::Succeeded { .. })
+                ),
+                "{word}"
+            );
+        }
     }
 
     #[test]

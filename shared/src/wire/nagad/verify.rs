@@ -25,6 +25,10 @@ pub enum PaymentStatus {
     Aborted,
     Cancelled,
     PartialCancelled,
+    /// Some replies say `Refunded` / `PartialRefunded` where others say `Cancelled` /
+    /// `PartialCancelled` after a refund: the same meaning.
+    Refunded,
+    PartialRefunded,
     InvalidRequest,
     Fraud,
     UnknownFailed,
@@ -32,7 +36,7 @@ pub enum PaymentStatus {
     Other(String),
 }
 
-const NAMES: [(PaymentStatus, &str); 14] = [
+const NAMES: [(PaymentStatus, &str); 16] = [
     (PaymentStatus::OrderInitiated, "OrderInitiated"),
     (PaymentStatus::Ready, "Ready"),
     (PaymentStatus::InProgress, "InProgress"),
@@ -44,6 +48,8 @@ const NAMES: [(PaymentStatus, &str); 14] = [
     (PaymentStatus::Aborted, "Aborted"),
     (PaymentStatus::Cancelled, "Cancelled"),
     (PaymentStatus::PartialCancelled, "PartialCancelled"),
+    (PaymentStatus::Refunded, "Refunded"),
+    (PaymentStatus::PartialRefunded, "PartialRefunded"),
     (PaymentStatus::InvalidRequest, "InvalidRequest"),
     (PaymentStatus::Fraud, "Fraud"),
     (PaymentStatus::UnknownFailed, "UnknownFailed"),
@@ -70,12 +76,26 @@ impl PaymentStatus {
         *self == PaymentStatus::Success
     }
 
-    /// Paid at some point: `Success`, `PartialCancelled` or `Cancelled`.
+    /// Paid at some point: `Success`, or one of the refund words ([`Self::is_refund_word`]).
     pub fn was_paid(&self) -> bool {
+        *self == PaymentStatus::Success || self.is_refund_word()
+    }
+
+    /// A word a payment shows after a refund: `Cancelled`, `PartialCancelled`, `Refunded`,
+    /// `PartialRefunded` (B.7, B.8). `Cancelled` alone may also mean an unpaid cancel.
+    pub fn is_refund_word(&self) -> bool {
         matches!(
             self,
-            PaymentStatus::Success | PaymentStatus::PartialCancelled | PaymentStatus::Cancelled
+            PaymentStatus::Cancelled
+                | PaymentStatus::PartialCancelled
+                | PaymentStatus::Refunded
+                | PaymentStatus::PartialRefunded
         )
+    }
+
+    /// Only part of the payment refunded: `PartialCancelled` or `PartialRefunded`.
+    pub fn is_partial_refund(&self) -> bool {
+        matches!(self, PaymentStatus::PartialCancelled | PaymentStatus::PartialRefunded)
     }
 
     /// Still on its way (initiated, on the page); everything else is an outcome.
@@ -253,6 +273,19 @@ mod tests {
             assert_eq!(PaymentStatus::parse(name), status);
         }
         assert!(PaymentStatus::Cancelled.was_paid() && !PaymentStatus::Cancelled.is_paid());
+        for word in [
+            "Refunded",
+            "PARTIALREFUNDED",
+            "partialrefunded",
+            "refunded",
+            "Cancelled",
+            "partialCancelled",
+        ] {
+            assert!(PaymentStatus::parse(word).is_refund_word(), "{word}");
+            assert!(PaymentStatus::parse(word).was_paid(), "{word}");
+        }
+        assert!(PaymentStatus::parse("partialrefunded").is_partial_refund());
+        assert!(!PaymentStatus::Refunded.is_partial_refund() && !PaymentStatus::Success.is_refund_word());
         assert!(PaymentStatus::OtpSent.is_pending() && !PaymentStatus::Aborted.is_pending());
     }
 }

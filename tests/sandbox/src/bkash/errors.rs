@@ -50,6 +50,7 @@ pub fn refund(c: &str) -> Response {
         "2077" => ("invalid_trx_id", "ট্রানজ্যাকশন আইডি সঠিক নয়"),
         "2078" => ("invalid_reason", "কারণটি সঠিক নয়"),
         "2127" => ("transaction_not_completed", "লেনদেনটি এখনও সম্পন্ন হয়নি"),
+        "2033" => ("transaction_not_found", "লেনদেনটি পাওয়া যায়নি"),
         _ => ("process_failed", "অনুরোধটি সম্পন্ন করা যায়নি"),
     };
     let body = RefundErrorEnvelope {
@@ -103,6 +104,11 @@ pub fn injected(flavor: Flavor, fault: &Injected) -> Option<Response> {
         Injected::Hung => gateway(StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out"),
         Injected::Down => gateway(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
         Injected::Code(c) => in_flavor(flavor, c),
+        Injected::Code200(c) => {
+            let mut response = in_flavor(flavor, c);
+            *response.status_mut() = StatusCode::OK;
+            response
+        }
         Injected::Status(s) => {
             let status = StatusCode::from_u16(*s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let message = match status {

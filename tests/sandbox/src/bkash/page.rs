@@ -58,7 +58,7 @@ async fn fault(s: &Shared) -> Option<Response> {
             StatusCode::from_u16(n).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             "9999".to_owned(),
         ),
-        Injected::Code(c) => (StatusCode::OK, c),
+        Injected::Code(c) | Injected::Code200(c) => (StatusCode::OK, c),
         Injected::WebhookDrop | Injected::WebhookDuplicate | Injected::AnswerLost => return None,
     };
     Some((status, Html(view::problem(&code))).into_response())

@@ -8,6 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bdpay_shared::money::Money;
+use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::bkash::{
     status_message, CreateResponse, ExecuteResponse, QueryResponse, SearchResponse, TransactionStatus,
     VerificationStatus, MODE_CHECKOUT, SUCCESS,
@@ -279,7 +280,10 @@ fn decide(s: &Shared, id: &str, now: i64) -> Decision {
         return refuse("2029");
     }
     inner.last_debit.insert(debit, now);
-    let trx_id = inner.new_trx_id();
+    let trx_id = match s.variants.trx_id_len(Provider::Bkash, id) {
+        Some(len) => crate::variants::long_id(len),
+        None => inner.new_trx_id(),
+    };
     inner.by_trx.insert(trx_id.clone(), id.to_owned());
     match inner.payments.get_mut(id) {
         Some(p) => {

@@ -4,10 +4,11 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bdpay_shared::money::Money;
+use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::bkash::{
     LegacyRefundResponse, RefundResponse, RefundStatusResponse, RefundTransaction, TransactionStatus,
 };
@@ -18,6 +19,7 @@ use super::errors::{self, Flavor};
 use super::store::{Payment, Refund};
 use super::{api, choices, record};
 use crate::ledger::Record;
+use crate::variants::Variant;
 use crate::Shared;
 
 const DAY_MS: i64 = 86_400_000;
@@ -114,7 +116,19 @@ fn log(s: &Shared, a: &Asked<'_>, result: &Result<(Payment, Refund), &'static st
     );
 }
 
+/// API Gateway's answer when refund v2 is switched off for the caller's credential
+/// (`refund_v2_missing` variant): before faults, tokens or bKash logic, as a missing route.
+fn v2_missing(s: &Shared, h: &HeaderMap) -> Option<Response> {
+    let app_key = h.get("x-app-key").and_then(|v| v.to_str().ok()).unwrap_or("");
+    s.variants
+        .refund_v2_missing(app_key, choices::USERNAME)
+        .then(|| errors::gateway(StatusCode::FORBIDDEN, "Missing Authentication Token"))
+}
+
 pub async fn refund(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    if let Some(missing) = v2_missing(&s, &h) {
+        return missing;
+    }
     let go = match api::faults(&s, "refund", Flavor::RefundV2).await {
         Ok(go) => go,
         Err(early) => return early,
@@ -152,6 +166,9 @@ async fn refund_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
 }
 
 pub async fn status(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    if let Some(missing) = v2_missing(&s, &h) {
+        return missing;
+    }
     finish(status_inner(&s, &h, body).await)
 }
 
@@ -163,6 +180,9 @@ async fn status_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
     let id = api::required(&map, "paymentId", F)?;
     let trx = api::required(&map, "trxId", F)?;
     let p = completed(s, id, trx).map_err(errors::refund)?;
+    if p.refunds.is_empty() && s.variants.has(Provider::Bkash, id, Variant::NoRefundsEnvelope) {
+        return Err(errors::refund("2033"));
+    }
     let done_at = p.completed_ms().unwrap_or(p.created_ms);
     Ok(Json(RefundStatusResponse {
         original_trx_id: trx.to_owned(),

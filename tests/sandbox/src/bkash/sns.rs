@@ -27,6 +27,7 @@ use super::store::Payment;
 use super::{choices, record};
 use crate::faults::Injected;
 use crate::ledger::Record;
+use crate::variants::Variant;
 use crate::{Config, Shared};
 
 pub const SUBSCRIBE_PATH: &str = "/sns/subscribe";
@@ -174,6 +175,20 @@ fn envelope(s: &Shared, kind: MessageType, message: String, sub: &Sub) -> Envelo
 }
 
 /// Queues the Notification for a payment that just completed (a no-op without a webhook URL).
+/// The `Message` string (A.13); `minimal` leaves out the fields a merchant does not need
+/// (`dateTime`, `creditOrganizationName`, `transactionReference`), as some deliveries do.
+fn message_text(message: &WebhookPayment, minimal: bool) -> Result<String, serde_json::Error> {
+    let mut v = serde_json::to_value(message)?;
+    if minimal {
+        if let Some(map) = v.as_object_mut() {
+            for key in ["dateTime", "creditOrganizationName", "transactionReference"] {
+                map.remove(key);
+            }
+        }
+    }
+    serde_json::to_string(&v)
+}
+
 pub fn notify(s: &Shared, p: &Payment) {
     let wallet = p.wallet.as_deref().unwrap_or("");
     let at = p.completed_ms().unwrap_or(p.created_ms);
@@ -193,7 +208,8 @@ pub fn notify(s: &Shared, p: &Payment) {
         merchant_share_amount: None,
         sale_amount: None,
     };
-    let Ok(text) = serde_json::to_string(&message) else {
+    let minimal = s.variants.has(Provider::Bkash, &p.id, Variant::SnsMinimal);
+    let Ok(text) = message_text(&message, minimal) else {
         return;
     };
     let trx = message.trx_id;

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use bdpay_shared::money::Money;
+use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::nagad::{
     reason, status_code, CancelReplySensitive, CancelRequest, CancelSensitive, PaymentStatus,
 };
@@ -19,6 +20,7 @@ use super::record;
 use super::sealing::{self, check_headers};
 use super::store::Refund;
 use crate::ledger::Record;
+use crate::variants::Variant;
 use crate::Shared;
 
 pub async fn cancel(
@@ -120,7 +122,7 @@ fn run(
             .payments
             .get_mut(reference)
             .ok_or(Reject::bad(reason::INVALID_REFERENCE))?;
-        if !matches!(p.status, PaymentStatus::Success | PaymentStatus::PartialCancelled) {
+        if !(p.status == PaymentStatus::Success || p.status.is_partial_refund()) {
             return Err(Reject::bad(reason::STATE_INVALID));
         }
         let paid = p.amount.ok_or(Reject::bad(reason::STATE_INVALID))?;
@@ -131,10 +133,12 @@ fn run(
         if after > paid.poisha() {
             return Err(Reject::bad(reason::STATE_INVALID));
         }
-        p.status = if after == paid.poisha() {
-            PaymentStatus::Cancelled
-        } else {
-            PaymentStatus::PartialCancelled
+        let refunded_words = s.variants.has(Provider::Nagad, reference, Variant::RefundWords);
+        p.status = match (after == paid.poisha(), refunded_words) {
+            (true, false) => PaymentStatus::Cancelled,
+            (false, false) => PaymentStatus::PartialCancelled,
+            (true, true) => PaymentStatus::Refunded,
+            (false, true) => PaymentStatus::PartialRefunded,
         };
         p.refunds.push(Refund {
             amount: wanted,

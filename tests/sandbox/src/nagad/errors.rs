@@ -53,10 +53,14 @@ pub fn injected(fault: &Injected) -> Option<Response> {
     Some(match fault {
         Injected::Hung => proxy_page(StatusCode::GATEWAY_TIMEOUT, "504 Gateway Time-out"),
         Injected::Down => proxy_page(StatusCode::SERVICE_UNAVAILABLE, "503 Service Temporarily Unavailable"),
-        Injected::Code(code) => {
+        Injected::Code(code) | Injected::Code200(code) => {
             let message = reason::message(code).unwrap_or("Request failed").to_owned();
             (
-                StatusCode::BAD_REQUEST,
+                if matches!(fault, Injected::Code200(_)) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::BAD_REQUEST
+                },
                 Json(ErrorBody {
                     reason: code.clone(),
                     message,

@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use bdpay_shared::locale::digit_value;
 use bdpay_shared::phone::Msisdn;
+use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::nagad::{status_code, PaymentStatus};
 
 use super::choices::{self, WalletRule, MAX_AMOUNT_POISHA, MIN_AMOUNT_POISHA, OTP_TRIES, PIN_TRIES};
@@ -151,7 +152,11 @@ pub async fn submit(State(s): State<Shared>, Path((token, step)): Path<(String, 
             }
             ("pin", PaymentStatus::OtpVerified) if ascii_digits(&value("pin")) == choices::PIN => {
                 p.status = PaymentStatus::PinGiven;
-                Next::Finished(Box::new(pay(p, now, s.nagad.next_trx_id())))
+                let trx = match s.variants.trx_id_len(Provider::Nagad, &p.reference) {
+                    Some(len) => crate::variants::long_id(len),
+                    None => s.nagad.next_trx_id(),
+                };
+                Next::Finished(Box::new(pay(p, now, trx)))
             }
             ("pin", PaymentStatus::OtpVerified) => {
                 p.pin_misses = p.pin_misses.saturating_add(1);

@@ -85,7 +85,7 @@ pub fn ended(p: &Payment) -> String {
     let (mark, title) = match p.status {
         PaymentStatus::Success => (("ok", "✓"), t.done_success),
         PaymentStatus::Aborted => (("cx", "×"), t.done_aborted),
-        PaymentStatus::Cancelled | PaymentStatus::PartialCancelled => (("cx", "↺"), t.done_refunded),
+        ref s if s.is_refund_word() => (("cx", "↺"), t.done_refunded),
         _ => (("no", "!"), t.done_failed),
     };
     let done = outcome::done(p);

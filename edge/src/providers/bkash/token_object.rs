@@ -6,6 +6,13 @@
 //! in-flight guard makes every other asker wait for the renewal under way, then re-read.
 //! A failed renewal is answered from memory for a few seconds, so a burst of callers
 //! cannot turn one bad credential into a hundred grants.
+//!
+//! It also remembers which refund API the credential uses when `BKASH_REFUND_API=auto`
+//! learned it (A.10: v2 answered an API-Gateway endpoint error, so legacy). That fact
+//! belongs to the credential exactly as the token does, and this object is the one
+//! strongly consistent place per credential that every bKash call already consults (its
+//! answer rides along with the token, so a refund costs no extra read); KV `CACHE` would be
+//! eventually consistent and one more read per refund.
 
 use std::cell::RefCell;
 
@@ -23,6 +30,9 @@ use bdpay_shared::wire::bkash::{path, GrantRequest, RefreshRequest};
 
 const TOKEN_KEY: &str = "token";
 const BUDGET_KEY: &str = "budget";
+/// `true` once refund v2 was found missing for this credential (never unlearned: an
+/// operator who wants v2 again sets `BKASH_REFUND_API=v2`).
+const REFUND_LEGACY_KEY: &str = "refund_legacy";
 
 #[durable_object]
 pub struct TokenObject {
@@ -65,6 +75,30 @@ impl Drop for Guard<'_> {
 
 impl TokenObject {
     async fn answer(&self, ask: &Ask) -> Answer {
+        let mut answer = self.token_answer(ask).await;
+        let legacy = if ask.refund_legacy {
+            let _ = self.state.storage().put(REFUND_LEGACY_KEY, true).await;
+            crate::providers::failure::log_info(
+                "bkash refund api: legacy remembered for this credential",
+                &serde_json::json!({ "mode": ask.mode.as_str() }),
+            );
+            true
+        } else {
+            self.state
+                .storage()
+                .get::<bool>(REFUND_LEGACY_KEY)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or(false)
+        };
+        if let Some(t) = answer.token.as_mut() {
+            t.refund_legacy = legacy;
+        }
+        answer
+    }
+
+    async fn token_answer(&self, ask: &Ask) -> Answer {
         // Fast path: nothing under way and the stored token will do.
         if self.inflight.borrow().is_none() {
             let stored = self.stored().await;
@@ -274,6 +308,7 @@ fn token_of(s: &Stored) -> Token {
         id_token: s.id_token.clone(),
         generation: s.generation,
         usable_until_ms: s.usable_until(),
+        refund_legacy: false,
     }
 }
 
