@@ -10,8 +10,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::errors::UnknownName;
-use crate::money::{parse_poisha, Money, MoneyError};
+use crate::errors::unknown_name::UnknownName;
 
 /// A language of the widget and of our error messages. Bangla is the default in Bangladesh.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -100,22 +99,6 @@ pub fn push_digits(out: &mut String, text: &str, lang: Lang) {
     }
 }
 
-/// Appends a wire amount (`"1250.00"`, `"1250.5"`, `"1250"`, the grammar of
-/// [`Money`]) for people: `"৳1,250.00"` or `"৳১,২৫০.০০"`, in Bangladeshi
-/// (lakh, crore) grouping. On an invalid amount nothing is appended and the
-/// reason is returned, so the caller can show its own fallback. Zero is allowed
-/// (`"৳0.00"`): a balance or a refunded total can be zero.
-pub fn push_amount(out: &mut String, amount: &str, lang: Lang) -> Result<(), MoneyError> {
-    let poisha = parse_poisha(amount)?;
-    push_poisha(out, poisha.unsigned_abs(), lang);
-    Ok(())
-}
-
-/// Appends a [`Money`] for people, as [`push_amount`] does for a string.
-pub fn push_money(out: &mut String, money: Money, lang: Lang) {
-    push_poisha(out, money.poisha().unsigned_abs(), lang);
-}
-
 /// Appends `poisha` (1/100 taka) for people: `"৳12,34,567.00"` / `"৳১২,৩৪,৫৬৭.০০"`.
 ///
 /// Grouping is Bangladeshi: the last three whole digits, then pairs
@@ -186,6 +169,7 @@ impl ExactSizeIterator for Digits {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::push_amount;
 
     fn amount(s: &str, lang: Lang) -> String {
         let mut out = String::new();

@@ -176,7 +176,7 @@ impl Money {
     #[must_use]
     pub fn format(self, lang: Lang) -> String {
         let mut out = String::with_capacity(40);
-        locale::push_money(&mut out, self, lang);
+        push_money(&mut out, self, lang);
         out
     }
 }
@@ -244,6 +244,22 @@ impl fmt::Debug for Money {
         fmt::Display::fmt(self, f)?;
         f.write_str(")")
     }
+}
+
+/// Appends a wire amount (`"1250.00"`, `"1250.5"`, `"1250"`, the grammar of
+/// [`Money`]) for people: `"৳1,250.00"` or `"৳১,২৫০.০০"`, in Bangladeshi
+/// (lakh, crore) grouping. On an invalid amount nothing is appended and the
+/// reason is returned, so the caller can show its own fallback. Zero is allowed
+/// (`"৳0.00"`): a balance or a refunded total can be zero.
+pub fn push_amount(out: &mut String, amount: &str, lang: Lang) -> Result<(), MoneyError> {
+    let poisha = parse_poisha(amount)?;
+    locale::push_poisha(out, poisha.unsigned_abs(), lang);
+    Ok(())
+}
+
+/// Appends a [`Money`] for people, as [`push_amount`] does for a string.
+pub fn push_money(out: &mut String, money: Money, lang: Lang) {
+    locale::push_poisha(out, money.poisha().unsigned_abs(), lang);
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::errors::UnknownName;
+use crate::errors::unknown_name::UnknownName;
 use crate::locale::Lang;
 
 /// A mobile financial service we take payments through.

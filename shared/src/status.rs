@@ -9,7 +9,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::errors::UnknownName;
+use crate::errors::unknown_name::UnknownName;
 
 /// Where a payment is (DESIGN.md, "Payment status").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

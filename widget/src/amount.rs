@@ -1,6 +1,6 @@
 //! The edge's wire amount (`"1250.00"`) → poisha, strictly, for `locale::push_poisha`.
 //!
-//! `shared::locale::push_amount` takes the same strings, but on a bad one it names the
+//! `shared::money::push_amount` takes the same strings, but on a bad one it names the
 //! broken rule (currency symbols, Bangla digits, exponents…), and that classification alone
 //! is 14.5 KB of wasm (7.7 KB gzip), half the widget's budget. The edge only ever sends
 //! `Money`'s own output, so the widget accepts exactly that and shows nothing otherwise.

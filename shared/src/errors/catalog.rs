@@ -5,7 +5,7 @@
 //! placeholders for codes Nagad does not publish). A code not in the table is
 //! `provider_declined`, not retryable: nothing here panics or guesses "success".
 
-use crate::errors::ErrorCode;
+use super::code::ErrorCode;
 use crate::provider::Provider;
 use Action::{Bug, FailPayment, FixClock, MerchantConfig, PageReasks, RejectRequest, Requery, Retry};
 use ErrorCode as C;

@@ -5,7 +5,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::UnknownName;
+use super::unknown_name::UnknownName;
 use crate::locale::Lang;
 
 /// One of our public error codes (`{"error": {"code": "…"}}`). The snake_case

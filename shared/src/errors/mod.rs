@@ -6,6 +6,7 @@
 
 pub mod catalog;
 mod code;
+pub mod unknown_name;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,6 +14,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use code::ErrorCode;
+pub use unknown_name::UnknownName;
 
 use crate::ids::IdError;
 use crate::locale::Lang;
@@ -21,20 +23,6 @@ use crate::phone::PhoneError;
 use crate::provider::Provider;
 use crate::status::Refused;
 use catalog::Verdict;
-
-/// A name that is not one of ours: a provider, a language, a status, an error
-/// code. It says which kind, never the text that was given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UnknownName(pub &'static str);
-
-impl fmt::Display for UnknownName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("unknown ")?;
-        f.write_str(self.0)
-    }
-}
-
-impl std::error::Error for UnknownName {}
 
 /// The JSON body of every error response (DESIGN.md, "Public HTTP contract"):
 ///
