@@ -54,8 +54,3 @@ impl EdgeConfig {
         })
     }
 }
-
-/// Unix milliseconds now (the worker's clock; frozen during a request in production).
-pub fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
-}

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use worker::Env;
 
-use crate::config::now_ms;
+use crate::clock::now_ms;
 use crate::log;
 use crate::webhooks;
 

@@ -7,7 +7,8 @@ use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::ids::IdempotencyKey;
 use worker::{D1Database, Env, Request, Response};
 
-use crate::config::{now_ms, EdgeConfig};
+use crate::clock::now_ms;
+use crate::config::EdgeConfig;
 use crate::crypto::sha256_hex;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;

@@ -6,6 +6,7 @@
 mod auth;
 mod batch;
 mod body;
+mod clock;
 mod config;
 mod cron;
 mod crypto;

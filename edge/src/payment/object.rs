@@ -18,7 +18,8 @@ use super::flow::{self, ConfirmInput, Ctx};
 use super::record::PaymentRecord;
 use super::refunding::{self, Ask};
 use super::storage;
-use crate::config::{now_ms, EdgeConfig};
+use crate::clock::now_ms;
+use crate::config::EdgeConfig;
 
 /// The first wait before a failed ledger write is tried again; it doubles up to 10 min.
 const OUTBOX_RETRY_MS: i64 = 10_000;

@@ -18,6 +18,8 @@ use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::bkash::{path, PaymentRef as WirePaymentRef};
 use worker::{Env, Method, ObjectNamespace, Request, RequestInit};
 
+use crate::clock::now_ms;
+
 use self::interpret::{reply_code, Executed, Expect};
 use self::token::{Answer, Ask, Token};
 use super::config::RefundApi;
@@ -173,7 +175,7 @@ impl Bkash {
         if let Err(f) = &result {
             if f.kind == super::FailureKind::Config {
                 super::failure::log_warn(
-                    "bkash query needs attention",
+                    "bkash_query_needs_attention",
                     &serde_json::json!({ "provider_code": f.provider_code }),
                 );
             }
@@ -363,9 +365,6 @@ impl Bkash {
 
 /// Unix milliseconds (the worker's clock). Kept here rather than borrowed from
 /// `crate::config`, so providers do not import the edge's config (no import circle).
-fn now_ms() -> i64 {
-    i64::try_from(worker::Date::now().as_millis()).unwrap_or(i64::MAX)
-}
 
 fn payment_body(r: &PaymentRef<'_>) -> Result<String, ProviderFailure> {
     serde_json::to_string(&WirePaymentRef {

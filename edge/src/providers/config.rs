@@ -187,7 +187,7 @@ impl ProviderConfig {
         };
         if config.bkash.is_err() && config.nagad.is_err() {
             super::failure::log_warn(
-                "no provider is configured",
+                "no_provider_configured",
                 &serde_json::json!({ "mode": mode.as_str(), "missing_bkash": config.missing(Provider::Bkash), "missing_nagad": config.missing(Provider::Nagad) }),
             );
             return Err(not_configured(Provider::Bkash));
@@ -228,7 +228,7 @@ impl ProviderConfig {
 
     fn unconfigured(&self, provider: Provider, missing: &[&'static str]) -> ProviderFailure {
         super::failure::log_warn(
-            "provider not configured",
+            "provider_not_configured",
             &serde_json::json!({ "provider": provider.as_str(), "mode": self.mode.as_str(), "missing": missing }),
         );
         not_configured(provider)

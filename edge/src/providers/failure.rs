@@ -208,25 +208,19 @@ pub(crate) fn amounts_match(theirs: &str, ours: Money) -> bool {
 pub(crate) fn attention(provider: Provider, op: &str, payment: &str, f: &ProviderFailure) {
     if matches!(f.kind, FailureKind::Config | FailureKind::Mismatch) {
         log_warn(
-            "provider call needs attention",
+            "provider_call_needs_attention",
             &serde_json::json!({ "provider": provider.as_str(), "op": op, "payment": payment, "code": f.code.as_str(), "provider_code": f.provider_code }),
         );
     }
 }
 
-/// The providers' log lines: typed, masked fields only.
+/// The providers' log lines: typed, masked fields only (through the edge's one facade).
 pub(crate) fn log_warn<F: Serialize>(msg: &str, fields: &F) {
-    #[cfg(target_arch = "wasm32")]
     crate::log::warn(msg, fields);
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = (msg, fields);
 }
 
 pub(crate) fn log_info<F: Serialize>(msg: &str, fields: &F) {
-    #[cfg(target_arch = "wasm32")]
     crate::log::info(msg, fields);
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = (msg, fields);
 }
 
 #[cfg(test)]

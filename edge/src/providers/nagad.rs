@@ -154,7 +154,7 @@ impl Nagad {
         if let Err(f) = &outcome {
             if f.kind == super::FailureKind::Config {
                 super::failure::log_warn(
-                    "nagad verify needs attention",
+                    "nagad_verify_needs_attention",
                     &serde_json::json!({ "provider_code": f.provider_code }),
                 );
             }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
-use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 /// bKash's guidance for every call (PROVIDERS.md A.1); Nagad gets the same.
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
@@ -53,9 +53,9 @@ pub(crate) struct Call<'a> {
 
 /// Sends `call`; returns the reply (any status) and the latency in milliseconds.
 pub(crate) async fn send(call: &Call<'_>) -> (Result<Reply, SendError>, u32) {
-    let started = Date::now().as_millis();
+    let started = crate::clock::now_ms();
     let result = send_inner(call).await;
-    let elapsed = Date::now().as_millis().saturating_sub(started);
+    let elapsed = crate::clock::now_ms().saturating_sub(started);
     (result, u32::try_from(elapsed).unwrap_or(u32::MAX))
 }
 

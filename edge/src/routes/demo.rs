@@ -10,7 +10,8 @@ use worker::{Env, Request, Response};
 
 use crate::auth::Merchant;
 use crate::body;
-use crate::config::{now_ms, EdgeConfig};
+use crate::clock::now_ms;
+use crate::config::EdgeConfig;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;
 use crate::providers::Mode;

@@ -11,7 +11,7 @@ use serde_json::json;
 use worker::{Env, Request, Response};
 
 use crate::body;
-use crate::config::now_ms;
+use crate::clock::now_ms;
 use crate::error::{EdgeError, EdgeResult};
 use crate::{http, log};
 

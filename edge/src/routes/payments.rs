@@ -11,7 +11,8 @@ use worker::{Env, Request, Response};
 
 use crate::auth::{self, Merchant};
 use crate::body;
-use crate::config::{now_ms, EdgeConfig};
+use crate::clock::now_ms;
+use crate::config::EdgeConfig;
 use crate::crypto::{random, sha256_hex};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;

@@ -14,7 +14,7 @@ use crate::batch::{
     LineFilter,
 };
 use crate::body;
-use crate::config::now_ms;
+use crate::clock::now_ms;
 use crate::crypto::random;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;

@@ -8,7 +8,8 @@ use worker::{Env, Request, Response};
 
 use crate::auth;
 use crate::body;
-use crate::config::{now_ms, EdgeConfig};
+use crate::clock::now_ms;
+use crate::config::EdgeConfig;
 use crate::crypto::{hex, random};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;

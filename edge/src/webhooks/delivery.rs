@@ -7,9 +7,7 @@ use std::time::Duration;
 use bdpay_shared::signature;
 use futures_util::future::{join_all, select, Either};
 use serde::Deserialize;
-use worker::{
-    AbortController, D1Database, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
-};
+use worker::{AbortController, D1Database, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 use super::rules;
 use crate::config::EdgeConfig;
@@ -77,7 +75,7 @@ pub async fn run(env: &Env, merchant_id: &str, now_ms: i64) -> Result<Option<i64
     let outcomes = join_all(due.iter().map(|d| attempt(d, &keys))).await;
     let mut statements = Vec::with_capacity(due.len() * 2);
     for (d, o) in due.iter().zip(&outcomes) {
-        let at = Date::now().as_millis() as i64;
+        let at = crate::clock::now_ms();
         let attempts = u32::try_from(d.attempts.saturating_add(1)).unwrap_or(u32::MAX);
         statements.push(record_attempt(&db, d, attempts, o, at).map_err(err)?);
         let (state, next_at) = if o.delivered() {
@@ -148,7 +146,7 @@ fn record_attempt(
 
 /// One signed POST of the stored body.
 async fn attempt(d: &Due, keys: &DataKeys) -> Outcome {
-    let started = Date::now().as_millis() as i64;
+    let started = crate::clock::now_ms();
     let result = match keys.decrypt_text(&d.secret_enc) {
         Ok(secret) => {
             let header = signature::sign(secret.as_bytes(), started.div_euclid(1000), d.payload.as_bytes());
@@ -156,7 +154,7 @@ async fn attempt(d: &Due, keys: &DataKeys) -> Outcome {
         }
         Err(_) => Err("secret_unreadable"),
     };
-    let duration_ms = (Date::now().as_millis() as i64).saturating_sub(started);
+    let duration_ms = crate::clock::now_ms().saturating_sub(started);
     match result {
         Ok(status) => Outcome {
             http_status: Some(status),

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, State};
 
 use super::delivery;
-use crate::config::now_ms;
+use crate::clock::now_ms;
 use crate::log;
 
 const MERCHANT_KEY: &str = "merchant";

@@ -21,7 +21,7 @@ use bdpay_shared::wire::sns::{is_amazon_cert_url, Envelope, MessageType, Signatu
 use rsa::pkcs8::DecodePublicKey;
 use rsa::RsaPublicKey;
 use sha2::{Digest, Sha256};
-use worker::{Date, Env, Method};
+use worker::{Env, Method};
 use x509_cert::der::{Decode, Encode};
 
 use crate::providers::config::{Mode, SnsConfig};
@@ -61,7 +61,7 @@ pub async fn verify_sns(body: &[u8], config: &ProviderConfig, env: &Env) -> Resu
     let envelope: Envelope =
         serde_json::from_slice(body).map_err(|_| refused(ErrorCode::InvalidRequest, "sns_unreadable"))?;
     let checked = precheck(&envelope, &config.sns)?;
-    let now_ms = i64::try_from(Date::now().as_millis()).unwrap_or(i64::MAX);
+    let now_ms = crate::clock::now_ms();
     let mut verified = false;
     if let Some(pem) = config
         .sns
@@ -71,7 +71,7 @@ pub async fn verify_sns(body: &[u8], config: &ProviderConfig, env: &Env) -> Resu
     {
         match key_from_pem(pem.expose(), now_ms) {
             Ok(key) => verified = signature_ok(&checked, &envelope.signature, &key),
-            Err(step) => log_warn("sns: pinned certificate unusable", &serde_json::json!({ "step": step })),
+            Err(step) => log_warn("sns_pinned_certificate_unusable", &serde_json::json!({ "step": step })),
         }
     }
     if !verified {
@@ -272,7 +272,7 @@ async fn cert_key(url: &str, env: &Env, now_ms: i64) -> Result<RsaPublicKey, Pro
         None => fetch_cert(url).await?,
     };
     let key = key_from_pem(&pem, now_ms).map_err(|step| {
-        log_warn("sns: certificate unusable", &serde_json::json!({ "step": step }));
+        log_warn("sns_certificate_unusable", &serde_json::json!({ "step": step }));
         refused(ErrorCode::Unauthorized, "sns_certificate")
     })?;
     if let (Some(kv), false) = (&kv, from_kv) {

@@ -17,8 +17,9 @@
 use std::cell::RefCell;
 
 use futures_channel::oneshot;
-use worker::{durable_object, Date, DurableObject, Env, Method, Request, Response, State};
+use worker::{durable_object, DurableObject, Env, Method, Request, Response, State};
 
+use crate::clock::now_ms;
 use crate::providers::bkash::interpret::http_code;
 use crate::providers::bkash::token::{
     decide, max_calls_per_hour, read_token_reply, renewed, Answer, Ask, Budget, CallNote, Next, Stored, Token, TokenOp,
@@ -79,7 +80,7 @@ impl TokenObject {
         let legacy = if ask.refund_legacy {
             let _ = self.state.storage().put(REFUND_LEGACY_KEY, true).await;
             crate::providers::failure::log_info(
-                "bkash refund api: legacy remembered for this credential",
+                "bkash_refund_api_legacy_remembered",
                 &serde_json::json!({ "mode": ask.mode.as_str() }),
             );
             true
@@ -261,7 +262,7 @@ impl TokenObject {
                     .map_err(|_| ProviderFailure::unavailable(Provider::Bkash, "token_storage"))?;
                 *self.last_failure.borrow_mut() = None;
                 crate::providers::failure::log_info(
-                    "bkash token renewed",
+                    "bkash_token_renewed",
                     &serde_json::json!({ "op": op.as_str(), "generation": next.generation, "mode": config.mode.as_str() }),
                 );
                 Ok(token_of(&next))
@@ -271,7 +272,7 @@ impl TokenObject {
                 let word = crate::providers::failure::outcome_word(Err(&failure));
                 notes.push(note(op, Some(reply.status), Some(&code), word, latency_ms));
                 crate::providers::failure::log_warn(
-                    "bkash token call failed",
+                    "bkash_token_call_failed",
                     &serde_json::json!({ "op": op.as_str(), "http_status": reply.status, "provider_code": code }),
                 );
                 Err(failure)
@@ -297,10 +298,6 @@ impl TokenObject {
             .flatten()
             .unwrap_or_default()
     }
-}
-
-fn now_ms() -> i64 {
-    i64::try_from(Date::now().as_millis()).unwrap_or(i64::MAX)
 }
 
 fn token_of(s: &Stored) -> Token {

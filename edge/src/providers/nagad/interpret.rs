@@ -206,7 +206,7 @@ pub(crate) fn read_verify(status: u16, body: &[u8], ours: &Expect<'_>) -> Result
         s if s.is_pending() => Ok(Outcome::Pending),
         other => {
             log_warn(
-                "nagad verify: unknown status, treated as pending",
+                "nagad_verify_unknown_status",
                 &serde_json::json!({ "status": safe_code(other.as_str()) }),
             );
             Ok(Outcome::Pending)

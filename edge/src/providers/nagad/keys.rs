@@ -72,10 +72,9 @@ pub(crate) async fn sign(keys: &Keys, plain: &[u8]) -> Result<String, ProviderFa
     #[cfg(target_arch = "wasm32")]
     match web::sign(keys, plain).await {
         Ok(signature) => return Ok(signature),
-        Err(step) => crate::providers::failure::log_warn(
-            "nagad: Web Crypto signing failed; signing in wasm",
-            &serde_json::json!({ "step": step }),
-        ),
+        Err(step) => {
+            crate::providers::failure::log_warn("nagad_webcrypto_sign_failed", &serde_json::json!({ "step": step }))
+        }
     }
     bdpay_shared::crypto::sign_sha256(plain, &keys.merchant).map_err(|_| ProviderFailure::config(P, "sign"))
 }
