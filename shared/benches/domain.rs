@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use bdpay_shared::locale::{self, Lang};
+use bdpay_shared::locale::Lang;
 use bdpay_shared::money::Money;
 use bdpay_shared::phone::Msisdn;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -25,7 +25,7 @@ fn money(c: &mut Criterion) {
     group.bench_function("push_amount bn (string level)", |b| {
         b.iter(|| {
             out.clear();
-            let _ = locale::push_amount(&mut out, black_box("1234567.89"), Lang::Bn);
+            let _ = bdpay_shared::money::push_amount(&mut out, black_box("1234567.89"), Lang::Bn);
         })
     });
     group.finish();

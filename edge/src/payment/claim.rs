@@ -28,7 +28,7 @@ pub enum Answer {
     /// Another payment holds it.
     HeldBy(Holder),
     /// The ledger did not answer.
-    NoAnswer,
+    Silent,
 }
 
 impl Answer {
@@ -36,7 +36,7 @@ impl Answer {
         match holder {
             Some(h) if h.payment_id == r.id.as_str() => Answer::Ours,
             Some(h) => Answer::HeldBy(h),
-            None => Answer::NoAnswer,
+            None => Answer::Silent,
         }
     }
 }
@@ -52,7 +52,7 @@ pub fn before_execute(r: &mut PaymentRecord, i: usize, answer: Answer, now_ms: i
             }
             true
         }
-        Answer::NoAnswer => {
+        Answer::Silent => {
             crate::log::warn("order_claim_unanswered", &json!({ "payment": r.id }));
             true
         }
@@ -129,7 +129,7 @@ pub fn after_take_paid(r: &mut PaymentRecord, answer: Answer, now_ms: i64) -> Op
             None
         }
         Answer::HeldBy(h) => Some(h),
-        Answer::NoAnswer => {
+        Answer::Silent => {
             crate::log::warn("order_claim_unanswered", &json!({ "payment": r.id }));
             None
         }

@@ -363,9 +363,6 @@ impl Bkash {
     }
 }
 
-/// Unix milliseconds (the worker's clock). Kept here rather than borrowed from
-/// `crate::config`, so providers do not import the edge's config (no import circle).
-
 fn payment_body(r: &PaymentRef<'_>) -> Result<String, ProviderFailure> {
     serde_json::to_string(&WirePaymentRef {
         payment_id: r.provider_ref.to_owned(),
