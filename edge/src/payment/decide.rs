@@ -206,6 +206,17 @@ pub fn on_check(r: &PaymentRecord, named: Option<(Provider, &str)>, reason: &'st
         .collect()
 }
 
+/// Before a new attempt: a look at every Nagad page still open (Nagad debits on its own
+/// page, so the shopper may have paid there before switching).
+pub fn before_switch(r: &PaymentRecord) -> Vec<Step> {
+    r.attempts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.provider == Provider::Nagad && a.status == AttemptStatus::Started)
+        .map(|(i, _)| look(i, "switch", None))
+        .collect()
+}
+
 /// The alarm: what is due for each attempt (unclear outcomes, pages that ended).
 pub fn on_alarm(r: &PaymentRecord, now_ms: i64) -> Vec<Step> {
     let mut steps = Vec::new();

@@ -305,3 +305,23 @@ fn the_same_choice_again_answers_the_page_under_way() {
         Ok(Confirm::Start(_))
     ));
 }
+
+#[test]
+fn switching_looks_at_open_nagad_pages_first() {
+    let r = with_attempts(Provider::Nagad, None);
+    assert_eq!(
+        before_switch(&r),
+        [Step::Check(Look {
+            attempt: 0,
+            reason: "switch",
+            unpaid: None
+        })]
+    );
+    let mut paid_there = r.clone();
+    answer(&mut paid_there, 0, paid("N1"), "switch", None, 20);
+    let refused = confirm(&paid_there, Some(Provider::Bkash), None, UP, 21)
+        .err()
+        .map(|e| e.error.code);
+    assert_eq!(refused, Some(ErrorCode::InvalidState), "no second attempt once paid");
+    assert!(before_switch(&with_attempts(Provider::Bkash, None)).is_empty());
+}

@@ -66,7 +66,16 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         .as_ref()
         .and_then(|p| config.data_keys.decrypt_phone(&p.enc).ok());
     let up = availability(ctx.env, r.mode);
-    let plan = match decide::confirm(r, input.provider, phone.as_ref().map(|p| p.operator()), up, now_ms)? {
+    let operator = phone.as_ref().map(|p| p.operator());
+    if let Confirm::Same = decide::confirm(r, input.provider, operator, up, now_ms)? {
+        return Ok(());
+    }
+    // Leaving a wallet page for another: if that page was paid meanwhile, it stands.
+    let looks = decide::before_switch(r);
+    if !looks.is_empty() {
+        run(ctx, r, looks, now_ms).await;
+    }
+    let plan = match decide::confirm(r, input.provider, operator, up, now_ms)? {
         Confirm::Same => return Ok(()),
         Confirm::Start(plan) => plan,
     };
