@@ -10,6 +10,7 @@ mod clock;
 mod config;
 mod cron;
 mod crypto;
+mod deployment;
 mod error;
 mod http;
 mod idempotent;

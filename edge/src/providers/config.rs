@@ -13,7 +13,7 @@
 //! | `BKASH_PASSWORD`, `BKASH_APP_SECRET` | secret | grant credentials |
 //! | `BKASH_SNS_CERT_HOSTS` | var, test only | comma list of `host[:port]` allowed to serve the SNS certificate (http allowed there) |
 //! | `BKASH_SNS_CERT_PEM_B64` | secret, test only, optional | a pinned SNS certificate (base64 of the PEM) |
-//! | `BKASH_SNS_TOPIC_ARN` | var, optional | the only `TopicArn` accepted |
+//! | `BKASH_SNS_TOPIC_ARN` | var, required live | the only `TopicArn` accepted; without it live IPNs are refused |
 //! | `NAGAD_BASE_URL` | var | API base, e.g. `…/remote-payment-gateway-1.0/api/dfs` |
 //! | `NAGAD_MERCHANT_ID` | var | 15 digits |
 //! | `NAGAD_EGRESS_RELAY` | var, may be `""` | fixed-egress relay URL (see `nagad::relay`) |
@@ -113,6 +113,8 @@ pub struct SnsConfig {
     pub pinned_cert_pem: Option<Secret<String>>,
     /// When set, any other `TopicArn` is refused.
     pub topic_arn: Option<String>,
+    /// Live mode: no IPN is accepted (nor a subscription confirmed) without `topic_arn`.
+    pub topic_required: bool,
 }
 
 /// Nagad merchant credentials.
@@ -269,7 +271,7 @@ impl Reader<'_> {
     fn url(&self, base: &'static str, missing: &mut Vec<&'static str>) -> String {
         let url = self.req(base, missing);
         match url::Url::parse(&url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => url.trim_end_matches('/').to_owned(),
+            Ok(u) if scheme_allowed(self.mode, u.scheme()) => url.trim_end_matches('/').to_owned(),
             _ => {
                 if !url.is_empty() {
                     missing.push(base);
@@ -277,6 +279,15 @@ impl Reader<'_> {
                 String::new()
             }
         }
+    }
+}
+
+/// Live mode speaks to providers and the relay over https only; test mode (the local
+/// sandbox) may use http.
+fn scheme_allowed(mode: Mode, scheme: &str) -> bool {
+    match mode {
+        Mode::Live => scheme == "https",
+        Mode::Test => matches!(scheme, "http" | "https"),
     }
 }
 
@@ -313,7 +324,7 @@ fn read_nagad(r: &Reader<'_>) -> Result<NagadConfig, Vec<&'static str>> {
     }
     let egress_relay = r.opt("NAGAD_EGRESS_RELAY");
     if let Some(relay) = &egress_relay {
-        if !matches!(url::Url::parse(relay), Ok(u) if u.scheme() == "https" || u.scheme() == "http") {
+        if !matches!(url::Url::parse(relay), Ok(u) if scheme_allowed(r.mode, u.scheme())) {
             missing.push("NAGAD_EGRESS_RELAY");
         }
     }
@@ -340,6 +351,7 @@ fn read_sns(r: &Reader<'_>) -> SnsConfig {
             cert_hosts: Vec::new(),
             pinned_cert_pem: None,
             topic_arn,
+            topic_required: true,
         };
     }
     let cert_hosts = r
@@ -360,6 +372,7 @@ fn read_sns(r: &Reader<'_>) -> SnsConfig {
         cert_hosts,
         pinned_cert_pem,
         topic_arn,
+        topic_required: false,
     }
 }
 
@@ -396,6 +409,18 @@ mod tests {
         pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
     }
 
+    /// The dev settings under live names, on https.
+    fn live_names(map: HashMap<String, String>) -> HashMap<String, String> {
+        map.into_iter()
+            .map(|(k, v)| {
+                (
+                    format!("LIVE_{k}"),
+                    v.replace("http://127.0.0.1:8790", "https://sandbox.example"),
+                )
+            })
+            .collect()
+    }
+
     fn from(map: &HashMap<String, String>, mode: Mode) -> Result<ProviderConfig, ProviderFailure> {
         let src = |name: &str| map.get(name).cloned();
         ProviderConfig::from_source(&src, mode)
@@ -428,13 +453,16 @@ mod tests {
 
     #[test]
     fn live_reads_live_names_and_never_trusts_test_certificates() {
-        let mut map: HashMap<String, String> = dev().into_iter().map(|(k, v)| (format!("LIVE_{k}"), v)).collect();
+        let http_map: HashMap<String, String> = dev().into_iter().map(|(k, v)| (format!("LIVE_{k}"), v)).collect();
+        assert!(from(&http_map, Mode::Live).is_err(), "live speaks https only");
+        let mut map = live_names(dev());
         map.insert(
             "LIVE_BKASH_SNS_TOPIC_ARN".into(),
             "arn:aws:sns:ap-southeast-1:1:bpt".into(),
         );
         let c = from(&map, Mode::Live).unwrap();
         assert!(c.is_configured(Provider::Bkash) && c.is_configured(Provider::Nagad));
+        assert!(c.sns.topic_required);
         assert!(c.sns.cert_hosts.is_empty());
         assert!(c.sns.pinned_cert_pem.is_none());
         assert_eq!(c.sns.topic_arn.as_deref(), Some("arn:aws:sns:ap-southeast-1:1:bpt"));
@@ -480,7 +508,7 @@ mod tests {
         let c = from(&map, Mode::Test).unwrap();
         assert_eq!(c.bkash().unwrap_err().kind, FailureKind::Config);
         assert_eq!(c.missing(Provider::Bkash), ["BKASH_REFUND_API"]);
-        let mut live: HashMap<String, String> = dev().into_iter().map(|(k, v)| (format!("LIVE_{k}"), v)).collect();
+        let mut live = live_names(dev());
         live.insert("LIVE_BKASH_REFUND_API".into(), "legacy".into());
         assert_eq!(
             from(&live, Mode::Live).unwrap().bkash().unwrap().refund_api,

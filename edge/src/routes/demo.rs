@@ -32,8 +32,7 @@ struct Cart {
 
 /// `POST /demo/checkout`
 pub async fn checkout(mut req: Request, env: &Env) -> EdgeResult<Response> {
-    let dev = env.var("BDPAY_ENV").map(|v| v.to_string() == "dev").unwrap_or(false);
-    if !dev {
+    if !crate::deployment::Deployment::from_env(env).is_dev() {
         return Err(EdgeError::not_found());
     }
     let cart: Cart = body::json(&mut req).await?;

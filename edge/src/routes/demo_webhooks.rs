@@ -47,7 +47,7 @@ struct EventData {
 }
 
 fn dev_secret(env: &Env) -> EdgeResult<String> {
-    let dev = env.var("BDPAY_ENV").map(|v| v.to_string() == "dev").unwrap_or(false);
+    let dev = crate::deployment::Deployment::from_env(env).is_dev();
     match env.secret(SECRET) {
         Ok(s) if dev => Ok(s.to_string()),
         _ => Err(EdgeError::not_found()),

@@ -19,12 +19,13 @@ use crate::payment::command::{CheckReason, Command};
 use crate::providers::bkash::sns::{self, SnsVerified};
 use crate::providers::{Mode, ProviderConfig};
 
-/// IPNs are verified with the live rules (AWS certificates only) when `BDPAY_ENV` is
-/// `production`; elsewhere with the test rules (the sandbox's allow-listed certificate host).
+/// IPNs are verified with the live rules (AWS certificates only, the topic ARN required)
+/// unless this is an explicit, loopback dev deployment (the sandbox's certificate rules).
 fn ipn_mode(env: &Env) -> Mode {
-    match env.var("BDPAY_ENV").map(|v| v.to_string()) {
-        Ok(v) if v == "production" => Mode::Live,
-        _ => Mode::Test,
+    if crate::deployment::Deployment::from_env(env).is_dev() {
+        Mode::Test
+    } else {
+        Mode::Live
     }
 }
 

@@ -103,10 +103,7 @@ fn known(path: &[&str]) -> bool {
 }
 
 fn healthz(env: &Env) -> Response {
-    let mode = env
-        .var("BDPAY_ENV")
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| "unknown".into());
+    let mode = crate::deployment::Deployment::from_env(env).as_str();
     http::json(
         200,
         &json!({

@@ -75,9 +75,8 @@ pub fn retry_base_secs(env: &Env) -> i64 {
         .unwrap_or(60)
 }
 
-/// Whether this deployment is production (`BDPAY_ENV` = `production`): https endpoints only.
+/// Whether this deployment is production (anything but an explicit, loopback dev): https
+/// endpoints only.
 pub fn is_production(env: &Env) -> bool {
-    env.var("BDPAY_ENV")
-        .map(|v| v.to_string() == "production")
-        .unwrap_or(false)
+    !crate::deployment::Deployment::from_env(env).is_dev()
 }

@@ -121,8 +121,16 @@ fn precheck(envelope: &Envelope, sns: &SnsConfig) -> Result<Checked, ProviderFai
     if envelope.kind == MessageType::Unknown {
         return Err(refused(ErrorCode::InvalidRequest, "sns_type"));
     }
-    if sns.topic_arn.as_deref().is_some_and(|want| want != envelope.topic_arn) {
-        return Err(refused(ErrorCode::Unauthorized, "sns_topic"));
+    match sns.topic_arn.as_deref() {
+        Some(want) if want != envelope.topic_arn => return Err(refused(ErrorCode::Unauthorized, "sns_topic")),
+        None if sns.topic_required => {
+            log_warn(
+                "sns_topic_arn_not_configured",
+                &serde_json::json!({ "setting": "LIVE_BKASH_SNS_TOPIC_ARN" }),
+            );
+            return Err(ProviderFailure::config(Provider::Bkash, "sns_topic_not_configured"));
+        }
+        _ => {}
     }
     let hash = envelope
         .signature_hash()
@@ -472,6 +480,13 @@ mod tests {
             ..SnsConfig::default()
         };
         assert!(precheck(&e, &sns).is_ok());
+        // Live requires the topic: without it nothing is accepted (nor confirmed).
+        let live_without_topic = SnsConfig {
+            topic_required: true,
+            ..SnsConfig::default()
+        };
+        let refused = precheck(&e, &live_without_topic).unwrap_err();
+        assert_eq!(refused.provider_code.as_deref(), Some("sns_topic_not_configured"));
         let mut no_token = envelope("SubscriptionConfirmation", "1");
         no_token.token = None;
         assert!(precheck(&no_token, &SnsConfig::default()).is_err());
