@@ -95,7 +95,7 @@ impl Line {
         let (payment_id, order_id) = self.ids();
         json!({
             "line": self.line, "payment_id": payment_id, "order_id": order_id, "amount": self.amount,
-            "reason": self.reason, "status": self.state.as_str(), "refund_id": self.refund_id, "error": self.error,
+            "currency": "BDT", "reason": self.reason, "status": self.state.as_str(), "refund_id": self.refund_id, "error": self.error,
         })
     }
 }

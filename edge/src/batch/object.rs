@@ -20,6 +20,7 @@ use super::{Counts, Line, LineError, LineFilter, LineState, Target};
 use crate::error::EdgeError;
 use crate::log;
 use crate::payment::command::Command;
+use crate::providers::Mode;
 
 /// Lines run per alarm (progress is stored after each run).
 const RUN: usize = 200;
@@ -34,6 +35,8 @@ const MAX_TRIES: u8 = 5;
 pub struct Meta {
     pub id: String,
     pub merchant_id: String,
+    /// The mode of the key that made it: only a key of the same mode sees or runs it.
+    pub mode: Mode,
     pub created_ms: i64,
     pub total: usize,
 }
@@ -48,6 +51,7 @@ pub enum BatchCommand {
     },
     Get {
         merchant_id: String,
+        mode: Mode,
         #[serde(default)]
         lines: LineFilter,
     },
@@ -112,8 +116,13 @@ impl DurableObject for BatchObject {
                 self.wake().await?;
                 self.reply(LineFilter::All)
             }
-            Ok(BatchCommand::Get { merchant_id, lines }) => {
-                if !self.loaded().await || !self.with(|b| b.meta.merchant_id == merchant_id).unwrap_or(false) {
+            Ok(BatchCommand::Get {
+                merchant_id,
+                mode,
+                lines,
+            }) => {
+                let owner = |b: &BatchState| b.meta.merchant_id == merchant_id && b.meta.mode == mode;
+                if !self.loaded().await || !self.with(owner).unwrap_or(false) {
                     return Response::error("not found", 404);
                 }
                 // Queued lines and no alarm (one lost with a restart): resume.
@@ -237,6 +246,7 @@ async fn run_line(env: &Env, meta: &Meta, line: &Line) -> Ran {
     };
     let cmd = Command::Refund {
         merchant_id: meta.merchant_id.clone(),
+        mode: meta.mode,
         refund_id: RefundId::from_random(bytes).as_str().to_owned(),
         amount: line.amount,
         reason: line.reason.clone(),

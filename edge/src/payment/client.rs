@@ -7,6 +7,7 @@ use worker::{Env, Method, Request, RequestInit};
 
 use super::command::{Command, Reply};
 use super::record::PaymentRecord;
+use crate::auth::Merchant;
 use crate::error::{EdgeError, EdgeResult};
 
 /// Sends `cmd` to the object named by the payment id.
@@ -27,10 +28,11 @@ pub async fn send(env: &Env, payment_id: &PaymentId, cmd: &Command) -> EdgeResul
     }
 }
 
-/// The record, or 404 when there is none (or it belongs to another merchant).
-pub async fn get_for_merchant(env: &Env, payment_id: &PaymentId, merchant_id: &str) -> EdgeResult<PaymentRecord> {
+/// The record, or 404 when there is none, or it belongs to another merchant, or to the
+/// other mode (a test key never sees a live payment, nor a live key a test one).
+pub async fn get_for_merchant(env: &Env, payment_id: &PaymentId, merchant: &Merchant) -> EdgeResult<PaymentRecord> {
     let r = send(env, payment_id, &Command::Get).await?;
-    if r.merchant_id == merchant_id {
+    if r.merchant_id == merchant.id && r.mode == merchant.mode {
         Ok(r)
     } else {
         Err(EdgeError::Refused(ErrorCode::NotFound))

@@ -7,7 +7,7 @@ use bdpay_shared::provider::Provider;
 use serde::{Deserialize, Serialize};
 
 use super::record::{PaymentRecord, StoredPhone};
-use crate::providers::Device;
+use crate::providers::{Device, Mode};
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case")]
@@ -42,6 +42,8 @@ pub enum Command {
     /// Refund all (`amount` None: what is left) or part, once per `key`.
     Refund {
         merchant_id: String,
+        /// The key's mode: a test key cannot refund a live payment (nor a live key a test one).
+        mode: Mode,
         refund_id: String,
         amount: Option<Money>,
         reason: Option<String>,
@@ -50,6 +52,7 @@ pub enum Command {
     /// A person settled a `requires_manual` refund.
     ResolveRefund {
         merchant_id: String,
+        mode: Mode,
         refund_id: String,
         succeeded: bool,
         note: Option<String>,

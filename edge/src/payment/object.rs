@@ -115,13 +115,19 @@ impl PaymentObject {
             return self.save(r).await;
         }
         let merchant = match &cmd {
-            Command::Refund { merchant_id, .. } | Command::ResolveRefund { merchant_id, .. } => {
-                Some(merchant_id.clone())
+            Command::Refund { merchant_id, mode, .. } | Command::ResolveRefund { merchant_id, mode, .. } => {
+                Some((merchant_id.clone(), *mode))
             }
             _ => None,
         };
         let mut r = match self.load().await {
-            Some(r) if merchant.as_ref().is_none_or(|m| *m == r.merchant_id) => r,
+            Some(r)
+                if merchant
+                    .as_ref()
+                    .is_none_or(|(m, mode)| *m == r.merchant_id && *mode == r.mode) =>
+            {
+                r
+            }
             _ => return error(ErrorCode::NotFound),
         };
         let now = now_ms();

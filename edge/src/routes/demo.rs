@@ -60,6 +60,7 @@ pub async fn checkout(mut req: Request, env: &Env) -> EdgeResult<Response> {
         customer_phone: None,
         return_url: Some(return_url.clone()),
         metadata: None,
+        currency: None,
     };
     let (record, secret) = payments::create(env, &merchant, input).await?;
     Ok(http::json(

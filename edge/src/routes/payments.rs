@@ -35,6 +35,21 @@ pub struct CreateBody {
     pub return_url: Option<String>,
     #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
+    /// `"BDT"` in any case, or absent: money is taka only.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// The currency a create names, if any: only taka.
+fn check_currency(currency: Option<&str>) -> EdgeResult<()> {
+    match currency {
+        None => Ok(()),
+        Some(c) if c.eq_ignore_ascii_case("BDT") => Ok(()),
+        Some(_) => Err(EdgeError::invalid(
+            ErrorCode::UnsupportedCurrency,
+            "currency must be \"BDT\" (Bangladeshi taka), or left out",
+        )),
+    }
 }
 
 fn check_return_url(url: &str) -> EdgeResult<()> {
@@ -63,14 +78,20 @@ fn check_metadata(m: &Map<String, Value>) -> EdgeResult<()> {
     Ok(())
 }
 
-/// Makes the payment and its object; the caller answers with the returned record and secret.
-pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeResult<(PaymentRecord, ClientSecret)> {
+/// Every rule on a create's body, checked before anything is written (or a key taken).
+fn check(input: &CreateBody) -> EdgeResult<()> {
     if let Some(url) = &input.return_url {
         check_return_url(url)?;
     }
     if let Some(m) = &input.metadata {
         check_metadata(m)?;
     }
+    check_currency(input.currency.as_deref())
+}
+
+/// Makes the payment and its object; the caller answers with the returned record and secret.
+pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeResult<(PaymentRecord, ClientSecret)> {
+    check(&input)?;
     let config = EdgeConfig::from_env(env)?;
     let now = now_ms();
     let id = PaymentId::from_random(random().map_err(EdgeError::internal)?);
@@ -136,6 +157,7 @@ pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
     // Read and check the body first: a malformed request never takes the key.
     let raw = body::json_bytes(&mut req).await?;
     let input: CreateBody = body::parse(&raw)?;
+    check(&input)?;
     let reserved = match idempotent::begin(env, &merchant.id, key, "POST /v1/payments", &raw).await? {
         Begun::Replay { status, body } => return Ok(idempotent::json_text(status, body)),
         Begun::Fresh(reserved) => reserved,
@@ -152,7 +174,7 @@ pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
 pub async fn get(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let id = PaymentId::parse(id).map_err(|_| EdgeError::not_found())?;
-    let record = objects::get_for_merchant(env, &id, &merchant.id).await?;
+    let record = objects::get_for_merchant(env, &id, &merchant).await?;
     Ok(http::json(200, &view::merchant(&record, None)))
 }
 
@@ -171,7 +193,7 @@ pub async fn list(req: Request, env: &Env) -> EdgeResult<Response> {
     let mut data = Vec::new();
     for id in ledger::ids_by_order(&db, &merchant.id, order.as_str()).await? {
         let Ok(id) = PaymentId::parse(&id) else { continue };
-        if let Ok(record) = objects::get_for_merchant(env, &id, &merchant.id).await {
+        if let Ok(record) = objects::get_for_merchant(env, &id, &merchant).await {
             data.push(serde_json::to_value(view::merchant(&record, None)).unwrap_or(Value::Null));
         }
     }

@@ -86,6 +86,7 @@ pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult
     let object_key = key.as_ref().map(|k| format!("idem:{}", k.as_str()));
     let cmd = Command::Refund {
         merchant_id: merchant.id.clone(),
+        mode: merchant.mode,
         refund_id: refund_id.as_str().to_owned(),
         amount: input.amount,
         reason: input.reason,
@@ -106,7 +107,7 @@ pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult
 pub async fn list_for_payment(req: Request, env: &Env, payment_id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let payment = PaymentId::parse(payment_id).map_err(|_| EdgeError::not_found())?;
-    let record = objects::get_for_merchant(env, &payment, &merchant.id).await?;
+    let record = objects::get_for_merchant(env, &payment, &merchant).await?;
     Ok(http::json(200, &refunds::list_view(&record)))
 }
 
@@ -124,7 +125,7 @@ async fn payment_of(env: &Env, merchant_id: &str, refund_id: &str) -> EdgeResult
 pub async fn get(req: Request, env: &Env, refund_id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let payment = payment_of(env, &merchant.id, refund_id).await?;
-    let record = objects::get_for_merchant(env, &payment, &merchant.id).await?;
+    let record = objects::get_for_merchant(env, &payment, &merchant).await?;
     let view = refunds::view_for_event(&record, refund_id).ok_or_else(EdgeError::not_found)?;
     Ok(http::json(200, &view))
 }
@@ -152,6 +153,7 @@ pub async fn resolve(mut req: Request, env: &Env, refund_id: &str) -> EdgeResult
     let payment = payment_of(env, &merchant.id, refund_id).await?;
     let cmd = Command::ResolveRefund {
         merchant_id: merchant.id.clone(),
+        mode: merchant.mode,
         refund_id: refund_id.to_owned(),
         succeeded,
         note: input.note,
@@ -196,6 +198,7 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
             // The same file again: the batch it made (its progress now), nothing run twice.
             let cmd = BatchCommand::Get {
                 merchant_id: merchant.id.clone(),
+                mode: merchant.mode,
                 lines: LineFilter::All,
             };
             let b = batch::object::send(env, &id, &cmd)
@@ -209,6 +212,7 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let meta = Meta {
         id: id.as_str().to_owned(),
         merchant_id: merchant.id.clone(),
+        mode: merchant.mode,
         created_ms: now_ms(),
         total: lines.len(),
     };
@@ -243,6 +247,7 @@ pub async fn batch_get(req: Request, env: &Env, batch_id: &str) -> EdgeResult<Re
     };
     let cmd = BatchCommand::Get {
         merchant_id: merchant.id.clone(),
+        mode: merchant.mode,
         lines: asked,
     };
     let b = batch::object::send(env, id.as_str(), &cmd)

@@ -70,7 +70,7 @@ pub async fn get_endpoint(req: Request, env: &Env, id: &str) -> EdgeResult<Respo
     if !rules::is_id(id, "we_") {
         return Err(EdgeError::not_found());
     }
-    match endpoints::get(&env.d1("DB")?, &merchant.id, id).await? {
+    match endpoints::get(&env.d1("DB")?, &merchant.id, merchant.mode.as_str(), id).await? {
         Some(view) => Ok(http::json(200, &view)),
         None => Err(EdgeError::not_found()),
     }
@@ -79,7 +79,9 @@ pub async fn get_endpoint(req: Request, env: &Env, id: &str) -> EdgeResult<Respo
 /// `DELETE /v1/webhook_endpoints/{id}`
 pub async fn delete_endpoint(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
-    if !rules::is_id(id, "we_") || !endpoints::delete(&env.d1("DB")?, &merchant.id, id, now_ms()).await? {
+    if !rules::is_id(id, "we_")
+        || !endpoints::delete(&env.d1("DB")?, &merchant.id, merchant.mode.as_str(), id, now_ms()).await?
+    {
         return Err(EdgeError::not_found());
     }
     Ok(http::json(
@@ -154,7 +156,8 @@ pub async fn redeliver(req: Request, env: &Env, id: &str) -> EdgeResult<Response
     if !rules::is_id(id, "evt_") {
         return Err(EdgeError::not_found());
     }
-    let Some(event) = events::redeliver(&env.d1("DB")?, &merchant.id, id, now_ms()).await? else {
+    let Some(event) = events::redeliver(&env.d1("DB")?, &merchant.id, merchant.mode.as_str(), id, now_ms()).await?
+    else {
         return Err(EdgeError::not_found());
     };
     object::wake(env, &merchant.id).await.map_err(EdgeError::internal)?;

@@ -99,22 +99,22 @@ pub async fn insert(db: &D1Database, e: &NewEndpoint<'_>) -> worker::Result<Endp
     .view())
 }
 
-/// The merchant's live endpoint `id`, if any.
-pub async fn get(db: &D1Database, merchant_id: &str, id: &str) -> worker::Result<Option<EndpointView>> {
+/// The merchant's endpoint `id` in `mode` (a test key never sees a live endpoint), if any.
+pub async fn get(db: &D1Database, merchant_id: &str, mode: &str, id: &str) -> worker::Result<Option<EndpointView>> {
     let row: Option<Row> = db
         .prepare(
             "SELECT id, mode, url, events, created_at FROM webhook_endpoints \
-             WHERE id = ?1 AND merchant_id = ?2 AND deleted_at IS NULL",
+             WHERE id = ?1 AND merchant_id = ?2 AND mode = ?3 AND deleted_at IS NULL",
         )
-        .bind(&[id.into(), merchant_id.into()])?
+        .bind(&[id.into(), merchant_id.into(), mode.into()])?
         .first(None)
         .await?;
     Ok(row.map(Row::view))
 }
 
 /// Marks it deleted (nothing more is delivered to it). Whether it existed.
-pub async fn delete(db: &D1Database, merchant_id: &str, id: &str, now_ms: i64) -> worker::Result<bool> {
-    if get(db, merchant_id, id).await?.is_none() {
+pub async fn delete(db: &D1Database, merchant_id: &str, mode: &str, id: &str, now_ms: i64) -> worker::Result<bool> {
+    if get(db, merchant_id, mode, id).await?.is_none() {
         return Ok(false);
     }
     let stop = db

@@ -202,12 +202,13 @@ struct OwnedEvent {
 pub async fn redeliver(
     db: &D1Database,
     merchant_id: &str,
+    mode: &str,
     event_id: &str,
     now_ms: i64,
 ) -> worker::Result<Option<Value>> {
     let row: Option<OwnedEvent> = db
-        .prepare("SELECT type, mode, payload FROM events WHERE id = ?1 AND merchant_id = ?2")
-        .bind(&[event_id.into(), merchant_id.into()])?
+        .prepare("SELECT type, mode, payload FROM events WHERE id = ?1 AND merchant_id = ?2 AND mode = ?3")
+        .bind(&[event_id.into(), merchant_id.into(), mode.into()])?
         .first(None)
         .await?;
     let Some(row) = row else { return Ok(None) };

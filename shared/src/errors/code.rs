@@ -17,6 +17,8 @@ pub enum ErrorCode {
     InvalidRequest,
     InvalidAmount,
     InvalidPhone,
+    /// Money is Bangladeshi taka only (`"BDT"`).
+    UnsupportedCurrency,
     Unauthorized,
     NotFound,
     MethodNotAllowed,
@@ -75,10 +77,11 @@ const fn spec(name: &'static str, status: u16, retryable: bool, en: &'static str
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAmount,
         ErrorCode::InvalidPhone,
+        ErrorCode::UnsupportedCurrency,
         ErrorCode::Unauthorized,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
@@ -127,6 +130,9 @@ impl ErrorCode {
             C::InvalidPhone => spec("invalid_phone", 400, false,
                 "This is not a valid Bangladeshi mobile number.",
                 "এটি সঠিক বাংলাদেশি মোবাইল নম্বর নয়।"),
+            C::UnsupportedCurrency => spec("unsupported_currency", 400, false,
+                "Only Bangladeshi taka is supported: send \"currency\": \"BDT\" or leave it out.",
+                "শুধু বাংলাদেশি টাকা গ্রহণ করা হয়: \"currency\": \"BDT\" পাঠান অথবা বাদ দিন।"),
             C::Unauthorized => spec("unauthorized", 401, false,
                 "The key or client secret is missing or wrong.",
                 "কী অথবা ক্লায়েন্ট সিক্রেট নেই, বা ভুল।"),
