@@ -87,7 +87,16 @@ start_edge() {
     --var "BDPAY_WEBHOOK_RETRY_BASE_SECS:${BDPAY_WEBHOOK_RETRY_BASE_SECS:-60}" \
     --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" >"$log" 2>&1 </dev/null &
   STACK_PIDS+=($!)
+  EDGE_PID=$!
   wait_http "http://127.0.0.1:$port/healthz" 180 "worker (wrangler dev)" "$log"
+}
+
+# restart_edge PORT SANDBOX_PORT PERSIST_DIR LOG: kills the worker (as a crash would: no
+# graceful stop) and starts it again on the same local state.
+restart_edge() {
+  kill -KILL -- "-$EDGE_PID" 2>/dev/null || true
+  for _ in $(seq 40); do kill -0 "$EDGE_PID" 2>/dev/null || break; sleep 0.25; done
+  start_edge "$@"
 }
 
 stop_stack() {

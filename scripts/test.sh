@@ -43,6 +43,15 @@ BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1
 say "   end to end: the demo shop in headless Chromium (360x740, slow 3G, 4x CPU)"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/run.mjs
+say "   restart drills: the worker killed mid-payment (executes in flight) and mid-batch"
+drill() {
+  BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
+    BDPAY_PERSIST_DIR="$STATE_DIR/test-state" BDPAY_BATCH_LINES=60 \
+    cargo test -q -p bdpay-tests -- --ignored --exact --test-threads 2 "$@"
+}
+drill restart::payment_restart_drill_1_executes_in_flight refunds::batch::batch_restart_drill_1_post
+restart_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge-after-restart.log"
+drill restart::payment_restart_drill_2_every_payment_settles_once refunds::batch::batch_restart_drill_2_check
 stop_stack
 
 say "6/6 log scan: no full phone number, token or secret in any log"

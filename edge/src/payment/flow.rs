@@ -50,7 +50,11 @@ pub fn availability(env: &Env, mode: crate::providers::Mode) -> bdpay_shared::ro
 /// Stores the record before a call that may move money. `false`: not stored, do not call.
 async fn send_first(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
     match storage::put(ctx.state, r).await {
-        Ok(()) => true,
+        Ok(()) => {
+            // Should the worker die while the call is out, the alarm asks about it.
+            let _ = storage::alarm_in(ctx.state, Some(super::attempt::IN_FLIGHT_GRACE_MS)).await;
+            true
+        }
         Err(cause) => {
             crate::log::error("payment_store_failed", &json!({ "payment": r.id, "cause": cause }));
             false
@@ -292,7 +296,6 @@ pub async fn refund(ctx: &Ctx<'_>, r: &mut PaymentRecord, ask: Ask, now_ms: i64)
         *r = before;
         return Err(ApiError::new(ErrorCode::InternalError));
     }
-    let _ = storage::alarm_in(ctx.state, Some(refunding::SENT_GRACE_MS)).await;
     let (Some(f), Some(a)) = (
         r.refunds.get(idx),
         r.refunds.get(idx).and_then(|f| refunding::attempt_of(r, f)),

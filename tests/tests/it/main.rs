@@ -12,4 +12,5 @@ mod ipn;
 mod orders;
 mod payments;
 mod refunds;
+mod restart;
 mod webhooks;

@@ -171,10 +171,10 @@ async fn a_json_batch_by_order_id() {
 
 const RESUME_FILE: &str = "/tmp/bdpay-batch-resume.json";
 
-/// Restart drill, part 1 (`--ignored`, by hand): pays `BDPAY_BATCH_LINES` (default 1000)
+/// Restart drill, part 1 (`make test` runs it, then restarts the worker): pays `BDPAY_BATCH_LINES` (default 1000)
 /// payments, posts the batch and returns at once; restart the worker now, then run part 2.
 #[tokio::test]
-#[ignore = "restart drill: run by hand around a worker restart"]
+#[ignore = "restart drill: make test runs it around a worker restart"]
 async fn batch_restart_drill_1_post() {
     let s = Stack::from_env();
     let n: usize = bdpay_tests::env_count("BDPAY_BATCH_LINES", 1000);
@@ -223,7 +223,7 @@ async fn batch_restart_drill_1_post() {
 /// Restart drill, part 2: the batch finishes after the restart and every payment was
 /// refunded exactly once.
 #[tokio::test]
-#[ignore = "restart drill: run by hand around a worker restart"]
+#[ignore = "restart drill: make test runs it around a worker restart"]
 async fn batch_restart_drill_2_check() {
     let s = Stack::from_env();
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(RESUME_FILE).unwrap()).unwrap();
