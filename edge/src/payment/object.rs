@@ -23,6 +23,8 @@ use crate::config::EdgeConfig;
 
 /// The first wait before a failed ledger write is tried again; it doubles up to 10 min.
 const OUTBOX_RETRY_MS: i64 = 10_000;
+/// Ledger writes failing this long raise an alert (an error line ops watch for).
+const OUTBOX_ALERT_MS: i64 = 3_600_000;
 
 #[durable_object]
 pub struct PaymentObject {
@@ -236,11 +238,15 @@ impl PaymentObject {
             match flow::flush_outbox(&r, &self.env).await {
                 Ok(()) => r.clear_outbox(),
                 Err(cause) => {
+                    let now = now_ms();
+                    let since = *r.outbox_failing_since_ms.get_or_insert(now);
                     r.outbox_failures = r.outbox_failures.saturating_add(1);
-                    crate::log::warn(
-                        "ledger_write_deferred",
-                        &json!({ "payment": r.id, "cause": cause, "failures": r.outbox_failures }),
-                    );
+                    let fields = json!({ "payment": r.id, "cause": cause, "failures": r.outbox_failures, "failing_since_ms": since });
+                    if now - since >= OUTBOX_ALERT_MS {
+                        crate::log::error("ledger_outbox_stuck", &fields);
+                    } else {
+                        crate::log::warn("ledger_write_deferred", &fields);
+                    }
                 }
             }
             if storage::put(&self.state, &r).await.is_ok() {
@@ -271,4 +277,24 @@ pub fn next_alarm_ms(r: &PaymentRecord, now_ms: i64) -> Option<i64> {
         .chain(outbox)
         .chain(unstarted)
         .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payment::record::tests::record;
+
+    #[test]
+    fn a_failing_ledger_is_retried_with_backoff_up_to_ten_minutes() {
+        let mut r = record();
+        r.status = bdpay_shared::status::PaymentStatus::Succeeded;
+        r.outbox_row = true;
+        assert_eq!(next_alarm_ms(&r, 0), Some(10_000));
+        r.outbox_failures = 3;
+        assert_eq!(next_alarm_ms(&r, 0), Some(80_000));
+        r.outbox_failures = 40;
+        assert_eq!(next_alarm_ms(&r, 0), Some(600_000));
+        r.clear_outbox();
+        assert_eq!(next_alarm_ms(&r, 0), None, "nothing to do, no alarm");
+    }
 }

@@ -141,6 +141,9 @@ pub struct PaymentRecord {
     /// Failed ledger writes in a row (the outbox's backoff).
     #[serde(default)]
     pub outbox_failures: u32,
+    /// When the ledger writes started failing (an alert is raised after an hour).
+    #[serde(default)]
+    pub outbox_failing_since_ms: Option<i64>,
     /// Every refund asked of this payment; D1 follows with the row.
     #[serde(default)]
     pub refunds: Vec<StoredRefund>,
@@ -210,6 +213,7 @@ impl PaymentRecord {
         self.outbox_calls.clear();
         self.outbox_webhooks.clear();
         self.outbox_failures = 0;
+        self.outbox_failing_since_ms = None;
     }
 
     /// Records provider calls for the ledger.

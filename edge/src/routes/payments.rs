@@ -137,6 +137,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         outbox_row: true,
         outbox_webhooks: Vec::new(),
         outbox_failures: 0,
+        outbox_failing_since_ms: None,
         refunds: Vec::new(),
     };
     let stored = objects::send(
