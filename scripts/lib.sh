@@ -77,6 +77,11 @@ start_edge() {
     || { cat "$log.migrate" >&2; return 1; }
   wrangler d1 execute DB --local --persist-to "$persist" --file edge/seeds/dev.sql >>"$log.migrate" 2>&1 \
     || { cat "$log.migrate" >&2; return 1; }
+  # make test adds its own fixtures (BDPAY_TEST_SEED=edge/seeds/test.sql): a live key, a live event.
+  if [[ -n "${BDPAY_TEST_SEED:-}" ]]; then
+    wrangler d1 execute DB --local --persist-to "$persist" --file "$BDPAY_TEST_SEED" >>"$log.migrate" 2>&1 \
+      || { cat "$log.migrate" >&2; return 1; }
+  fi
   setsid wrangler dev --local --ip 127.0.0.1 --port "$port" --inspector-port "$((port + 1000))" \
     --persist-to "$persist" --test-scheduled --show-interactive-dev-session=false "${env_files[@]}" \
     --var "BKASH_BASE_URL:http://127.0.0.1:$sbx/bkash/v1.2.0-beta/tokenized/checkout" \

@@ -35,6 +35,8 @@ say "5/6 integration and end to end: worker on :$EDGE_PORT against the sandbox o
 export BDPAY_WEBHOOK_RETRY_BASE_SECS=1
 # A refund the provider never lists needs a person after 60 s here (6 h live).
 export BDPAY_REFUND_GIVE_UP_SECS=60
+# Test fixtures beside the dev seed: a live key and a live event (edge/seeds/test.sql).
+export BDPAY_TEST_SEED=edge/seeds/test.sql
 start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$LOGS/sandbox.log"
 start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge.log"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \

@@ -17,6 +17,18 @@ pub struct Merchant {
     pub mode: Mode,
 }
 
+impl Merchant {
+    /// What an `Idempotency-Key` is unique within: the merchant in one mode, so a test and a
+    /// live request with the same key never answer for each other.
+    pub fn key_scope(&self) -> String {
+        let mut s = String::with_capacity(self.id.len() + 5);
+        s.push_str(&self.id);
+        s.push(':');
+        s.push_str(self.mode.as_str());
+        s
+    }
+}
+
 #[derive(Deserialize)]
 struct Row {
     id: String,

@@ -159,7 +159,7 @@ pub async fn post(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let raw = body::json_bytes(&mut req).await?;
     let input: CreateBody = body::parse(&raw)?;
     check(&input)?;
-    let reserved = match idempotent::begin(env, &merchant.id, key, "POST /v1/payments", &raw).await? {
+    let reserved = match idempotent::begin(env, &merchant.key_scope(), key, "POST /v1/payments", &raw).await? {
         Begun::Replay { status, body } => return Ok(idempotent::json_text(status, body)),
         Begun::Fresh(reserved) => reserved,
     };

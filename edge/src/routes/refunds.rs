@@ -78,7 +78,7 @@ pub async fn create(mut req: Request, env: &Env, payment_id: &str) -> EdgeResult
     let input: CreateBody = body::parse(&raw)?;
     check_reason(input.reason.as_deref())?;
     let what = format!("POST /v1/payments/{}/refunds", payment.as_str());
-    let reserved = match idempotent::begin(env, &merchant.id, key.clone(), &what, &raw).await? {
+    let reserved = match idempotent::begin(env, &merchant.key_scope(), key.clone(), &what, &raw).await? {
         Begun::Replay { status, body } => return Ok(idempotent::json_text(status, body)),
         Begun::Fresh(reserved) => reserved,
     };
@@ -193,7 +193,7 @@ pub async fn batch_create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let content_type = req.headers().get("content-type").ok().flatten().unwrap_or_default();
     let raw = batch::input::bytes_up_to(&mut req, batch::input::MAX_BATCH_BODY).await?;
     let lines = batch::input::parse(&content_type, &raw)?;
-    let reserved = match idempotent::begin(env, &merchant.id, key, "POST /v1/refunds/batch", &raw).await? {
+    let reserved = match idempotent::begin(env, &merchant.key_scope(), key, "POST /v1/refunds/batch", &raw).await? {
         Begun::Replay { body: id, .. } => {
             // The same file again: the batch it made (its progress now), nothing run twice.
             let cmd = BatchCommand::Get {

@@ -9,6 +9,7 @@ mod demo_webhooks;
 mod flow;
 mod foundation;
 mod ipn;
+mod modes;
 mod orders;
 mod payments;
 mod refunds;
