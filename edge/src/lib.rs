@@ -1,5 +1,5 @@
 //! bdpay's edge: a Cloudflare Worker that holds the merchant's provider credentials,
-//! answers the public HTTP contract of DESIGN.md, and keeps each payment's state exactly
+//! answers the public HTTP contract of docs/design.md, and keeps each payment's state exactly
 //! once (one Durable Object per payment). Static files (`www/`) are served by the assets
 //! binding before this code runs; everything else comes here.
 

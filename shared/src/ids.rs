@@ -213,7 +213,7 @@ random_id!(
 );
 
 /// The order id we send Nagad for a payment: `BDP` + the first 17 characters of
-/// the payment id's body, upper-cased (20 alphanumerics, Nagad's maximum; PROVIDERS.md B.4).
+/// the payment id's body, upper-cased (20 alphanumerics, Nagad's maximum; docs/providers.md B.4).
 ///
 /// Deterministic, so a retry after a timeout finds the same order. The first 17
 /// characters are the 17 lowest base-36 digits of a 120-bit random number,

@@ -2,7 +2,7 @@
 //! clear answer instead of a provider code, and so no refund is sent that could not be
 //! settled later:
 //! - bKash: at most [`BKASH_MAX_REFUNDS`] refunds of one payment (the 11th gets 2074) and
-//!   none after [`BKASH_REFUND_WINDOW_DAYS`] days (2071) — PROVIDERS.md A.10.
+//!   none after [`BKASH_REFUND_WINDOW_DAYS`] days (2071) — docs/providers.md A.10.
 //! - Nagad: one refund at a time whose outcome is unknown. Nagad has no refund status; verify
 //!   shows only the last cancel (B.7, B.8), so two unsettled cancels could not be told apart.
 //!
@@ -14,7 +14,7 @@ use crate::provider::Provider;
 
 /// bKash refuses the 11th refund of a transaction (2074).
 pub const BKASH_MAX_REFUNDS: usize = 10;
-/// bKash refuses refunds this many days after the payment (2071; PROVIDERS.md: our choice of 60).
+/// bKash refuses refunds this many days after the payment (2071; docs/providers.md: our choice of 60).
 pub const BKASH_REFUND_WINDOW_DAYS: i64 = 60;
 const DAY_MS: i64 = 86_400_000;
 

@@ -9,7 +9,7 @@ use crate::phone::Operator;
 use crate::provider::Provider;
 use serde::{Deserialize, Serialize};
 
-/// The most a single payment may be at each provider (PROVIDERS.md A.14, B.11: Tk 5,00,000).
+/// The most a single payment may be at each provider (docs/providers.md A.14, B.11: Tk 5,00,000).
 pub const PROVIDER_MAX_POISHA: i64 = 50_000_000; // Tk 5,00,000.00
 /// The least (Tk 1).
 pub const PROVIDER_MIN_POISHA: i64 = 100; // Tk 1.00

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::errors::unknown_name::UnknownName;
 
-/// Where a payment is (DESIGN.md, "Payment status").
+/// Where a payment is (docs/design.md, "Payment status").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {

@@ -30,7 +30,7 @@ fs.mkdirSync(OUT, { recursive: true });
 
 /**
  * The bKash sandbox refuses the same wallet and amount twice within two minutes (2029,
- * PROVIDERS.md A.15), which a rerun would hit. So each run takes its successful bKash wallets
+ * docs/providers.md A.15), which a rerun would hit. So each run takes its successful bKash wallets
  * in turn from the published list (the same wallet and test come back every fifth run),
  * leaving out 01770618575, which the integration tests use.
  * (Moving the sandbox's clock instead would push Nagad's datetime check out of its window.)

@@ -3,7 +3,7 @@
 //!
 //! The shopper sees the amount in the page's language, a button per provider with the
 //! recommended one marked, an optional phone field, and a status line; the page hears
-//! `bdpay:status` / `bdpay:succeeded` / `bdpay:failed` / `bdpay:cancelled` (DESIGN.md,
+//! `bdpay:status` / `bdpay:succeeded` / `bdpay:failed` / `bdpay:cancelled` (docs/design.md,
 //! "The widget on a page"). Size rules: STYLE.md, "Keeping the widget small".
 
 mod amount;

@@ -1,4 +1,4 @@
-//! bKash Tokenized Checkout (PROVIDERS.md Part A): create → (shopper on bKash's page) →
+//! bKash Tokenized Checkout (docs/providers.md Part A): create → (shopper on bKash's page) →
 //! execute once → query to re-check. Tokens come from the `TokenObject` Durable Object (and
 //! are kept in the isolate's memory while usable); every call has a 30 s timeout and leaves
 //! a masked [`CallRecord`].

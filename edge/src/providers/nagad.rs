@@ -1,4 +1,4 @@
-//! Nagad Online Payment API v-0.2.0 (PROVIDERS.md Part B): initialize → complete → (shopper
+//! Nagad Online Payment API v-0.2.0 (docs/providers.md Part B): initialize → complete → (shopper
 //! on Nagad's page) → verify. Sealing per B.3 with `bdpay_shared::crypto` (encryption and
 //! the reply's decryption in Rust, signing through Web Crypto: see `keys`); every call has
 //! a 30 s timeout, goes through the egress relay when one is configured (`relay`) and leaves

@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::future::{select, Either};
 use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
-/// bKash's guidance for every call (PROVIDERS.md A.1); Nagad gets the same.
+/// bKash's guidance for every call (docs/providers.md A.1); Nagad gets the same.
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Provider answers are small; anything larger is refused unread.

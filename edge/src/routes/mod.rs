@@ -1,4 +1,4 @@
-//! The route table: DESIGN.md's public contract on one screen. Handlers are thin: parse,
+//! The route table: docs/design.md's public contract on one screen. Handlers are thin: parse,
 //! authorise, call, respond. Errors become the contract's JSON here and nowhere else.
 
 mod demo;

@@ -1,4 +1,4 @@
-//! RSA for Nagad (PROVIDERS.md B.3), both directions in one place: the edge seals requests
+//! RSA for Nagad (docs/providers.md B.3), both directions in one place: the edge seals requests
 //! and opens replies as a merchant; the sandbox opens requests and seals replies as Nagad.
 //!
 //! Scheme: `sensitiveData = base64(RSAES-PKCS1-v1_5(P, recipient))`,

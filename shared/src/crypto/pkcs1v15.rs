@@ -63,7 +63,7 @@ pub fn sign(plain: &[u8], signer: &RsaPrivateKey, hash: Hash) -> Result<String, 
     Ok(b64_encode(&sig))
 }
 
-/// SHA256withRSA, what the edge and the sandbox sign with (PROVIDERS.md B.3 [our choice]).
+/// SHA256withRSA, what the edge and the sandbox sign with (docs/providers.md B.3 [our choice]).
 pub fn sign_sha256(plain: &[u8], signer: &RsaPrivateKey) -> Result<String, CryptoError> {
     sign(plain, signer, Hash::Sha256)
 }

@@ -1,4 +1,4 @@
-//! Seal and open a Nagad `{sensitiveData, signature}` pair (PROVIDERS.md B.3, both directions).
+//! Seal and open a Nagad `{sensitiveData, signature}` pair (docs/providers.md B.3, both directions).
 
 use rsa::{RsaPrivateKey, RsaPublicKey};
 

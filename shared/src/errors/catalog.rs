@@ -1,7 +1,7 @@
 //! The providers' codes in our terms: `(provider, code) → our code, retryable, what the edge does`.
 //!
 //! One static table, as data, so a code seen in production is one new row.
-//! Sources: PROVIDERS.md A.12 (bKash) and B.10 (Nagad, with our sandbox's
+//! Sources: docs/providers.md A.12 (bKash) and B.10 (Nagad, with our sandbox's
 //! placeholders for codes Nagad does not publish). A code not in the table is
 //! `provider_declined`, not retryable: nothing here panics or guesses "success".
 
@@ -121,10 +121,10 @@ const fn nagad(c: &'static str, code: ErrorCode, retry: bool, action: Action, me
 }
 
 /// Every provider failure code we know. Keep each provider's rows in the order of
-/// PROVIDERS.md; add real codes as they are seen.
+/// docs/providers.md; add real codes as they are seen.
 #[rustfmt::skip]
 pub static CATALOG: &[CatalogRow] = &[
-    // bKash, PROVIDERS.md A.12. Shopper: wallet.
+    // bKash, docs/providers.md A.12. Shopper: wallet.
     bkash("2009", C::InvalidWallet, false, FailPayment, "invalid wallet"),
     bkash("2045", C::InvalidWallet, false, FailPayment, "the customer's MSISDN does not exist"),
     bkash("2057", C::InvalidWallet, false, FailPayment, "not a bKash account"),
@@ -177,7 +177,7 @@ pub static CATALOG: &[CatalogRow] = &[
     bkash("2116", C::InvalidState, false, Requery, "already completed (agreement)"),
     bkash("2117", C::InvalidState, false, Requery, "already completed (execution); treated as 2062"),
     bkash("2119", C::InvalidState, false, Requery, "already completed (authorization)"),
-    // Refunds. Per-code texts inside 2071-2082 follow PROVIDERS.md's order.
+    // Refunds. Per-code texts inside 2071-2082 follow docs/providers.md's order.
     bkash("2026", C::AmountExceedsRefundable, false, RejectRequest, "refund amount greater than the original"),
     bkash("2034", C::RefundNotAllowed, false, RejectRequest, "the original transaction has already been reversed"),
     bkash("2071", C::RefundNotAllowed, false, RejectRequest, "refund not allowed after the refund window (days)"),
@@ -199,7 +199,7 @@ pub static CATALOG: &[CatalogRow] = &[
     bkash("503", C::ProviderUnavailable, true, Retry, "system under maintenance"),
     bkash("9999", C::ProviderUnavailable, true, Retry,
           "system error (at token grant it can mean bad credentials: alert if grants keep failing)"),
-    // bKash's error page, not in PROVIDERS.md A.12: seen on refunds and searches.
+    // bKash's error page, not in docs/providers.md A.12: seen on refunds and searches.
     bkash("2028", C::RefundNotAllowed, false, RejectRequest, "reverse failed: the transaction serial number does not exist"),
     bkash("2033", C::InvalidRequest, false, RejectRequest, "transaction not found"),
     bkash("2035", C::RefundNotAllowed, false, RejectRequest, "reverse failed: the initiator may not reverse this transaction"),
@@ -207,7 +207,7 @@ pub static CATALOG: &[CatalogRow] = &[
     bkash("2043", C::PinFailed, false, FailPayment, "the subscriber's security credential is incorrect"),
     bkash("2069", C::PaymentCancelled, false, FailPayment, "the transaction has already been cancelled"),
 
-    // Nagad, PROVIDERS.md B.10. Merchant account and keys.
+    // Nagad, docs/providers.md B.10. Merchant account and keys.
     nagad("16_0006_004", C::ProviderConfigError, false, MerchantConfig, "provided merchant ID is invalid"),
     nagad("16_0006_050", C::ProviderConfigError, false, MerchantConfig, "provided merchant ID is invalid"),
     nagad("16_0006_052", C::ProviderConfigError, false, MerchantConfig, "invalid merchant"),
@@ -249,7 +249,7 @@ pub static CATALOG: &[CatalogRow] = &[
 mod tests {
     use super::*;
 
-    /// Every code PROVIDERS.md A.12 lists (ranges written out), success excluded.
+    /// Every code docs/providers.md A.12 lists (ranges written out), success excluded.
     const BKASH_A12: &[&str] = &[
         "2009", "2045", "2057", "2058", "2010", "2016", "2011", "2014", "2013", "2015", "2017", "2059", "2018", "2019",
         "2023", "2037", "2038", "2039", "2040", "2041", "2044", "2046", "2029", "2001", "2079", "2002", "2006", "2007",
@@ -258,7 +258,7 @@ mod tests {
         "2082", "2127", "2003", "2020", "2024", "503", "9999",
     ];
 
-    /// Every code PROVIDERS.md B.10 lists, with the sandbox placeholders.
+    /// Every code docs/providers.md B.10 lists, with the sandbox placeholders.
     const NAGAD_B10: &[&str] = &[
         "16_0006_004",
         "16_0006_050",

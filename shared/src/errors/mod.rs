@@ -24,7 +24,7 @@ use crate::provider::Provider;
 use crate::status::Refused;
 use catalog::Verdict;
 
-/// The JSON body of every error response (DESIGN.md, "Public HTTP contract"):
+/// The JSON body of every error response (docs/design.md, "Public HTTP contract"):
 ///
 /// ```json
 /// {"error": {"code": "insufficient_balance", "message": "…", "message_bn": "…",

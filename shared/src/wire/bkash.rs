@@ -1,5 +1,5 @@
 //! bKash Tokenized Checkout (API v1.2.0-beta, mode `0011`) on the wire, field for field as
-//! PROVIDERS.md Part A gives it: paths, request and response bodies, the four error envelopes,
+//! docs/providers.md Part A gives it: paths, request and response bodies, the four error envelopes,
 //! the webhook's payment message and the table of bKash's own status messages.
 //!
 //! Money and times stay strings here (amounts echo the request's formatting, A.16); times are
@@ -479,7 +479,7 @@ mod tests {
     use serde::de::DeserializeOwned;
     use serde_json::Value;
 
-    /// Parses PROVIDERS.md's example into `T`, writes it back, and wants the same JSON.
+    /// Parses docs/providers.md's example into `T`, writes it back, and wants the same JSON.
     fn golden<T: DeserializeOwned + Serialize>(json: &str) -> T {
         let parsed: T = serde_json::from_str(json).unwrap();
         let back = serde_json::to_value(&parsed).unwrap();

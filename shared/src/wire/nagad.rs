@@ -1,4 +1,4 @@
-//! Nagad's Online Payment API (v-0.2.0) on the wire, as PROVIDERS.md Part B gives it: paths,
+//! Nagad's Online Payment API (v-0.2.0) on the wire, as docs/providers.md Part B gives it: paths,
 //! headers, the plain sensitive-data objects and bodies of B.4–B.8, the hosted page's
 //! redirect parameters (B.6), the `{"reason","message"}` error and the code tables (B.10).
 //!

@@ -1,4 +1,4 @@
-//! Amazon SNS as bKash's webhook uses it (PROVIDERS.md A.13): the HTTP headers, the JSON
+//! Amazon SNS as bKash's webhook uses it (docs/providers.md A.13): the HTTP headers, the JSON
 //! envelope, the signing-certificate URL check (step 1) and the string to sign (step 2).
 //!
 //! Signature verification itself (SHA1withRSA / SHA256withRSA over [`Envelope::string_to_sign`])

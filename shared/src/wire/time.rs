@@ -1,4 +1,4 @@
-//! Provider timestamps in Asia/Dhaka (UTC+6, no DST), as PROVIDERS.md A.16 and B.3 give them.
+//! Provider timestamps in Asia/Dhaka (UTC+6, no DST), as docs/providers.md A.16 and B.3 give them.
 //!
 //! The clock is an argument (unix milliseconds); nothing here reads the time.
 //! Formats: bKash `2024-11-25T14:07:02:118 GMT+0600` (a colon before the

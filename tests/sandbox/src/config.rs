@@ -10,15 +10,15 @@ pub struct Config {
     pub public_origin: String,
     /// Where bKash's SNS notifications are POSTed (None: not sent).
     pub bkash_webhook_url: Option<String>,
-    /// Where Nagad's server-to-server hint is sent (None: not sent; PROVIDERS.md B.9).
+    /// Where Nagad's server-to-server hint is sent (None: not sent; docs/providers.md B.9).
     pub nagad_ipn_url: Option<String>,
     /// Folder holding the PEM test keys (tests/sandbox/test-keys).
     pub keys_dir: PathBuf,
     /// bKash id_token lifetime (3600 s; tests shorten it).
     pub bkash_token_ttl: Duration,
-    /// bKash refresh_token lifetime (28 days, PROVIDERS.md A.2 [our choice]).
+    /// bKash refresh_token lifetime (28 days, docs/providers.md A.2 [our choice]).
     pub bkash_refresh_ttl: Duration,
-    /// Token calls (grant + refresh) allowed per rolling hour before 429 (PROVIDERS.md A.15).
+    /// Token calls (grant + refresh) allowed per rolling hour before 429 (docs/providers.md A.15).
     pub bkash_token_budget: u32,
     /// Hosted page session (bKash 5 min, Nagad 10 min) and bKash OTP lifetime (120 s).
     pub bkash_page_ttl: Duration,

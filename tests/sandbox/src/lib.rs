@@ -4,7 +4,7 @@
 //! Layout: `/bkash/…` (API base `/bkash/v1.2.0-beta/tokenized/checkout`, refund v2
 //! and hosted pages under `/bkash/`), `/nagad/…` (API base
 //! `/nagad/remote-payment-gateway-1.0/api/dfs`, hosted pages under `/nagad/`),
-//! `/__control/…` (faults, ledger, reset, clock, statements). PROVIDERS.md is the spec.
+//! `/__control/…` (faults, ledger, reset, clock, statements). docs/providers.md is the spec.
 
 pub mod bkash;
 pub mod clock;

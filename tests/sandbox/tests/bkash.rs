@@ -1,5 +1,5 @@
 //! The bKash half of the sandbox driven over HTTP as a merchant's server and a shopper's
-//! browser would (PROVIDERS.md Part A). Each test runs its own sandbox on a free port.
+//! browser would (docs/providers.md Part A). Each test runs its own sandbox on a free port.
 
 mod bkash_support;
 

@@ -1,5 +1,5 @@
 //! Nagad's half of the sandbox driven over HTTP as a merchant's server (real RSA with the
-//! merchant test key) and a shopper's browser (plain form posts) would: PROVIDERS.md Part B.
+//! merchant test key) and a shopper's browser (plain form posts) would: docs/providers.md Part B.
 
 // A test crate: its helpers (outside #[test] fns) may unwrap and panic like the tests do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

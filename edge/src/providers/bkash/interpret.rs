@@ -1,6 +1,6 @@
 //! bKash's answers in our terms, without I/O: request bodies from our types, and every
 //! reply (HTTP status + body) to a `Started`, an [`Outcome`] or a [`ProviderFailure`]
-//! (PROVIDERS.md A.3–A.8, codes through shared's catalog per A.12).
+//! (docs/providers.md A.3–A.8, codes through shared's catalog per A.12).
 
 use bdpay_shared::errors::catalog::Action;
 use bdpay_shared::money::Money;

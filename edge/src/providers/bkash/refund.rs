@@ -1,4 +1,4 @@
-//! bKash refunds (PROVIDERS.md A.10) through either API, with the same token and 30 s
+//! bKash refunds (docs/providers.md A.10) through either API, with the same token and 30 s
 //! transport as every other call: v2 (`{BKASH_REFUND_BASE_URL}/v2/tokenized-checkout/refund/
 //! payment/{transaction,status}`) or legacy (`{BKASH_BASE_URL}/payment/refund`, with
 //! `amount` a refund, without it the refund's status). `BKASH_REFUND_API` picks one per

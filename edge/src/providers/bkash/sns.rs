@@ -1,4 +1,4 @@
-//! bKash's webhook through Amazon SNS (PROVIDERS.md A.13). Nothing in a delivery is trusted
+//! bKash's webhook through Amazon SNS (docs/providers.md A.13). Nothing in a delivery is trusted
 //! before its signature checks out with a certificate from an allowed place:
 //!
 //! 1. `SigningCertURL` is checked **before** any fetch: live mode takes only

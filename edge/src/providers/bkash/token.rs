@@ -1,4 +1,4 @@
-//! bKash's id_token (PROVIDERS.md A.2): the rules the `TokenObject` Durable Object follows,
+//! bKash's id_token (docs/providers.md A.2): the rules the `TokenObject` Durable Object follows,
 //! and the small protocol between a caller and that object.
 //!
 //! One object per (mode, app_key) holds the token. It alone calls grant and refresh, one call
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::super::config::Mode;
 use super::super::{CallRecord, ProviderFailure};
 
-/// `refresh_token` lifetime ([our choice] in PROVIDERS.md A.2: 28 days).
+/// `refresh_token` lifetime ([our choice] in docs/providers.md A.2: 28 days).
 pub(crate) const REFRESH_TOKEN_LIFETIME_MS: i64 = 28 * 24 * 3600 * 1000;
 /// bKash blocks a merchant that refreshes more than twice within an hour.
 pub(crate) const MAX_REFRESHES_PER_HOUR: usize = 2;

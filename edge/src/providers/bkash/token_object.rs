@@ -1,5 +1,5 @@
 //! `TokenObject`: the Durable Object (binding `TOKENS`, one per bKash mode + app key) that
-//! holds bKash's id_token and is the only place that calls grant and refresh (PROVIDERS.md
+//! holds bKash's id_token and is the only place that calls grant and refresh (docs/providers.md
 //! A.2). The rules are pure, in `providers::bkash::token`; this file is their I/O.
 //!
 //! One renewal at a time: storage operations close the object's input gates, and an

@@ -1,4 +1,4 @@
-//! Nagad purchase cancel (PROVIDERS.md B.8), the refund: sealed like initialize but under the
+//! Nagad purchase cancel (docs/providers.md B.8), the refund: sealed like initialize but under the
 //! key `sensitiveDataCancelRequest`, the reply sealed to us. No status endpoint and no
 //! idempotency key: an unclear cancel is settled by verify (B.7), never sent again.
 

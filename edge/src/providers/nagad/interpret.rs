@@ -1,4 +1,4 @@
-//! Nagad's requests and answers in our terms, without I/O or keys (PROVIDERS.md B.2–B.7,
+//! Nagad's requests and answers in our terms, without I/O or keys (docs/providers.md B.2–B.7,
 //! codes through shared's catalog per B.10). Sealing and opening happen in `nagad.rs`.
 
 use std::net::Ipv4Addr;

@@ -2,7 +2,7 @@
 //!
 //! Why: Nagad's production API admits only whitelisted IPs and its sandbox listens on a
 //! non-standard port, while a deployed Worker has no fixed egress address and ignores custom
-//! ports in `fetch` (PROVIDERS.md Part C, DESIGN.md "Going live").
+//! ports in `fetch` (docs/providers.md Part C, docs/design.md "Going live").
 //!
 //! # Contract (the README tells how to run one)
 //!

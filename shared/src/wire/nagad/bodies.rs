@@ -1,6 +1,6 @@
 //! Request and reply bodies of initialize (B.4), complete (B.5) and purchase cancel (B.8),
 //! with their plain sensitive-data objects. Field order is the examples' order, so a
-//! serialized object matches PROVIDERS.md byte for byte.
+//! serialized object matches docs/providers.md byte for byte.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Every bKash fact PROVIDERS.md leaves to us (**[our choice]**) or that the sandbox had to
+//! Every bKash fact docs/providers.md leaves to us (**[our choice]**) or that the sandbox had to
 //! pick, in one place: change a rule here and the whole bKash half follows.
 //!
 //! Lifetimes that tests shorten (token, page, OTP, hang) live in [`crate::Config`] instead.

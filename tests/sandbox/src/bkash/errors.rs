@@ -1,4 +1,4 @@
-//! bKash's answers that are not a success, in the envelope each route uses (PROVIDERS.md A.3),
+//! bKash's answers that are not a success, in the envelope each route uses (docs/providers.md A.3),
 //! and injected faults turned into them.
 
 use axum::http::StatusCode;

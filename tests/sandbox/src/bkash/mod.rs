@@ -1,4 +1,4 @@
-//! bKash Tokenized Checkout (PROVIDERS.md Part A) as a merchant's server and a shopper's
+//! bKash Tokenized Checkout (docs/providers.md Part A) as a merchant's server and a shopper's
 //! browser see it: the API under `/bkash/v1.2.0-beta/tokenized/checkout`, refund v2 under
 //! `/bkash/v2/tokenized-checkout/refund`, the hosted wallet page, the SNS webhook and its
 //! signing certificate; plus sandbox-only control routes (statements, shortcuts).

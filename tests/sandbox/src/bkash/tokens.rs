@@ -1,4 +1,4 @@
-//! `POST /token/grant` and `/token/refresh` (PROVIDERS.md A.2): the published sandbox
+//! `POST /token/grant` and `/token/refresh` (docs/providers.md A.2): the published sandbox
 //! credentials, a 3600 s id_token, a 28-day refresh_token, and a budget of token calls per
 //! rolling hour past which the gateway answers 429.
 

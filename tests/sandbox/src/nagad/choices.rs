@@ -1,4 +1,4 @@
-//! Every Nagad fact PROVIDERS.md leaves to us (**[our choice]**) or that the sandbox had to
+//! Every Nagad fact docs/providers.md leaves to us (**[our choice]**) or that the sandbox had to
 //! pick, in one place: change a rule here and the whole Nagad half follows.
 //!
 //! Lifetimes that tests shorten (page session, hang) live in [`crate::Config`]; protocol

@@ -1,4 +1,4 @@
-//! Nagad's Online Payment API (PROVIDERS.md Part B) as a merchant's server and a shopper's
+//! Nagad's Online Payment API (docs/providers.md Part B) as a merchant's server and a shopper's
 //! browser see it: the API under `/nagad/remote-payment-gateway-1.0/api/dfs` with real RSA
 //! both ways, the hosted page under `/nagad/check-out/…`, the server-to-server hint (B.9
 //! [our choice]); plus sandbox-only control routes (statements, settings).
