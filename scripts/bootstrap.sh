@@ -19,7 +19,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
-  # Without --locked: the registry mirror lacks one of its locked dependencies (TOOLCHAIN.md).
+  # Without --locked: the registry mirror lacks one of its locked dependencies (docs/toolchain.md).
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 min)"
   cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi

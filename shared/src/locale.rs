@@ -3,7 +3,7 @@
 //! Everything here works on strings and integers, never on `rust_decimal` and
 //! never through `format!`: the widget formats the amount string the edge sent
 //! (`"1250.00"` → `"৳১,২৫০.০০"`) and the shopper's phone pays for every byte
-//! of formatting machinery (STYLE.md, "Keeping the widget small").
+//! of formatting machinery (the widget's size budget).
 
 use core::fmt;
 use core::str::FromStr;

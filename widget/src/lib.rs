@@ -4,7 +4,7 @@
 //! The shopper sees the amount in the page's language, a button per provider with the
 //! recommended one marked, an optional phone field, and a status line; the page hears
 //! `bdpay:status` / `bdpay:succeeded` / `bdpay:failed` / `bdpay:cancelled` (docs/design.md,
-//! "The widget on a page"). Size rules: STYLE.md, "Keeping the widget small".
+//! "The widget on a page"). Size rules: no formatting machinery, serde_json or panics with messages on the widget's path.
 
 mod amount;
 mod answer;

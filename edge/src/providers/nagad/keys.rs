@@ -1,6 +1,6 @@
 //! Nagad's keys, parsed once per isolate, and request signing.
 //!
-//! TOOLCHAIN.md measured ~9 ms of CPU per RSA-2048 signature in wasm; Web Crypto has
+//! docs/toolchain.md records ~9 ms of CPU per RSA-2048 signature in wasm; Web Crypto has
 //! RSASSA-PKCS1-v1_5 natively but no RSAES-PKCS1-v1_5. So: the merchant key is imported
 //! into `crypto.subtle` once per isolate (non-extractable, `sign` only) and requests are
 //! signed there; encryption (cheap, public key) and the reply's decryption stay in Rust
