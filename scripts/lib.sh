@@ -88,7 +88,7 @@ start_edge() {
     --var "BKASH_REFUND_BASE_URL:http://127.0.0.1:$sbx/bkash" \
     --var "BKASH_SNS_CERT_HOSTS:127.0.0.1:$sbx" \
     --var "NAGAD_BASE_URL:http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" \
-    --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" --var "BDPAY_ENV:dev" \
+    --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" --var "BDPAY_ENV:${BDPAY_ENV_FOR_EDGE:-dev}" \
     --var "BDPAY_WEBHOOK_RETRY_BASE_SECS:${BDPAY_WEBHOOK_RETRY_BASE_SECS:-60}" \
     --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" >"$log" 2>&1 </dev/null &
   STACK_PIDS+=($!)

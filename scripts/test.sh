@@ -8,7 +8,7 @@ source scripts/lib.sh
 EDGE_PORT=${BDPAY_TEST_EDGE_PORT:-18787}
 SANDBOX_PORT=${BDPAY_TEST_SANDBOX_PORT:-18790}
 LOGS="$STATE_DIR/test-logs"
-rm -rf "$LOGS" "$STATE_DIR/test-state"
+rm -rf "$LOGS" "$STATE_DIR/test-state" "$STATE_DIR/prod-state"
 mkdir -p "$LOGS"
 trap 'stop_stack' EXIT
 started=$(date +%s)
@@ -54,6 +54,11 @@ drill() {
 drill restart::payment_restart_drill_1_executes_in_flight refunds::batch::batch_restart_drill_1_post
 restart_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge-after-restart.log"
 drill restart::payment_restart_drill_2_every_payment_settles_once refunds::batch::batch_restart_drill_2_check
+say "   production by default: a worker with BDPAY_ENV=staging behaves as production"
+PROD_PORT=$((EDGE_PORT + 10))
+BDPAY_ENV_FOR_EDGE=staging start_edge "$PROD_PORT" "$SANDBOX_PORT" "$STATE_DIR/prod-state" "$LOGS/edge-production.log"
+BDPAY_PROD_EDGE_URL="http://127.0.0.1:$PROD_PORT" cargo test -q -p bdpay-tests -- --ignored --exact \
+  production::an_unknown_bdpay_env_is_production_no_demo_routes_no_test_ipn_rules
 stop_stack
 
 say "6/6 log scan: no full phone number, token or secret in any log"

@@ -12,6 +12,7 @@ mod ipn;
 mod modes;
 mod orders;
 mod payments;
+mod production;
 mod refunds;
 mod restart;
 mod webhooks;
