@@ -10,6 +10,8 @@ mod config;
 mod cron;
 mod crypto;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod http;
 mod idempotent;
 mod ledger;
