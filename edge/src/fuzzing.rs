@@ -261,28 +261,30 @@ pub struct BatchLine {
 }
 
 /// A refund batch body (`Content-Type` and raw bytes) as `POST /v1/refunds/batch` reads it;
-/// `Err` when the body as a whole is refused.
-pub fn batch_parse(content_type: &str, raw: &[u8]) -> Result<Vec<BatchLine>, ()> {
-    let lines = input::parse(content_type, raw).map_err(|_| ())?;
-    Ok(lines
-        .into_iter()
-        .map(|l| {
-            let (payment_id, order_id) = match l.target {
-                Some(crate::batch::Target::Payment(p)) => (Some(p), None),
-                Some(crate::batch::Target::Order(o)) => (None, Some(o)),
-                None => (None, None),
-            };
-            BatchLine {
-                line: l.line,
-                state: l.state.as_str(),
-                payment_id,
-                order_id,
-                amount: l.amount,
-                reason: l.reason,
-                error_code: l.error.map(|e| e.code),
-            }
-        })
-        .collect())
+/// `None` when the body as a whole is refused.
+pub fn batch_parse(content_type: &str, raw: &[u8]) -> Option<Vec<BatchLine>> {
+    let lines = input::parse(content_type, raw).ok()?;
+    Some(
+        lines
+            .into_iter()
+            .map(|l| {
+                let (payment_id, order_id) = match l.target {
+                    Some(crate::batch::Target::Payment(p)) => (Some(p), None),
+                    Some(crate::batch::Target::Order(o)) => (None, Some(o)),
+                    None => (None, None),
+                };
+                BatchLine {
+                    line: l.line,
+                    state: l.state.as_str(),
+                    payment_id,
+                    order_id,
+                    amount: l.amount,
+                    reason: l.reason,
+                    error_code: l.error.map(|e| e.code),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The CSV records of a batch body, as the batch reader splits them.

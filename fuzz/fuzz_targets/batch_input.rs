@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(raw) {
         let _ = csv_records(text);
     }
-    let Ok(lines) = batch_parse(content_type, raw) else {
+    let Some(lines) = batch_parse(content_type, raw) else {
         return;
     };
     assert!(!lines.is_empty() && lines.len() <= MAX_BATCH_LINES);
@@ -31,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(usize::try_from(l.line).ok(), Some(i + 1), "lines are numbered from 1");
         match l.state {
             "invalid" => {
-                assert!(l.error_code.is_some() && l.payment_id.is_none() && l.order_id.is_none(), "{l:?}");
+                assert!(
+                    l.error_code.is_some() && l.payment_id.is_none() && l.order_id.is_none(),
+                    "{l:?}"
+                );
             }
             "queued" => {
                 assert!(l.error_code.is_none(), "{l:?}");

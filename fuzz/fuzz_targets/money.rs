@@ -19,7 +19,11 @@ fuzz_target!(|data: &[u8]| {
 /// Everything a parsed amount must satisfy.
 fn check(m: Money) {
     let shown = m.to_string();
-    assert_eq!(Money::parse_allowing_zero(&shown), Ok(m), "{shown:?} does not read back");
+    assert_eq!(
+        Money::parse_allowing_zero(&shown),
+        Ok(m),
+        "{shown:?} does not read back"
+    );
     if !m.is_zero() {
         assert_eq!(Money::parse(&shown), Ok(m), "{shown:?} does not read back");
     }
@@ -97,7 +101,10 @@ fn arithmetic(data: &[u8]) {
         return;
     };
     let (a, b) = (i64::from_le_bytes(*a), i64::from_le_bytes(*b));
-    let (Ok(x), Ok(y)) = (Money::from_poisha(a.rem_euclid(MAX_POISHA + 1)), Money::from_poisha(b.rem_euclid(MAX_POISHA + 1))) else {
+    let (Ok(x), Ok(y)) = (
+        Money::from_poisha(a.rem_euclid(MAX_POISHA + 1)),
+        Money::from_poisha(b.rem_euclid(MAX_POISHA + 1)),
+    ) else {
         return;
     };
     match x.checked_add(y) {

@@ -22,13 +22,18 @@ fuzz_target!(|data: &[u8]| {
 
 /// Digits a reader would see: ASCII and Bangla.
 fn digits(s: &str) -> usize {
-    s.chars().filter(|c| c.is_ascii_digit() || ('০'..='৯').contains(c)).count()
+    s.chars()
+        .filter(|c| c.is_ascii_digit() || ('০'..='৯').contains(c))
+        .count()
 }
 
 fn check(m: Msisdn) {
     let full = m.expose_digits();
     assert_eq!(full.len(), 11, "{full:?}");
-    assert!(full.starts_with("01") && full.bytes().all(|b| b.is_ascii_digit()), "{full:?}");
+    assert!(
+        full.starts_with("01") && full.bytes().all(|b| b.is_ascii_digit()),
+        "{full:?}"
+    );
     assert_eq!(Msisdn::parse(full), Ok(m));
     let _ = m.operator();
     let shown = [m.masked(), m.to_string(), format!("{m:?}"), format!("{:?}", Some(m))];

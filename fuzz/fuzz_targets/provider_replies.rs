@@ -61,12 +61,18 @@ fn outcome(status: u16, read: &Read) {
         assert!(read.trx_id.is_none() && read.payer_masked.is_none(), "{read:?}");
         return;
     }
-    assert!((200..300).contains(&status), "HTTP {status} read as a succeeded payment");
+    assert!(
+        (200..300).contains(&status),
+        "HTTP {status} read as a succeeded payment"
+    );
     let trx = read.trx_id.as_deref().unwrap_or_default();
     assert!(plain_word(trx, 16), "transaction id {trx:?}");
     if let Some(m) = &read.payer_masked {
         let digits = m.chars().filter(char::is_ascii_digit).count();
-        assert!(m.starts_with("01XX") && digits <= 6 && m.len() == 8, "payer shown as {m:?}");
+        assert!(
+            m.starts_with("01XX") && digits <= 6 && m.len() == 8,
+            "payer shown as {m:?}"
+        );
     }
 }
 
@@ -91,7 +97,9 @@ fn path_segment(body: &[u8]) {
         return;
     };
     assert!(
-        segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"=-_%".contains(&b)),
+        segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"=-_%".contains(&b)),
         "{segment:?} would change the path"
     );
     assert_eq!(segment.replace("%2F", "/").replace("%2B", "+"), reference.trim());

@@ -22,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
         };
         assert!(kind != MessageType::Unknown);
         let head = format!("Message\n{message}\nMessageId\n");
-        assert!(text.starts_with(&head), "string to sign does not start with the raw message");
+        assert!(
+            text.starts_with(&head),
+            "string to sign does not start with the raw message"
+        );
         let tail = format!("Type\n{}\n", kind.as_str());
         assert!(text.ends_with(&tail), "string to sign does not end with the type");
         if read.payment.is_some() {
@@ -49,15 +52,24 @@ fn cert_url_rule(text: &str, passed: bool) {
         return;
     };
     assert_eq!(u.scheme(), "https", "{text:?}");
-    assert!(u.port().is_none() && u.username().is_empty() && u.password().is_none(), "{text:?}");
+    assert!(
+        u.port().is_none() && u.username().is_empty() && u.password().is_none(),
+        "{text:?}"
+    );
     let host = u.host_str().unwrap_or_default();
     let region = host
         .strip_suffix(".amazonaws.com")
         .or_else(|| host.strip_suffix(".amazonaws.com.cn"))
         .and_then(|h| h.strip_prefix("sns."));
     assert!(
-        region.is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')),
+        region.is_some_and(|r| !r.is_empty()
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')),
         "{text:?} passed the check but its host is {host:?}"
     );
-    assert!(u.path().ends_with(".pem"), "{text:?} passed the check but its path is {:?}", u.path());
+    assert!(
+        u.path().ends_with(".pem"),
+        "{text:?} passed the check but its path is {:?}",
+        u.path()
+    );
 }
