@@ -1,6 +1,7 @@
 //! Refund batch bodies, CSV or JSON (edge `batch/input.rs` through `bdpay_edge::fuzzing`):
 //! never panics, and every line comes back numbered, either invalid with an error or queued
-//! with exactly one valid target, a positive amount and a clean reason.
+//! with exactly one valid target, a positive amount and a clean reason; CSV records written
+//! back quoted read back the same.
 #![no_main]
 
 use bdpay_edge::fuzzing::{batch_parse, csv_records, MAX_BATCH_LINES};
@@ -21,7 +22,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let content_type = TYPES[usize::from(pick) % TYPES.len()];
     if let Ok(text) = std::str::from_utf8(raw) {
-        let _ = csv_records(text);
+        // The records, written back with every field quoted, read back the same.
+        let records = csv_records(text);
+        let mut written = String::new();
+        for r in &records {
+            let fields: Vec<String> = r.iter().map(|f| format!("\"{}\"", f.replace('"', "\"\""))).collect();
+            written.push_str(&fields.join(","));
+            written.push_str("\r\n");
+        }
+        assert_eq!(csv_records(&written), records, "{written:?}");
     }
     let Some(lines) = batch_parse(content_type, raw) else {
         return;
