@@ -7,6 +7,8 @@
 # pin in Cargo.toml: bootstrap checks it.
 export WASM_BINDGEN_VERSION := 0.2.130
 export WORKER_BUILD_VERSION := 0.8.7
+# cargo-fuzz for `make fuzz` (libFuzzer on the stable toolchain, `--sanitizer none`).
+export CARGO_FUZZ_VERSION := 0.13.2
 export APT_PACKAGES_BROWSER := chromium chromium-driver fonts-noto-core
 
 SHELL := /bin/bash
@@ -22,12 +24,13 @@ SHARED_SOURCES := $(shell find shared/src -name '*.rs' 2>/dev/null) Cargo.toml C
 EDGE_SOURCES := $(shell find edge/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) edge/Cargo.toml
 WIDGET_SOURCES := $(shell find widget/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) widget/Cargo.toml
 
-.PHONY: dev test bench bootstrap bootstrap-browser build edge-build widget-build sandbox-build clean help
+.PHONY: dev test bench fuzz bootstrap bootstrap-browser build edge-build widget-build sandbox-build clean help
 
 help:
 	@echo "make dev    - sandbox + worker + demo shop at http://127.0.0.1:8787/ (Ctrl-C stops all)"
 	@echo "make test   - every test (unit, property, browser, integration, end-to-end)"
 	@echo "make bench  - benchmarks, printed"
+	@echo "make fuzz   - each fuzz target for 60 s (FUZZ_SECONDS=…), figures printed"
 
 dev: bootstrap build
 	@scripts/dev.sh
@@ -37,6 +40,11 @@ test: bootstrap bootstrap-browser
 
 bench: bootstrap bootstrap-browser build
 	@scripts/bench.sh
+
+# Needs only cargo-fuzz (bootstrap --fuzz), not the wasm/npm tools the other commands use.
+fuzz:
+	@scripts/bootstrap.sh --fuzz
+	@scripts/fuzz.sh
 
 bootstrap:
 	@scripts/bootstrap.sh

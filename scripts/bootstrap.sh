@@ -2,12 +2,29 @@
 # Installs what bdpay's commands need, only what is missing, only from package registries:
 # the wasm target, the pinned wasm-bindgen CLI and worker-build, npm packages from the
 # lockfile (wrangler + workerd, Node 22, binaryen, esbuild, playwright-core) and, with
-# --browser, Debian's chromium + chromedriver. Quick (< 1 s) when everything is there.
+# --browser, Debian's chromium + chromedriver. With --fuzz, only what `make fuzz` needs: the
+# pinned cargo-fuzz and a C++ compiler for libFuzzer. Quick (< 1 s) when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${WASM_BINDGEN_VERSION:?run through make}" "${WORKER_BUILD_VERSION:?run through make}"
 
 say() { printf 'bootstrap: %s\n' "$*"; }
+
+if [[ "${1:-}" == "--fuzz" ]]; then
+  : "${CARGO_FUZZ_VERSION:?run through make}"
+  if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about 3 min)"
+    cargo install -q cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
+  fi
+  if ! command -v c++ >/dev/null; then
+    # libfuzzer-sys compiles LLVM's libFuzzer (C++) when the fuzz targets build.
+    say "installing Debian's g++ (libFuzzer is C++)"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq g++ >/dev/null
+  fi
+  exit 0
+fi
 
 # The pin in Cargo.toml must equal the CLI's version (wasm-bindgen refuses a mismatch).
 if ! grep -q "^wasm-bindgen = \"=$WASM_BINDGEN_VERSION\"" Cargo.toml; then

@@ -12,6 +12,8 @@ mod cron;
 mod crypto;
 mod deployment;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod http;
 mod idempotent;
 mod ledger;
