@@ -56,8 +56,8 @@ pub fn request(r: &mut PaymentRecord, ask: Ask, now_ms: i64) -> Result<Option<us
     if known {
         return Ok(None);
     }
-    if ask.reason.as_ref().is_some_and(|s| s.len() > MAX_REASON) {
-        return Err(err(ErrorCode::InvalidRequest, "reason may be at most 255 bytes"));
+    if ask.reason.as_ref().is_some_and(|s| s.chars().count() > MAX_REASON) {
+        return Err(err(ErrorCode::InvalidRequest, "reason may be at most 255 characters"));
     }
     let (attempt, left) = match ask.attempt {
         None => {

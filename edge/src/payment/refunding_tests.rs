@@ -142,3 +142,22 @@ fn the_same_key_never_makes_a_second_refund() {
     assert_eq!(request(&mut r, again, 1).unwrap(), None);
     assert_eq!(r.refunds.len(), 1);
 }
+
+#[test]
+fn a_reason_is_measured_in_characters_as_the_api_says() {
+    let mut r = paid_at(Provider::Bkash, false);
+    let bangla = "ফেরত".repeat(60); // 240 characters, 720 bytes
+    let ok = Ask {
+        reason: Some(bangla),
+        ..ask("re_1", Some("1.00"), None)
+    };
+    assert!(request(&mut r, ok, 0).is_ok());
+    let long = Ask {
+        reason: Some("x".repeat(256)),
+        ..ask("re_2", Some("1.00"), None)
+    };
+    assert_eq!(
+        request(&mut r, long, 0).err().map(|e| e.error.code),
+        Some(ErrorCode::InvalidRequest)
+    );
+}
