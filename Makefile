@@ -24,12 +24,13 @@ SHARED_SOURCES := $(shell find shared/src -name '*.rs' 2>/dev/null) Cargo.toml C
 EDGE_SOURCES := $(shell find edge/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) edge/Cargo.toml
 WIDGET_SOURCES := $(shell find widget/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) widget/Cargo.toml
 
-.PHONY: dev test bench fuzz bootstrap bootstrap-browser build edge-build widget-build sandbox-build clean help
+.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser build edge-build widget-build sandbox-build clean help
 
 help:
 	@echo "make dev    - sandbox + worker + demo shop at http://127.0.0.1:8787/ (Ctrl-C stops all)"
 	@echo "make test   - every test (unit, property, browser, integration, end-to-end)"
 	@echo "make bench  - benchmarks, printed"
+	@echo "make deploy-check - wrangler deploy --dry-run for staging and production"
 	@echo "make fuzz   - each fuzz target for 60 s (FUZZ_SECONDS=…), figures printed"
 
 dev: bootstrap build
@@ -45,6 +46,10 @@ bench: bootstrap bootstrap-browser build
 fuzz:
 	@scripts/bootstrap.sh --fuzz
 	@scripts/fuzz.sh
+
+# `wrangler deploy --dry-run` for both deployments (builds and validates; sends nothing).
+deploy-check: bootstrap edge-build
+	@scripts/deploy-check.sh
 
 bootstrap:
 	@scripts/bootstrap.sh

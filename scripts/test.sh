@@ -27,8 +27,9 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p bdpay-widget --target wasm32-unknown-unknown --test web
 
-say "4/6 build: edge (worker-build), widget (wasm-opt), sandbox"
+say "4/6 build: edge (worker-build), widget (wasm-opt), sandbox; deploy check (dry run)"
 make --no-print-directory build
+scripts/deploy-check.sh
 
 say "5/6 integration and end to end: worker on :$EDGE_PORT against the sandbox on :$SANDBOX_PORT"
 # Merchant webhooks retry on a 1 s base here (60 s live) so the retry tests take seconds.
