@@ -232,6 +232,7 @@ pub fn nagad_order_id(payment: &PaymentId) -> String {
     out
 }
 
+pub mod api_key;
 mod client_secret;
 mod merchant;
 
