@@ -84,7 +84,8 @@ start_edge() {
     --var "BKASH_SNS_CERT_HOSTS:127.0.0.1:$sbx" \
     --var "NAGAD_BASE_URL:http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" \
     --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" \
-    --var "BDPAY_WEBHOOK_RETRY_BASE_SECS:${BDPAY_WEBHOOK_RETRY_BASE_SECS:-60}" >"$log" 2>&1 </dev/null &
+    --var "BDPAY_WEBHOOK_RETRY_BASE_SECS:${BDPAY_WEBHOOK_RETRY_BASE_SECS:-60}" \
+    --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" >"$log" 2>&1 </dev/null &
   STACK_PIDS+=($!)
   wait_http "http://127.0.0.1:$port/healthz" 180 "worker (wrangler dev)" "$log"
 }

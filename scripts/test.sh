@@ -33,6 +33,8 @@ make --no-print-directory build
 say "5/6 integration and end to end: worker on :$EDGE_PORT against the sandbox on :$SANDBOX_PORT"
 # Merchant webhooks retry on a 1 s base here (60 s live) so the retry tests take seconds.
 export BDPAY_WEBHOOK_RETRY_BASE_SECS=1
+# A refund the provider never lists goes to requires_manual after 60 s here (6 h live).
+export BDPAY_REFUND_GIVE_UP_SECS=60
 start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$LOGS/sandbox.log"
 start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge.log"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
