@@ -200,7 +200,11 @@ async fn a_legacy_refund_with_a_lost_answer_is_made_and_answered_late() {
     let legacy = json!({"paymentID": paid.id, "trxID": paid.trx, "amount": "20", "sku": "S", "reason": "R"});
     let started = std::time::Instant::now();
     let (s, v) = sbx.api(&token, &format!("{BASE}/payment/refund"), legacy).await;
-    assert_eq!((s.as_u16(), v["transactionStatus"].as_str()), (200, Some("Completed")), "{v}");
+    assert_eq!(
+        (s.as_u16(), v["transactionStatus"].as_str()),
+        (200, Some("Completed")),
+        "{v}"
+    );
     assert!(
         started.elapsed() >= std::time::Duration::from_millis(400),
         "the answer was held for the hang"

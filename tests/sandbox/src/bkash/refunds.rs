@@ -206,7 +206,13 @@ async fn status_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
 pub async fn legacy(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     let is_refund = matches!(&body, Ok(b) if serde_json::from_slice::<Map<String, Value>>(b).is_ok_and(|m| m.contains_key("amount")));
     // Faults first; `answer_lost` holds the answer of a refund that was made, as in v2.
-    let go = match api::faults(&s, if is_refund { "refund" } else { "refund_status" }, Flavor::Tokenized).await {
+    let go = match api::faults(
+        &s,
+        if is_refund { "refund" } else { "refund_status" },
+        Flavor::Tokenized,
+    )
+    .await
+    {
         Ok(go) => go,
         Err(early) => return early,
     };

@@ -183,7 +183,10 @@ async fn with_refund_v2_refused_bkash_refunds_go_through_the_legacy_api() {
         .into_iter()
         .filter(|e| e["outcome"] == "ok")
         .collect();
-    let apis: Vec<&str> = made.iter().map(|e| e["detail"]["api"].as_str().unwrap_or("?")).collect();
+    let apis: Vec<&str> = made
+        .iter()
+        .map(|e| e["detail"]["api"].as_str().unwrap_or("?"))
+        .collect();
     assert_eq!(apis, ["v1", "v1", "v1"], "three legacy refunds, each once: {made:?}");
     let amounts: Vec<&str> = made.iter().map(|e| e["amount"].as_str().unwrap_or("?")).collect();
     assert_eq!(amounts, ["100.00", "250.00", "350.00"]);
