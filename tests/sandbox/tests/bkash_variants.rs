@@ -189,3 +189,32 @@ async fn refund_v2_missing_for_a_credential_while_legacy_works() {
         "cleared"
     );
 }
+
+#[tokio::test]
+async fn a_legacy_refund_with_a_lost_answer_is_made_and_answered_late() {
+    let sbx = start(|_| {}).await;
+    let token = sbx.grant().await;
+    let paid = sbx.pay(&token, "100", "01770618575").await;
+    sbx.fault(json!({"provider":"bkash","op":"refund","fault":{"kind":"answer_lost"},"count":1}))
+        .await;
+    let legacy = json!({"paymentID": paid.id, "trxID": paid.trx, "amount": "20", "sku": "S", "reason": "R"});
+    let started = std::time::Instant::now();
+    let (s, v) = sbx.api(&token, &format!("{BASE}/payment/refund"), legacy).await;
+    assert_eq!(
+        (s.as_u16(), v["transactionStatus"].as_str()),
+        (200, Some("Completed")),
+        "{v}"
+    );
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(400),
+        "the answer was held for the hang"
+    );
+    let made: Vec<Value> = sbx
+        .ledger("refund")
+        .await
+        .into_iter()
+        .filter(|e| e["outcome"] == "ok")
+        .collect();
+    assert_eq!(made.len(), 1, "made once: {made:?}");
+    assert_eq!(made[0]["detail"]["api"], "v1");
+}

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod attempts;
 mod bad_input;
 mod demo_webhooks;
 mod flow;

@@ -204,14 +204,25 @@ async fn status_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
 }
 
 pub async fn legacy(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
-    finish(legacy_inner(&s, &h, body).await)
+    let is_refund = matches!(&body, Ok(b) if serde_json::from_slice::<Map<String, Value>>(b).is_ok_and(|m| m.contains_key("amount")));
+    // Faults first; `answer_lost` holds the answer of a refund that was made, as in v2.
+    let go = match api::faults(
+        &s,
+        if is_refund { "refund" } else { "refund_status" },
+        Flavor::Tokenized,
+    )
+    .await
+    {
+        Ok(go) => go,
+        Err(early) => return early,
+    };
+    let response = finish(legacy_inner(&s, &h, body).await);
+    go.answer(&s, response).await
 }
 
 /// v1: with `amount` a refund, without it the latest refund's status (2033 when none).
 async fn legacy_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
     const F: Flavor = Flavor::Tokenized;
-    let is_refund = matches!(&body, Ok(b) if serde_json::from_slice::<Map<String, Value>>(b).is_ok_and(|m| m.contains_key("amount")));
-    api::faults(s, if is_refund { "refund" } else { "refund_status" }, F).await?;
     api::authorize(s, h, F)?;
     let map = api::object(body)?;
     let id = api::required(&map, "paymentID", F)?;
