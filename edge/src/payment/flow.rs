@@ -101,6 +101,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     };
     let mut calls = Vec::new();
     let result = c.start(&start, &mut calls).await;
+    let now_ms = crate::clock::now_ms(); // the answer's time, not the command's
     r.note_calls(&calls, now_ms);
     match result {
         Ok(s) => {
@@ -166,6 +167,7 @@ pub async fn run(ctx: &Ctx<'_>, r: &mut PaymentRecord, steps: Vec<Step>, now_ms:
                     Ok(c) => c.check(&pref, &mut calls).await,
                     Err(f) => Err(f),
                 };
+                let now_ms = crate::clock::now_ms(); // the answer's time, not the command's
                 r.note_calls(&calls, now_ms);
                 decide::answer(r, look.attempt, result, look.reason, look.unpaid, now_ms);
             }
@@ -207,6 +209,7 @@ async fn complete(ctx: &Ctx<'_>, r: &mut PaymentRecord, i: usize, now_ms: i64) {
     };
     let mut calls = Vec::new();
     let result = c.complete(&pref, &mut calls).await;
+    let now_ms = crate::clock::now_ms(); // the answer's time, not the command's
     r.note_calls(&calls, now_ms);
     let reason = if p == Provider::Bkash { "execute" } else { "verify" };
     decide::answer(r, i, result, reason, None, now_ms);
@@ -322,6 +325,7 @@ pub async fn refund(ctx: &Ctx<'_>, r: &mut PaymentRecord, ask: Ask, now_ms: i64)
     };
     let mut calls = Vec::new();
     let result = c.refund(&wire, &mut calls).await;
+    let now_ms = crate::clock::now_ms(); // the answer's time, not the command's
     r.note_calls(&calls, now_ms);
     refunding::sent(r, idx, result, now_ms);
     Ok(())
@@ -352,6 +356,7 @@ pub async fn refund_checks(ctx: &Ctx<'_>, r: &mut PaymentRecord, give_up_ms: i64
                     Ok(c) => c.refund_status(&ask, &mut calls).await.ok(),
                     Err(_) => None,
                 };
+                let now_ms = crate::clock::now_ms(); // the answer's time, not the command's
                 r.note_calls(&calls, now_ms);
                 seen
             }

@@ -38,9 +38,8 @@ impl KeyShape {
         shapes.into_iter().find_map(|(read_only, live)| {
             let shape = KeyShape { live, read_only };
             let rest = key.strip_prefix(shape.prefix())?;
-            let ok = !rest.is_empty()
-                && rest.len() <= 120
-                && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            let ok =
+                !rest.is_empty() && rest.len() <= 120 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             ok.then_some(shape)
         })
     }
@@ -75,22 +74,39 @@ mod tests {
 
     #[test]
     fn issued_keys_have_their_shape_and_differ_by_their_bytes() {
-        let live = KeyShape { live: true, read_only: false };
+        let live = KeyShape {
+            live: true,
+            read_only: false,
+        };
         let a = issue(live, [1; KEY_RANDOM_BYTES]);
         assert!(a.starts_with("sk_live_") && a.len() == 8 + KEY_BODY_LEN, "{a}");
         assert_eq!(KeyShape::of(&a), Some(live));
         let mut bytes = [1; KEY_RANDOM_BYTES];
         bytes[23] = 2;
         assert_ne!(a, issue(live, bytes));
-        let read = KeyShape { live: false, read_only: true };
+        let read = KeyShape {
+            live: false,
+            read_only: true,
+        };
         assert_eq!(KeyShape::of(&issue(read, [0xFF; KEY_RANDOM_BYTES])), Some(read));
         assert_eq!(display_prefix(&a).len(), 12);
     }
 
     #[test]
     fn only_our_key_shapes_pass() {
-        assert_eq!(KeyShape::of("sk_test_demo").map(|s| (s.live, s.read_only)), Some((false, false)));
-        for bad in ["", "sk_test_", "pk_test_x", "sk_test_a b", "sk_test_é", "Bearer sk_test_x", "rk_prod_x"] {
+        assert_eq!(
+            KeyShape::of("sk_test_demo").map(|s| (s.live, s.read_only)),
+            Some((false, false))
+        );
+        for bad in [
+            "",
+            "sk_test_",
+            "pk_test_x",
+            "sk_test_a b",
+            "sk_test_é",
+            "Bearer sk_test_x",
+            "rk_prod_x",
+        ] {
             assert_eq!(KeyShape::of(bad), None, "{bad}");
         }
     }
