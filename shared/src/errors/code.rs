@@ -20,6 +20,8 @@ pub enum ErrorCode {
     /// Money is Bangladeshi taka only (`"BDT"`).
     UnsupportedCurrency,
     Unauthorized,
+    /// The key is valid but may not do this (a read-only `rk_…` key asked to write).
+    Forbidden,
     NotFound,
     MethodNotAllowed,
     UnsupportedMediaType,
@@ -77,12 +79,13 @@ const fn spec(name: &'static str, status: u16, retryable: bool, en: &'static str
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAmount,
         ErrorCode::InvalidPhone,
         ErrorCode::UnsupportedCurrency,
         ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::UnsupportedMediaType,
@@ -136,6 +139,9 @@ impl ErrorCode {
             C::Unauthorized => spec("unauthorized", 401, false,
                 "The key or client secret is missing or wrong.",
                 "কী অথবা ক্লায়েন্ট সিক্রেট নেই, বা ভুল।"),
+            C::Forbidden => spec("forbidden", 403, false,
+                "This key may only read. Use a secret key (sk_…) to make changes.",
+                "এই কী দিয়ে শুধু দেখা যায়। পরিবর্তন করতে সিক্রেট কী (sk_…) ব্যবহার করুন।"),
             C::NotFound => spec("not_found", 404, false,
                 "Nothing was found here.",
                 "এখানে কিছু পাওয়া যায়নি।"),

@@ -56,11 +56,11 @@ pub fn issue(shape: KeyShape, mut bytes: [u8; KEY_RANDOM_BYTES]) -> String {
     key
 }
 
-/// What may be shown of a key after it was issued: its prefix and the first 4 characters of
-/// its random part (`sk_live_Ab3x…`), enough to tell keys apart, far too little to guess one.
+/// What may be shown of a key after it was issued: its prefix and the first 8 characters of
+/// its random part (`sk_live_Ab3xQ9k1…`), enough to tell keys apart, far too little to guess one.
 #[must_use]
 pub fn display_prefix(key: &str) -> String {
-    key.get(..12).unwrap_or(key).to_owned()
+    key.get(..16).unwrap_or(key).to_owned()
 }
 
 #[cfg(test)]
@@ -89,7 +89,7 @@ mod tests {
             read_only: true,
         };
         assert_eq!(KeyShape::of(&issue(read, [0xFF; KEY_RANDOM_BYTES])), Some(read));
-        assert_eq!(display_prefix(&a).len(), 12);
+        assert_eq!(display_prefix(&a).len(), 16);
     }
 
     #[test]
