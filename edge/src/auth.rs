@@ -1,9 +1,11 @@
-//! Merchant authentication: `Authorization: Bearer sk_test_…|sk_live_…`, looked up by its
+//! Merchant authentication: `Authorization: Bearer sk_…|rk_…` (test or live), looked up by its
 //! SHA-256 in D1 (keys are never stored). The mode of the key decides which provider
 //! endpoints the merchant's payments use.
 
+use bdpay_shared::errors::ErrorCode;
+use bdpay_shared::ids::api_key::KeyShape;
 use serde::Deserialize;
-use worker::{Env, Request};
+use worker::{Env, Method, Request};
 
 use crate::crypto::sha256_hex;
 use crate::error::{EdgeError, EdgeResult};
@@ -36,24 +38,13 @@ struct Row {
     mode: String,
 }
 
-/// The key's mode from its prefix; `None` when it is not shaped like one of our keys.
-fn key_mode(key: &str) -> Option<Mode> {
-    let (mode, rest) = if let Some(rest) = key.strip_prefix("sk_test_") {
-        (Mode::Test, rest)
-    } else if let Some(rest) = key.strip_prefix("sk_live_") {
-        (Mode::Live, rest)
-    } else {
-        return None;
-    };
-    let shaped = !rest.is_empty() && rest.len() <= 120 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    shaped.then_some(mode)
-}
-
-/// The merchant behind the request's secret key, or 401.
+/// The merchant behind the request's key, or 401. A read-only (`rk_…`) key may only read:
+/// any other method is 403 `forbidden`, before anything is done.
 pub async fn merchant(req: &Request, env: &Env) -> EdgeResult<Merchant> {
     let header = req.headers().get("authorization").ok().flatten().unwrap_or_default();
     let key = header.strip_prefix("Bearer ").map(str::trim).unwrap_or_default();
-    let mode = key_mode(key).ok_or_else(EdgeError::unauthorized)?;
+    let shape = KeyShape::of(key).ok_or_else(EdgeError::unauthorized)?;
+    let mode = if shape.live { Mode::Live } else { Mode::Test };
     let db = env.d1("DB")?;
     let row: Option<Row> = db
         .prepare(
@@ -63,14 +54,18 @@ pub async fn merchant(req: &Request, env: &Env) -> EdgeResult<Merchant> {
         .bind(&[sha256_hex(key.as_bytes()).into()])?
         .first(None)
         .await?;
-    match row {
-        Some(r) if r.mode == mode.as_str() => Ok(Merchant {
+    let merchant = match row {
+        Some(r) if r.mode == mode.as_str() => Merchant {
             id: r.id,
             name: r.name,
             mode,
-        }),
-        _ => Err(EdgeError::unauthorized()),
+        },
+        _ => return Err(EdgeError::unauthorized()),
+    };
+    if shape.read_only && !matches!(req.method(), Method::Get | Method::Head) {
+        return Err(EdgeError::Refused(ErrorCode::Forbidden));
     }
+    Ok(merchant)
 }
 
 #[cfg(test)]
@@ -78,19 +73,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_our_key_shapes_pass() {
-        assert_eq!(key_mode("sk_test_demo"), Some(Mode::Test));
-        assert_eq!(key_mode("sk_live_a1B2"), Some(Mode::Live));
-        for bad in [
-            "",
-            "sk_test_",
-            "pk_test_x",
-            "sk_test_a b",
-            "sk_test_é",
-            "Bearer sk_test_x",
-        ] {
-            assert_eq!(key_mode(bad), None, "{bad}");
-        }
-        assert_eq!(key_mode(&format!("sk_test_{}", "a".repeat(121))), None);
+    fn idempotency_keys_are_unique_per_merchant_and_mode() {
+        let m = |mode| Merchant {
+            id: "mer_demo".into(),
+            name: "Demo".into(),
+            mode,
+        };
+        assert_eq!(m(Mode::Test).key_scope(), "mer_demo:test");
+        assert_ne!(m(Mode::Test).key_scope(), m(Mode::Live).key_scope());
     }
 }

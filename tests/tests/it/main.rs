@@ -11,6 +11,7 @@ mod flow;
 mod foundation;
 mod ipn;
 mod modes;
+mod onboarding;
 mod orders;
 mod payments;
 mod production;

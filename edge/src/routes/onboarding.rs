@@ -1,0 +1,194 @@
+//! Onboarding, for operators (Bearer `BDPAY_ADMIN_TOKEN`; 404 when it is unset): create
+//! merchants, issue and revoke their keys, list them. `bdpay-admin` (admin/) drives these.
+//! A key is shown once, in the answer that issues it; only its SHA-256 is stored.
+
+use bdpay_shared::errors::ErrorCode;
+use bdpay_shared::ids::api_key::{self, KeyShape, KEY_RANDOM_BYTES};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use worker::{Env, Request, Response};
+
+use crate::body;
+use crate::clock::now_ms;
+use crate::crypto::{random, sha256_hex};
+use crate::error::{EdgeError, EdgeResult};
+use crate::http;
+use crate::keys::guard::{self, Access};
+use crate::ledger::int;
+
+/// Only the bearer of the admin token gets past.
+fn operator(req: &Request, env: &Env) -> EdgeResult<()> {
+    let token = env.secret("BDPAY_ADMIN_TOKEN").ok().map(|s| s.to_string());
+    let offered = req.headers().get("authorization").ok().flatten();
+    match guard::check(token.as_deref(), offered.as_deref()) {
+        Access::NoSuchRoute => Err(EdgeError::not_found()),
+        Access::Unauthorized => Err(EdgeError::unauthorized()),
+        Access::Allowed => Ok(()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMerchant {
+    name: String,
+}
+
+/// `POST /admin/merchants` `{"name"}` → 201 the merchant.
+pub async fn create_merchant(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    operator(&req, env)?;
+    let input: NewMerchant = body::json(&mut req).await?;
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "name: 1 to 100 characters, no control characters",
+        ));
+    }
+    let bytes: [u8; 15] = random().map_err(EdgeError::internal)?;
+    let id = format!("mer_{}", &crate::crypto::hex(&bytes)[..24]);
+    let now = now_ms();
+    env.d1("DB")?
+        .prepare("INSERT INTO merchants (id, name, created_at) VALUES (?1, ?2, ?3)")
+        .bind(&[id.as_str().into(), name.into(), int(now)])?
+        .run()
+        .await?;
+    Ok(http::json(
+        201,
+        &json!({ "id": id, "object": "merchant", "name": name, "created_at": crate::payment::view::iso(now) }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct KeyRow {
+    merchant_id: String,
+    prefix: String,
+    mode: String,
+    kind: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct MerchantRow {
+    id: String,
+    name: String,
+    created_at: i64,
+}
+
+/// `GET /admin/merchants` → every merchant with its keys (prefixes only, never a key).
+pub async fn list_merchants(req: Request, env: &Env) -> EdgeResult<Response> {
+    operator(&req, env)?;
+    let db = env.d1("DB")?;
+    let merchants = db
+        .prepare("SELECT id, name, created_at FROM merchants ORDER BY created_at, id LIMIT 1000")
+        .all()
+        .await?
+        .results::<MerchantRow>()?;
+    let keys = db
+        .prepare("SELECT merchant_id, prefix, mode, kind, created_at, revoked_at FROM api_keys ORDER BY created_at")
+        .all()
+        .await?
+        .results::<KeyRow>()?;
+    let iso = crate::payment::view::iso;
+    let data: Vec<Value> = merchants
+        .iter()
+        .map(|m| {
+            let keys: Vec<Value> = keys
+                .iter()
+                .filter(|k| k.merchant_id == m.id)
+                .map(|k| {
+                    json!({ "prefix": k.prefix, "mode": k.mode, "kind": k.kind, "created_at": iso(k.created_at),
+                            "revoked_at": k.revoked_at.map(iso) })
+                })
+                .collect();
+            json!({ "id": m.id, "object": "merchant", "name": m.name, "created_at": iso(m.created_at), "keys": keys })
+        })
+        .collect();
+    Ok(http::json(200, &json!({ "object": "list", "data": data })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewKey {
+    /// `test` | `live`
+    mode: String,
+    #[serde(default)]
+    read_only: bool,
+}
+
+/// `POST /admin/merchants/{id}/keys` `{"mode": "test"|"live", "read_only": bool}` → 201 with
+/// the key, shown this once.
+pub async fn issue_key(mut req: Request, env: &Env, merchant_id: &str) -> EdgeResult<Response> {
+    operator(&req, env)?;
+    let input: NewKey = body::json(&mut req).await?;
+    let live = match input.mode.as_str() {
+        "test" => false,
+        "live" => true,
+        _ => return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "mode must be test or live")),
+    };
+    let db = env.d1("DB")?;
+    #[derive(Deserialize)]
+    struct Found {
+        #[allow(dead_code)]
+        id: String,
+    }
+    let exists: Option<Found> = db
+        .prepare("SELECT id FROM merchants WHERE id = ?1")
+        .bind(&[merchant_id.into()])?
+        .first(None)
+        .await?;
+    if exists.is_none() {
+        return Err(EdgeError::not_found());
+    }
+    let shape = KeyShape {
+        live,
+        read_only: input.read_only,
+    };
+    let bytes: [u8; KEY_RANDOM_BYTES] = random().map_err(EdgeError::internal)?;
+    let key = api_key::issue(shape, bytes);
+    let prefix = api_key::display_prefix(&key);
+    let kind = if input.read_only { "read_only" } else { "secret" };
+    let now = now_ms();
+    db.prepare(
+        "INSERT INTO api_keys (key_hash, merchant_id, mode, prefix, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(&[
+        sha256_hex(key.as_bytes()).into(),
+        merchant_id.into(),
+        input.mode.as_str().into(),
+        prefix.as_str().into(),
+        kind.into(),
+        int(now),
+    ])?
+    .run()
+    .await?;
+    crate::log::info(
+        "api_key_issued",
+        &json!({ "merchant": merchant_id, "prefix": prefix, "mode": input.mode, "kind": kind }),
+    );
+    Ok(http::json(
+        201,
+        &json!({ "object": "api_key", "merchant_id": merchant_id, "key": key, "prefix": prefix,
+                 "mode": input.mode, "kind": kind, "note": "Shown once: store it now; only its hash is kept." }),
+    ))
+}
+
+/// `POST /admin/keys/{prefix}/revoke` → the key stops working at once.
+pub async fn revoke_key(req: Request, env: &Env, prefix: &str) -> EdgeResult<Response> {
+    operator(&req, env)?;
+    if KeyShape::of(prefix).is_none() {
+        return Err(EdgeError::not_found());
+    }
+    let result = env
+        .d1("DB")?
+        .prepare("UPDATE api_keys SET revoked_at = ?2 WHERE prefix = ?1 AND revoked_at IS NULL")
+        .bind(&[prefix.into(), int(now_ms())])?
+        .run()
+        .await?;
+    let changed = result.meta()?.and_then(|m| m.changes).unwrap_or(0);
+    if changed == 0 {
+        return Err(EdgeError::not_found());
+    }
+    crate::log::info("api_key_revoked", &json!({ "prefix": prefix }));
+    Ok(http::json(200, &json!({ "object": "api_key", "prefix": prefix, "revoked": true })))
+}
