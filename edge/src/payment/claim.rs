@@ -11,8 +11,9 @@ use bdpay_shared::errors::{ApiError, ErrorCode};
 use bdpay_shared::status::{AttemptStatus, PaymentStatus};
 use serde_json::json;
 
-use super::decide::{self, Unpaid};
+use super::decide::Unpaid;
 use super::record::{Held, PaymentRecord};
+use super::settle;
 use crate::ledger::order_claims::Holder;
 
 /// How often a payment waiting on another payment's unclear claim asks again.
@@ -71,7 +72,7 @@ pub fn before_execute(r: &mut PaymentRecord, i: usize, answer: Answer, now_ms: i
                 "order_held_elsewhere",
                 &json!({ "payment": r.id, "order_held_by": holder.payment_id, "holder_state": holder.state }),
             );
-            decide::end_unpaid(r, i, Unpaid::Failed, "order_already_paid", now_ms);
+            settle::end_unpaid(r, i, Unpaid::Failed, "order_already_paid", now_ms);
             false
         }
     }

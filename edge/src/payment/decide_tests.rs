@@ -8,6 +8,7 @@ use bdpay_shared::status::{AttemptStatus, PaymentStatus};
 
 use super::*;
 use crate::payment::record::tests::record;
+use crate::payment::settle::*;
 use crate::providers::{FailureKind, Outcome, ProviderFailure, Started};
 
 const UP: Availability = Availability::ALL;

@@ -13,6 +13,7 @@ use super::claim::{self, Answer, Next};
 use super::decide::{self, Confirm, StartPlan, Step};
 use super::record::{PaymentRecord, StoredPhone};
 use super::refunding::{self, Ask};
+use super::settle;
 use super::storage;
 use crate::config::EdgeConfig;
 use crate::error::provider_error;
@@ -169,9 +170,9 @@ pub async fn run(ctx: &Ctx<'_>, r: &mut PaymentRecord, steps: Vec<Step>, now_ms:
                 };
                 let now_ms = crate::clock::now_ms(); // the answer's time, not the command's
                 r.note_calls(&calls, now_ms);
-                decide::answer(r, look.attempt, result, look.reason, look.unpaid, now_ms);
+                settle::answer(r, look.attempt, result, look.reason, look.unpaid, now_ms);
             }
-            Step::End { attempt, to } => decide::end_unpaid(r, attempt, to, "expiry", now_ms),
+            Step::End { attempt, to } => settle::end_unpaid(r, attempt, to, "expiry", now_ms),
         }
     }
 }
@@ -191,7 +192,7 @@ async fn complete(ctx: &Ctx<'_>, r: &mut PaymentRecord, i: usize, now_ms: i64) {
     let c = match client(ctx, r, p) {
         Ok(c) => c,
         Err(f) => {
-            decide::answer(r, i, Err(f), "return", None, now_ms);
+            settle::answer(r, i, Err(f), "return", None, now_ms);
             return;
         }
     };
@@ -212,7 +213,7 @@ async fn complete(ctx: &Ctx<'_>, r: &mut PaymentRecord, i: usize, now_ms: i64) {
     let now_ms = crate::clock::now_ms(); // the answer's time, not the command's
     r.note_calls(&calls, now_ms);
     let reason = if p == Provider::Bkash { "execute" } else { "verify" };
-    decide::answer(r, i, result, reason, None, now_ms);
+    settle::answer(r, i, result, reason, None, now_ms);
 }
 
 /// After a command: the order's claim follows the payment, and money that is not the
@@ -245,7 +246,7 @@ pub async fn follow_up(ctx: &Ctx<'_>, r: &mut PaymentRecord, now_ms: i64) {
         }
         Next::Nothing => {}
     }
-    for k in decide::duplicates(r) {
+    for k in settle::duplicates(r) {
         let holder = r.paid().map(|a| a.provider_ref.clone()).unwrap_or_default();
         crate::log::error(
             "duplicate_attempt",

@@ -1,7 +1,7 @@
 //! One payment, from its first attempt to its last refund.
 //!
 //! - [`record`], [`attempt`], [`stored_refund`]: what its Durable Object stores.
-//! - [`decide`], [`claim`], [`refunding`]: every choice, as pure functions (host-tested).
+//! - [`decide`], [`settle`], [`claim`], [`refunding`]: every choice, as pure functions (host-tested).
 //! - [`flow`]: carries the choices out (provider calls, order claims) and feeds back the answers.
 //! - [`object`], [`storage`]: the Durable Object, the only writer of the record.
 //! - [`command`], [`client`]: how the rest of the worker talks to it; [`view`]: how callers see it.
@@ -15,6 +15,7 @@ pub mod flow;
 pub mod object;
 pub mod record;
 pub mod refunding;
+pub mod settle;
 pub mod storage;
 pub mod stored_refund;
 pub mod view;

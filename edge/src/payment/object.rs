@@ -17,6 +17,7 @@ use super::decide;
 use super::flow::{self, ConfirmInput, Ctx};
 use super::record::PaymentRecord;
 use super::refunding::{self, Ask};
+use super::settle;
 use super::storage;
 use crate::clock::now_ms;
 use crate::config::EdgeConfig;
@@ -63,7 +64,7 @@ impl DurableObject for PaymentObject {
         let ctx = self.ctx();
         let steps = decide::on_alarm(&r, now);
         flow::run(&ctx, &mut r, steps, now).await;
-        decide::give_up(&mut r, now);
+        settle::give_up(&mut r, now);
         decide::expire_unstarted(&mut r, now);
         let give_up_ms = EdgeConfig::from_env(&self.env).map_or(6 * 3600 * 1000, |c| c.refund_give_up_ms);
         flow::refund_checks(&ctx, &mut r, give_up_ms, now).await;
@@ -134,73 +135,12 @@ impl PaymentObject {
         };
         let now = now_ms();
         let ctx = self.ctx();
-        let result = match cmd {
-            Command::Get | Command::Create { .. } => Ok(()),
-            Command::Confirm {
-                client_secret_hash,
-                provider,
-                device,
-                shopper_ip,
-                customer_phone,
-            } => {
-                if !secret_matches(&r, &client_secret_hash) {
-                    return error(ErrorCode::Unauthorized);
-                }
-                let input = ConfirmInput {
-                    provider,
-                    device,
-                    shopper_ip,
-                    customer_phone,
-                };
-                flow::confirm(&ctx, &mut r, input, now).await
+        if let Command::Confirm { client_secret_hash, .. } = &cmd {
+            if !secret_matches(&r, client_secret_hash) {
+                return error(ErrorCode::Unauthorized);
             }
-            Command::Return {
-                provider,
-                provider_ref,
-                status,
-            } => {
-                match decide::on_return(&r, provider, &provider_ref, &status, now) {
-                    Some(step) => flow::run(&ctx, &mut r, vec![step], now).await,
-                    None => crate::log::info(
-                        "return_ignored",
-                        &json!({ "payment": r.id, "provider": provider.as_str(), "known_attempt": r.attempts.iter().any(|a| a.provider_ref == provider_ref) }),
-                    ),
-                }
-                Ok(())
-            }
-            Command::Check {
-                reason,
-                provider,
-                provider_ref,
-            } => {
-                let named = provider.zip(provider_ref.as_deref());
-                let steps = decide::on_check(&r, named, reason.as_str());
-                flow::run(&ctx, &mut r, steps, now).await;
-                Ok(())
-            }
-            Command::Refund {
-                refund_id,
-                amount,
-                reason,
-                key,
-                ..
-            } => {
-                let ask = Ask {
-                    refund_id,
-                    amount,
-                    reason,
-                    key,
-                    attempt: None,
-                };
-                flow::refund(&ctx, &mut r, ask, now).await
-            }
-            Command::ResolveRefund {
-                refund_id,
-                succeeded,
-                note,
-                ..
-            } => refunding::resolve(&mut r, &refund_id, succeeded, note, now),
-        };
+        }
+        let result = dispatch(&ctx, &mut r, cmd, now).await;
         flow::follow_up(&ctx, &mut r, now).await;
         let saved = self.save(r).await;
         match result {
@@ -259,6 +199,74 @@ impl PaymentObject {
             crate::log::error("payment_alarm_not_set", &json!({ "payment": r.id, "cause": cause }));
         }
         Reply::Payment(Box::new(r))
+    }
+}
+
+/// One command's work on the record (the caller loaded it, checked who asks, and saves it).
+async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) -> Result<(), ApiError> {
+    match cmd {
+        Command::Get | Command::Create { .. } => Ok(()),
+        Command::Confirm {
+            client_secret_hash: _,
+            provider,
+            device,
+            shopper_ip,
+            customer_phone,
+        } => {
+            let input = ConfirmInput {
+                provider,
+                device,
+                shopper_ip,
+                customer_phone,
+            };
+            flow::confirm(ctx, r, input, now).await
+        }
+        Command::Return {
+            provider,
+            provider_ref,
+            status,
+        } => {
+            match decide::on_return(r, provider, &provider_ref, &status, now) {
+                Some(step) => flow::run(ctx, r, vec![step], now).await,
+                None => crate::log::info(
+                    "return_ignored",
+                    &json!({ "payment": r.id, "provider": provider.as_str(), "known_attempt": r.attempts.iter().any(|a| a.provider_ref == provider_ref) }),
+                ),
+            }
+            Ok(())
+        }
+        Command::Check {
+            reason,
+            provider,
+            provider_ref,
+        } => {
+            let named = provider.zip(provider_ref.as_deref());
+            let steps = decide::on_check(r, named, reason.as_str());
+            flow::run(ctx, r, steps, now).await;
+            Ok(())
+        }
+        Command::Refund {
+            refund_id,
+            amount,
+            reason,
+            key,
+            ..
+        } => {
+            let ask = Ask {
+                refund_id,
+                amount,
+                reason,
+                key,
+                attempt: None,
+            };
+            flow::refund(ctx, r, ask, now).await
+        }
+        Command::ResolveRefund {
+            refund_id,
+            succeeded,
+            note,
+            ..
+        } => refunding::resolve(r, &refund_id, succeeded, note, now),
     }
 }
 

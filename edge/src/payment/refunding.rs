@@ -8,6 +8,7 @@
 
 use bdpay_shared::errors::{ApiError, ErrorBody, ErrorCode};
 use bdpay_shared::money::Money;
+use bdpay_shared::provider::Provider;
 use bdpay_shared::refund_rules;
 use bdpay_shared::status::{next_refund, AttemptStatus, Event, Outcome as Move, RefundEvent, RefundStatus};
 use serde_json::json;
@@ -59,7 +60,43 @@ pub fn request(r: &mut PaymentRecord, ask: Ask, now_ms: i64) -> Result<Option<us
     if ask.reason.as_ref().is_some_and(|s| s.chars().count() > MAX_REASON) {
         return Err(err(ErrorCode::InvalidRequest, "reason may be at most 255 characters"));
     }
-    let (attempt, left) = match ask.attempt {
+    let (provider, left) = refundable(r, ask.attempt, now_ms)?;
+    let amount = match ask.amount {
+        Some(m) => m,
+        None => Money::from_poisha(left).map_err(|_| ApiError::new(ErrorCode::InternalError))?,
+    };
+    if left == 0 || amount.is_zero() || amount.poisha() > left {
+        return Err(err(
+            ErrorCode::AmountExceedsRefundable,
+            "The refund is larger than the amount left to refund (pending refunds count).",
+        ));
+    }
+    r.refunds.push(StoredRefund {
+        id: ask.refund_id,
+        amount,
+        reason: ask.reason,
+        status: RefundStatus::Pending,
+        provider,
+        attempt: ask.attempt,
+        provider_ref: None,
+        error: None,
+        key: ask.key,
+        sent_ms: now_ms,
+        next_check_ms: Some(now_ms + SENT_GRACE_MS),
+        checks: 0,
+        note: None,
+        manual_reason: None,
+        created_ms: now_ms,
+        updated_ms: now_ms,
+    });
+    r.touch(now_ms);
+    Ok(Some(r.refunds.len() - 1))
+}
+
+/// Whether the money a refund would give back may be refunded now: the provider (its rules
+/// checked) and what is left, in poisha.
+fn refundable(r: &PaymentRecord, which: Option<usize>, now_ms: i64) -> Result<(Provider, i64), ApiError> {
+    let (attempt, left) = match which {
         None => {
             match r.status {
                 s if s.can_refund() => {}
@@ -95,7 +132,7 @@ pub fn request(r: &mut PaymentRecord, ask: Ask, now_ms: i64) -> Result<Option<us
     let Some(a) = attempt.filter(|a| a.trx_id.is_some()) else {
         return Err(ApiError::new(ErrorCode::RefundNotAllowed));
     };
-    let same_attempt = |f: &&StoredRefund| f.attempt == ask.attempt;
+    let same_attempt = |f: &&StoredRefund| f.attempt == which;
     let prior = refund_rules::Prior {
         made: r
             .refunds
@@ -112,37 +149,7 @@ pub fn request(r: &mut PaymentRecord, ask: Ask, now_ms: i64) -> Result<Option<us
     };
     refund_rules::check(a.provider, a.paid_at_ms.unwrap_or(r.created_ms), now_ms, prior)
         .map_err(refund_rules::Refusal::to_api_error)?;
-    let provider = a.provider;
-    let amount = match ask.amount {
-        Some(m) => m,
-        None => Money::from_poisha(left).map_err(|_| ApiError::new(ErrorCode::InternalError))?,
-    };
-    if left == 0 || amount.is_zero() || amount.poisha() > left {
-        return Err(err(
-            ErrorCode::AmountExceedsRefundable,
-            "The refund is larger than the amount left to refund (pending refunds count).",
-        ));
-    }
-    r.refunds.push(StoredRefund {
-        id: ask.refund_id,
-        amount,
-        reason: ask.reason,
-        status: RefundStatus::Pending,
-        provider,
-        attempt: ask.attempt,
-        provider_ref: None,
-        error: None,
-        key: ask.key,
-        sent_ms: now_ms,
-        next_check_ms: Some(now_ms + SENT_GRACE_MS),
-        checks: 0,
-        note: None,
-        manual_reason: None,
-        created_ms: now_ms,
-        updated_ms: now_ms,
-    });
-    r.touch(now_ms);
-    Ok(Some(r.refunds.len() - 1))
+    Ok((a.provider, left))
 }
 
 /// The refund call's answer.
