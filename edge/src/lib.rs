@@ -13,6 +13,7 @@ mod crypto;
 mod error;
 mod http;
 mod idempotent;
+mod keys;
 mod ledger;
 mod log;
 mod payment;
@@ -22,6 +23,7 @@ mod routes;
 mod webhooks;
 
 pub use batch::object::BatchObject;
+pub use keys::object::KeyRotationObject;
 pub use payment::object::PaymentObject;
 pub use providers::bkash::token_object::TokenObject;
 pub use webhooks::object::WebhookObject;
