@@ -9,6 +9,7 @@ mod demo_webhooks;
 mod flow;
 mod foundation;
 mod ipn;
+mod keys;
 mod orders;
 mod payments;
 mod refunds;
