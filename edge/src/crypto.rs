@@ -51,9 +51,7 @@ impl DataKeys {
         let id = secret("BDPAY_DATA_KEY_ID");
         let old = secret("BDPAY_DATA_KEYS_OLD");
         let ring = Keyring::from_secrets(&data, id.as_deref(), old.as_deref()).map_err(|e| e.to_string())?;
-        let hash = B64
-            .decode(hash.trim())
-            .map_err(|_| "BDPAY_HASH_KEY is not base64")?;
+        let hash = B64.decode(hash.trim()).map_err(|_| "BDPAY_HASH_KEY is not base64")?;
         if hash.len() < 16 {
             return Err("BDPAY_HASH_KEY must be at least 16 bytes".into());
         }
@@ -157,14 +155,22 @@ mod tests {
         assert!(moved.starts_with("v1.k2."));
         assert_eq!(k2.decrypt_text(B, &moved).unwrap(), "01712345678");
         assert!(k2.rewrap("payments/customer_phone/pay_y", &sealed).is_err());
-        assert!(k2.rewrap("payments/customer_phone/pay_y", &moved).is_err(), "current but bound elsewhere");
+        assert!(
+            k2.rewrap("payments/customer_phone/pay_y", &moved).is_err(),
+            "current but bound elsewhere"
+        );
     }
 
     #[test]
     fn missing_secrets_are_named() {
-        assert_eq!(keys(&[("BDPAY_HASH_KEY", H)]).err().unwrap(), "secret BDPAY_DATA_KEY is not set");
         assert_eq!(
-            keys(&[("BDPAY_DATA_KEY", K1), ("BDPAY_HASH_KEY", "QUJD")]).err().unwrap(),
+            keys(&[("BDPAY_HASH_KEY", H)]).err().unwrap(),
+            "secret BDPAY_DATA_KEY is not set"
+        );
+        assert_eq!(
+            keys(&[("BDPAY_DATA_KEY", K1), ("BDPAY_HASH_KEY", "QUJD")])
+                .err()
+                .unwrap(),
             "BDPAY_HASH_KEY must be at least 16 bytes"
         );
     }

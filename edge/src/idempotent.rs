@@ -77,7 +77,10 @@ impl Reserved {
     pub async fn finish(self, env: &Env, status: u16, body: &str) -> EdgeResult<()> {
         let sealed = EdgeConfig::from_env(env)?
             .data_keys
-            .encrypt_text(&binding::idempotent_response(&self.merchant_id, self.key.as_str()), body)
+            .encrypt_text(
+                &binding::idempotent_response(&self.merchant_id, self.key.as_str()),
+                body,
+            )
             .map_err(EdgeError::internal)?;
         idempotency::finish(&self.db, &self.merchant_id, self.key.as_str(), status, &sealed).await?;
         Ok(())

@@ -57,14 +57,20 @@ pub struct Report {
 
 /// Sends `cmd` to the one rotation object.
 pub async fn ask(env: &Env, cmd: &RotationCommand) -> EdgeResult<Report> {
-    let stub = env.durable_object("KEY_ROTATION")?.id_from_name("rotation")?.get_stub()?;
+    let stub = env
+        .durable_object("KEY_ROTATION")?
+        .id_from_name("rotation")?
+        .get_stub()?;
     let body = serde_json::to_string(cmd).map_err(|e| EdgeError::internal(e.to_string()))?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(JsValue::from_str(&body)));
     let req = Request::new_with_init("https://keys.internal/rotation", &init)?;
     let mut resp = stub.fetch_with_request(req).await?;
     if resp.status_code() != 200 {
-        return Err(EdgeError::internal(format!("rotation object answered {}", resp.status_code())));
+        return Err(EdgeError::internal(format!(
+            "rotation object answered {}",
+            resp.status_code()
+        )));
     }
     resp.json::<Report>()
         .await
@@ -123,13 +129,19 @@ impl DurableObject for KeyRotationObject {
                 job.record(table, batch, now_ms());
                 self.state.storage().put(JOB, &job).await?;
                 if job.finished_ms.is_some() {
-                    log::info("key_rotation_finished", &json!({ "target": job.target, "tables": job.tables }));
+                    log::info(
+                        "key_rotation_finished",
+                        &json!({ "target": job.target, "tables": job.tables }),
+                    );
                 } else {
                     self.state.storage().set_alarm(Duration::from_millis(NEXT_MS)).await?;
                 }
             }
             Err(cause) => {
-                log::warn("key_rotation_batch_failed", &json!({ "table": table.name(), "cause": cause }));
+                log::warn(
+                    "key_rotation_batch_failed",
+                    &json!({ "table": table.name(), "cause": cause }),
+                );
                 self.state.storage().set_alarm(Duration::from_millis(RETRY_MS)).await?;
             }
         }

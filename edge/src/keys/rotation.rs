@@ -101,10 +101,7 @@ pub fn start(existing: Option<Job>, target: &str, now_ms: i64) -> (Job, bool) {
 impl Job {
     /// The table the next batch reads, if any is left.
     pub fn next(&self) -> Option<(Table, i64)> {
-        self.tables
-            .iter()
-            .find(|t| !t.finished)
-            .map(|t| (t.table, t.cursor))
+        self.tables.iter().find(|t| !t.finished).map(|t| (t.table, t.cursor))
     }
 
     /// Folds one batch in; the job finishes when its last table does.

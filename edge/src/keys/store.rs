@@ -87,9 +87,7 @@ pub fn replace(db: &D1Database, table: Table, row: &Row, fresh: &str) -> worker:
             .prepare("UPDATE webhook_endpoints SET secret_enc = ?1 WHERE id = ?2 AND secret_enc = ?3")
             .bind(&[fresh.into(), row.id.as_str().into(), row.enc.as_str().into()])?,
         Table::IdempotencyKeys => db
-            .prepare(
-                "UPDATE idempotency_keys SET response = ?1 WHERE merchant_id = ?2 AND key = ?3 AND response = ?4",
-            )
+            .prepare("UPDATE idempotency_keys SET response = ?1 WHERE merchant_id = ?2 AND key = ?3 AND response = ?4")
             .bind(&[
                 fresh.into(),
                 row.merchant_id.as_deref().unwrap_or("").into(),

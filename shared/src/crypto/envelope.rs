@@ -197,7 +197,11 @@ mod tests {
     fn another_binding_does_not_open() {
         let r = ring(("k1", 1), &[]);
         let s = r.seal(B, b"01712345678", [7; 12]).unwrap();
-        for other in ["payments/customer_phone/pay_abd", "webhook_endpoints/secret/pay_abc", ""] {
+        for other in [
+            "payments/customer_phone/pay_abd",
+            "webhook_endpoints/secret/pay_abc",
+            "",
+        ] {
             assert_eq!(r.open(other, &s), Err(EnvelopeError::Rejected), "{other}");
         }
     }
@@ -263,8 +267,20 @@ mod tests {
     fn garbage_never_panics() {
         let r = ring(("k1", 1), &[]);
         for bad in [
-            "", ".", "..", "v1", "v1.", "v1..", "v1.k1.", "v1.k1.@@@", "v1.k1.QUJD", "v1.k.1.QUJD", "v2.k1.QUJD",
-            "QUJD", "%%%", "v1.k1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "",
+            ".",
+            "..",
+            "v1",
+            "v1.",
+            "v1..",
+            "v1.k1.",
+            "v1.k1.@@@",
+            "v1.k1.QUJD",
+            "v1.k.1.QUJD",
+            "v2.k1.QUJD",
+            "QUJD",
+            "%%%",
+            "v1.k1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
         ] {
             assert!(r.open(B, bad).is_err(), "{bad:?}");
         }

@@ -88,7 +88,11 @@ impl Keyring {
     /// From the secrets' texts: `current_b64` (`BDPAY_DATA_KEY`), `current_id`
     /// (`BDPAY_DATA_KEY_ID`, default [`DEFAULT_KEY_ID`]) and `old`
     /// (`BDPAY_DATA_KEYS_OLD`: `id:base64,id:base64`, blanks and empty items ignored).
-    pub fn from_secrets(current_b64: &str, current_id: Option<&str>, old: Option<&str>) -> Result<Keyring, KeyringError> {
+    pub fn from_secrets(
+        current_b64: &str,
+        current_id: Option<&str>,
+        old: Option<&str>,
+    ) -> Result<Keyring, KeyringError> {
         let id = match current_id.map(str::trim).filter(|s| !s.is_empty()) {
             Some(id) => KeyId::parse(id)?,
             None => KeyId(DEFAULT_KEY_ID.to_owned()),

@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 const ROTATE: &str = "/admin/keys/rotate";
-const HOOK_SECRET: &str = "whsec_test_only_key_drill_0000000001";
+const HOOK_SECRET: &str = "whsec_test_only_key_rotation_drill_0000000001";
 
 async fn admin(s: &Stack, post: bool, token: Option<&str>) -> (u16, Value) {
     let url = s.edge_url(ROTATE);
@@ -31,7 +31,12 @@ async fn admin(s: &Stack, post: bool, token: Option<&str>) -> (u16, Value) {
 #[tokio::test]
 async fn rotation_route_wants_the_admin_token() {
     let s = Stack::from_env();
-    for (post, token) in [(true, None), (false, None), (true, Some("sk_test_demo")), (false, Some("adm_wrong"))] {
+    for (post, token) in [
+        (true, None),
+        (false, None),
+        (true, Some("sk_test_demo")),
+        (false, Some("adm_wrong")),
+    ] {
         let (status, body) = admin(&s, post, token).await;
         assert_eq!(status, 401, "{post} {token:?}: {body}");
         assert_eq!(body["error"]["code"], "unauthorized", "{body}");
@@ -63,7 +68,10 @@ fn persist_dir() -> PathBuf {
 }
 
 fn hook_port() -> u16 {
-    std::env::var("BDPAY_KEY_DRILL_HOOK_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(48795)
+    std::env::var("BDPAY_KEY_DRILL_HOOK_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(48795)
 }
 
 /// `wrangler d1 execute … --json --command SQL` on the worker's persisted D1: the rows.
@@ -75,7 +83,11 @@ fn d1(sql: &str) -> Vec<Value> {
         .args(["--json", "--command", sql])
         .output()
         .expect("wrangler on PATH (node_modules/.bin)");
-    assert!(out.status.success(), "wrangler d1 execute: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "wrangler d1 execute: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     v[0]["results"].as_array().cloned().unwrap_or_default()
 }
@@ -102,7 +114,9 @@ async fn receiver(port: u16) -> mpsc::UnboundedReceiver<(Option<String>, Vec<u8>
             let mut buf = Vec::new();
             let mut chunk = [0u8; 4096];
             let (head_end, len) = loop {
-                let Ok(n) = sock.read(&mut chunk).await else { break (0, 0) };
+                let Ok(n) = sock.read(&mut chunk).await else {
+                    break (0, 0);
+                };
                 if n == 0 {
                     break (0, 0);
                 }
@@ -211,22 +225,44 @@ async fn key_drill_2_under_k2() {
     let (pay, we) = (drill["payment"].as_str().unwrap(), drill["endpoint"].as_str().unwrap());
     let (status, report) = admin(&s, false, Some(ADMIN_TOKEN)).await;
     assert_eq!(status, 200, "{report}");
-    assert_eq!((report["current_key"].clone(), report["old_keys"].clone()), (json!("k2"), json!(["k1"])));
-    assert!(report["remaining_total"].as_i64().unwrap() >= 3, "part 1's values are still k1: {report}");
+    assert_eq!(
+        (report["current_key"].clone(), report["old_keys"].clone()),
+        (json!("k2"), json!(["k1"]))
+    );
+    assert!(
+        report["remaining_total"].as_i64().unwrap() >= 3,
+        "part 1's values are still k1: {report}"
+    );
     let before = ciphertexts();
-    assert!(before.iter().any(|(t, r, v)| t == "payments" && r == pay && v.starts_with("v1.k1.")));
+    assert!(before
+        .iter()
+        .any(|(t, r, v)| t == "payments" && r == pay && v.starts_with("v1.k1.")));
 
     // Old data reads under the new key: the stored reply, the phone (masked), the webhook secret.
     let replay = s
-        .merchant_post("/v1/payments", &create_body(drill["order"].as_str().unwrap()), drill["key"].as_str())
+        .merchant_post(
+            "/v1/payments",
+            &create_body(drill["order"].as_str().unwrap()),
+            drill["key"].as_str(),
+        )
         .await;
     assert_eq!(replay.status(), 201);
-    assert_eq!(replay.json::<Value>().await.unwrap(), drill["reply"], "the k1-sealed reply replays");
+    assert_eq!(
+        replay.json::<Value>().await.unwrap(),
+        drill["reply"],
+        "the k1-sealed reply replays"
+    );
     let (_, p) = s.merchant_get(&format!("/v1/payments/{pay}")).await;
     let masked = p["customer_phone"].as_str().unwrap_or("");
-    assert!(masked.starts_with("01") && masked.ends_with("5678") && masked.contains('X'), "{p}");
+    assert!(
+        masked.starts_with("01") && masked.ends_with("5678") && masked.contains('X'),
+        "{p}"
+    );
     let mut rx = receiver(hook_port()).await;
-    assert!(delivered_signed(&s, &mut rx, "keydrill2").await, "k1 secret signs under k2");
+    assert!(
+        delivered_signed(&s, &mut rx, "keydrill2").await,
+        "k1 secret signs under k2"
+    );
 
     // Rotate.
     let (status, started) = admin(&s, true, Some(ADMIN_TOKEN)).await;
@@ -254,9 +290,20 @@ async fn key_drill_2_under_k2() {
 
     // And everything reads after the rotation too.
     let replay = s
-        .merchant_post("/v1/payments", &create_body(drill["order"].as_str().unwrap()), drill["key"].as_str())
+        .merchant_post(
+            "/v1/payments",
+            &create_body(drill["order"].as_str().unwrap()),
+            drill["key"].as_str(),
+        )
         .await;
-    assert_eq!(replay.json::<Value>().await.unwrap(), drill["reply"], "the re-sealed reply replays");
-    assert!(delivered_signed(&s, &mut rx, "keydrill3").await, "re-sealed secret signs");
+    assert_eq!(
+        replay.json::<Value>().await.unwrap(),
+        drill["reply"],
+        "the re-sealed reply replays"
+    );
+    assert!(
+        delivered_signed(&s, &mut rx, "keydrill3").await,
+        "re-sealed secret signs"
+    );
     eprintln!("rotation report: {report}");
 }
