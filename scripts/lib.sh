@@ -23,6 +23,19 @@ wait_http() {
 # Test keys from tests/sandbox/test-keys as bare base64 DER, the form providers hand out.
 der_b64() { grep -v -- '-----' "$1" | tr -d '\n\r '; }
 
+# test_data_keys: the TEST data keys (never live). Default: the first test key, id k1 (unset
+# BDPAY_DATA_KEY_ID reads as k1). BDPAY_TEST_DATA_KEY_ID=k2: a second TEST key is current and
+# k1 stays readable, as after a rotation (the key-rotation drill, tests/tests/it/keys.rs).
+TEST_DATA_KEY_1="dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmc="
+TEST_DATA_KEY_2="dGVzdC1vbmx5LXNlY29uZC1rZXktMzItYnl0ZXMtISE="
+test_data_keys() {
+  if [[ "${BDPAY_TEST_DATA_KEY_ID:-k1}" == "k2" ]]; then
+    printf 'BDPAY_DATA_KEY="%s"\nBDPAY_DATA_KEY_ID="k2"\nBDPAY_DATA_KEYS_OLD="k1:%s"\n' "$TEST_DATA_KEY_2" "$TEST_DATA_KEY_1"
+  else
+    printf 'BDPAY_DATA_KEY="%s"\n' "$TEST_DATA_KEY_1"
+  fi
+}
+
 # write_dev_vars FILE: the dev configuration's secrets (all sandbox test values, clearly marked).
 write_dev_vars() {
   local keys=tests/sandbox/test-keys
@@ -34,11 +47,15 @@ BKASH_APP_SECRET="2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b"
 NAGAD_MERCHANT_PRIVATE_KEY="$(der_b64 $keys/nagad-merchant.key.pem)"
 NAGAD_PG_PUBLIC_KEY="$(der_b64 $keys/nagad-gateway.pub.pem)"
 BKASH_SNS_CERT_PEM_B64="$(base64 -w0 $keys/sns-signing.cert.pem)"
-BDPAY_DATA_KEY="dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmc="
+$(test_data_keys)
 BDPAY_HASH_KEY="dGVzdC1vbmx5LWhhc2gta2V5LWZvci1waG9uZS1sb29rdXBz"
 BDPAY_DEMO_WEBHOOK_SECRET="$DEMO_WEBHOOK_SECRET"
+BDPAY_ADMIN_TOKEN="$TEST_ADMIN_TOKEN"
 VARS
 }
+
+# The operators' token for /admin/… (TEST ONLY; tests/support/lib.rs ADMIN_TOKEN).
+TEST_ADMIN_TOKEN="adm_test_only_operator_token_0001"
 
 # The demo shop's webhook signing secret (TEST ONLY): the dev vars give it to the demo's
 # receiver (/demo/webhooks), register_demo_webhook registers the endpoint with it.

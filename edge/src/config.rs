@@ -25,11 +25,7 @@ impl EdgeConfig {
         let public_origin = var("PUBLIC_ORIGIN")
             .filter(|o| o.starts_with("https://") || o.starts_with("http://"))
             .ok_or_else(|| EdgeError::internal("PUBLIC_ORIGIN is not set"))?;
-        let data_keys = DataKeys::from_base64(
-            &secret("BDPAY_DATA_KEY").ok_or_else(|| EdgeError::internal("secret BDPAY_DATA_KEY is not set"))?,
-            &secret("BDPAY_HASH_KEY").ok_or_else(|| EdgeError::internal("secret BDPAY_HASH_KEY is not set"))?,
-        )
-        .map_err(EdgeError::internal)?;
+        let data_keys = DataKeys::from_secrets(secret).map_err(EdgeError::internal)?;
         let unpaid_ttl_ms = var("BDPAY_UNPAID_TTL_SECS")
             .and_then(|s| s.parse::<i64>().ok())
             .filter(|s| (60..=7 * 86_400).contains(s))

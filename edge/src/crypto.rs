@@ -1,14 +1,14 @@
-//! The edge's own small cryptography: random ids and secrets, SHA-256 of keys, and the
-//! shopper's phone number at rest (AES-256-GCM to store, HMAC-SHA256 to look up).
+//! The edge's own small cryptography: random ids and secrets, SHA-256 of keys, and data at
+//! rest (phone numbers, webhook secrets, stored replies: AES-256-GCM envelopes under named,
+//! rotatable keys, each bound to its row; HMAC-SHA256 to look phones up).
 //! Provider cryptography lives in `providers/`.
 
-use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use bdpay_shared::crypto::{KeyId, Keyring};
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::secret::Secret;
 
@@ -34,67 +34,85 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// The keys that protect shopper data, from secrets `BDPAY_DATA_KEY` (32 bytes, base64)
-/// and `BDPAY_HASH_KEY` (≥ 16 bytes, base64).
+/// The keys that protect data at rest: the data keyring (secrets `BDPAY_DATA_KEY`,
+/// `BDPAY_DATA_KEY_ID`, `BDPAY_DATA_KEYS_OLD`; envelope format in
+/// `bdpay_shared::crypto::envelope`) and the phone look-up key `BDPAY_HASH_KEY` (≥ 16 bytes,
+/// base64). Every value is sealed for one place, its binding (`crate::keys::binding`).
 pub struct DataKeys {
-    cipher: Secret<Vec<u8>>,
+    ring: Keyring,
     hash: Secret<Vec<u8>>,
 }
 
 impl DataKeys {
-    pub fn from_base64(data_key: &str, hash_key: &str) -> Result<DataKeys, String> {
-        let cipher = B64
-            .decode(data_key.trim())
-            .map_err(|_| "BDPAY_DATA_KEY is not base64")?;
-        let hash = B64
-            .decode(hash_key.trim())
-            .map_err(|_| "BDPAY_HASH_KEY is not base64")?;
-        if cipher.len() != 32 {
-            return Err("BDPAY_DATA_KEY must be 32 bytes".into());
-        }
+    /// From the secrets, read through `secret` (name → value, `None` when unset).
+    pub fn from_secrets(secret: impl Fn(&str) -> Option<String>) -> Result<DataKeys, String> {
+        let data = secret("BDPAY_DATA_KEY").ok_or("secret BDPAY_DATA_KEY is not set")?;
+        let hash = secret("BDPAY_HASH_KEY").ok_or("secret BDPAY_HASH_KEY is not set")?;
+        let id = secret("BDPAY_DATA_KEY_ID");
+        let old = secret("BDPAY_DATA_KEYS_OLD");
+        let ring = Keyring::from_secrets(&data, id.as_deref(), old.as_deref()).map_err(|e| e.to_string())?;
+        let hash = B64.decode(hash.trim()).map_err(|_| "BDPAY_HASH_KEY is not base64")?;
         if hash.len() < 16 {
             return Err("BDPAY_HASH_KEY must be at least 16 bytes".into());
         }
         Ok(DataKeys {
-            cipher: Secret::new(cipher),
+            ring,
             hash: Secret::new(hash),
         })
     }
 
-    /// base64(nonce ‖ AES-256-GCM ciphertext) of `text`.
-    pub fn encrypt_text(&self, text: &str) -> Result<String, String> {
-        let cipher = Aes256Gcm::new_from_slice(self.cipher.expose()).map_err(|_| "bad data key")?;
-        let nonce: [u8; 12] = random()?;
-        let sealed = cipher
-            .encrypt(Nonce::from_slice(&nonce), text.as_bytes())
-            .map_err(|_| "encrypt failed")?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&sealed);
-        Ok(B64.encode(out))
+    /// The id of the key new values are sealed under.
+    pub fn current_id(&self) -> &KeyId {
+        self.ring.current_id()
     }
 
-    /// `text` back from [`encrypt_text`]'s output.
-    pub fn decrypt_text(&self, stored: &str) -> Result<String, String> {
-        let raw = B64.decode(stored).map_err(|_| "stored value is not base64")?;
-        if raw.len() < 12 {
-            return Err("stored value is too short".into());
+    /// The ids of the older keys still readable.
+    pub fn old_ids(&self) -> impl Iterator<Item = &KeyId> {
+        self.ring.old_ids()
+    }
+
+    /// Sealed under the current key (so bound)? Old-key and legacy values are not.
+    pub fn is_current(&self, stored: &str) -> bool {
+        self.ring.is_current(stored)
+    }
+
+    /// `text` sealed under the current key for the place `binding` names.
+    pub fn encrypt_text(&self, binding: &str, text: &str) -> Result<String, String> {
+        self.ring
+            .seal(binding, text.as_bytes(), random()?)
+            .map_err(|e| e.to_string())
+    }
+
+    /// `text` back from a value read at `binding` ([`encrypt_text`]'s, or a legacy one).
+    pub fn decrypt_text(&self, binding: &str, stored: &str) -> Result<String, String> {
+        let opened = self.ring.open(binding, stored).map_err(|e| e.to_string())?;
+        String::from_utf8(opened.plain).map_err(|_| "stored value is not text".into())
+    }
+
+    /// The value re-sealed under the current key and bound to `binding`, or `None` when it
+    /// already is. `Err` when it does not open (wrong binding, unknown key, damaged).
+    pub fn rewrap(&self, binding: &str, stored: &str) -> Result<Option<String>, String> {
+        if self.is_current(stored) {
+            // Current means bound: prove it opens here before calling it done.
+            self.ring.open(binding, stored).map_err(|e| e.to_string())?;
+            return Ok(None);
         }
-        let (nonce, sealed) = raw.split_at(12);
-        let cipher = Aes256Gcm::new_from_slice(self.cipher.expose()).map_err(|_| "bad data key")?;
-        let plain = cipher
-            .decrypt(Nonce::from_slice(nonce), sealed)
-            .map_err(|_| "decrypt failed")?;
-        String::from_utf8(plain).map_err(|_| "stored value is not text".into())
+        let opened = self.ring.open(binding, stored).map_err(|e| e.to_string())?;
+        let fresh = self
+            .ring
+            .seal(binding, &opened.plain, random()?)
+            .map_err(|e| e.to_string())?;
+        Ok(Some(fresh))
     }
 
-    /// The full number, encrypted for storage.
-    pub fn encrypt_phone(&self, phone: &Msisdn) -> Result<String, String> {
-        self.encrypt_text(phone.expose_digits())
+    /// The full number, encrypted for storage at `binding`.
+    pub fn encrypt_phone(&self, binding: &str, phone: &Msisdn) -> Result<String, String> {
+        self.encrypt_text(binding, phone.expose_digits())
     }
 
     /// The number back from [`encrypt_phone`]'s output (for a provider request only).
-    pub fn decrypt_phone(&self, stored: &str) -> Result<Msisdn, String> {
-        Msisdn::parse(&self.decrypt_text(stored)?).map_err(|_| "stored phone does not parse".into())
+    pub fn decrypt_phone(&self, binding: &str, stored: &str) -> Result<Msisdn, String> {
+        Msisdn::parse(&self.decrypt_text(binding, stored)?).map_err(|_| "stored phone does not parse".into())
     }
 
     /// HMAC-SHA256(hash key, number), hex: equal numbers match without storing them.
@@ -102,5 +120,58 @@ impl DataKeys {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.hash.expose()).map_err(|_| "bad hash key")?;
         mac.update(phone.expose_digits().as_bytes());
         Ok(hex(&mac.finalize().into_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const K1: &str = "dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmc=";
+    const K2: &str = "dGVzdC1vbmx5LXNlY29uZC1rZXktMzItYnl0ZXMtISE=";
+    const H: &str = "dGVzdC1vbmx5LWhhc2gta2V5LWZvci1waG9uZS1sb29rdXBz";
+    const B: &str = "payments/customer_phone/pay_x";
+
+    fn keys(pairs: &[(&str, &str)]) -> Result<DataKeys, String> {
+        DataKeys::from_secrets(|name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned()))
+    }
+
+    #[test]
+    fn existing_deployments_read_as_k1_and_rewrap_moves_to_the_new_key() {
+        let k1 = keys(&[("BDPAY_DATA_KEY", K1), ("BDPAY_HASH_KEY", H)]).unwrap();
+        assert_eq!(k1.current_id().as_str(), "k1");
+        let sealed = k1.encrypt_text(B, "01712345678").unwrap();
+        assert_eq!(k1.rewrap(B, &sealed), Ok(None));
+        let old = format!("k1:{K1}");
+        let k2 = keys(&[
+            ("BDPAY_DATA_KEY", K2),
+            ("BDPAY_DATA_KEY_ID", "k2"),
+            ("BDPAY_DATA_KEYS_OLD", &old),
+            ("BDPAY_HASH_KEY", H),
+        ])
+        .unwrap();
+        assert_eq!(k2.decrypt_text(B, &sealed).unwrap(), "01712345678");
+        let moved = k2.rewrap(B, &sealed).unwrap().unwrap();
+        assert!(moved.starts_with("v1.k2."));
+        assert_eq!(k2.decrypt_text(B, &moved).unwrap(), "01712345678");
+        assert!(k2.rewrap("payments/customer_phone/pay_y", &sealed).is_err());
+        assert!(
+            k2.rewrap("payments/customer_phone/pay_y", &moved).is_err(),
+            "current but bound elsewhere"
+        );
+    }
+
+    #[test]
+    fn missing_secrets_are_named() {
+        assert_eq!(
+            keys(&[("BDPAY_HASH_KEY", H)]).err().unwrap(),
+            "secret BDPAY_DATA_KEY is not set"
+        );
+        assert_eq!(
+            keys(&[("BDPAY_DATA_KEY", K1), ("BDPAY_HASH_KEY", "QUJD")])
+                .err()
+                .unwrap(),
+            "BDPAY_HASH_KEY must be at least 16 bytes"
+        );
     }
 }

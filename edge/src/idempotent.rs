@@ -12,6 +12,7 @@ use crate::config::EdgeConfig;
 use crate::crypto::sha256_hex;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;
+use crate::keys::binding;
 use crate::ledger::idempotency::{self, Seen};
 
 /// The request's `Idempotency-Key`, if it sent one; 400 if it is malformed.
@@ -63,7 +64,7 @@ pub async fn begin(
         Seen::Replay { status, body } => {
             let plain = EdgeConfig::from_env(env)?
                 .data_keys
-                .decrypt_text(&body)
+                .decrypt_text(&binding::idempotent_response(merchant_id, key.as_str()), &body)
                 .map_err(EdgeError::internal)?;
             Ok(Begun::Replay { status, body: plain })
         }
@@ -76,7 +77,10 @@ impl Reserved {
     pub async fn finish(self, env: &Env, status: u16, body: &str) -> EdgeResult<()> {
         let sealed = EdgeConfig::from_env(env)?
             .data_keys
-            .encrypt_text(body)
+            .encrypt_text(
+                &binding::idempotent_response(&self.merchant_id, self.key.as_str()),
+                body,
+            )
             .map_err(EdgeError::internal)?;
         idempotency::finish(&self.db, &self.merchant_id, self.key.as_str(), status, &sealed).await?;
         Ok(())

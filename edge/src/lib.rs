@@ -16,6 +16,7 @@ mod error;
 pub mod fuzzing;
 mod http;
 mod idempotent;
+mod keys;
 mod ledger;
 mod log;
 mod payment;
@@ -25,6 +26,7 @@ mod routes;
 mod webhooks;
 
 pub use batch::object::BatchObject;
+pub use keys::object::KeyRotationObject;
 pub use payment::object::PaymentObject;
 pub use providers::bkash::token_object::TokenObject;
 pub use webhooks::object::WebhookObject;

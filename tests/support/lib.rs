@@ -27,6 +27,9 @@ pub const BKASH_PAYING_WALLETS: [&str; 6] = [
 /// The demo shop's webhook secret in the dev configuration (TEST ONLY; scripts/lib.sh).
 pub const DEMO_WEBHOOK_SECRET: &str = "whsec_test_only_demo_shop_webhook_secret_0001";
 
+/// The operators' token for `/admin/…` in the dev configuration (TEST ONLY; scripts/lib.sh).
+pub const ADMIN_TOKEN: &str = "adm_test_only_operator_token_0001";
+
 /// The running stack under test.
 #[derive(Clone, Debug)]
 pub struct Stack {

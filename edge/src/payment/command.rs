@@ -49,6 +49,8 @@ pub enum Command {
         reason: Option<String>,
         key: Option<String>,
     },
+    /// Key rotation: re-seal the stored phone under the current data key (`keys::rekey_record`).
+    Rekey,
     /// A person settled a `requires_manual` refund.
     ResolveRefund {
         merchant_id: String,

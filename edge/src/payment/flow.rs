@@ -67,9 +67,10 @@ async fn send_first(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
 pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, now_ms: i64) -> Result<(), ApiError> {
     let config = EdgeConfig::from_env(ctx.env).map_err(|e| e.to_api_error())?;
     let phone_store = input.customer_phone.or_else(|| r.customer_phone.clone());
-    let phone = phone_store
-        .as_ref()
-        .and_then(|p| config.data_keys.decrypt_phone(&p.enc).ok());
+    let phone = phone_store.as_ref().and_then(|p| {
+        let at = crate::keys::binding::payment_phone(r.id.as_str());
+        config.data_keys.decrypt_phone(&at, &p.enc).ok()
+    });
     let up = availability(ctx.env, r.mode);
     let operator = phone.as_ref().map(|p| p.operator());
     if let Confirm::Same = decide::confirm(r, input.provider, operator, up, now_ms)? {

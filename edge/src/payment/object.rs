@@ -109,6 +109,9 @@ impl PaymentObject {
             };
         }
         let _guard = self.lock.lock().await;
+        if let Command::Rekey = cmd {
+            return self.rekey().await;
+        }
         if let Command::Create { record } = cmd {
             if self.load().await.is_some() {
                 return error(ErrorCode::InvalidState);
@@ -146,6 +149,23 @@ impl PaymentObject {
         match result {
             Ok(()) => saved,
             Err(e) => refused(e),
+        }
+    }
+
+    /// Key rotation: the phone re-sealed under the current key, stored, and the row rewritten.
+    async fn rekey(&self) -> Reply {
+        let Some(mut r) = self.load().await else {
+            return error(ErrorCode::NotFound);
+        };
+        let rekeyed = EdgeConfig::from_env(&self.env)
+            .map_err(|e| e.to_api_error().error.code.as_str().to_owned())
+            .and_then(|c| crate::keys::rekey_record(&c.data_keys, &mut r));
+        match rekeyed {
+            Ok(()) => self.save(r).await,
+            Err(cause) => {
+                crate::log::warn("payment_rekey_failed", &json!({ "payment": r.id, "cause": cause }));
+                error(ErrorCode::InternalError)
+            }
         }
     }
 
@@ -205,7 +225,7 @@ impl PaymentObject {
 /// One command's work on the record (the caller loaded it, checked who asks, and saves it).
 async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) -> Result<(), ApiError> {
     match cmd {
-        Command::Get | Command::Create { .. } => Ok(()),
+        Command::Get | Command::Create { .. } | Command::Rekey => Ok(()),
         Command::Confirm {
             client_secret_hash: _,
             provider,

@@ -1,6 +1,7 @@
 //! The route table: docs/design.md's public contract on one screen. Handlers are thin: parse,
 //! authorise, call, respond. Errors become the contract's JSON here and nowhere else.
 
+mod admin;
 mod demo;
 mod demo_webhooks;
 mod ipn;
@@ -68,6 +69,10 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Get, ["v1", "return", "nagad", id]) => returns::handle(req, env, Provider::Nagad, Some(id)).await,
         (Post, ["v1", "ipn", "bkash"]) => ipn::bkash(req, env).await,
         (Get | Post, ["v1", "ipn", "nagad"]) => ipn::nagad(req, env).await,
+
+        // Operators (Bearer BDPAY_ADMIN_TOKEN; 404 when it is unset).
+        (Post, ["admin", "keys", "rotate"]) => admin::rotate(req, env, true).await,
+        (Get, ["admin", "keys", "rotate"]) => admin::rotate(req, env, false).await,
 
         // The demo shop's server side (dev configuration only).
         (Post, ["demo", "checkout"]) => demo::checkout(req, env).await,

@@ -99,7 +99,10 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
     let customer_phone = match &input.customer_phone {
         Some(p) => Some(StoredPhone {
             masked: p.masked(),
-            enc: config.data_keys.encrypt_phone(p).map_err(EdgeError::internal)?,
+            enc: config
+                .data_keys
+                .encrypt_phone(&crate::keys::binding::payment_phone(id.as_str()), p)
+                .map_err(EdgeError::internal)?,
             hash: config.data_keys.phone_lookup_hash(p).map_err(EdgeError::internal)?,
         }),
         None => None,

@@ -49,7 +49,10 @@ pub async fn create_endpoint(mut req: Request, env: &Env) -> EdgeResult<Response
     }
     let config = EdgeConfig::from_env(env)?;
     let id = format!("we_{}", rules::base36_24(&random::<16>().map_err(EdgeError::internal)?));
-    let secret_enc = config.data_keys.encrypt_text(&secret).map_err(EdgeError::internal)?;
+    let secret_enc = config
+        .data_keys
+        .encrypt_text(&crate::keys::binding::webhook_secret(&id), &secret)
+        .map_err(EdgeError::internal)?;
     let new = endpoints::NewEndpoint {
         id: &id,
         merchant_id: &merchant.id,

@@ -90,7 +90,10 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
             let config = EdgeConfig::from_env(env)?;
             Some(StoredPhone {
                 masked: p.masked(),
-                enc: config.data_keys.encrypt_phone(p).map_err(EdgeError::internal)?,
+                enc: config
+                    .data_keys
+                    .encrypt_phone(&crate::keys::binding::payment_phone(id.as_str()), p)
+                    .map_err(EdgeError::internal)?,
                 hash: config.data_keys.phone_lookup_hash(p).map_err(EdgeError::internal)?,
             })
         }

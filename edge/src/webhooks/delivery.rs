@@ -147,7 +147,8 @@ fn record_attempt(
 /// One signed POST of the stored body.
 async fn attempt(d: &Due, keys: &DataKeys) -> Outcome {
     let started = crate::clock::now_ms();
-    let result = match keys.decrypt_text(&d.secret_enc) {
+    let at = crate::keys::binding::webhook_secret(&d.endpoint_id);
+    let result = match keys.decrypt_text(&at, &d.secret_enc) {
         Ok(secret) => {
             let header = signature::sign(secret.as_bytes(), started.div_euclid(1000), d.payload.as_bytes());
             post(&d.url, &d.payload, &header, &d.event_id).await

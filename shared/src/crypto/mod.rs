@@ -1,5 +1,7 @@
 //! RSA for Nagad (docs/providers.md B.3), both directions in one place: the edge seals requests
 //! and opens replies as a merchant; the sandbox opens requests and seals replies as Nagad.
+//! Also the edge's data at rest: AES-256-GCM envelopes under rotatable, named keys
+//! (`envelope`, `keyring`).
 //!
 //! Scheme: `sensitiveData = base64(RSAES-PKCS1-v1_5(P, recipient))`,
 //! `signature = base64(RSASSA-PKCS1-v1_5(SHA-256(P), signer))`, over the **same** bytes `P`.
@@ -13,10 +15,14 @@
 //! exposed operation; Nagad's scheme leaves no choice of padding. Exposure is limited to
 //! replies from Nagad over TLS; recorded in the audit configuration.
 
+pub mod envelope;
+pub mod keyring;
 mod keys;
 mod pkcs1v15;
 mod seal;
 
+pub use envelope::{EnvelopeError, MadeBy};
+pub use keyring::{DataKey, KeyId, Keyring, KeyringError};
 pub use keys::{parse_private_key, parse_public_key};
 pub use pkcs1v15::{decrypt, encrypt, max_plain_len, sign, sign_sha256, verify, Hash};
 pub use seal::{open, seal, Opened, Sealed};

@@ -10,6 +10,7 @@ mod demo_webhooks;
 mod flow;
 mod foundation;
 mod ipn;
+mod keys;
 mod modes;
 mod onboarding;
 mod orders;

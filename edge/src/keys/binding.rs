@@ -1,0 +1,43 @@
+//! Where each ciphertext lives, as the AES-GCM associated data it is sealed with:
+//! `<table>/<column>/<row id>`. One function per place, so a new ciphertext column gets its
+//! binding here, and the rotation (`keys::store`) and the callers can never disagree.
+//!
+//! | place | binding |
+//! | --- | --- |
+//! | payment's phone (its Durable Object record and the `payments` row, the same value) | `payments/customer_phone/<pay_…>` |
+//! | webhook endpoint's signing secret | `webhook_endpoints/secret/<we_…>` |
+//! | stored idempotent reply (row key: merchant and key) | `idempotency_keys/response/<mer_…>/<key>` |
+
+/// A payment's phone number: in its object's record (`customer_phone.enc`) and in D1
+/// (`payments.customer_phone_enc`), written there from the record.
+pub fn payment_phone(payment_id: &str) -> String {
+    format!("payments/customer_phone/{payment_id}")
+}
+
+/// A webhook endpoint's signing secret (`webhook_endpoints.secret_enc`).
+pub fn webhook_secret(endpoint_id: &str) -> String {
+    format!("webhook_endpoints/secret/{endpoint_id}")
+}
+
+/// A stored answer to an `Idempotency-Key` (`idempotency_keys.response`); the row's key is
+/// (merchant, key). The merchant id has no `/` and comes first, so the pair reads back
+/// unambiguously even when the key itself holds a `/`.
+pub fn idempotent_response(merchant_id: &str, key: &str) -> String {
+    format!("idempotency_keys/response/{merchant_id}/{key}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_name_table_column_and_row() {
+        assert_eq!(payment_phone("pay_1"), "payments/customer_phone/pay_1");
+        assert_eq!(webhook_secret("we_1"), "webhook_endpoints/secret/we_1");
+        assert_eq!(
+            idempotent_response("mer_1", "a/b"),
+            "idempotency_keys/response/mer_1/a/b"
+        );
+        assert_ne!(idempotent_response("mer_1", "x"), idempotent_response("mer_2", "x"));
+    }
+}
