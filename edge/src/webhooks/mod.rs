@@ -4,6 +4,7 @@
 //! `after_ledger_write` wakes the merchant's [`object::WebhookObject`], whose alarm
 //! delivers, signs (`bdpay_shared::signature`) and retries with backoff for three days.
 
+pub mod address;
 pub mod delivery;
 pub mod endpoints;
 pub mod events;
@@ -75,9 +76,10 @@ pub fn retry_base_secs(env: &Env) -> i64 {
         .unwrap_or(60)
 }
 
-/// Whether this deployment is production (`BDPAY_ENV` = `production`): https endpoints only.
-pub fn is_production(env: &Env) -> bool {
-    env.var("BDPAY_ENV")
-        .map(|v| v.to_string() == "production")
-        .unwrap_or(false)
+/// Whether this deployment is a dev one (`BDPAY_ENV` is exactly `dev`): only then may test
+/// endpoints use http, loopback and private addresses ([`rules::check_url`]'s `dev`). The one
+/// place the webhook rules read the environment; anything else (unset, `production`, a typo)
+/// gets the strict rules.
+pub fn deployment_is_dev(env: &Env) -> bool {
+    env.var("BDPAY_ENV").is_ok_and(|v| v.to_string() == "dev")
 }
