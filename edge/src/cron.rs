@@ -26,10 +26,10 @@ pub async fn run(cron: String, scheduled_ms: f64, env: &Env) {
         Err(e) => return log::error("cron_db", &serde_json::json!({ "cause": e.to_string() })),
     };
     let merchants = match db
-            .prepare("SELECT id FROM merchants")
-            .all()
-            .await
-            .and_then(|r| r.results::<MerchantRow>())
+        .prepare("SELECT id FROM merchants")
+        .all()
+        .await
+        .and_then(|r| r.results::<MerchantRow>())
     {
         Ok(rows) => rows,
         Err(e) => {

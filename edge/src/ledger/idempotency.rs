@@ -40,6 +40,7 @@ struct Row {
     request_hash: String,
     status_code: i64,
     response: String,
+    created_at: i64,
 }
 
 /// Reserves `key` for `request_hash`, or says what was seen before.
@@ -75,7 +76,10 @@ pub async fn begin(
         return Ok(Seen::New);
     }
     let row: Option<Row> = db
-        .prepare("SELECT request_hash, status_code, response FROM idempotency_keys WHERE merchant_id = ?1 AND key = ?2")
+        .prepare(
+            "SELECT request_hash, status_code, response, created_at FROM idempotency_keys \
+             WHERE merchant_id = ?1 AND key = ?2",
+        )
         .bind(&[merchant_id.into(), key.into()])?
         .first(None)
         .await?;
@@ -84,6 +88,14 @@ pub async fn begin(
             status: u16::try_from(r.status_code).unwrap_or(200),
             body: r.response,
         },
+        Some(r) if may_take_over(&r.request_hash, r.status_code, r.created_at, request_hash, now_ms) => {
+            // Stale by our clock, yet the statement did not take it: another repeat won.
+            crate::log::info(
+                "idempotency_takeover_lost",
+                &serde_json::json!({ "merchant": merchant_id }),
+            );
+            Seen::Conflict
+        }
         _ => Seen::Conflict,
     })
 }
@@ -117,8 +129,14 @@ mod tests {
         assert!(may_take_over("h", 0, now - 60_000, "h", now), "60 s old: stale");
         assert!(may_take_over("h", 0, now - 3_600_000, "h", now));
         assert!(!may_take_over("h", 0, now - 59_999, "h", now), "still running");
-        assert!(!may_take_over("h", 201, now - 3_600_000, "h", now), "answered: replay it");
-        assert!(!may_take_over("h", 0, now - 3_600_000, "other", now), "another body: conflict");
+        assert!(
+            !may_take_over("h", 201, now - 3_600_000, "h", now),
+            "answered: replay it"
+        );
+        assert!(
+            !may_take_over("h", 0, now - 3_600_000, "other", now),
+            "another body: conflict"
+        );
         assert_eq!(stale_before(i64::MIN), i64::MIN, "no overflow");
     }
 }

@@ -125,11 +125,22 @@ mod tests {
     fn no_rule_touches_the_money_record_and_every_delete_is_bounded() {
         for p in &PURGES {
             assert!(
-                !["payments", "payment_events", "payment_attempts", "refunds", "order_claims"].contains(&p.table),
+                ![
+                    "payments",
+                    "payment_events",
+                    "payment_attempts",
+                    "refunds",
+                    "order_claims"
+                ]
+                .contains(&p.table),
                 "{}",
                 p.table
             );
-            assert!(p.sql.starts_with(&format!("DELETE FROM {} WHERE", p.table)), "{}", p.table);
+            assert!(
+                p.sql.starts_with(&format!("DELETE FROM {} WHERE", p.table)),
+                "{}",
+                p.table
+            );
             assert!(p.sql.contains("LIMIT ?2") && p.sql.contains("< ?1"), "{}", p.table);
             assert!(p.keep_ms >= DAY_MS);
         }

@@ -192,14 +192,20 @@ mod tests {
         assert!(!hint_allowed(Some(t), t));
         assert!(!hint_allowed(Some(t - 9_999), t));
         assert!(hint_allowed(Some(t - 10_000), t));
-        assert!(hint_allowed(Some(t + 60_000), t), "a stored time in the future is not trusted");
+        assert!(
+            hint_allowed(Some(t + 60_000), t),
+            "a stored time in the future is not trusted"
+        );
         assert!(hint_allowed(Some(i64::MIN), t));
     }
 
     #[test]
     fn invoices_name_their_payment() {
         let id = "pay_0123456789abcdefghijklmn";
-        assert_eq!(payment_from_invoice(id).map(|p| p.as_str().to_owned()).as_deref(), Some(id));
+        assert_eq!(
+            payment_from_invoice(id).map(|p| p.as_str().to_owned()).as_deref(),
+            Some(id)
+        );
         assert!(payment_from_invoice(&format!("{id}-2")).is_some());
         assert!(payment_from_invoice("order-1").is_none());
     }

@@ -59,7 +59,11 @@ pub fn pick_secret(header: Option<String>, other: Option<String>) -> Option<Stri
 }
 
 fn header_secret(req: &Request) -> Option<String> {
-    req.headers().get(SECRET_HEADER).ok().flatten().map(|h| h.trim().to_owned())
+    req.headers()
+        .get(SECRET_HEADER)
+        .ok()
+        .flatten()
+        .map(|h| h.trim().to_owned())
 }
 
 /// The payment id in the path and the secret must belong together; the secret's hash must

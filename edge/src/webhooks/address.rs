@@ -20,7 +20,8 @@ pub enum Class {
     Never(&'static str),
 }
 
-const LINK_LOCAL: &str = "url must not name a link-local address (169.254.0.0/16, fe80::/10; the cloud metadata address is one)";
+const LINK_LOCAL: &str =
+    "url must not name a link-local address (169.254.0.0/16, fe80::/10; the cloud metadata address is one)";
 const CGNAT: &str = "url must not name a shared address (100.64.0.0/10)";
 const MULTICAST: &str = "url must not name a multicast address (224.0.0.0/4, ff00::/8)";
 const UNSPECIFIED: &str = "url must not name an unspecified or broadcast address (0.0.0.0/8, ::, 255.255.255.255)";

@@ -242,7 +242,10 @@ mod tests {
     fn a_url_refused_at_delivery_time_is_not_fetched_and_not_retried() {
         let demo = "http://127.0.0.1:8787/demo/webhooks";
         assert!(admitted(demo, "test", true), "the demo shop's receiver in dev");
-        assert!(!admitted(demo, "test", false), "the same stored row, deployed to production");
+        assert!(
+            !admitted(demo, "test", false),
+            "the same stored row, deployed to production"
+        );
         assert!(!admitted(demo, "live", true), "a live endpoint never goes to loopback");
         for stored in [
             "http://169.254.169.254/latest/meta-data/",

@@ -89,7 +89,9 @@ pub fn check_url(raw: &str, livemode: bool, dev: bool) -> Result<(), &'static st
         "http" => return Err("url must use https"),
         _ => return Err(SHAPE),
     }
-    let Some(host) = u.host() else { return Err("url must have a host") };
+    let Some(host) = u.host() else {
+        return Err("url must have a host");
+    };
     if !u.username().is_empty() || u.password().is_some() {
         return Err("url must not carry credentials");
     }
@@ -191,7 +193,10 @@ mod tests {
     fn urls_are_http_s_with_a_host() {
         assert!(check_url("https://shop.example/hooks", true, false).is_ok());
         assert!(check_url("http://127.0.0.1:9000/h", false, true).is_ok());
-        assert_eq!(check_url("http://shop.example/h", true, false), Err("url must use https"));
+        assert_eq!(
+            check_url("http://shop.example/h", true, false),
+            Err("url must use https")
+        );
         for bad in [
             "",
             "ftp://x/y",
@@ -243,8 +248,12 @@ mod tests {
             check_url("https://shop.example:8443/", true, false),
             Err("url must use port 443")
         );
-        assert!(check_url("https://10.0.0.1/", true, true).unwrap_err().contains("private"));
-        assert!(check_url("https://127.1/", false, false).unwrap_err().contains("loopback"));
+        assert!(check_url("https://10.0.0.1/", true, true)
+            .unwrap_err()
+            .contains("private"));
+        assert!(check_url("https://127.1/", false, false)
+            .unwrap_err()
+            .contains("loopback"));
     }
 
     #[test]

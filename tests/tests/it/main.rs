@@ -8,6 +8,7 @@ mod bad_input;
 mod demo_webhooks;
 mod flow;
 mod foundation;
+mod hardening;
 mod ipn;
 mod orders;
 mod payments;
