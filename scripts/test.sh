@@ -43,18 +43,31 @@ start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge.log"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_PERSIST_DIR="$STATE_DIR/test-state" \
   cargo test -q -p bdpay-tests -- --test-threads 4
+# Tests that write the local D1 directly (wrangler d1 execute) run alone: while wrangler holds
+# the database the worker may get SQLITE_BUSY, which would fail a test running beside them.
+BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
+  BDPAY_PERSIST_DIR="$STATE_DIR/test-state" \
+  cargo test -q -p bdpay-tests -- --ignored --test-threads 1 \
+  hardening::a_crashed_requests_key_is_taken_over_after_a_minute \
+  hardening::a_refund_re_run_after_a_crash_finds_the_refund_already_made \
+  hardening::the_nightly_cron_deletes_only_what_is_past_its_retention
 say "   end to end: the demo shop in headless Chromium (360x740, slow 3G, 4x CPU)"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/run.mjs
-say "   restart drills: the worker killed mid-payment (executes in flight) and mid-batch"
+say "   restart drills: the worker killed mid-payment (executes in flight) and mid-batch, and back under a new data key"
 drill() {
   BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
     BDPAY_PERSIST_DIR="$STATE_DIR/test-state" BDPAY_BATCH_LINES=60 \
     cargo test -q -p bdpay-tests -- --ignored --exact --test-threads 2 "$@"
 }
-drill restart::payment_restart_drill_1_executes_in_flight refunds::batch::batch_restart_drill_1_post
-restart_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge-after-restart.log"
-drill restart::payment_restart_drill_2_every_payment_settles_once refunds::batch::batch_restart_drill_2_check
+drill restart::payment_restart_drill_1_executes_in_flight refunds::batch::batch_restart_drill_1_post \
+  keys::key_drill_1_under_k1
+# Restarted on the same state with a new data key (TEST key k2 current, k1 old): the key drill
+# reads old data, rotates everything to k2, and checks D1 holds nothing under k1 any more.
+BDPAY_TEST_DATA_KEY_ID=k2 restart_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" \
+  "$LOGS/edge-after-restart.log"
+drill restart::payment_restart_drill_2_every_payment_settles_once refunds::batch::batch_restart_drill_2_check \
+  keys::key_drill_2_under_k2
 say "   production by default: a worker with BDPAY_ENV=staging behaves as production"
 PROD_PORT=$((EDGE_PORT + 10))
 BDPAY_ENV_FOR_EDGE=staging start_edge "$PROD_PORT" "$SANDBOX_PORT" "$STATE_DIR/prod-state" "$LOGS/edge-production.log"

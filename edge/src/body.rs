@@ -2,6 +2,7 @@
 //! the field. Nothing here echoes what the caller sent.
 
 use bdpay_shared::errors::ErrorCode;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use worker::Request;
 
@@ -12,25 +13,47 @@ pub const MAX_BODY: usize = 64 * 1024;
 
 /// Reads the raw body, refusing anything over [`MAX_BODY`].
 pub async fn bytes(req: &mut Request) -> EdgeResult<Vec<u8>> {
-    if let Ok(Some(len)) = req.headers().get("content-length") {
-        if len.trim().parse::<usize>().map_or(true, |n| n > MAX_BODY) {
-            return Err(EdgeError::invalid(
-                ErrorCode::PayloadTooLarge,
-                "the body may be at most 64 KiB",
-            ));
-        }
+    capped(req, MAX_BODY, "the body may be at most 64 KiB").await
+}
+
+/// Reads the raw body as a stream, stopping with 413 (`too_large` as the message) as soon as
+/// it passes `cap`: a declared `Content-Length` over the cap is refused before reading, and a
+/// body without one (chunked) is never read whole first.
+pub async fn capped(req: &mut Request, cap: usize, too_large: &'static str) -> EdgeResult<Vec<u8>> {
+    let refuse = || EdgeError::invalid(ErrorCode::PayloadTooLarge, too_large);
+    let unreadable = || EdgeError::invalid(ErrorCode::InvalidRequest, "the body could not be read");
+    let declared = req.headers().get("content-length").ok().flatten();
+    let mut body = Vec::with_capacity(initial_capacity(declared.as_deref(), cap).map_err(|()| refuse())?);
+    if req.inner().body().is_none() {
+        return Ok(body);
     }
-    let body = req
-        .bytes()
-        .await
-        .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body could not be read"))?;
-    if body.len() > MAX_BODY {
-        return Err(EdgeError::invalid(
-            ErrorCode::PayloadTooLarge,
-            "the body may be at most 64 KiB",
-        ));
+    let mut chunks = req.stream().map_err(|_| unreadable())?;
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|_| unreadable())?;
+        append_capped(&mut body, &chunk, cap).map_err(|()| refuse())?;
     }
     Ok(body)
+}
+
+/// What to reserve for a body that declares `content_length`: `Err` when the declared length
+/// is unreadable or over `cap`; an absent one reserves little (the stream decides).
+pub fn initial_capacity(content_length: Option<&str>, cap: usize) -> Result<usize, ()> {
+    match content_length {
+        None => Ok(cap.min(4096)),
+        Some(len) => match len.trim().parse::<usize>() {
+            Ok(n) if n <= cap => Ok(n),
+            _ => Err(()),
+        },
+    }
+}
+
+/// Appends one chunk, or `Err` (nothing appended) when the body would pass `cap`.
+pub fn append_capped(body: &mut Vec<u8>, chunk: &[u8], cap: usize) -> Result<(), ()> {
+    if body.len().saturating_add(chunk.len()) > cap {
+        return Err(());
+    }
+    body.extend_from_slice(chunk);
+    Ok(())
 }
 
 /// A JSON body into `T`: 415 unless `Content-Type: application/json`, 413 over 64 KiB,
@@ -119,6 +142,30 @@ mod tests {
             Err(EdgeError::Invalid { detail, .. }) => detail.unwrap_or_default(),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_streamed_body_stops_at_the_cap() {
+        let mut body = Vec::new();
+        assert_eq!(append_capped(&mut body, &[1; 40], 100), Ok(()));
+        assert_eq!(append_capped(&mut body, &[2; 60], 100), Ok(()));
+        assert_eq!(body.len(), 100, "exactly the cap is allowed");
+        assert_eq!(append_capped(&mut body, &[3], 100), Err(()));
+        assert_eq!(body.len(), 100, "the chunk past the cap is not kept");
+        let mut huge = Vec::new();
+        assert_eq!(append_capped(&mut huge, &vec![0; MAX_BODY + 1], MAX_BODY), Err(()));
+        assert!(huge.is_empty());
+    }
+
+    #[test]
+    fn a_declared_length_is_checked_before_reading() {
+        assert_eq!(initial_capacity(None, MAX_BODY), Ok(4096));
+        assert_eq!(initial_capacity(Some("12"), MAX_BODY), Ok(12));
+        assert_eq!(initial_capacity(Some(" 65536 "), MAX_BODY), Ok(MAX_BODY));
+        assert_eq!(initial_capacity(Some("65537"), MAX_BODY), Err(()));
+        assert_eq!(initial_capacity(Some("-1"), MAX_BODY), Err(()));
+        assert_eq!(initial_capacity(Some("99999999999999999999999"), MAX_BODY), Err(()));
+        assert_eq!(initial_capacity(Some("abc"), MAX_BODY), Err(()));
     }
 
     #[test]

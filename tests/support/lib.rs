@@ -235,6 +235,64 @@ impl Stack {
     }
 }
 
+/// Runs SQL on the worker's local D1 (`wrangler d1 execute DB --local`, persisted where
+/// `BDPAY_PERSIST_DIR` says, as `make test` sets it): for tests that must make a state the API
+/// never makes (an old row, a crashed request's reservation). Returns the statement's rows.
+pub fn d1(sql: &str) -> Vec<Value> {
+    let persist = std::env::var("BDPAY_PERSIST_DIR")
+        .expect("BDPAY_PERSIST_DIR is not set: run the integration tests with `make test`");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let local = root.join("node_modules/.bin/wrangler");
+    let wrangler = if local.exists() { local } else { "wrangler".into() };
+    let run = || {
+        std::process::Command::new(&wrangler)
+            .current_dir(&root)
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("CI", "true")
+            .args([
+                "d1",
+                "execute",
+                "DB",
+                "--local",
+                "--persist-to",
+                &persist,
+                "--json",
+                "--command",
+                sql,
+            ])
+            .output()
+            .expect("wrangler runs")
+    };
+    // The worker holds the same SQLite file: a busy database is tried again.
+    let mut out = run();
+    for _ in 0..5 {
+        if out.status.success() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(400));
+        out = run();
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "wrangler d1 execute failed: {text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("wrangler's JSON: {text}"));
+    parsed[0]["results"].as_array().cloned().unwrap_or_default()
+}
+
+/// Milliseconds since the epoch, as the edge stores times.
+pub fn now_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap()
+}
+
 /// A client that never follows redirects (tests look at each one) and never waits forever.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

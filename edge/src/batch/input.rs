@@ -16,22 +16,9 @@ pub const MAX_LINES: usize = 10_000;
 /// A batch body may be larger than other bodies (`crate::body::MAX_BODY`).
 pub const MAX_BATCH_BODY: usize = 2 * 1024 * 1024;
 
-/// Reads the raw body, refusing anything over `limit`.
+/// Reads the raw body as a stream, refusing anything over `limit` (`crate::body::capped`).
 pub async fn bytes_up_to(req: &mut Request, limit: usize) -> EdgeResult<Vec<u8>> {
-    let too_large = || EdgeError::invalid(ErrorCode::PayloadTooLarge, "a refund batch may be at most 2 MiB");
-    if let Ok(Some(len)) = req.headers().get("content-length") {
-        if len.trim().parse::<usize>().map_or(true, |n| n > limit) {
-            return Err(too_large());
-        }
-    }
-    let body = req
-        .bytes()
-        .await
-        .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "the body could not be read"))?;
-    if body.len() > limit {
-        return Err(too_large());
-    }
-    Ok(body)
+    crate::body::capped(req, limit, "a refund batch may be at most 2 MiB").await
 }
 
 /// One line's raw fields.

@@ -191,11 +191,19 @@ pub fn summary(id: &str, created: &str, c: &Counts) -> Value {
     })
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// One CSV cell, safe to open in a spreadsheet: a cell starting with `=`, `+`, `-`, `@`, tab
+/// or CR would be read as a formula there, so it gets a leading `'` (shown as text); then it
+/// is quoted when it holds a comma, quote or line break (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    let neutral = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
     } else {
         s.to_owned()
+    };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
     }
 }
 
@@ -266,6 +274,37 @@ mod tests {
         );
         assert_eq!(summary("rb_x", "t", &c)["status"], "processing");
         assert_eq!(summary("rb_x", "t", &Counts::of(&lines[2..]))["status"], "completed");
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(csv_field("returned"), "returned");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_field("=1+2"), "'=1+2");
+        assert_eq!(csv_field("+8801711"), "'+8801711");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\t=1"), "'\t=1");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
+        assert_eq!(csv_field("a=b"), "a=b", "only the first character counts");
+        assert_eq!(csv_field(""), "");
+    }
+
+    #[test]
+    fn the_report_neutralises_every_cell() {
+        let mut l = line(1, LineState::Invalid);
+        l.reason = Some("=HYPERLINK(\"http://x\",\"y\")".into());
+        l.error = Some(LineError::new("invalid_request", "-bad"));
+        let text = csv(&[l]);
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","), "{row}");
+        assert!(row.ends_with(",'-bad"), "{row}");
+        assert!(!row.contains(",="), "{row}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod idempotency;
 pub mod order_claims;
 pub mod payments;
 pub mod refunds;
+pub mod retention;
 
 use wasm_bindgen::JsValue;
 

@@ -30,7 +30,8 @@ struct CreateBody {
 pub async fn create_endpoint(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let input: CreateBody = body::json(&mut req).await?;
-    rules::check_url(&input.url, crate::webhooks::is_production(env))
+    let dev = crate::webhooks::deployment_is_dev(env);
+    rules::check_url(&input.url, merchant.mode.as_str() == "live", dev)
         .map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
     let filter = rules::events_filter(&input.events).map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
     let secret = match input.secret {

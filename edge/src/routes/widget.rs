@@ -1,5 +1,7 @@
 //! Widget → edge: `confirm` and `status`, authorised by the payment's client secret (not by
-//! the origin), so both answer CORS for any origin.
+//! the origin), so both answer CORS for any origin. The secret may come in the header
+//! `BdPay-Client-Secret` (kept out of URLs and logs) or, as before, in the query (status) or
+//! the body (confirm); given both ways, the two must agree.
 
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::ids::{ClientSecret, PaymentId};
@@ -31,12 +33,37 @@ pub fn with_cors(mut resp: Response) -> Response {
     resp
 }
 
+/// The request headers the widget's endpoints admit from any origin.
+const ALLOW_HEADERS: &str = "content-type, bdpay-client-secret";
+
 /// The preflight for confirm and status.
 pub fn preflight() -> Response {
     let headers = Headers::new();
     let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
-    let _ = headers.set("access-control-allow-headers", "content-type");
+    let _ = headers.set("access-control-allow-headers", ALLOW_HEADERS);
     with_cors(Response::builder().with_status(204).with_headers(headers).empty())
+}
+
+/// The header that may carry the client secret.
+pub const SECRET_HEADER: &str = "bdpay-client-secret";
+
+/// The client secret from the header or from the query/body (`other`): one of them, or both
+/// when they agree; `None` when neither was given or they disagree (a 401 either way).
+pub fn pick_secret(header: Option<String>, other: Option<String>) -> Option<String> {
+    let header = header.filter(|h| !h.is_empty());
+    let other = other.filter(|o| !o.is_empty());
+    match (header, other) {
+        (Some(h), Some(o)) => (h == o).then_some(h),
+        (h, o) => h.or(o),
+    }
+}
+
+fn header_secret(req: &Request) -> Option<String> {
+    req.headers()
+        .get(SECRET_HEADER)
+        .ok()
+        .flatten()
+        .map(|h| h.trim().to_owned())
 }
 
 /// The payment id in the path and the secret must belong together; the secret's hash must
@@ -53,11 +80,11 @@ fn parse_secret(id: &str, secret: &str) -> EdgeResult<(PaymentId, ClientSecret)>
 /// `GET /v1/payments/{id}/status?client_secret=…`: no provider call, ever.
 pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let url = req.url()?;
-    let secret = url
+    let query = url
         .query_pairs()
         .find(|(k, _)| k == "client_secret")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+        .map(|(_, v)| v.into_owned());
+    let secret = pick_secret(header_secret(&req), query).unwrap_or_default();
     let (id, secret) = parse_secret(id, &secret)?;
     let record = objects::send(env, &id, &Command::Get).await?;
     if !secret_matches(&record, &sha256_hex(secret.expose().as_bytes())) {
@@ -72,7 +99,9 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfirmBody {
-    client_secret: String,
+    /// Or in the `BdPay-Client-Secret` header.
+    #[serde(default)]
+    client_secret: Option<String>,
     #[serde(default)]
     provider: Option<Provider>,
     #[serde(default)]
@@ -83,8 +112,10 @@ struct ConfirmBody {
 
 /// `POST /v1/payments/{id}/confirm`: start the attempt; answer where to send the shopper.
 pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+    let header = header_secret(&req);
     let input: ConfirmBody = body::json(&mut req).await?;
-    let (id, secret) = parse_secret(id, &input.client_secret)?;
+    let secret = pick_secret(header, input.client_secret.clone()).unwrap_or_default();
+    let (id, secret) = parse_secret(id, &secret)?;
     let customer_phone = match &input.customer_phone {
         Some(p) => {
             let config = EdgeConfig::from_env(env)?;
@@ -126,4 +157,26 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
             "reason": { "code": reason.as_str(), "message": reason.message_en(), "message_bn": reason.message_bn() },
         }),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_comes_from_the_header_or_the_request_and_both_must_agree() {
+        let s = || Some("pay_x_secret_y".to_owned());
+        assert_eq!(pick_secret(s(), None), s());
+        assert_eq!(pick_secret(None, s()), s());
+        assert_eq!(pick_secret(s(), s()), s());
+        assert_eq!(pick_secret(s(), Some("other".into())), None);
+        assert_eq!(pick_secret(Some(String::new()), s()), s());
+        assert_eq!(pick_secret(None, None), None);
+    }
+
+    #[test]
+    fn the_preflight_allows_the_secret_header() {
+        let allowed: Vec<&str> = ALLOW_HEADERS.split(", ").collect();
+        assert_eq!(allowed, ["content-type", SECRET_HEADER]);
+    }
 }

@@ -1,6 +1,8 @@
 //! Delivering due webhooks: sign the stored body at send time, POST it with a 10 s
 //! timeout, 2xx = delivered, anything else is retried on the backoff schedule
-//! ([`rules::next_attempt_ms`]). Every attempt is recorded in D1.
+//! ([`rules::next_attempt_ms`]). Every attempt is recorded in D1. The URL is checked again
+//! first ([`rules::check_url`]): one the rules now refuse is never fetched; its attempt is
+//! recorded as `url_refused` and the delivery ends there (`failed`, no retries).
 
 use std::time::Duration;
 
@@ -28,6 +30,8 @@ struct Due {
     first_at: i64,
     payload: String,
     url: String,
+    /// The endpoint's mode (`test` or `live`).
+    mode: String,
     secret_enc: String,
 }
 
@@ -43,9 +47,17 @@ struct Outcome {
     duration_ms: i64,
 }
 
+/// The error recorded for an attempt whose URL the rules refuse (nothing was sent).
+pub const URL_REFUSED: &str = "url_refused";
+
 impl Outcome {
     fn delivered(&self) -> bool {
         self.http_status.is_some_and(|s| (200..300).contains(&s))
+    }
+
+    /// No retry can help: the URL is refused.
+    fn hopeless(&self) -> bool {
+        self.error == Some(URL_REFUSED)
     }
 }
 
@@ -57,10 +69,11 @@ pub async fn run(env: &Env, merchant_id: &str, now_ms: i64) -> Result<Option<i64
         .map_err(|_| "edge configuration is incomplete".to_owned())?
         .data_keys;
     let base = super::retry_base_secs(env);
+    let dev = super::deployment_is_dev(env);
     let due: Vec<Due> = db
         .prepare(
             "SELECT q.event_id AS event_id, q.endpoint_id AS endpoint_id, q.attempts AS attempts, q.first_at AS first_at, \
-             e.payload AS payload, w.url AS url, w.secret_enc AS secret_enc \
+             e.payload AS payload, w.url AS url, w.mode AS mode, w.secret_enc AS secret_enc \
              FROM webhook_queue q JOIN events e ON e.id = q.event_id JOIN webhook_endpoints w ON w.id = q.endpoint_id \
              WHERE q.merchant_id = ?1 AND q.state = 'pending' AND q.next_at <= ?2 AND w.deleted_at IS NULL \
              ORDER BY q.next_at LIMIT ?3",
@@ -72,7 +85,7 @@ pub async fn run(env: &Env, merchant_id: &str, now_ms: i64) -> Result<Option<i64
         .map_err(err)?
         .results()
         .map_err(err)?;
-    let outcomes = join_all(due.iter().map(|d| attempt(d, &keys))).await;
+    let outcomes = join_all(due.iter().map(|d| attempt(d, &keys, dev))).await;
     let mut statements = Vec::with_capacity(due.len() * 2);
     for (d, o) in due.iter().zip(&outcomes) {
         let at = crate::clock::now_ms();
@@ -80,6 +93,8 @@ pub async fn run(env: &Env, merchant_id: &str, now_ms: i64) -> Result<Option<i64
         statements.push(record_attempt(&db, d, attempts, o, at).map_err(err)?);
         let (state, next_at) = if o.delivered() {
             ("delivered", at)
+        } else if o.hopeless() {
+            ("failed", at)
         } else {
             match rules::next_attempt_ms(attempts, d.first_at, at, base) {
                 Some(next) => ("pending", next),
@@ -144,9 +159,26 @@ fn record_attempt(
     ])
 }
 
-/// One signed POST of the stored body.
-async fn attempt(d: &Due, keys: &DataKeys) -> Outcome {
+/// Whether an endpoint's stored URL may be fetched now, under today's rules (they may be
+/// stricter than when it was registered: a dev endpoint in a production deployment).
+fn admitted(url: &str, mode: &str, dev: bool) -> bool {
+    rules::check_url(url, mode == "live", dev).is_ok()
+}
+
+/// One signed POST of the stored body, if the rules still admit the URL.
+async fn attempt(d: &Due, keys: &DataKeys, dev: bool) -> Outcome {
     let started = crate::clock::now_ms();
+    if !admitted(&d.url, &d.mode, dev) {
+        crate::log::warn(
+            "webhook_url_refused",
+            &serde_json::json!({ "event": d.event_id, "endpoint": d.endpoint_id }),
+        );
+        return Outcome {
+            http_status: None,
+            error: Some(URL_REFUSED),
+            duration_ms: 0,
+        };
+    }
     let at = crate::keys::binding::webhook_secret(&d.endpoint_id);
     let result = match keys.decrypt_text(&at, &d.secret_enc) {
         Ok(secret) => {
@@ -200,5 +232,45 @@ async fn post(url: &str, body: &str, header: &str, event_id: &str) -> Result<u16
             controller.abort();
             Err("timeout")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_refused_at_delivery_time_is_not_fetched_and_not_retried() {
+        let demo = "http://127.0.0.1:8787/demo/webhooks";
+        assert!(admitted(demo, "test", true), "the demo shop's receiver in dev");
+        assert!(
+            !admitted(demo, "test", false),
+            "the same stored row, deployed to production"
+        );
+        assert!(!admitted(demo, "live", true), "a live endpoint never goes to loopback");
+        for stored in [
+            "http://169.254.169.254/latest/meta-data/",
+            "https://0xa9fea9fe/",
+            "http://[::ffff:a9fe:a9fe]/",
+            "http://100.64.1.1/",
+            "http://[fe80::1%25eth0]/",
+        ] {
+            for (mode, dev) in [("test", true), ("test", false), ("live", true), ("live", false)] {
+                assert!(!admitted(stored, mode, dev), "{stored} {mode} dev={dev}");
+            }
+        }
+        assert!(admitted("https://shop.example/hooks", "live", false));
+        let refused = Outcome {
+            http_status: None,
+            error: Some(URL_REFUSED),
+            duration_ms: 0,
+        };
+        assert!(refused.hopeless() && !refused.delivered());
+        let timed_out = Outcome {
+            http_status: None,
+            error: Some("timeout"),
+            duration_ms: 10_000,
+        };
+        assert!(!timed_out.hopeless());
     }
 }

@@ -4,6 +4,7 @@
 //! `after_ledger_write` wakes the merchant's [`object::WebhookObject`], whose alarm
 //! delivers, signs (`bdpay_shared::signature`) and retries with backoff for three days.
 
+pub mod address;
 pub mod delivery;
 pub mod endpoints;
 pub mod events;
@@ -75,8 +76,9 @@ pub fn retry_base_secs(env: &Env) -> i64 {
         .unwrap_or(60)
 }
 
-/// Whether this deployment is production (anything but an explicit, loopback dev): https
-/// endpoints only.
-pub fn is_production(env: &Env) -> bool {
-    !crate::deployment::Deployment::from_env(env).is_dev()
+/// Whether this deployment is a dev one (an explicit `BDPAY_ENV = "dev"` and a loopback
+/// origin, `crate::deployment`): only then may test endpoints use http, loopback and private
+/// addresses ([`rules::check_url`]'s `dev`). Anything else gets the strict rules.
+pub fn deployment_is_dev(env: &Env) -> bool {
+    crate::deployment::Deployment::from_env(env).is_dev()
 }

@@ -68,24 +68,44 @@ pub fn check_secret(secret: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// An endpoint URL: http(s) with a host, at most 2048 characters, no whitespace or
-/// credentials; in production https only.
-pub fn check_url(raw: &str, production: bool) -> Result<(), &'static str> {
+/// An endpoint URL: at most 2048 characters, no whitespace or credentials, and a host the
+/// address rules admit ([`super::address`]). Live endpoints, and every endpoint outside a dev
+/// deployment (`dev`: `BDPAY_ENV` is exactly `dev`), go only to public `https` hosts on port
+/// 443. Dev test endpoints may also use `http`, any port, loopback, private addresses and
+/// single-label names (the demo shop's receiver is `http://127.0.0.1:PORT/demo/webhooks`).
+/// Link-local (the cloud metadata address), CGNAT, multicast, unspecified and reserved
+/// addresses are refused everywhere. Checked at registration and again before each delivery.
+pub fn check_url(raw: &str, livemode: bool, dev: bool) -> Result<(), &'static str> {
+    use super::address::{classify, Class};
+    const SHAPE: &str = "url must be an http(s) URL of at most 2048 characters";
     if raw.len() > 2048 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("url must be an http(s) URL of at most 2048 characters");
+        return Err(SHAPE);
     }
-    let u = url::Url::parse(raw).map_err(|_| "url must be an http(s) URL of at most 2048 characters")?;
+    let u = url::Url::parse(raw).map_err(|_| SHAPE)?;
+    let strict = livemode || !dev;
     match u.scheme() {
         "https" => {}
-        "http" if !production => {}
+        "http" if !strict => {}
         "http" => return Err("url must use https"),
-        _ => return Err("url must be an http(s) URL of at most 2048 characters"),
+        _ => return Err(SHAPE),
     }
-    if u.host_str().is_none_or(str::is_empty) {
+    let Some(host) = u.host() else {
         return Err("url must have a host");
-    }
+    };
     if !u.username().is_empty() || u.password().is_some() {
         return Err("url must not carry credentials");
+    }
+    match classify(&host) {
+        Class::Public => {}
+        Class::Never(why) => return Err(why),
+        Class::Loopback if strict => return Err("url must not name localhost or a loopback address (127.0.0.0/8, ::1)"),
+        Class::Private if strict => {
+            return Err("url must name a public host: a domain name with a dot, not a private address (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7)")
+        }
+        Class::Loopback | Class::Private => {}
+    }
+    if strict && u.port_or_known_default() != Some(443) {
+        return Err("url must use port 443");
     }
     Ok(())
 }
@@ -171,9 +191,12 @@ mod tests {
 
     #[test]
     fn urls_are_http_s_with_a_host() {
-        assert!(check_url("https://shop.example/hooks", true).is_ok());
-        assert!(check_url("http://127.0.0.1:9000/h", false).is_ok());
-        assert_eq!(check_url("http://shop.example/h", true), Err("url must use https"));
+        assert!(check_url("https://shop.example/hooks", true, false).is_ok());
+        assert!(check_url("http://127.0.0.1:9000/h", false, true).is_ok());
+        assert_eq!(
+            check_url("http://shop.example/h", true, false),
+            Err("url must use https")
+        );
         for bad in [
             "",
             "ftp://x/y",
@@ -181,10 +204,95 @@ mod tests {
             "https://",
             "https://a b/",
             "https://u:p@shop.example/",
+            "https://u@shop.example/",
         ] {
-            assert!(check_url(bad, false).is_err(), "{bad}");
+            assert!(check_url(bad, false, true).is_err(), "{bad}");
         }
-        assert!(check_url(&format!("https://shop.example/{}", "a".repeat(2040)), false).is_err());
+        assert!(check_url(&format!("https://shop.example/{}", "a".repeat(2040)), false, true).is_err());
+    }
+
+    /// (live endpoint, dev deployment) for every mode there is.
+    const MODES: [(bool, bool); 4] = [(true, false), (false, false), (true, true), (false, true)];
+
+    #[test]
+    fn live_and_production_admit_only_public_https_on_443() {
+        for (live, dev) in MODES.into_iter().filter(|(live, dev)| *live || !*dev) {
+            assert!(check_url("https://shop.example/hooks", live, dev).is_ok());
+            assert!(check_url("https://shop.example:443/hooks", live, dev).is_ok());
+            assert!(check_url("https://93.184.216.34/h", live, dev).is_ok());
+            for bad in [
+                "http://shop.example/hooks",
+                "https://shop.example:8443/hooks",
+                "https://127.0.0.1/h",
+                "https://2130706433/h",
+                "https://0x7f.1/h",
+                "https://0177.0.0.1/h",
+                "https://127.1/h",
+                "https://[::1]/h",
+                "https://[::ffff:127.0.0.1]/h",
+                "https://localhost/h",
+                "https://shop.localhost/h",
+                "https://10.0.0.1/h",
+                "https://172.16.5.4/h",
+                "https://192.168.1.1/h",
+                "https://[fd00::1]/h",
+                "https://[::ffff:10.0.0.1]/h",
+                "https://intranet/h",
+                "https://169.254.169.254/h",
+                "https://user:pw@shop.example/h",
+            ] {
+                assert!(check_url(bad, live, dev).is_err(), "{bad} live={live} dev={dev}");
+            }
+        }
+        assert_eq!(
+            check_url("https://shop.example:8443/", true, false),
+            Err("url must use port 443")
+        );
+        assert!(check_url("https://10.0.0.1/", true, true)
+            .unwrap_err()
+            .contains("private"));
+        assert!(check_url("https://127.1/", false, false)
+            .unwrap_err()
+            .contains("loopback"));
+    }
+
+    #[test]
+    fn dev_test_endpoints_may_use_loopback_private_and_http() {
+        for ok in [
+            "http://127.0.0.1:38787/demo/webhooks",
+            "http://localhost:3000/h",
+            "http://[::1]:8080/h",
+            "http://10.0.0.5/h",
+            "http://192.168.1.10:8080/h",
+            "http://shop-backend/h",
+            "https://shop.example:8443/h",
+        ] {
+            assert!(check_url(ok, false, true).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn some_addresses_are_refused_in_every_mode() {
+        for (live, dev) in MODES {
+            for bad in [
+                "http://169.254.169.254/latest/meta-data/",
+                "http://[fe80::1]/",
+                "http://[::ffff:169.254.169.254]/",
+                "http://100.64.0.1/",
+                "http://224.0.0.1/",
+                "http://[ff02::1]/",
+                "http://0.0.0.0/",
+                "http://[::]/",
+                "http://255.255.255.255/",
+                "http://[::ffff:100.100.100.100]/",
+                "http://u@127.0.0.1/",
+            ] {
+                assert!(check_url(bad, live, dev).is_err(), "{bad} live={live} dev={dev}");
+            }
+        }
+        assert!(check_url("http://169.254.169.254/", false, true)
+            .unwrap_err()
+            .contains("link-local"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod bad_input;
 mod demo_webhooks;
 mod flow;
 mod foundation;
+mod hardening;
 mod ipn;
 mod keys;
 mod modes;

@@ -10,7 +10,9 @@ use bdpay_shared::wire::time::DhakaTime;
 use super::choices::{nagad_mask, MERCHANTS, VERIFY_SUCCESS_CODE};
 use super::errors::{self, Reject};
 use super::outcome;
+use super::record;
 use super::store::Payment;
+use crate::ledger::Record;
 use crate::Shared;
 
 pub async fn verify(State(s): State<Shared>, Path(reference): Path<String>) -> Response {
@@ -18,6 +20,21 @@ pub async fn verify(State(s): State<Shared>, Path(reference): Path<String>) -> R
         return fault;
     }
     outcome::expire(&s, &reference);
+    // Every verify that reaches the payments is in the ledger (tests count them).
+    let known = s.nagad.lock().payments.contains_key(&reference);
+    record(
+        &s,
+        Record {
+            op: "verify",
+            reference: Some(reference.clone()),
+            outcome: if known {
+                "ok".to_owned()
+            } else {
+                reason::INVALID_REFERENCE.to_owned()
+            },
+            ..Record::default()
+        },
+    );
     let hang = {
         let mut inner = s.nagad.lock();
         match inner.payments.get_mut(&reference) {
