@@ -5,6 +5,7 @@ mod admin;
 mod demo;
 mod demo_webhooks;
 mod ipn;
+mod onboarding;
 mod payments;
 mod refunds;
 mod returns;
@@ -73,6 +74,10 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         // Operators (Bearer BDPAY_ADMIN_TOKEN; 404 when it is unset).
         (Post, ["admin", "keys", "rotate"]) => admin::rotate(req, env, true).await,
         (Get, ["admin", "keys", "rotate"]) => admin::rotate(req, env, false).await,
+        (Post, ["admin", "merchants"]) => onboarding::create_merchant(req, env).await,
+        (Get, ["admin", "merchants"]) => onboarding::list_merchants(req, env).await,
+        (Post, ["admin", "merchants", id, "keys"]) => onboarding::issue_key(req, env, id).await,
+        (Post, ["admin", "keys", prefix, "revoke"]) => onboarding::revoke_key(req, env, prefix).await,
 
         // The demo shop's server side (dev configuration only).
         (Post, ["demo", "checkout"]) => demo::checkout(req, env).await,

@@ -124,7 +124,12 @@ pub async fn issue_key(mut req: Request, env: &Env, merchant_id: &str) -> EdgeRe
     let live = match input.mode.as_str() {
         "test" => false,
         "live" => true,
-        _ => return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "mode must be test or live")),
+        _ => {
+            return Err(EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "mode must be test or live",
+            ))
+        }
     };
     let db = env.d1("DB")?;
     #[derive(Deserialize)]
@@ -190,5 +195,8 @@ pub async fn revoke_key(req: Request, env: &Env, prefix: &str) -> EdgeResult<Res
         return Err(EdgeError::not_found());
     }
     crate::log::info("api_key_revoked", &json!({ "prefix": prefix }));
-    Ok(http::json(200, &json!({ "object": "api_key", "prefix": prefix, "revoked": true })))
+    Ok(http::json(
+        200,
+        &json!({ "object": "api_key", "prefix": prefix, "revoked": true }),
+    ))
 }

@@ -2,11 +2,8 @@
 //! whose payments and the demo merchant's never see each other, a read-only key that only
 //! reads, and a revoked key refused at once. `make test`'s dev secrets hold a TEST admin token.
 
-use bdpay_tests::{Stack, MERCHANT_KEY};
+use bdpay_tests::{Stack, ADMIN_TOKEN, MERCHANT_KEY};
 use serde_json::{json, Value};
-
-/// The dev configuration's admin token (scripts/lib.sh; TEST ONLY).
-const ADMIN_TOKEN: &str = "adm_test_only_dev_admin_token_0001";
 
 async fn send(s: &Stack, method: reqwest::Method, auth: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let mut req = s.http.request(method, s.edge_url(path)).bearer_auth(auth);
