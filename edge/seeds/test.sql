@@ -1,5 +1,6 @@
 -- TEST ONLY, applied by `make test` to its LOCAL database (never `make dev`, never remote):
--- a live-mode key for the demo merchant, `sk_live_test_only_demo_0001`, and one live event,
+-- a live-mode key for the demo merchant, `sk_live_test_only_demo_0001`, and one live event
+-- (stamped now, so the nightly retention keeps it during the run),
 -- so the tests can check that a test key never sees live objects (and the other way round).
 -- key_hash = SHA-256("sk_live_test_only_demo_0001").
 INSERT OR IGNORE INTO api_keys (key_hash, merchant_id, mode, prefix, created_at)
@@ -8,4 +9,5 @@ INSERT OR IGNORE INTO api_keys (key_hash, merchant_id, mode, prefix, created_at)
 INSERT OR IGNORE INTO events (id, merchant_id, mode, type, payment_id, refund_id, payload, created_at)
   VALUES ('evt_livetestonly000000000000', 'mer_demo', 'live', 'payment.succeeded',
           'pay_livetestonly000000000000', NULL,
-          '{"id":"evt_livetestonly000000000000","object":"event","type":"payment.succeeded","livemode":true}', 0);
+          '{"id":"evt_livetestonly000000000000","object":"event","type":"payment.succeeded","livemode":true}',
+          CAST(strftime('%s', 'now') AS INTEGER) * 1000);

@@ -148,7 +148,7 @@ async fn a_test_key_never_sees_live_objects_nor_a_live_key_test_ones() {
         .filter_map(|e| e["id"].as_str())
         .collect();
     assert!(!ids.contains(&LIVE_EVENT));
-    assert_eq!(call(&s, post.clone(), LIVE_KEY, &redeliver, None).await.0, 200);
+    assert_eq!(call(&s, post.clone(), LIVE_KEY, &redeliver, None).await.0, 202);
 
     // And the other way: a test payment is not the live key's.
     let test = s.create(&Stack::order_id("modes"), "10.00", json!({})).await;
