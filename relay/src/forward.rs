@@ -51,9 +51,8 @@ pub fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
     let mut out = HeaderMap::new();
     for (name, value) in incoming {
         let n = name.as_str(); // lower-case already
-        let dropped = DROPPED.contains(&n)
-            || DROPPED_PREFIXES.iter().any(|p| n.starts_with(p))
-            || listed.iter().any(|l| l == n);
+        let dropped =
+            DROPPED.contains(&n) || DROPPED_PREFIXES.iter().any(|p| n.starts_with(p)) || listed.iter().any(|l| l == n);
         if !dropped {
             out.append(name.clone(), value.clone());
         }
@@ -105,7 +104,13 @@ pub async fn send(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Answer, Failure> {
-    let classify = |e: reqwest::Error| if e.is_timeout() { Failure::Timeout } else { Failure::Unreachable };
+    let classify = |e: reqwest::Error| {
+        if e.is_timeout() {
+            Failure::Timeout
+        } else {
+            Failure::Unreachable
+        }
+    };
     let mut request = client.request(method.clone(), url).headers(headers);
     if !(body.is_empty() && matches!(method, Method::GET | Method::HEAD)) {
         request = request.body(body);
@@ -137,7 +142,10 @@ mod tests {
     fn map(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
-            h.append(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
+            h.append(
+                HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
         }
         h
     }
@@ -150,7 +158,10 @@ mod tests {
             ("X-KM-Api-Version", "v-0.2.0"),
             ("X-KM-IP-V4", "103.0.0.1"),
             ("X-KM-Client-Type", "PC_WEB"),
-            ("X-Bdpay-Relay-Target", "https://api.mynagad.com/api/dfs/verify/payment/x"),
+            (
+                "X-Bdpay-Relay-Target",
+                "https://api.mynagad.com/api/dfs/verify/payment/x",
+            ),
             ("X-Bdpay-Relay-Signature", "t=1,v1=00"),
             ("X-Bdpay-Relay-Anything", "x"),
             ("Host", "relay.example"),
@@ -169,7 +180,13 @@ mod tests {
         names.sort_unstable();
         assert_eq!(
             names,
-            ["accept", "content-type", "x-km-api-version", "x-km-client-type", "x-km-ip-v4"]
+            [
+                "accept",
+                "content-type",
+                "x-km-api-version",
+                "x-km-client-type",
+                "x-km-ip-v4"
+            ]
         );
         assert_eq!(out["x-km-ip-v4"], "103.0.0.1");
     }

@@ -31,7 +31,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!("bdpay-relay listening on {} for {}", args.listen, args.nagad_base_url.trim());
+    println!(
+        "bdpay-relay listening on {} for {}",
+        args.listen,
+        args.nagad_base_url.trim()
+    );
     match bdpay_relay::serve(config, args.listen).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {

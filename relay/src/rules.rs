@@ -50,8 +50,7 @@ impl NagadBase {
         if !matches!(url.scheme(), "http" | "https") {
             return Err("not http or https");
         }
-        if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some()
-        {
+        if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some() {
             return Err("credentials, query or fragment");
         }
         let host = url.host_str().ok_or("no host")?.to_string();
@@ -132,7 +131,10 @@ fn safe_segment(s: &str) -> bool {
 /// Initialize may carry `locale=EN|BN`; cancel carries exactly `paymentRefId` and `orderId`;
 /// complete and verify carry none.
 fn query_allowed(template: &str, url: &Url) -> bool {
-    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     let value_ok = |v: &str| !v.is_empty() && v.len() <= MAX_PART && v.bytes().all(|c| c.is_ascii_graphic());
     match template {
         path::INITIALIZE => match pairs.as_slice() {
@@ -157,12 +159,18 @@ pub fn loggable(target: &str) -> String {
         return "-".to_string();
     };
     let mut out: String = url.path().chars().take(200).collect();
-    let names: Vec<String> = url.query_pairs().take(8).map(|(k, _)| k.chars().take(32).collect()).collect();
+    let names: Vec<String> = url
+        .query_pairs()
+        .take(8)
+        .map(|(k, _)| k.chars().take(32).collect())
+        .collect();
     if !names.is_empty() {
         out.push('?');
         out.push_str(&names.iter().map(|k| format!("{k}=…")).collect::<Vec<_>>().join("&"));
     }
-    out.chars().map(|c| if c.is_ascii_graphic() || c == '…' { c } else { '?' }).collect()
+    out.chars()
+        .map(|c| if c.is_ascii_graphic() || c == '…' { c } else { '?' })
+        .collect()
 }
 
 #[cfg(test)]
@@ -182,15 +190,33 @@ mod tests {
     #[test]
     fn the_four_calls_bdpay_makes_pass() {
         for (method, target) in [
-            ("POST", "https://api.mynagad.com/api/dfs/check-out/initialize/683002007104225/BDP20241125A0042"),
-            ("POST", "https://api.mynagad.com/api/dfs/check-out/initialize/683002007104225/BDP1?locale=BN"),
-            ("POST", "https://api.mynagad.com/api/dfs/check-out/complete/MTEyNTE0MDUzMzEyMy42ODMw"),
-            ("POST", "https://api.mynagad.com/api/dfs/check-out/complete/MTEy%2FNTE%2B0MDE="),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/check-out/initialize/683002007104225/BDP20241125A0042",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/check-out/initialize/683002007104225/BDP1?locale=BN",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/check-out/complete/MTEyNTE0MDUzMzEyMy42ODMw",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/check-out/complete/MTEy%2FNTE%2B0MDE=",
+            ),
             ("GET", "https://api.mynagad.com/api/dfs/verify/payment/MTEyNTE0MDE="),
             ("GET", "https://api.mynagad.com:443/api/dfs/verify/payment/MTEy"),
             ("GET", "https://API.MyNagad.com/api/dfs/verify/payment/MTEy"),
-            ("POST", "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=MTEy%2B%3D&orderId=BDP1"),
-            ("POST", "https://api.mynagad.com/api/dfs/purchase/cancel?orderId=BDP1&paymentRefId=MTEy"),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=MTEy%2B%3D&orderId=BDP1",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/purchase/cancel?orderId=BDP1&paymentRefId=MTEy",
+            ),
         ] {
             assert!(check(method, target).is_ok(), "{method} {target}");
         }
@@ -231,16 +257,40 @@ mod tests {
             ("GET", "https://api.mynagad.com/api/dfs/verify/payment/%2e%2e/%2e%2e/x"),
             ("POST", "https://api.mynagad.com/api/dfs/verify/payment/MTEy"),
             ("GET", "https://api.mynagad.com/api/dfs/check-out/complete/MTEy"),
-            ("DELETE", "https://api.mynagad.com/api/dfs/check-out/initialize/6830/BDP1"),
+            (
+                "DELETE",
+                "https://api.mynagad.com/api/dfs/check-out/initialize/6830/BDP1",
+            ),
             ("POST", "https://api.mynagad.com/api/dfs/check-out/initialize/6830"),
-            ("POST", "https://api.mynagad.com/api/dfs/check-out/initialize/6830/BDP1?locale=FR"),
-            ("POST", "https://api.mynagad.com/api/dfs/check-out/initialize/6830/BDP1?"),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/check-out/initialize/6830/BDP1?locale=FR",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/check-out/initialize/6830/BDP1?",
+            ),
             ("POST", "https://api.mynagad.com/api/dfs/purchase/cancel"),
-            ("POST", "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=MTEy"),
-            ("POST", "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=a&orderId=b&x=c"),
-            ("POST", "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=a&paymentRefId=b"),
-            ("POST", "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=&orderId=b"),
-            ("POST", "https://api.mynagad.com/api/dfs/purchase/refund?paymentRefId=a&orderId=b"),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=MTEy",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=a&orderId=b&x=c",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=a&paymentRefId=b",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=&orderId=b",
+            ),
+            (
+                "POST",
+                "https://api.mynagad.com/api/dfs/purchase/refund?paymentRefId=a&orderId=b",
+            ),
         ] {
             assert_eq!(check(method, target), Err(Refusal::Path), "{method} {target}");
         }
@@ -261,22 +311,38 @@ mod tests {
         let ok = "http://127.0.0.1:8790/nagad/remote-payment-gateway-1.0/api/dfs/verify/payment/MTEy";
         assert!(base.check("GET", ok).is_ok());
         assert_eq!(
-            base.check("GET", "http://127.0.0.1:8791/nagad/remote-payment-gateway-1.0/api/dfs/verify/payment/MTEy"),
+            base.check(
+                "GET",
+                "http://127.0.0.1:8791/nagad/remote-payment-gateway-1.0/api/dfs/verify/payment/MTEy"
+            ),
             Err(Refusal::Target)
         );
         assert_eq!(
-            base.check("GET", "http://localhost:8790/nagad/remote-payment-gateway-1.0/api/dfs/verify/payment/MTEy"),
+            base.check(
+                "GET",
+                "http://localhost:8790/nagad/remote-payment-gateway-1.0/api/dfs/verify/payment/MTEy"
+            ),
             Err(Refusal::Target)
         );
         assert_eq!(
-            base.check("GET", "http://127.0.0.1:8790/bkash/v1.2.0-beta/tokenized/checkout/create"),
+            base.check(
+                "GET",
+                "http://127.0.0.1:8790/bkash/v1.2.0-beta/tokenized/checkout/create"
+            ),
             Err(Refusal::Path)
         );
     }
 
     #[test]
     fn bad_base_urls_are_refused() {
-        for bad in ["", "api.mynagad.com", "ftp://x/api", "https://u:p@x/api", "https://x/api?q=1", "https://x/api#f"] {
+        for bad in [
+            "",
+            "api.mynagad.com",
+            "ftp://x/api",
+            "https://u:p@x/api",
+            "https://x/api?q=1",
+            "https://x/api#f",
+        ] {
             assert!(NagadBase::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(NagadBase::parse("https://api.mynagad.com").unwrap().base_path, "");
@@ -288,7 +354,10 @@ mod tests {
             loggable("https://api.mynagad.com/api/dfs/purchase/cancel?paymentRefId=MTEy&orderId=BDP1"),
             "/api/dfs/purchase/cancel?paymentRefId=…&orderId=…"
         );
-        assert_eq!(loggable("https://api.mynagad.com/api/dfs/verify/payment/MTEy"), "/api/dfs/verify/payment/MTEy");
+        assert_eq!(
+            loggable("https://api.mynagad.com/api/dfs/verify/payment/MTEy"),
+            "/api/dfs/verify/payment/MTEy"
+        );
         assert_eq!(loggable("no url\nforged line"), "-");
         assert!(!loggable("https://x/a\u{7}b").contains('\u{7}'));
     }

@@ -32,7 +32,9 @@ async fn relay_for(base_url: &str, timeout: Duration) -> String {
 
 /// The Nagad sandbox and a relay for its API base.
 async fn with_sandbox() -> (String, String) {
-    let (sandbox, _) = bdpay_sandbox::spawn(bdpay_sandbox::Config::new(""), any_port()).await.unwrap();
+    let (sandbox, _) = bdpay_sandbox::spawn(bdpay_sandbox::Config::new(""), any_port())
+        .await
+        .unwrap();
     let base = format!("http://{sandbox}{SANDBOX_API}");
     let relay = relay_for(&base, Duration::from_secs(30)).await;
     (base, relay)
@@ -150,9 +152,18 @@ async fn another_host_and_another_path_are_refused() {
     let sandbox_origin = base.trim_end_matches(SANDBOX_API);
     for (target, word) in [
         // Refused by the rule: never fetched (our machines reach only loopback).
-        ("https://example.com/api/dfs/verify/payment/bm9wZQ==".to_string(), "target"),
-        (format!("{}/verify/payment/bm9wZQ==", base.replace("127.0.0.1", "localhost")), "target"),
-        (format!("{sandbox_origin}/bkash/v1.2.0-beta/tokenized/checkout/token/grant"), "path"),
+        (
+            "https://example.com/api/dfs/verify/payment/bm9wZQ==".to_string(),
+            "target",
+        ),
+        (
+            format!("{}/verify/payment/bm9wZQ==", base.replace("127.0.0.1", "localhost")),
+            "target",
+        ),
+        (
+            format!("{sandbox_origin}/bkash/v1.2.0-beta/tokenized/checkout/token/grant"),
+            "path",
+        ),
         (format!("{sandbox_origin}/__control/faults"), "path"),
         (format!("{base}/verify/payment/bm9wZQ==/../../../x"), "path"),
         (format!("{base}/check-out/complete/bm9wZQ=="), "path"), // GET on a POST call
@@ -194,7 +205,12 @@ async fn echo() -> (String, Arc<Mutex<Vec<Seen>>>) {
             });
             let path = uri.path().to_string();
             if path.ends_with("/moved") {
-                return (StatusCode::FOUND, [("location", "http://127.0.0.1:9/elsewhere")], Bytes::new()).into_response();
+                return (
+                    StatusCode::FOUND,
+                    [("location", "http://127.0.0.1:9/elsewhere")],
+                    Bytes::new(),
+                )
+                    .into_response();
             }
             if path.ends_with("/slow") {
                 tokio::time::sleep(Duration::from_secs(2)).await;
@@ -220,11 +236,8 @@ async fn the_body_and_nagads_headers_pass_unchanged_and_nothing_is_added() {
     let (base, seen) = echo().await;
     let relay = relay_for(&base, Duration::from_secs(30)).await;
     let target = format!("{base}/check-out/complete/echo");
-    let body: Vec<u8> = br#"{"sensitiveData":"AbC+/=","signature":"x\u0000y"}"#
-        .iter()
-        .copied()
-        .chain([0xff, 0x00, 0x80])
-        .collect();
+    let body: Vec<u8> =
+        br#"{"sensitiveData":"AbC+/=","signature":"x\u0000y"}"#.iter().copied().chain([0xff, 0x00, 0x80]).collect();
     let r = through(
         &relay,
         Method::POST,
@@ -244,7 +257,11 @@ async fn the_body_and_nagads_headers_pass_unchanged_and_nothing_is_added() {
     assert_eq!(relay_error(&r), None);
     assert_eq!(r.status(), StatusCode::CREATED, "Nagad's status passes");
     assert_eq!(r.headers()["content-type"], "application/x-echo");
-    assert_eq!(r.bytes().await.unwrap().as_ref(), body.as_slice(), "answer body unchanged");
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        body.as_slice(),
+        "answer body unchanged"
+    );
 
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 1, "sent once");

@@ -174,7 +174,10 @@ mod tests {
         // Independently: printf '%s' "$canonical" | openssl dgst -sha256 -hmac Jefe, with
         // canonical = "0\nGET\nhttp://n/x\n" + sha256("") in hex.
         let empty = hex(&Sha256::digest(b""));
-        assert_eq!(empty, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            empty,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         let mut m = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
         m.update(format!("0\nGET\nhttp://n/x\n{empty}").as_bytes());
         let expected = hex(&m.finalize().into_bytes());
@@ -251,10 +254,7 @@ mod tests {
     fn a_moved_timestamp_fails() {
         let header = sign(KEY, T, &request());
         let moved = header.replacen("t=1780000000", "t=1780000001", 1);
-        assert_eq!(
-            verify(&moved, KEY, T, &request()),
-            Err(RelaySignatureError::NoMatch)
-        );
+        assert_eq!(verify(&moved, KEY, T, &request()), Err(RelaySignatureError::NoMatch));
     }
 
     #[test]

@@ -208,13 +208,7 @@ impl Nagad {
             (None, _) => None,
         };
         let now_secs = crate::clock::now_ms().div_euclid(1000);
-        let (url, relay_headers) = relay::route(
-            &target,
-            via,
-            method.as_ref(),
-            body.unwrap_or("").as_bytes(),
-            now_secs,
-        );
+        let (url, relay_headers) = relay::route(&target, via, method.as_ref(), body.unwrap_or("").as_bytes(), now_secs);
         let mut headers = interpret::request_headers(body.is_some(), km, &self.merchant_id);
         headers.extend(relay_headers.iter().map(|(name, value)| (*name, value.as_str())));
         let call = Call {

@@ -99,7 +99,15 @@ mod tests {
         };
         assert_eq!(verify(&headers[1].1, b"k", T + 299, &signed), Ok(T));
         assert_eq!(
-            verify(&headers[1].1, b"k", T, &Signed { method: "POST", ..signed }),
+            verify(
+                &headers[1].1,
+                b"k",
+                T,
+                &Signed {
+                    method: "POST",
+                    ..signed
+                }
+            ),
             Err(RelaySignatureError::NoMatch)
         );
         assert!(!headers.iter().any(|(_, v)| v == "k"));
@@ -107,7 +115,10 @@ mod tests {
 
     #[test]
     fn the_body_is_signed() {
-        let via = Via { url: "http://r/", key: b"k" };
+        let via = Via {
+            url: "http://r/",
+            key: b"k",
+        };
         let (_, headers) = route(TARGET, Some(via), "POST", b"{\"a\":1}", T);
         let signed = Signed {
             method: "POST",
