@@ -1,6 +1,7 @@
 //! The relay over HTTP: against the Nagad sandbox (in-process) and a loopback echo server that
 //! records what reached "Nagad". Nothing here connects beyond 127.0.0.1: the other-host case is
 //! refused by the rule before any connection.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -105,7 +106,8 @@ async fn a_signed_verify_goes_through_and_answers_as_nagad_does() {
 async fn unsigned_stale_future_and_wrongly_signed_calls_are_refused() {
     let (base, relay) = with_sandbox().await;
     let target = format!("{base}/verify/payment/bm9wZQ==");
-    let cases: [(&str, Option<(i64, &[u8])>); 4] = [
+    type Signing<'a> = Option<(i64, &'a [u8])>;
+    let cases: [(&str, Signing); 4] = [
         ("unsigned", None),
         ("stale (6 min)", Some((now() - 360, KEY))),
         ("future (6 min)", Some((now() + 360, KEY))),
