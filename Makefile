@@ -24,7 +24,7 @@ SHARED_SOURCES := $(shell find shared/src -name '*.rs' 2>/dev/null) Cargo.toml C
 EDGE_SOURCES := $(shell find edge/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) edge/Cargo.toml
 WIDGET_SOURCES := $(shell find widget/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) widget/Cargo.toml
 
-.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser build edge-build widget-build sandbox-build clean help
+.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser build edge-build widget-build sandbox-build relay-build clean help
 
 help:
 	@echo "make dev    - sandbox + worker + demo shop at http://127.0.0.1:8787/ (Ctrl-C stops all)"
@@ -57,7 +57,7 @@ bootstrap:
 bootstrap-browser:
 	@scripts/bootstrap.sh --browser
 
-build: edge-build widget-build sandbox-build
+build: edge-build widget-build sandbox-build relay-build
 
 # The worker: wasm + JS shim in edge/build/ (rebuilt only when Rust sources change).
 edge-build: edge/build/index.js
@@ -73,6 +73,10 @@ www/bdpay.js: $(WIDGET_SOURCES) widget/loader.js widget/tools/short-names.mjs sc
 
 sandbox-build:
 	@cargo build -q -p bdpay-sandbox --release
+
+# The Nagad egress relay (target/release/bdpay-relay): make test sends every Nagad call through it.
+relay-build:
+	@cargo build -q -p bdpay-relay --release
 
 clean:
 	rm -rf edge/build www/pkg www/bdpay.js .bdpay

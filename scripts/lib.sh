@@ -52,6 +52,32 @@ BDPAY_HASH_KEY="dGVzdC1vbmx5LWhhc2gta2V5LWZvci1waG9uZS1sb29rdXBz"
 BDPAY_DEMO_WEBHOOK_SECRET="$DEMO_WEBHOOK_SECRET"
 BDPAY_ADMIN_TOKEN="$TEST_ADMIN_TOKEN"
 VARS
+  # With the Nagad relay in the stack (BDPAY_RELAY_PORT): the key the edge signs relayed calls with.
+  if [[ -n "${BDPAY_RELAY_PORT:-}" ]]; then
+    echo "NAGAD_EGRESS_RELAY_KEY=\"$RELAY_TEST_KEY\"" >>"$1"
+  fi
+}
+
+# The Nagad relay's signing key (TEST ONLY, local stack): start_relay gives it to the relay as
+# BDPAY_RELAY_KEY, the dev vars give it to the edge as NAGAD_EGRESS_RELAY_KEY.
+RELAY_TEST_KEY="test_only_nagad_relay_key_local_stack_0001"
+
+# start_relay PORT SANDBOX_PORT LOG: the Nagad egress relay (target/release/bdpay-relay) in front
+# of the sandbox's Nagad API; start_edge routes Nagad through it when BDPAY_RELAY_PORT is set.
+start_relay() {
+  local port=$1 sbx=$2 log=$3
+  BDPAY_RELAY_KEY="$RELAY_TEST_KEY" setsid target/release/bdpay-relay --listen "127.0.0.1:$port" \
+    --nagad-base-url "http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" >"$log" 2>&1 </dev/null &
+  STACK_PIDS+=($!)
+  # Any answer will do (an unsigned call is a 403): curl without -f.
+  local i
+  for ((i = 0; i < 40; i++)); do
+    if curl -sS -o /dev/null --max-time 2 "http://127.0.0.1:$port/" 2>/dev/null; then return 0; fi
+    sleep 0.25
+  done
+  echo "relay did not answer at 127.0.0.1:$port within 10s; its log ($log):" >&2
+  tail -n 40 "$log" >&2
+  return 1
 }
 
 # The operators' token for /admin/… (TEST ONLY; tests/support/lib.rs ADMIN_TOKEN).
@@ -88,7 +114,8 @@ start_sandbox() {
 start_edge() {
   local port=$1 sbx=$2 persist=$3 log=$4 vars="$STATE_DIR/dev.vars"
   write_dev_vars "$vars"
-  local env_files=(--env-file "$vars")
+  local env_files=(--env-file "$vars") relay_vars=()
+  [[ -n "${BDPAY_RELAY_PORT:-}" ]] && relay_vars=(--var "NAGAD_EGRESS_RELAY:http://127.0.0.1:$BDPAY_RELAY_PORT/")
   [[ -f .dev.vars ]] && env_files+=(--env-file .dev.vars)
   CI=true wrangler d1 migrations apply DB --local --persist-to "$persist" >"$log.migrate" 2>&1 \
     || { cat "$log.migrate" >&2; return 1; }
@@ -104,7 +131,7 @@ start_edge() {
     --var "BKASH_BASE_URL:http://127.0.0.1:$sbx/bkash/v1.2.0-beta/tokenized/checkout" \
     --var "BKASH_REFUND_BASE_URL:http://127.0.0.1:$sbx/bkash" \
     --var "BKASH_SNS_CERT_HOSTS:127.0.0.1:$sbx" \
-    --var "NAGAD_BASE_URL:http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" \
+    --var "NAGAD_BASE_URL:http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" "${relay_vars[@]}" \
     --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" --var "BDPAY_ENV:${BDPAY_ENV_FOR_EDGE:-dev}" \
     --var "BDPAY_WEBHOOK_RETRY_BASE_SECS:${BDPAY_WEBHOOK_RETRY_BASE_SECS:-60}" \
     --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" >"$log" 2>&1 </dev/null &

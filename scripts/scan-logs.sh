@@ -12,6 +12,7 @@ patterns=(
   'BEGIN [A-Z ]*PRIVATE KEY'
   'sk_(test|live)_[A-Za-z0-9]{4,}'                  # merchant secret keys
   '_secret_[A-Za-z0-9]{8,}'                         # client secrets
+  'test_only_nagad_relay_key'                       # the relay's signing key (scripts/lib.sh)
 )
 found=0
 for p in "${patterns[@]}"; do

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 EDGE_PORT=${BDPAY_TEST_EDGE_PORT:-18787}
 SANDBOX_PORT=${BDPAY_TEST_SANDBOX_PORT:-18790}
+# Every Nagad call of the edge goes through the egress relay (bdpay-relay), as live.
+export BDPAY_RELAY_PORT=${BDPAY_TEST_RELAY_PORT:-$((SANDBOX_PORT + 2))}
 LOGS="$STATE_DIR/test-logs"
 rm -rf "$LOGS" "$STATE_DIR/test-state" "$STATE_DIR/prod-state"
 mkdir -p "$LOGS"
@@ -27,11 +29,11 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p bdpay-widget --target wasm32-unknown-unknown --test web
 
-say "4/6 build: edge (worker-build), widget (wasm-opt), sandbox; deploy check (dry run)"
+say "4/6 build: edge (worker-build), widget (wasm-opt), sandbox, relay; deploy check (dry run)"
 make --no-print-directory build
 scripts/deploy-check.sh
 
-say "5/6 integration and end to end: worker on :$EDGE_PORT against the sandbox on :$SANDBOX_PORT"
+say "5/6 integration and end to end: worker on :$EDGE_PORT against the sandbox on :$SANDBOX_PORT (Nagad via the relay on :$BDPAY_RELAY_PORT)"
 # Merchant webhooks retry on a 1 s base here (60 s live) so the retry tests take seconds.
 export BDPAY_WEBHOOK_RETRY_BASE_SECS=1
 # A refund the provider never lists needs a person after 60 s here (6 h live).
@@ -39,6 +41,7 @@ export BDPAY_REFUND_GIVE_UP_SECS=60
 # Test fixtures beside the dev seed: a live key and a live event (edge/seeds/test.sql).
 export BDPAY_TEST_SEED=edge/seeds/test.sql
 start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$LOGS/sandbox.log"
+start_relay "$BDPAY_RELAY_PORT" "$SANDBOX_PORT" "$LOGS/relay.log"
 start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/test-state" "$LOGS/edge.log"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_PERSIST_DIR="$STATE_DIR/test-state" \

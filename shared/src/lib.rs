@@ -19,4 +19,6 @@ pub mod wire;
 #[cfg(feature = "crypto")]
 pub mod crypto;
 #[cfg(feature = "crypto")]
+pub mod relay_signature;
+#[cfg(feature = "crypto")]
 pub mod signature;

@@ -17,7 +17,7 @@
 //! | `NAGAD_BASE_URL` | var | API base, e.g. `…/remote-payment-gateway-1.0/api/dfs` |
 //! | `NAGAD_MERCHANT_ID` | var | 15 digits |
 //! | `NAGAD_EGRESS_RELAY` | var, may be `""` | fixed-egress relay URL (see `nagad::relay`) |
-//! | `NAGAD_EGRESS_RELAY_KEY` | secret, optional | sent to the relay as `X-Bdpay-Relay-Key` |
+//! | `NAGAD_EGRESS_RELAY_KEY` | secret, required with a relay | signs each relayed call (`X-Bdpay-Relay-Signature`) |
 //! | `NAGAD_MERCHANT_PRIVATE_KEY` | secret | bare base64 PKCS#8 DER (PEM accepted) |
 //! | `NAGAD_PG_PUBLIC_KEY` | secret | bare base64 SPKI DER (PEM accepted) |
 //!
@@ -328,11 +328,16 @@ fn read_nagad(r: &Reader<'_>) -> Result<NagadConfig, Vec<&'static str>> {
             missing.push("NAGAD_EGRESS_RELAY");
         }
     }
+    let relay_key = r.opt("NAGAD_EGRESS_RELAY_KEY").map(Secret::new);
+    // The relay refuses unsigned calls: a relay without its key cannot work.
+    if egress_relay.is_some() && relay_key.is_none() {
+        missing.push("NAGAD_EGRESS_RELAY_KEY");
+    }
     let config = NagadConfig {
         base_url: r.url("NAGAD_BASE_URL", &mut missing),
         merchant_id,
         egress_relay,
-        relay_key: r.opt("NAGAD_EGRESS_RELAY_KEY").map(Secret::new),
+        relay_key,
         merchant_private_key: Secret::new(r.req("NAGAD_MERCHANT_PRIVATE_KEY", &mut missing)),
         pg_public_key: Secret::new(r.req("NAGAD_PG_PUBLIC_KEY", &mut missing)),
     };
@@ -527,5 +532,20 @@ mod tests {
             from(&map, Mode::Test).unwrap().missing(Provider::Bkash),
             ["BKASH_BASE_URL"]
         );
+    }
+
+    #[test]
+    fn a_relay_needs_its_signing_key() {
+        let mut map = dev();
+        map.insert("NAGAD_EGRESS_RELAY".into(), "http://127.0.0.1:8791/".into());
+        assert_eq!(
+            from(&map, Mode::Test).unwrap().missing(Provider::Nagad),
+            ["NAGAD_EGRESS_RELAY_KEY"]
+        );
+        map.insert("NAGAD_EGRESS_RELAY_KEY".into(), "test-only-relay-key".into());
+        let c = from(&map, Mode::Test).unwrap();
+        let n = c.nagad().unwrap();
+        assert_eq!(n.egress_relay.as_deref(), Some("http://127.0.0.1:8791/"));
+        assert!(!format!("{c:?}").contains("test-only-relay-key"));
     }
 }

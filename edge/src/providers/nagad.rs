@@ -198,13 +198,19 @@ impl Nagad {
         calls: &mut Vec<CallRecord>,
     ) -> Result<(Reply, u32), ProviderFailure> {
         let target = transport::join(&self.base_url, path);
-        let (url, relay_headers) = relay::route(
-            &target,
-            self.relay.as_deref(),
-            self.relay_key.as_ref().map(|k| k.expose().as_str()),
-        );
+        let via = match (&self.relay, &self.relay_key) {
+            (Some(url), Some(key)) => Some(relay::Via {
+                url,
+                key: key.expose().as_bytes(),
+            }),
+            // config.rs refuses a relay without its key; never send an unsigned call.
+            (Some(_), None) => return Err(ProviderFailure::config(P, "relay_key")),
+            (None, _) => None,
+        };
+        let now_secs = crate::clock::now_ms().div_euclid(1000);
+        let (url, relay_headers) = relay::route(&target, via, method.as_ref(), body.unwrap_or("").as_bytes(), now_secs);
         let mut headers = interpret::request_headers(body.is_some(), km, &self.merchant_id);
-        headers.extend(relay_headers);
+        headers.extend(relay_headers.iter().map(|(name, value)| (*name, value.as_str())));
         let call = Call {
             method,
             url,
@@ -214,7 +220,7 @@ impl Nagad {
         };
         let (result, latency_ms) = transport::send(&call).await;
         match result {
-            // The relay refused us (key or target): our setup. Otherwise it could not reach Nagad.
+            // The relay refused us (signature, target or path): our setup. Otherwise it could not reach Nagad.
             Ok(reply) if reply.relay_error && reply.status == 403 => {
                 calls.push(record(P, op, Some(403), Some("relay_refused"), "error", latency_ms));
                 Err(ProviderFailure::config(P, "relay_refused"))
