@@ -24,7 +24,7 @@ SHARED_SOURCES := $(shell find shared/src -name '*.rs' 2>/dev/null) Cargo.toml C
 EDGE_SOURCES := $(shell find edge/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) edge/Cargo.toml
 WIDGET_SOURCES := $(shell find widget/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) widget/Cargo.toml
 
-.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser build edge-build widget-build sandbox-build relay-build clean help
+.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser bootstrap-contract build edge-build widget-build sandbox-build relay-build clean help
 
 help:
 	@echo "make dev    - sandbox + worker + demo shop at http://127.0.0.1:8787/ (Ctrl-C stops all)"
@@ -36,7 +36,7 @@ help:
 dev: bootstrap build
 	@scripts/dev.sh
 
-test: bootstrap bootstrap-browser
+test: bootstrap bootstrap-browser bootstrap-contract
 	@scripts/test.sh
 
 bench: bootstrap bootstrap-browser build
@@ -56,6 +56,10 @@ bootstrap:
 
 bootstrap-browser:
 	@scripts/bootstrap.sh --browser
+
+# schemathesis for the contract test (a venv under .bdpay/, from tests/contract/requirements.txt).
+bootstrap-contract:
+	@scripts/bootstrap.sh --contract
 
 build: edge-build widget-build sandbox-build relay-build
 

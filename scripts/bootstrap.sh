@@ -3,7 +3,9 @@
 # the wasm target, the pinned wasm-bindgen CLI and worker-build, npm packages from the
 # lockfile (wrangler + workerd, Node 22, binaryen, esbuild, playwright-core) and, with
 # --browser, Debian's chromium + chromedriver. With --fuzz, only what `make fuzz` needs: the
-# pinned cargo-fuzz and a C++ compiler for libFuzzer. Quick (< 1 s) when everything is there.
+# pinned cargo-fuzz and a C++ compiler for libFuzzer. With --contract, the contract test's
+# schemathesis (tests/contract/requirements.txt, every version pinned) in a venv under .bdpay/.
+# Quick (< 1 s) when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${WASM_BINDGEN_VERSION:?run through make}" "${WORKER_BUILD_VERSION:?run through make}"
@@ -22,6 +24,24 @@ if [[ "${1:-}" == "--fuzz" ]]; then
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq g++ >/dev/null
+  fi
+  exit 0
+fi
+
+if [[ "${1:-}" == "--contract" ]]; then
+  venv="${STATE_DIR:-.bdpay}/contract-venv" req=tests/contract/requirements.txt
+  if ! cmp -s "$req" "$venv/installed-requirements.txt" || [[ ! -x "$venv/bin/st" ]]; then
+    if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+      say "installing Debian's python3-venv"
+      SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3 python3-venv >/dev/null
+    fi
+    say "installing schemathesis for the contract test into $venv (about 1 min)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check --no-input -r "$req"
+    cp "$req" "$venv/installed-requirements.txt"
   fi
   exit 0
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every test, in the order that fails fastest. Host unit and property tests,
 # lints, the widget in headless Chromium, then the real worker (wrangler dev, local D1/DO/KV)
-# against the provider sandbox over HTTP, then a scan of every log for leaked secrets.
+# against the provider sandbox over HTTP (integration, end to end, restart drills, the
+# contract test against docs/api.openapi.yaml), then a scan of every log for leaked secrets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -76,6 +77,9 @@ PROD_PORT=$((EDGE_PORT + 10))
 BDPAY_ENV_FOR_EDGE=staging start_edge "$PROD_PORT" "$SANDBOX_PORT" "$STATE_DIR/prod-state" "$LOGS/edge-production.log"
 BDPAY_PROD_EDGE_URL="http://127.0.0.1:$PROD_PORT" cargo test -q -p bdpay-tests -- --ignored --exact \
   production::an_unknown_bdpay_env_is_production_no_demo_routes_no_test_ipn_rules
+say "   contract: schemathesis against docs/api.openapi.yaml (every route, bounded in time)"
+# Last while the stack is up: it registers webhook endpoints (loopback only) for the demo merchant.
+BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" scripts/contract.sh
 stop_stack
 
 say "6/6 log scan: no full phone number, token or secret in any log"

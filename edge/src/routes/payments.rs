@@ -65,10 +65,11 @@ fn check_return_url(url: &str) -> EdgeResult<()> {
 }
 
 /// At most 20 keys of ≤ 40 characters, string values of ≤ 500 (a merchant's own notes).
+/// Characters, not bytes: a Bangla note of 500 letters fits, as the message says.
 fn check_metadata(m: &Map<String, Value>) -> EdgeResult<()> {
     let bad = m.len() > 20
         || m.iter()
-            .any(|(k, v)| k.is_empty() || k.len() > 40 || v.as_str().is_none_or(|s| s.len() > 500));
+            .any(|(k, v)| k.is_empty() || k.chars().count() > 40 || v.as_str().is_none_or(|s| s.chars().count() > 500));
     if bad {
         return Err(EdgeError::invalid(
             ErrorCode::InvalidRequest,

@@ -100,6 +100,29 @@ async fn malformed_create_bodies_get_a_named_4xx() {
     }
 }
 
+/// Metadata limits count characters, as the error says (a Bangla key or note is 3 bytes a letter).
+#[tokio::test]
+async fn metadata_limits_are_characters_not_bytes() {
+    let s = Stack::from_env();
+    let body = |key: String, value: String| {
+        serde_json::to_vec(&json!({"order_id": "META-1", "amount": "10", "metadata": {key: value}})).unwrap()
+    };
+    let (code, e) = post_raw(
+        &s,
+        "/v1/payments",
+        "application/json",
+        body("ক".repeat(40), "খ".repeat(500)),
+    )
+    .await;
+    assert_eq!(code, 201, "{e}");
+    assert_eq!(e["metadata"]["ক".repeat(40)], "খ".repeat(500));
+    for (key, value) in [("ক".repeat(41), "v".to_owned()), ("k".to_owned(), "খ".repeat(501))] {
+        let (code, e) = post_raw(&s, "/v1/payments", "application/json", body(key, value)).await;
+        assert_eq!(code, 400, "{e}");
+        assert_eq!(e["error"]["code"], "invalid_request", "{e}");
+    }
+}
+
 #[tokio::test]
 async fn errors_never_echo_a_phone_number() {
     let s = Stack::from_env();
