@@ -28,10 +28,12 @@ PYTHONPATH="$PWD/tests/contract" SCHEMATHESIS_HOOKS=hooks timeout --kill-after 1
 secs=$(( $(date +%s) - started ))
 cat "$OUT/run.log"
 
-# Figures from the JUnit report: one test case per operation.
-"$VENV/bin/python" - "$OUT/junit.xml" "$secs" <<'PY' || status=1
+# Figures: one JUnit test case per operation (and one for the stateful run); calls from the log.
+"$VENV/bin/python" - "$OUT/junit.xml" "$secs" "$OUT/run.log" <<'PY' || status=1
 import sys, xml.etree.ElementTree as ET
-path, secs = sys.argv[1], sys.argv[2]
+path, secs, log = sys.argv[1], sys.argv[2], sys.argv[3]
+lines = open(log, encoding="utf-8", errors="replace").read().splitlines()
+calls = next((lines[i + 1].strip() for i, l in enumerate(lines[:-1]) if l.strip() == "Test cases:"), "?")
 try:
     root = ET.parse(path).getroot()
 except (OSError, ET.ParseError) as e:
@@ -42,7 +44,7 @@ skipped = [c for c in cases if c.find("skipped") is not None]
 passed = len(cases) - len(failed) - len(skipped)
 for c in failed:
     print(f"contract: FAILED {c.get('name')}")
-print(f"contract: {len(cases)} operations in {secs}s")
+print(f"contract: {len(cases)} operations (the stateful run counted as one), test cases: {calls}, in {secs}s")
 print(f"contract: {passed} passed, {len(failed)} failed, {len(skipped)} skipped")
 sys.exit(1 if failed else 0)
 PY

@@ -27,7 +27,17 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     // The widget's endpoints answer CORS for any origin, errors included.
     let is_widget = matches!(segments.as_slice(), ["v1", "payments", _, "confirm" | "status"]);
-    let result = route(req, env, method, &segments).await;
+    // worker-rs reads any method it has no name for (QUERY, …) as GET: those are not GET here.
+    let unnamed = method == Method::Get && !req.inner().method().eq_ignore_ascii_case("GET");
+    let result = if unnamed {
+        Err(if known(&segments) {
+            EdgeError::Refused(ErrorCode::MethodNotAllowed)
+        } else {
+            EdgeError::not_found()
+        })
+    } else {
+        route(req, env, method, &segments).await
+    };
     let response = result.unwrap_or_else(EdgeError::into_response);
     if is_widget {
         widget::with_cors(response)

@@ -292,6 +292,32 @@ mod tests {
         }
     }
 
+    /// docs/api.openapi.yaml names every code, and only these (its `ErrorCode` enum).
+    #[test]
+    fn the_openapi_file_lists_exactly_these_codes() {
+        let spec = include_str!("../../../docs/api.openapi.yaml");
+        let start = spec.find("\n    ErrorCode:\n").expect("an ErrorCode schema");
+        let listed: Vec<&str> = spec[start..]
+            .lines()
+            .skip_while(|l| l.trim() != "enum:")
+            .skip(1)
+            .take_while(|l| l.trim_start().starts_with("- "))
+            .map(|l| {
+                l.trim_start()
+                    .trim_start_matches("- ")
+                    .split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+            })
+            .collect();
+        let ours: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            listed, ours,
+            "docs/api.openapi.yaml's ErrorCode enum, in ErrorCode::ALL's order"
+        );
+    }
+
     #[test]
     fn statuses_are_4xx_for_callers_and_5xx_only_for_faults() {
         for code in ErrorCode::ALL {

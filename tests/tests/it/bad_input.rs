@@ -169,6 +169,22 @@ async fn unknown_ids_methods_and_secrets() {
         .await
         .unwrap();
     assert_eq!(r.status(), 405);
+    // A method worker-rs has no name for (QUERY) is not read as GET: 405 on a route, 404 elsewhere.
+    let query = reqwest::Method::from_bytes(b"QUERY").unwrap();
+    for (path, want) in [
+        ("/v1/payments/pay_000000000000000000000000", 405),
+        ("/healthz", 405),
+        ("/nowhere", 404),
+    ] {
+        let r = s
+            .http
+            .request(query.clone(), s.edge_url(path))
+            .bearer_auth(MERCHANT_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), want, "QUERY {path}");
+    }
     let p = s.create(&Stack::order_id("secret"), "10.00", json!({})).await;
     let wrong = format!("{}_secret_{}", p.id, "A".repeat(32));
     let r = s
