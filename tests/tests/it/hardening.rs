@@ -258,7 +258,7 @@ async fn post_payment(s: &Stack, raw: &str, key: &str) -> (u16, Value) {
 fn reserve_by_hand(key: &str, hash: &str, created_at: i64) {
     d1(&format!(
         "INSERT INTO idempotency_keys (merchant_id, key, request_hash, status_code, response, created_at) \
-         VALUES ('mer_demo', '{key}', '{hash}', 0, '', {created_at})"
+         VALUES ('mer_demo:test', '{key}', '{hash}', 0, '', {created_at})"
     ));
 }
 
@@ -317,7 +317,7 @@ async fn a_refund_re_run_after_a_crash_finds_the_refund_already_made() {
     // The request "crashed" after the refund was made, before its answer was stored.
     d1(&format!(
         "UPDATE idempotency_keys SET status_code = 0, response = '', created_at = {} \
-         WHERE merchant_id = 'mer_demo' AND key = '{key}'",
+         WHERE merchant_id = 'mer_demo:test' AND key = '{key}'",
         now_ms() - 120_000
     ));
     let r = s.merchant_post(&path, &body, Some(&key)).await;
