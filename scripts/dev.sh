@@ -25,6 +25,7 @@ cat <<BANNER
     widget        http://127.0.0.1:$EDGE_PORT/bdpay.js
     sandbox       http://127.0.0.1:$SANDBOX_PORT/__control/ledger
     merchant key  sk_test_demo
+    onboarding    BDPAY_ADMIN_TOKEN=$TEST_ADMIN_TOKEN cargo run -q -p bdpay-admin -- merchants list (TEST token)
     webhooks      http://127.0.0.1:$EDGE_PORT/demo/webhooks (the demo's receiver; secret $DEMO_WEBHOOK_SECRET, TEST ONLY)
     logs          $STATE_DIR/logs/{edge,sandbox}.log (following the worker's below)
   Ctrl-C stops everything.
