@@ -237,10 +237,20 @@ async fn batch_restart_drill_2_check() {
     );
     let done = wait_batch(&s, saved["batch"].as_str().unwrap()).await;
     let payments = saved["payments"].as_array().unwrap();
+    let (_, lines) = s
+        .merchant_get(&format!(
+            "/v1/refunds/batch/{}?lines=all",
+            saved["batch"].as_str().unwrap()
+        ))
+        .await;
+    let not_done: Vec<&Value> = lines["lines"]
+        .as_array()
+        .map(|l| l.iter().filter(|l| l["status"] != "succeeded").take(3).collect())
+        .unwrap_or_default();
     assert_eq!(
         done["succeeded"].as_u64(),
         Some(payments.len() as u64),
-        "{}",
+        "{}: {not_done:?}",
         done["status"]
     );
     for p in payments {
