@@ -220,43 +220,59 @@ async fn batch_restart_drill_1_post() {
     eprintln!("posted {}: restart the worker now", created["id"]);
 }
 
-/// Restart drill, part 2: the batch finishes after the restart and every payment was
-/// refunded exactly once.
+/// Restart drill, part 2: after the restart every line settles, nothing twice, nothing lost.
+/// A line whose refund call was out when the worker died is settled by asking bKash: found,
+/// it succeeded; not listed (the call never left), it needs a person (`requires_manual`, after
+/// the give-up time), never a second refund.
 #[tokio::test]
 #[ignore = "restart drill: make test runs it around a worker restart"]
 async fn batch_restart_drill_2_check() {
     let s = Stack::from_env();
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(RESUME_FILE).unwrap()).unwrap();
-    let before = s
-        .merchant_get(&format!("/v1/refunds/batch/{}", saved["batch"].as_str().unwrap()))
-        .await
-        .1;
+    let batch = saved["batch"].as_str().unwrap();
+    let before = s.merchant_get(&format!("/v1/refunds/batch/{batch}")).await.1;
     eprintln!(
-        "after the restart: {} queued, {} succeeded",
-        before["queued"], before["succeeded"]
+        "after the restart: {} queued, {} pending, {} succeeded",
+        before["queued"], before["pending"], before["succeeded"]
     );
-    let done = wait_batch(&s, saved["batch"].as_str().unwrap()).await;
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(240);
+    let lines = loop {
+        let (_, b) = s.merchant_get(&format!("/v1/refunds/batch/{batch}?lines=all")).await;
+        let open = b["queued"].as_u64().unwrap_or(1) + b["pending"].as_u64().unwrap_or(1);
+        if open == 0 || std::time::Instant::now() > end {
+            break b;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    };
     let payments = saved["payments"].as_array().unwrap();
-    let (_, lines) = s
-        .merchant_get(&format!(
-            "/v1/refunds/batch/{}?lines=all",
-            saved["batch"].as_str().unwrap()
-        ))
-        .await;
-    let not_done: Vec<&Value> = lines["lines"]
-        .as_array()
-        .map(|l| l.iter().filter(|l| l["status"] != "succeeded").take(3).collect())
-        .unwrap_or_default();
-    assert_eq!(
-        done["succeeded"].as_u64(),
-        Some(payments.len() as u64),
-        "{}: {not_done:?}",
-        done["status"]
-    );
-    for p in payments {
-        let (_, list) = s
-            .merchant_get(&format!("/v1/payments/{}/refunds", p.as_str().unwrap()))
-            .await;
-        assert_eq!(list["data"].as_array().unwrap().len(), 1, "{p}: refunded once");
+    let all = lines["lines"].as_array().unwrap();
+    assert_eq!(all.len(), payments.len(), "every line reported");
+    for line in all {
+        let pay = line["payment_id"].as_str().unwrap();
+        let status = line["status"].as_str().unwrap();
+        assert!(
+            status == "succeeded" || status == "requires_manual",
+            "settled, never lost or failed: {line}"
+        );
+        let (_, list) = s.merchant_get(&format!("/v1/payments/{pay}/refunds")).await;
+        assert_eq!(list["data"].as_array().unwrap().len(), 1, "{pay}: one refund asked");
+        let (_, payment) = s.merchant_get(&format!("/v1/payments/{pay}")).await;
+        let reference = payment["provider_reference"].as_str().unwrap();
+        let at_bkash = s
+            .ledger("bkash", "refund", reference)
+            .await
+            .into_iter()
+            .filter(|e| e["outcome"] == "ok")
+            .count();
+        let want = usize::from(status == "succeeded");
+        assert_eq!(
+            at_bkash, want,
+            "{pay}: {status} means {want} refund at bKash, never two"
+        );
     }
+    let succeeded = all.iter().filter(|l| l["status"] == "succeeded").count();
+    eprintln!(
+        "after the restart: {succeeded} of {} lines succeeded, the rest need a person",
+        all.len()
+    );
 }
