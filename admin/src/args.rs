@@ -14,7 +14,7 @@ pub enum Command {
         read_only: bool,
     },
     RevokeKey {
-        prefix: String,
+        id: String,
     },
 }
 
@@ -22,7 +22,7 @@ pub const USAGE: &str = "usage:
   bdpay-admin merchants create --name NAME
   bdpay-admin merchants list
   bdpay-admin keys issue --merchant MER_ID --mode test|live [--read-only]
-  bdpay-admin keys revoke KEY_PREFIX
+  bdpay-admin keys revoke KEY_ID          (key_…, from keys issue or merchants list)
 environment: BDPAY_ADMIN_TOKEN (required), BDPAY_EDGE_URL (default http://127.0.0.1:8787)";
 
 /// The value after `flag`, if given.
@@ -54,9 +54,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 read_only: words.contains(&"--read-only"),
             })
         }
-        ["keys", "revoke", prefix] => Ok(Command::RevokeKey {
-            prefix: (*prefix).to_owned(),
-        }),
+        ["keys", "revoke", id] => Ok(Command::RevokeKey { id: (*id).to_owned() }),
         _ => Err(USAGE.into()),
     }
 }
@@ -85,9 +83,9 @@ mod tests {
             })
         );
         assert_eq!(
-            parse(&args("keys revoke sk_live_Ab3xQ9k1")),
+            parse(&args("keys revoke key_0123456789abcdef")),
             Ok(Command::RevokeKey {
-                prefix: "sk_live_Ab3xQ9k1".into()
+                id: "key_0123456789abcdef".into()
             })
         );
     }

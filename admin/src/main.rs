@@ -53,7 +53,7 @@ async fn run(edge: &str, token: &str, command: args::Command) -> Result<(u16, Va
         } => http
             .post(url(&format!("/admin/merchants/{merchant}/keys")))
             .json(&json!({ "mode": if live { "live" } else { "test" }, "read_only": read_only })),
-        C::RevokeKey { prefix } => http.post(url(&format!("/admin/keys/{prefix}/revoke"))),
+        C::RevokeKey { id } => http.post(url(&format!("/admin/keys/{id}/revoke"))),
     };
     let resp = req.bearer_auth(token).send().await?;
     let status = resp.status().as_u16();

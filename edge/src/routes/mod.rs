@@ -87,7 +87,7 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Post, ["admin", "merchants"]) => onboarding::create_merchant(req, env).await,
         (Get, ["admin", "merchants"]) => onboarding::list_merchants(req, env).await,
         (Post, ["admin", "merchants", id, "keys"]) => onboarding::issue_key(req, env, id).await,
-        (Post, ["admin", "keys", prefix, "revoke"]) => onboarding::revoke_key(req, env, prefix).await,
+        (Post, ["admin", "keys", id, "revoke"]) => onboarding::revoke_key(req, env, id).await,
 
         // The demo shop's server side (dev configuration only).
         (Post, ["demo", "checkout"]) => demo::checkout(req, env).await,

@@ -1,6 +1,8 @@
 //! Onboarding, for operators (Bearer `BDPAY_ADMIN_TOKEN`; 404 when it is unset): create
 //! merchants, issue and revoke their keys, list them. `bdpay-admin` (admin/) drives these.
-//! A key is shown once, in the answer that issues it; only its SHA-256 is stored.
+//! A key is shown once, in the answer that issues it; only its SHA-256 is stored. A key is
+//! named by its id (`key_` + the first 16 hex digits of that hash): logs and paths carry the
+//! id, never the key nor its shown prefix.
 
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::ids::api_key::{self, KeyShape, KEY_RANDOM_BYTES};
@@ -58,8 +60,14 @@ pub async fn create_merchant(mut req: Request, env: &Env) -> EdgeResult<Response
     ))
 }
 
+/// A key's id from its SHA-256 (hex): what logs, paths and `bdpay-admin keys revoke` use.
+fn key_id(key_hash: &str) -> String {
+    format!("key_{}", key_hash.get(..16).unwrap_or(key_hash))
+}
+
 #[derive(Deserialize)]
 struct KeyRow {
+    key_hash: String,
     merchant_id: String,
     prefix: String,
     mode: String,
@@ -85,7 +93,10 @@ pub async fn list_merchants(req: Request, env: &Env) -> EdgeResult<Response> {
         .await?
         .results::<MerchantRow>()?;
     let keys = db
-        .prepare("SELECT merchant_id, prefix, mode, kind, created_at, revoked_at FROM api_keys ORDER BY created_at")
+        .prepare(
+            "SELECT key_hash, merchant_id, prefix, mode, kind, created_at, revoked_at FROM api_keys \
+             ORDER BY created_at",
+        )
         .all()
         .await?
         .results::<KeyRow>()?;
@@ -97,7 +108,8 @@ pub async fn list_merchants(req: Request, env: &Env) -> EdgeResult<Response> {
                 .iter()
                 .filter(|k| k.merchant_id == m.id)
                 .map(|k| {
-                    json!({ "prefix": k.prefix, "mode": k.mode, "kind": k.kind, "created_at": iso(k.created_at),
+                    json!({ "id": key_id(&k.key_hash), "prefix": k.prefix, "mode": k.mode, "kind": k.kind,
+                            "created_at": iso(k.created_at),
                             "revoked_at": k.revoked_at.map(iso) })
                 })
                 .collect();
@@ -153,12 +165,14 @@ pub async fn issue_key(mut req: Request, env: &Env, merchant_id: &str) -> EdgeRe
     let key = api_key::issue(shape, bytes);
     let prefix = api_key::display_prefix(&key);
     let kind = if input.read_only { "read_only" } else { "secret" };
+    let hash = sha256_hex(key.as_bytes());
+    let id = key_id(&hash);
     let now = now_ms();
     db.prepare(
         "INSERT INTO api_keys (key_hash, merchant_id, mode, prefix, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .bind(&[
-        sha256_hex(key.as_bytes()).into(),
+        hash.as_str().into(),
         merchant_id.into(),
         input.mode.as_str().into(),
         prefix.as_str().into(),
@@ -169,34 +183,37 @@ pub async fn issue_key(mut req: Request, env: &Env, merchant_id: &str) -> EdgeRe
     .await?;
     crate::log::info(
         "api_key_issued",
-        &json!({ "merchant": merchant_id, "prefix": prefix, "mode": input.mode, "kind": kind }),
+        &json!({ "merchant": merchant_id, "key": id, "mode": input.mode, "kind": kind }),
     );
     Ok(http::json(
         201,
-        &json!({ "object": "api_key", "merchant_id": merchant_id, "key": key, "prefix": prefix,
+        &json!({ "object": "api_key", "id": id, "merchant_id": merchant_id, "key": key, "prefix": prefix,
                  "mode": input.mode, "kind": kind, "note": "Shown once: store it now; only its hash is kept." }),
     ))
 }
 
-/// `POST /admin/keys/{prefix}/revoke` → the key stops working at once.
-pub async fn revoke_key(req: Request, env: &Env, prefix: &str) -> EdgeResult<Response> {
+/// `POST /admin/keys/{key_id}/revoke` → the key stops working at once.
+pub async fn revoke_key(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     operator(&req, env)?;
-    if KeyShape::of(prefix).is_none() {
+    let Some(head) = id
+        .strip_prefix("key_")
+        .filter(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+    else {
         return Err(EdgeError::not_found());
-    }
+    };
     let result = env
         .d1("DB")?
-        .prepare("UPDATE api_keys SET revoked_at = ?2 WHERE prefix = ?1 AND revoked_at IS NULL")
-        .bind(&[prefix.into(), int(now_ms())])?
+        .prepare("UPDATE api_keys SET revoked_at = ?2 WHERE substr(key_hash, 1, 16) = ?1 AND revoked_at IS NULL")
+        .bind(&[head.into(), int(now_ms())])?
         .run()
         .await?;
     let changed = result.meta()?.and_then(|m| m.changes).unwrap_or(0);
     if changed == 0 {
         return Err(EdgeError::not_found());
     }
-    crate::log::info("api_key_revoked", &json!({ "prefix": prefix }));
+    crate::log::info("api_key_revoked", &json!({ "key": id }));
     Ok(http::json(
         200,
-        &json!({ "object": "api_key", "prefix": prefix, "revoked": true }),
+        &json!({ "object": "api_key", "id": id, "revoked": true }),
     ))
 }

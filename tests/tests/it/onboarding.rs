@@ -100,15 +100,8 @@ async fn a_second_merchant_sees_only_its_own_payments_and_a_revoked_key_stops_at
     // Listed with prefixes, never keys; then revoked: refused at once.
     let (_, all) = send(&s, get.clone(), ADMIN_TOKEN, "/admin/merchants", None).await;
     assert!(!all.to_string().contains(&key), "a key is never shown again");
-    let prefix = k["prefix"].as_str().unwrap();
-    let (status, _) = send(
-        &s,
-        post.clone(),
-        ADMIN_TOKEN,
-        &format!("/admin/keys/{prefix}/revoke"),
-        None,
-    )
-    .await;
+    let id = k["id"].as_str().unwrap();
+    let (status, _) = send(&s, post.clone(), ADMIN_TOKEN, &format!("/admin/keys/{id}/revoke"), None).await;
     assert_eq!(status, 200);
     assert_eq!(
         send(&s, get, &key, &format!("/v1/payments/{theirs}"), None).await.0,
