@@ -19,6 +19,8 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::signature::{hex, unhex32};
+
 /// The header's name.
 pub const HEADER: &str = "X-Bdpay-Relay-Signature";
 
@@ -110,35 +112,6 @@ fn parse(header: &str) -> Option<(i64, [u8; 32])> {
     }
     let timestamp = t.parse::<i64>().ok()?;
     Some((timestamp, unhex32(v1.strip_prefix("v1=")?)?))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
-}
-
-/// 64 hex digits (either case) into 32 bytes; anything else is `None`.
-fn unhex32(s: &str) -> Option<[u8; 32]> {
-    let raw = s.as_bytes();
-    if raw.len() != 64 {
-        return None;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; 32];
-    for (o, pair) in out.iter_mut().zip(raw.chunks_exact(2)) {
-        *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -119,7 +119,8 @@ pub fn verify(header: &str, body: &[u8], secret: &[u8], now: i64, tolerance_secs
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex (also the relay signature's, `crate::relay_signature`).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -130,7 +131,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// 64 hex digits (either case) into 32 bytes; anything else is `None`.
-fn unhex32(s: &str) -> Option<[u8; 32]> {
+pub(crate) fn unhex32(s: &str) -> Option<[u8; 32]> {
     let raw = s.as_bytes();
     if raw.len() != 64 {
         return None;

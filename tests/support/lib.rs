@@ -95,20 +95,12 @@ impl Stack {
         let p = self.create(order_id, amount, json!({})).await;
         let (status, confirmed) = self.confirm(&p, Some("bkash")).await;
         assert_eq!(status, 200, "{confirmed}");
-        let page = reqwest::Url::parse(confirmed["redirect_url"].as_str().unwrap()).unwrap();
-        let reference = page
-            .query_pairs()
-            .find(|(k, _)| k == "paymentId")
-            .map(|(_, v)| v.into_owned())
-            .unwrap();
-        let r = self
-            .http
-            .post(self.sandbox_url(&format!("/__control/bkash/approve/{reference}")))
-            .json(&json!({ "wallet": wallet }))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "approve");
+        let reference = bkash_reference(&confirmed);
+        self.control(
+            &format!("/__control/bkash/approve/{reference}"),
+            json!({ "wallet": wallet }),
+        )
+        .await;
         let back = self.edge_url(&format!(
             "/v1/return/bkash?payment={}&paymentID={reference}&status=success",
             p.id
@@ -220,19 +212,39 @@ impl Stack {
 
     /// Adds a sandbox fault (`POST /__control/faults`).
     pub async fn fault(&self, rule: Value) {
-        let r = self
-            .http
-            .post(self.sandbox_url("/__control/faults"))
-            .json(&rule)
-            .send()
-            .await
-            .unwrap();
+        self.control("/__control/faults", rule).await;
+    }
+
+    /// Adds a sandbox reply variant (`POST /__control/variants`).
+    pub async fn variant(&self, rule: Value) {
+        self.control("/__control/variants", rule).await;
+    }
+
+    /// A POST to the sandbox's control API (`path` under it); panics unless it is taken.
+    pub async fn control(&self, path: &str, body: Value) {
+        let r = self.http.post(self.sandbox_url(path)).json(&body).send().await.unwrap();
         assert!(
             r.status().is_success(),
-            "fault refused: {}",
+            "{path} refused: {}",
             r.text().await.unwrap_or_default()
         );
     }
+
+    /// Any call to the edge with `key` as the Bearer credential: (HTTP status, JSON body or Null).
+    pub async fn call(&self, method: reqwest::Method, key: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self.http.request(method, self.edge_url(path)).bearer_auth(key);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// The bKash `paymentID` in the page URL a bKash confirm answered.
+pub fn bkash_reference(confirmed: &Value) -> String {
+    query_param(confirmed["redirect_url"].as_str().unwrap_or_default(), "paymentId").unwrap()
 }
 
 /// Runs SQL on the worker's local D1 (`wrangler d1 execute DB --local`, persisted where

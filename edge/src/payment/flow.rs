@@ -197,10 +197,13 @@ async fn complete(ctx: &Ctx<'_>, r: &mut PaymentRecord, i: usize, now_ms: i64) {
             return;
         }
     };
-    let before = r.clone();
+    let before = r.attempts.get(i).cloned();
     decide::sending(r, i, now_ms);
     if !send_first(ctx, r).await {
-        *r = before; // not recorded: do not call out
+        // Not recorded: do not call out; the attempt is as it was.
+        if let (Some(a), Some(b)) = (r.attempts.get_mut(i), before) {
+            *a = b;
+        }
         return;
     }
     let Some(a) = r.attempts.get(i) else { return };
@@ -292,13 +295,12 @@ async fn refund_in_full(
 
 /// Makes (or, for a known key, finds) a refund. `Err` only when nothing was sent.
 pub async fn refund(ctx: &Ctx<'_>, r: &mut PaymentRecord, ask: Ask, now_ms: i64) -> Result<(), ApiError> {
-    let before = r.clone();
     let Some(idx) = refunding::request(r, ask, now_ms)? else {
         return Ok(());
     };
     // "Sent" is stored before the call: a lost answer becomes a status check, never a resend.
     if !send_first(ctx, r).await {
-        *r = before;
+        r.refunds.truncate(idx); // not recorded: not sent, and not kept
         return Err(ApiError::new(ErrorCode::InternalError));
     }
     let (Some(f), Some(a)) = (
@@ -314,16 +316,11 @@ pub async fn refund(ctx: &Ctx<'_>, r: &mut PaymentRecord, ask: Ask, now_ms: i64)
             return Ok(());
         }
     };
-    let trx_id = a.trx_id.clone().unwrap_or_default();
     let wire = RefundAsk {
-        provider_ref: &a.provider_ref,
-        trx_id: &trx_id,
-        invoice: &a.invoice,
-        original: r.amount,
         amount: f.amount,
         reference: &f.id,
         reason: f.reason.as_deref().unwrap_or_default(),
-        paid_at_ms: a.paid_at_ms.unwrap_or(r.created_ms),
+        ..refund_ask(r, a)
     };
     let mut calls = Vec::new();
     let result = c.refund(&wire, &mut calls).await;
@@ -331,6 +328,20 @@ pub async fn refund(ctx: &Ctx<'_>, r: &mut PaymentRecord, ask: Ask, now_ms: i64)
     r.note_calls(&calls, now_ms);
     refunding::sent(r, idx, result, now_ms);
     Ok(())
+}
+
+/// What the provider needs to know of the paid attempt a refund (or a status check) is about.
+fn refund_ask<'a>(r: &PaymentRecord, a: &'a super::attempt::Attempt) -> RefundAsk<'a> {
+    RefundAsk {
+        provider_ref: &a.provider_ref,
+        trx_id: a.trx_id.as_deref().unwrap_or_default(),
+        invoice: &a.invoice,
+        original: r.amount,
+        amount: r.amount,
+        reference: "",
+        reason: "",
+        paid_at_ms: a.paid_at_ms.unwrap_or(r.created_ms),
+    }
 }
 
 /// The alarm's part for refunds: asks the provider about due pending refunds (never refunds again).
@@ -342,17 +353,7 @@ pub async fn refund_checks(ctx: &Ctx<'_>, r: &mut PaymentRecord, give_up_ms: i64
         };
         let seen = match a {
             Some(a) => {
-                let trx_id = a.trx_id.clone().unwrap_or_default();
-                let ask = RefundAsk {
-                    provider_ref: &a.provider_ref,
-                    trx_id: &trx_id,
-                    invoice: &a.invoice,
-                    original: r.amount,
-                    amount: r.amount,
-                    reference: "",
-                    reason: "",
-                    paid_at_ms: 0,
-                };
+                let ask = refund_ask(r, a);
                 let mut calls = Vec::new();
                 let seen = match client(ctx, r, a.provider) {
                     Ok(c) => c.refund_status(&ask, &mut calls).await.ok(),

@@ -207,16 +207,7 @@ impl Bkash {
         read: fn(u16, &[u8]) -> Result<T, ProviderFailure>,
     ) -> Result<T, ProviderFailure> {
         let a = self.api_url(op, url, body, calls).await?;
-        let result = read(a.status, &a.body);
-        calls.push(record(
-            P,
-            op,
-            Some(a.status),
-            reply_code(&a.body).as_deref(),
-            result_word(&result),
-            a.latency_ms,
-        ));
-        result
+        recorded(op, &a, read(a.status, &a.body), calls)
     }
 
     /// [`Bkash::api`] for a full URL (refund v2 lives under another origin root).
@@ -305,14 +296,34 @@ impl Bkash {
         Ok(self.token(None, calls).await?.refund_legacy)
     }
 
-    /// Tells the token object that refund v2 is missing for this credential (A.10); best
-    /// effort: if it fails, the next refund finds out again (v2's endpoint error moves no money).
-    async fn remember_refund_legacy(&self, calls: &mut Vec<CallRecord>) {
+    /// Refund v2 answered an endpoint error for `op`: recorded as `v2_missing`, and the token
+    /// object told that this credential refunds through the legacy API (A.10). Best effort: if
+    /// telling fails, the next refund finds out again (v2's endpoint error moves no money).
+    async fn remember_refund_legacy(&self, op: &'static str, a: &Answered, calls: &mut Vec<CallRecord>) {
+        calls.push(record(P, op, Some(a.status), Some("v2_missing"), "error", a.latency_ms));
         let name = token::object_name(self.mode, &self.app_key);
         if let Ok(token) = self.token_from_object(&name, None, true, calls).await {
             hold(name, &token);
         }
     }
+}
+
+/// Records a call with the word its reading gave, and passes the reading on.
+fn recorded<T>(
+    op: &'static str,
+    a: &Answered,
+    result: Result<T, ProviderFailure>,
+    calls: &mut Vec<CallRecord>,
+) -> Result<T, ProviderFailure> {
+    calls.push(record(
+        P,
+        op,
+        Some(a.status),
+        reply_code(&a.body).as_deref(),
+        result_word(&result),
+        a.latency_ms,
+    ));
+    result
 }
 
 /// Keeps `token` in this isolate's memory under the object name `name`.

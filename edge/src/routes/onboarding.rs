@@ -47,7 +47,8 @@ pub async fn create_merchant(mut req: Request, env: &Env) -> EdgeResult<Response
         ));
     }
     let bytes: [u8; 15] = random().map_err(EdgeError::internal)?;
-    let id = format!("mer_{}", &crate::crypto::hex(&bytes)[..24]);
+    let hex = crate::crypto::hex(&bytes);
+    let id = format!("mer_{}", hex.get(..24).unwrap_or(&hex));
     let now = now_ms();
     env.d1("DB")?
         .prepare("INSERT INTO merchants (id, name, created_at) VALUES (?1, ?2, ?3)")

@@ -30,7 +30,7 @@ struct CreateBody {
 pub async fn create_endpoint(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let input: CreateBody = body::json(&mut req).await?;
-    let dev = crate::webhooks::deployment_is_dev(env);
+    let dev = crate::deployment::Deployment::from_env(env).is_dev();
     rules::check_url(&input.url, merchant.mode.as_str() == "live", dev)
         .map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;
     let filter = rules::events_filter(&input.events).map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, m))?;

@@ -69,7 +69,7 @@ pub async fn run(env: &Env, merchant_id: &str, now_ms: i64) -> Result<Option<i64
         .map_err(|_| "edge configuration is incomplete".to_owned())?
         .data_keys;
     let base = super::retry_base_secs(env);
-    let dev = super::deployment_is_dev(env);
+    let dev = crate::deployment::Deployment::from_env(env).is_dev();
     let due: Vec<Due> = db
         .prepare(
             "SELECT q.event_id AS event_id, q.endpoint_id AS endpoint_id, q.attempts AS attempts, q.first_at AS first_at, \

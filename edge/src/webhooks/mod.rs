@@ -75,10 +75,3 @@ pub fn retry_base_secs(env: &Env) -> i64 {
         .filter(|s| (1..=3600).contains(s))
         .unwrap_or(60)
 }
-
-/// Whether this deployment is a dev one (an explicit `BDPAY_ENV = "dev"` and a loopback
-/// origin, `crate::deployment`): only then may test endpoints use http, loopback and private
-/// addresses ([`rules::check_url`]'s `dev`). Anything else gets the strict rules.
-pub fn deployment_is_dev(env: &Env) -> bool {
-    crate::deployment::Deployment::from_env(env).is_dev()
-}

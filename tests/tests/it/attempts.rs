@@ -6,36 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use bdpay_tests::{bkash_page, follow_return, nagad_page, Created, Stack};
+use bdpay_tests::{bkash_page, bkash_reference, follow_return, nagad_page, Created, Stack};
 use serde_json::{json, Value};
 
 mod refund_outcomes;
 mod returns;
-
-/// The bKash `paymentID` in the page URL a bKash confirm answered.
-pub(crate) fn bkash_reference(confirmed: &Value) -> String {
-    let page = reqwest::Url::parse(confirmed["redirect_url"].as_str().unwrap()).unwrap();
-    page.query_pairs()
-        .find(|(k, _)| k == "paymentId")
-        .map(|(_, v)| v.into_owned())
-        .unwrap()
-}
-
-/// `POST /__control/variants` (one reply variant at the sandbox).
-pub(crate) async fn variant(s: &Stack, rule: Value) {
-    let r = s
-        .http
-        .post(s.sandbox_url("/__control/variants"))
-        .json(&rule)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        r.status().is_success(),
-        "variant refused: {}",
-        r.text().await.unwrap_or_default()
-    );
-}
 
 pub(crate) async fn payment(s: &Stack, p: &Created) -> Value {
     s.merchant_get(&format!("/v1/payments/{}", p.id)).await.1

@@ -68,12 +68,7 @@ async fn duplicate_bkash_notifications_are_harmless() {
     let (code, c) = s.confirm(&p, Some("bkash")).await;
     assert_eq!(code, 200, "{c}");
     let page = c["redirect_url"].as_str().unwrap().to_owned();
-    let reference = reqwest::Url::parse(&page)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "paymentId")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
+    let reference = bdpay_tests::bkash_reference(&c);
     // The sandbox sends this payment's notification twice (the rule names it: no other test's
     // payment can take it).
     s.fault(json!({ "provider": "bkash", "op": "webhook", "reference": reference, "fault": { "kind": "webhook_duplicate" }, "count": 1 }))

@@ -9,16 +9,6 @@ use serde_json::{json, Value};
 const LIVE_KEY: &str = "sk_live_test_only_demo_0001";
 const LIVE_EVENT: &str = "evt_livetestonly000000000000";
 
-async fn call(s: &Stack, method: reqwest::Method, key: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = s.http.request(method, s.edge_url(path)).bearer_auth(key);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn create_takes_currency_bdt_in_any_case_and_refuses_any_other() {
     let s = Stack::from_env();
@@ -49,14 +39,14 @@ async fn create_takes_currency_bdt_in_any_case_and_refuses_any_other() {
 async fn a_test_key_never_sees_live_objects_nor_a_live_key_test_ones() {
     let s = Stack::from_env();
     let order = Stack::order_id("modes");
-    let (status, live) = call(
-        &s,
-        reqwest::Method::POST,
-        LIVE_KEY,
-        "/v1/payments",
-        Some(json!({ "order_id": order, "amount": "10.00" })),
-    )
-    .await;
+    let (status, live) = s
+        .call(
+            reqwest::Method::POST,
+            LIVE_KEY,
+            "/v1/payments",
+            Some(json!({ "order_id": order, "amount": "10.00" })),
+        )
+        .await;
     assert_eq!(status, 201, "{live}");
     assert_eq!(live["livemode"], true);
     let pay = live["id"].as_str().unwrap();
@@ -65,82 +55,75 @@ async fn a_test_key_never_sees_live_objects_nor_a_live_key_test_ones() {
 
     // The payment, its refunds, a refund of it, the order's list.
     assert_eq!(
-        call(&s, get.clone(), LIVE_KEY, &format!("/v1/payments/{pay}"), None)
+        s.call(get.clone(), LIVE_KEY, &format!("/v1/payments/{pay}"), None)
             .await
             .0,
         200
     );
     assert_eq!(
-        call(&s, get.clone(), MERCHANT_KEY, &format!("/v1/payments/{pay}"), None)
+        s.call(get.clone(), MERCHANT_KEY, &format!("/v1/payments/{pay}"), None)
             .await
             .0,
         404
     );
     let refunds = format!("/v1/payments/{pay}/refunds");
-    assert_eq!(call(&s, get.clone(), MERCHANT_KEY, &refunds, None).await.0, 404);
-    let (status, e) = call(
-        &s,
-        post.clone(),
-        MERCHANT_KEY,
-        &refunds,
-        Some(json!({ "amount": "1.00" })),
-    )
-    .await;
+    assert_eq!(s.call(get.clone(), MERCHANT_KEY, &refunds, None).await.0, 404);
+    let (status, e) = s
+        .call(post.clone(), MERCHANT_KEY, &refunds, Some(json!({ "amount": "1.00" })))
+        .await;
     assert_eq!(status, 404, "{e}");
-    let (_, list) = call(
-        &s,
-        get.clone(),
-        MERCHANT_KEY,
-        &format!("/v1/payments?order_id={order}"),
-        None,
-    )
-    .await;
+    let (_, list) = s
+        .call(
+            get.clone(),
+            MERCHANT_KEY,
+            &format!("/v1/payments?order_id={order}"),
+            None,
+        )
+        .await;
     assert_eq!(list["data"], json!([]));
 
     // A live batch.
-    let (status, batch) = call(
-        &s,
-        post.clone(),
-        LIVE_KEY,
-        "/v1/refunds/batch",
-        Some(json!([{ "payment_id": pay, "amount": "1.00", "reason": "modes" }])),
-    )
-    .await;
+    let (status, batch) = s
+        .call(
+            post.clone(),
+            LIVE_KEY,
+            "/v1/refunds/batch",
+            Some(json!([{ "payment_id": pay, "amount": "1.00", "reason": "modes" }])),
+        )
+        .await;
     assert_eq!(status, 202, "{batch}");
     let batch_path = format!("/v1/refunds/batch/{}", batch["id"].as_str().unwrap());
-    assert_eq!(call(&s, get.clone(), LIVE_KEY, &batch_path, None).await.0, 200);
-    assert_eq!(call(&s, get.clone(), MERCHANT_KEY, &batch_path, None).await.0, 404);
+    assert_eq!(s.call(get.clone(), LIVE_KEY, &batch_path, None).await.0, 200);
+    assert_eq!(s.call(get.clone(), MERCHANT_KEY, &batch_path, None).await.0, 404);
 
     // A live webhook endpoint (registering connects nowhere); deleted before anything is sent.
-    let (status, endpoint) = call(
-        &s,
-        post.clone(),
-        LIVE_KEY,
-        "/v1/webhook_endpoints",
-        Some(json!({ "url": "https://hooks.shop.example/bdpay", "events": ["refund.succeeded"] })),
-    )
-    .await;
+    let (status, endpoint) = s
+        .call(
+            post.clone(),
+            LIVE_KEY,
+            "/v1/webhook_endpoints",
+            Some(json!({ "url": "https://hooks.shop.example/bdpay", "events": ["refund.succeeded"] })),
+        )
+        .await;
     assert_eq!(status, 201, "{endpoint}");
     let endpoint_path = format!("/v1/webhook_endpoints/{}", endpoint["id"].as_str().unwrap());
-    assert_eq!(call(&s, get.clone(), MERCHANT_KEY, &endpoint_path, None).await.0, 404);
+    assert_eq!(s.call(get.clone(), MERCHANT_KEY, &endpoint_path, None).await.0, 404);
     assert_eq!(
-        call(&s, reqwest::Method::DELETE, MERCHANT_KEY, &endpoint_path, None)
+        s.call(reqwest::Method::DELETE, MERCHANT_KEY, &endpoint_path, None)
             .await
             .0,
         404
     );
-    assert_eq!(call(&s, get.clone(), LIVE_KEY, &endpoint_path, None).await.0, 200);
+    assert_eq!(s.call(get.clone(), LIVE_KEY, &endpoint_path, None).await.0, 200);
     assert_eq!(
-        call(&s, reqwest::Method::DELETE, LIVE_KEY, &endpoint_path, None)
-            .await
-            .0,
+        s.call(reqwest::Method::DELETE, LIVE_KEY, &endpoint_path, None).await.0,
         200
     );
 
     // A live event (seeded).
     let redeliver = format!("/v1/events/{LIVE_EVENT}/redeliver");
-    assert_eq!(call(&s, post.clone(), MERCHANT_KEY, &redeliver, None).await.0, 404);
-    let (_, events) = call(&s, get.clone(), MERCHANT_KEY, "/v1/events?limit=100", None).await;
+    assert_eq!(s.call(post.clone(), MERCHANT_KEY, &redeliver, None).await.0, 404);
+    let (_, events) = s.call(get.clone(), MERCHANT_KEY, "/v1/events?limit=100", None).await;
     let ids: Vec<&str> = events["data"]
         .as_array()
         .unwrap()
@@ -148,12 +131,12 @@ async fn a_test_key_never_sees_live_objects_nor_a_live_key_test_ones() {
         .filter_map(|e| e["id"].as_str())
         .collect();
     assert!(!ids.contains(&LIVE_EVENT));
-    assert_eq!(call(&s, post.clone(), LIVE_KEY, &redeliver, None).await.0, 202);
+    assert_eq!(s.call(post.clone(), LIVE_KEY, &redeliver, None).await.0, 202);
 
     // And the other way: a test payment is not the live key's.
     let test = s.create(&Stack::order_id("modes"), "10.00", json!({})).await;
     assert_eq!(
-        call(&s, get, LIVE_KEY, &format!("/v1/payments/{}", test.id), None)
+        s.call(get, LIVE_KEY, &format!("/v1/payments/{}", test.id), None)
             .await
             .0,
         404

@@ -31,8 +31,7 @@ async fn an_unknown_bdpay_env_is_production_no_demo_routes_no_test_ipn_rules() {
     assert_eq!(checkout.status(), 404, "no demo checkout in production");
     let receiver = http.get(prod_url("/demo/webhooks")).send().await.unwrap();
     assert_eq!(receiver.status(), 404, "no demo receiver in production");
-    // A bKash IPN certified by the sandbox's test certificate: production takes live rules
-    // (Amazon's certificates only, the topic ARN required), so it is refused before any fetch.
+    // A bKash IPN naming the sandbox's test certificate.
     let sandbox = std::env::var("BDPAY_SANDBOX_URL").unwrap_or_else(|_| "http://127.0.0.1:18790".into());
     let message = json!({ "trxID": "TEST000001", "transactionStatus": "Completed", "merchantInvoiceNumber": "x" });
     let sns = json!({
@@ -50,6 +49,12 @@ async fn an_unknown_bdpay_env_is_production_no_demo_routes_no_test_ipn_rules() {
         .unwrap();
     let status = r.status();
     let e: Value = r.json().await.unwrap();
-    assert!(!status.is_success(), "refused: {status} {e}");
-    assert!(e["error"]["code"].is_string(), "{e}");
+    // The dev rules would read this message (the sandbox's certificate host is allowed there)
+    // and refuse its signature with a 4xx. Production reads it with the live settings, which
+    // this worker lacks (no LIVE_ bKash credentials, no topic ARN): refused before any fetch.
+    assert_eq!(
+        (status.as_u16(), e["error"]["code"].as_str()),
+        (502, Some("provider_config_error")),
+        "{e}"
+    );
 }

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use bdpay_tests::Stack;
+use bdpay_tests::{bkash_reference, Stack};
 use serde_json::{json, Value};
 
 const RESUME_FILE: &str = "/tmp/bdpay-payment-restart.json";
@@ -26,20 +26,12 @@ async fn payment_restart_drill_1_executes_in_flight() {
             .await;
         let (status, confirmed) = s.confirm(&p, Some("bkash")).await;
         assert_eq!(status, 200, "{confirmed}");
-        let page = reqwest::Url::parse(confirmed["redirect_url"].as_str().unwrap()).unwrap();
-        let reference = page
-            .query_pairs()
-            .find(|(k, _)| k == "paymentId")
-            .map(|(_, v)| v.into_owned())
-            .unwrap();
-        let approved = s
-            .http
-            .post(s.sandbox_url(&format!("/__control/bkash/approve/{reference}")))
-            .json(&json!({ "wallet": SLOW_EXECUTE_WALLET }))
-            .send()
-            .await
-            .unwrap();
-        assert!(approved.status().is_success(), "approve");
+        let reference = bkash_reference(&confirmed);
+        s.control(
+            &format!("/__control/bkash/approve/{reference}"),
+            json!({ "wallet": SLOW_EXECUTE_WALLET }),
+        )
+        .await;
         // The shopper's browser comes back: the execute goes out and hangs at bKash.
         let back = s.edge_url(&format!(
             "/v1/return/bkash/{}?paymentID={reference}&status=success",

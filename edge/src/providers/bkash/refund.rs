@@ -15,9 +15,9 @@ use bdpay_shared::wire::bkash::{
 };
 
 use super::interpret::{http_code, reply_code};
-use super::{Answered, Bkash};
+use super::{recorded, Bkash};
 use crate::providers::config::RefundApi;
-use crate::providers::failure::{amounts_match, coded, provider_id, record, result_word};
+use crate::providers::failure::{amounts_match, coded, provider_id};
 use crate::providers::refund::{RefundAsk, Refunded, SeenRefund};
 use crate::providers::transport;
 use crate::providers::{CallRecord, ProviderFailure};
@@ -112,15 +112,7 @@ impl Bkash {
             if !switch_to_legacy(self.refund_api, a.status, &a.body) {
                 return recorded("refund", &a, read_refund(a.status, &a.body, ask), calls);
             }
-            calls.push(record(
-                P,
-                "refund",
-                Some(a.status),
-                Some("v2_missing"),
-                "error",
-                a.latency_ms,
-            ));
-            self.remember_refund_legacy(calls).await;
+            self.remember_refund_legacy("refund", &a, calls).await;
         }
         let body = serde_json::to_string(&LegacyRefundRequest {
             payment_id: ask.provider_ref.to_owned(),
@@ -153,15 +145,7 @@ impl Bkash {
             if !switch_to_legacy(self.refund_api, a.status, &a.body) {
                 return recorded("refund_status", &a, read_status(a.status, &a.body), calls);
             }
-            calls.push(record(
-                P,
-                "refund_status",
-                Some(a.status),
-                Some("v2_missing"),
-                "error",
-                a.latency_ms,
-            ));
-            self.remember_refund_legacy(calls).await;
+            self.remember_refund_legacy("refund_status", &a, calls).await;
         }
         let body = serde_json::to_string(&LegacyRefundRequest {
             payment_id: ask.provider_ref.to_owned(),
@@ -174,24 +158,6 @@ impl Bkash {
         let a = self.api("refund_status", path::LEGACY_REFUND, &body, calls).await?;
         recorded("refund_status", &a, read_legacy_status(a.status, &a.body, ask), calls)
     }
-}
-
-/// Records the call with the word its reading gave, and passes the reading on.
-fn recorded<T>(
-    op: &'static str,
-    a: &Answered,
-    result: Result<T, ProviderFailure>,
-    calls: &mut Vec<CallRecord>,
-) -> Result<T, ProviderFailure> {
-    calls.push(record(
-        P,
-        op,
-        Some(a.status),
-        reply_code(&a.body).as_deref(),
-        result_word(&result),
-        a.latency_ms,
-    ));
-    result
 }
 
 /// A coded refusal, or no usable answer (the refund may have happened). An endpoint

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use bdpay_tests::Stack;
 use serde_json::{json, Value};
 
-use super::variant;
 use crate::flow::{pay, provider_ref, Shopper};
 use crate::refunds::{refund, FAULTS};
 
@@ -98,11 +97,8 @@ async fn nagad_refunds_answered_with_refunded_words_succeed() {
     let id = paid.payment.id.clone();
     let reference = provider_ref(&s, &paid.payment).await;
     // Nagad says PartialRefunded / Refunded (not …Cancelled) in its cancel reply and verify.
-    variant(
-        &s,
-        json!({ "provider": "nagad", "reference": reference, "variant": { "kind": "refund_words" } }),
-    )
-    .await;
+    s.variant(json!({ "provider": "nagad", "reference": reference, "variant": { "kind": "refund_words" } }))
+        .await;
     let (code, part) = refund(&s, &id, json!({ "amount": "100.00", "reason": "one item" }), None).await;
     assert_eq!((code, part["status"].as_str()), (201, Some("succeeded")), "{part}");
     let (code, rest) = refund(&s, &id, json!({ "reason": "the rest" }), None).await;
@@ -148,11 +144,8 @@ async fn with_refund_v2_refused_bkash_refunds_go_through_the_legacy_api() {
     // sandbox has one: global, so alone). The edge learns legacy and keeps it (BKASH_REFUND_API
     // auto), so the switch is left on for the rest of the run.
     let _alone = FAULTS.write().await;
-    variant(
-        &s,
-        json!({ "provider": "bkash", "app_key": BKASH_APP_KEY, "variant": { "kind": "refund_v2_missing" } }),
-    )
-    .await;
+    s.variant(json!({ "provider": "bkash", "app_key": BKASH_APP_KEY, "variant": { "kind": "refund_v2_missing" } }))
+        .await;
     let (code, part) = refund_alone(&s, &id, json!({ "amount": "100.00", "reason": "partial" })).await;
     assert_eq!((code, part["status"].as_str()), (201, Some("succeeded")), "{part}");
 

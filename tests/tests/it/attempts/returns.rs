@@ -5,10 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use bdpay_tests::{bkash_page, follow_return, nagad_page, Stack};
+use bdpay_tests::{bkash_page, bkash_reference, follow_return, nagad_page, Stack};
 use serde_json::json;
 
-use super::{attempt_states, bkash_reference, payment, variant};
+use super::{attempt_states, payment};
 
 #[tokio::test]
 async fn a_forged_early_success_return_leaves_the_attempt_open_for_the_real_one() {
@@ -116,11 +116,8 @@ async fn a_bkash_notification_without_its_optional_fields_is_accepted_and_settle
     // 35 s; we give up at 30 s); the notification goes out 28 s after the payment completed,
     // so it waits at the payment's object while the execute is out, ahead of the alarm that
     // re-checks the unknown outcome, and is answered within the sandbox's 10 s.
-    variant(
-        &s,
-        json!({ "provider": "bkash", "reference": reference, "variant": { "kind": "sns_minimal" } }),
-    )
-    .await;
+    s.variant(json!({ "provider": "bkash", "reference": reference, "variant": { "kind": "sns_minimal" } }))
+        .await;
     s.fault(json!({ "provider": "bkash", "op": "webhook", "reference": reference, "fault": { "kind": "latency", "ms": 28_000 }, "count": 1 }))
         .await;
     let back = bkash_page(
