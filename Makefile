@@ -24,7 +24,7 @@ SHARED_SOURCES := $(shell find shared/src -name '*.rs' 2>/dev/null) Cargo.toml C
 EDGE_SOURCES := $(shell find edge/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) edge/Cargo.toml
 WIDGET_SOURCES := $(shell find widget/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) widget/Cargo.toml
 
-.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser bootstrap-contract build edge-build widget-build sandbox-build relay-build clean help
+.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser bootstrap-contract build edge-build widget-build sandbox-build relay-build admin-build clean help
 
 help:
 	@echo "make dev    - sandbox + worker + demo shop at http://127.0.0.1:8787/ (Ctrl-C stops all)"
@@ -61,7 +61,7 @@ bootstrap-browser:
 bootstrap-contract:
 	@scripts/bootstrap.sh --contract
 
-build: edge-build widget-build sandbox-build relay-build
+build: edge-build widget-build sandbox-build relay-build admin-build
 
 # The worker: wasm + JS shim in edge/build/ (rebuilt only when Rust sources change).
 edge-build: edge/build/index.js
@@ -81,6 +81,10 @@ sandbox-build:
 # The Nagad egress relay (target/release/bdpay-relay): make test sends every Nagad call through it.
 relay-build:
 	@cargo build -q -p bdpay-relay --release
+
+# The operators' CLI (target/release/bdpay-admin): make dev and make test seed the demo merchant with it.
+admin-build:
+	@cargo build -q -p bdpay-admin --release
 
 clean:
 	rm -rf edge/build www/pkg www/bdpay.js .bdpay

@@ -110,7 +110,8 @@ start_sandbox() {
   wait_http "http://127.0.0.1:$port/__control/faults" 30 sandbox "$log"
 }
 
-# start_edge PORT SANDBOX_PORT PERSIST_DIR LOG: migrations + dev seed, then wrangler dev.
+# start_edge PORT SANDBOX_PORT PERSIST_DIR LOG: migrations, wrangler dev, then (dev workers) the
+# demo merchant through the operators' own path (seed_demo_merchant).
 start_edge() {
   local port=$1 sbx=$2 persist=$3 log=$4 vars="$STATE_DIR/dev.vars"
   write_dev_vars "$vars"
@@ -119,9 +120,7 @@ start_edge() {
   [[ -f .dev.vars ]] && env_files+=(--env-file .dev.vars)
   CI=true wrangler d1 migrations apply DB --local --persist-to "$persist" >"$log.migrate" 2>&1 \
     || { cat "$log.migrate" >&2; return 1; }
-  wrangler d1 execute DB --local --persist-to "$persist" --file edge/seeds/dev.sql >>"$log.migrate" 2>&1 \
-    || { cat "$log.migrate" >&2; return 1; }
-  # make test adds its own fixtures (BDPAY_TEST_SEED=edge/seeds/test.sql): a live key, a live event.
+  # make test adds its own fixture (BDPAY_TEST_SEED=edge/seeds/test.sql): a live event.
   if [[ -n "${BDPAY_TEST_SEED:-}" ]]; then
     wrangler d1 execute DB --local --persist-to "$persist" --file "$BDPAY_TEST_SEED" >>"$log.migrate" 2>&1 \
       || { cat "$log.migrate" >&2; return 1; }
@@ -138,6 +137,43 @@ start_edge() {
   STACK_PIDS+=($!)
   EDGE_PID=$!
   wait_http "http://127.0.0.1:$port/healthz" 180 "worker (wrangler dev)" "$log"
+  if [[ "${BDPAY_ENV_FOR_EDGE:-dev}" == dev ]]; then
+    seed_demo_merchant "$port" "$persist" >>"$log.migrate" 2>&1 || { cat "$log.migrate" >&2; return 1; }
+  fi
+}
+
+# admin ARGS…: bdpay-admin (target/release) against the worker on $ADMIN_PORT with the TEST
+# admin token. Its answers may hold a key: they go to /dev/null, never to a log. "Already
+# exists" (409) counts as done, so a database seeded before is seeded again harmlessly.
+admin() {
+  local out
+  out=$(BDPAY_ADMIN_TOKEN="$TEST_ADMIN_TOKEN" BDPAY_EDGE_URL="http://127.0.0.1:$ADMIN_PORT" \
+    target/release/bdpay-admin "$@" 2>&1 >/dev/null) && return 0
+  [[ "$out" == *"answered 409"* ]] && return 0
+  echo "bdpay-admin $1 $2: $out" >&2
+  return 1
+}
+
+# seed_demo_merchant EDGE_PORT PERSIST_DIR: the dev configuration's demo merchant, made the way
+# an operator onboards a shop (bdpay-admin → the admin API), once per local database: `mer_demo`,
+# its documented TEST key `sk_test_demo` (a chosen key: only a dev worker takes one), and its own
+# sandbox credentials for both wallets (the published bKash sandbox set; the TEST Nagad keys).
+# make test (BDPAY_TEST_SEED set) also gives it a live key, sk_live_test_only_demo_0001 (TEST ONLY).
+seed_demo_merchant() {
+  local marker="$2/demo-merchant.seeded" keys=tests/sandbox/test-keys
+  [[ -f "$marker" ]] && return 0
+  ADMIN_PORT=$1
+  admin merchants create --id mer_demo --name "Demo Shop" || return 1
+  admin keys issue --merchant mer_demo --mode test --key sk_test_demo || return 1
+  if [[ -n "${BDPAY_TEST_SEED:-}" ]]; then
+    admin keys issue --merchant mer_demo --mode live --key sk_live_test_only_demo_0001 || return 1
+  fi
+  BKASH_PASSWORD="sandboxTokenizedUser02@12345" BKASH_APP_SECRET="2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b" \
+    admin credentials set --merchant mer_demo --mode test --provider bkash \
+    --username sandboxTokenizedUser02 --app-key 4f6o0cjiki2rfm34kfdadl1eqq || return 1
+  admin credentials set --merchant mer_demo --mode test --provider nagad --merchant-id 683002007104225 \
+    --private-key-file "$keys/nagad-merchant.key.pem" --pg-public-key-file "$keys/nagad-gateway.pub.pem" || return 1
+  touch "$marker"
 }
 
 # restart_edge PORT SANDBOX_PORT PERSIST_DIR LOG: kills the worker (as a crash would: no

@@ -1,28 +1,65 @@
-//! The command line, parsed by hand: four commands, a few flags (`--name`, `--merchant`,
-//! `--mode`, `--read-only`). Pure, so every form is a unit test.
+//! The command line, parsed by hand: seven commands, a few flags each. Pure, so every form is
+//! a unit test. Secrets never come as arguments (they would sit in shell history and `ps`):
+//! bKash's password and app secret come from the environment, Nagad's keys from files.
 
 /// What the operator asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     CreateMerchant {
         name: String,
+        /// A chosen id (`mer_…`); default: random.
+        id: Option<String>,
     },
     ListMerchants,
     IssueKey {
         merchant: String,
         live: bool,
         read_only: bool,
+        /// Dev deployments only: import this key instead of a random one.
+        key: Option<String>,
     },
     RevokeKey {
         id: String,
     },
+    SetCredentials {
+        merchant: String,
+        live: bool,
+        provider: Provider,
+    },
+    ListCredentials {
+        merchant: String,
+    },
+    RemoveCredentials {
+        merchant: String,
+        live: bool,
+        provider: String,
+    },
+}
+
+/// Where a provider credential's values come from.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Provider {
+    /// `--username`, `--app-key`; `BKASH_PASSWORD` and `BKASH_APP_SECRET` from the environment.
+    Bkash { username: String, app_key: String },
+    /// `--merchant-id`; the keys from PEM (or bare base64 DER) files.
+    Nagad {
+        merchant_id: String,
+        private_key_file: String,
+        pg_public_key_file: String,
+    },
 }
 
 pub const USAGE: &str = "usage:
-  bdpay-admin merchants create --name NAME
+  bdpay-admin merchants create --name NAME [--id mer_…]
   bdpay-admin merchants list
-  bdpay-admin keys issue --merchant MER_ID --mode test|live [--read-only]
+  bdpay-admin keys issue --merchant MER_ID --mode test|live [--read-only] [--key KEY (dev deployments only)]
   bdpay-admin keys revoke KEY_ID          (key_…, from keys issue or merchants list)
+  bdpay-admin credentials set --merchant MER_ID --mode test|live --provider bkash --username U --app-key K
+                                          (BKASH_PASSWORD and BKASH_APP_SECRET from the environment)
+  bdpay-admin credentials set --merchant MER_ID --mode test|live --provider nagad --merchant-id 15DIGITS
+                              --private-key-file MERCHANT_KEY.pem --pg-public-key-file NAGAD_PUBLIC.pem
+  bdpay-admin credentials list --merchant MER_ID      (which are set; never their values)
+  bdpay-admin credentials remove --merchant MER_ID --mode test|live --provider bkash|nagad
 environment: BDPAY_ADMIN_TOKEN (required), BDPAY_EDGE_URL (default http://127.0.0.1:8787)";
 
 /// The value after `flag`, if given.
@@ -33,28 +70,65 @@ fn flag<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
+/// A required flag's value, or what `command` needs.
+fn need(args: &[String], name: &str, command: &str) -> Result<String, String> {
+    flag(args, name)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{command} needs {name}"))
+}
+
+/// `--mode test|live` → live?
+fn live(args: &[String], command: &str) -> Result<bool, String> {
+    match flag(args, "--mode") {
+        Some("test") => Ok(false),
+        Some("live") => Ok(true),
+        _ => Err(format!("{command} needs --mode test or --mode live")),
+    }
+}
+
 pub fn parse(args: &[String]) -> Result<Command, String> {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
-        ["merchants", "create", ..] => {
-            let name = flag(args, "--name").ok_or("merchants create needs --name NAME")?;
-            Ok(Command::CreateMerchant { name: name.to_owned() })
-        }
+        ["merchants", "create", ..] => Ok(Command::CreateMerchant {
+            name: need(args, "--name", "merchants create")?,
+            id: flag(args, "--id").map(str::to_owned),
+        }),
         ["merchants", "list"] => Ok(Command::ListMerchants),
-        ["keys", "issue", ..] => {
-            let merchant = flag(args, "--merchant").ok_or("keys issue needs --merchant MER_ID")?;
-            let live = match flag(args, "--mode") {
-                Some("test") => false,
-                Some("live") => true,
-                _ => return Err("keys issue needs --mode test or --mode live".into()),
+        ["keys", "issue", ..] => Ok(Command::IssueKey {
+            merchant: need(args, "--merchant", "keys issue")?,
+            live: live(args, "keys issue")?,
+            read_only: words.contains(&"--read-only"),
+            key: flag(args, "--key").map(str::to_owned),
+        }),
+        ["keys", "revoke", id] => Ok(Command::RevokeKey { id: (*id).to_owned() }),
+        ["credentials", "set", ..] => {
+            let c = "credentials set";
+            let provider = match flag(args, "--provider") {
+                Some("bkash") => Provider::Bkash {
+                    username: need(args, "--username", c)?,
+                    app_key: need(args, "--app-key", c)?,
+                },
+                Some("nagad") => Provider::Nagad {
+                    merchant_id: need(args, "--merchant-id", c)?,
+                    private_key_file: need(args, "--private-key-file", c)?,
+                    pg_public_key_file: need(args, "--pg-public-key-file", c)?,
+                },
+                _ => return Err("credentials set needs --provider bkash or --provider nagad".into()),
             };
-            Ok(Command::IssueKey {
-                merchant: merchant.to_owned(),
-                live,
-                read_only: words.contains(&"--read-only"),
+            Ok(Command::SetCredentials {
+                merchant: need(args, "--merchant", c)?,
+                live: live(args, c)?,
+                provider,
             })
         }
-        ["keys", "revoke", id] => Ok(Command::RevokeKey { id: (*id).to_owned() }),
+        ["credentials", "list", ..] => Ok(Command::ListCredentials {
+            merchant: need(args, "--merchant", "credentials list")?,
+        }),
+        ["credentials", "remove", ..] => Ok(Command::RemoveCredentials {
+            merchant: need(args, "--merchant", "credentials remove")?,
+            live: live(args, "credentials remove")?,
+            provider: need(args, "--provider", "credentials remove")?,
+        }),
         _ => Err(USAGE.into()),
     }
 }
@@ -71,7 +145,10 @@ mod tests {
     fn every_command_parses() {
         assert_eq!(
             parse(&args("merchants create --name Shop")),
-            Ok(Command::CreateMerchant { name: "Shop".into() })
+            Ok(Command::CreateMerchant {
+                name: "Shop".into(),
+                id: None
+            })
         );
         assert_eq!(parse(&args("merchants list")), Ok(Command::ListMerchants));
         assert_eq!(
@@ -79,7 +156,53 @@ mod tests {
             Ok(Command::IssueKey {
                 merchant: "mer_1".into(),
                 live: true,
-                read_only: true
+                read_only: true,
+                key: None
+            })
+        );
+        assert_eq!(
+            parse(&args("merchants create --name Demo --id mer_demo")),
+            Ok(Command::CreateMerchant {
+                name: "Demo".into(),
+                id: Some("mer_demo".into())
+            })
+        );
+        assert_eq!(
+            parse(&args(
+                "credentials set --merchant mer_1 --mode live --provider bkash --username u --app-key k"
+            )),
+            Ok(Command::SetCredentials {
+                merchant: "mer_1".into(),
+                live: true,
+                provider: Provider::Bkash {
+                    username: "u".into(),
+                    app_key: "k".into()
+                }
+            })
+        );
+        assert_eq!(
+            parse(&args(
+                "credentials set --provider nagad --merchant mer_1 --mode test --merchant-id 683002007104225 \
+                 --private-key-file m.pem --pg-public-key-file g.pem"
+            )),
+            Ok(Command::SetCredentials {
+                merchant: "mer_1".into(),
+                live: false,
+                provider: Provider::Nagad {
+                    merchant_id: "683002007104225".into(),
+                    private_key_file: "m.pem".into(),
+                    pg_public_key_file: "g.pem".into()
+                }
+            })
+        );
+        assert_eq!(
+            parse(&args(
+                "credentials remove --merchant mer_1 --mode test --provider nagad"
+            )),
+            Ok(Command::RemoveCredentials {
+                merchant: "mer_1".into(),
+                live: false,
+                provider: "nagad".into()
             })
         );
         assert_eq!(
@@ -99,6 +222,14 @@ mod tests {
             .unwrap_err()
             .contains("--mode"));
         assert!(parse(&args("merchants create")).unwrap_err().contains("--name"));
+        assert!(parse(&args(
+            "credentials set --merchant m --mode test --provider bkash --username u"
+        ))
+        .unwrap_err()
+        .contains("--app-key"));
+        assert!(parse(&args("credentials set --merchant m --mode test"))
+            .unwrap_err()
+            .contains("--provider"));
         assert_eq!(parse(&args("")), Err(USAGE.into()));
     }
 }

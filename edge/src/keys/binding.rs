@@ -7,6 +7,7 @@
 //! | payment's phone (its Durable Object record and the `payments` row, the same value) | `payments/customer_phone/<pay_…>` |
 //! | webhook endpoint's signing secret | `webhook_endpoints/secret/<we_…>` |
 //! | stored idempotent reply (row key: merchant and key) | `idempotency_keys/response/<mer_…>/<key>` |
+//! | a merchant's provider credential (row key: merchant, mode, provider) | `merchant_credentials/sealed/<mer_…>/<mode>/<provider>` |
 
 /// A payment's phone number: in its object's record (`customer_phone.enc`) and in D1
 /// (`payments.customer_phone_enc`), written there from the record.
@@ -24,6 +25,12 @@ pub fn webhook_secret(endpoint_id: &str) -> String {
 /// unambiguously even when the key itself holds a `/`.
 pub fn idempotent_response(merchant_id: &str, key: &str) -> String {
     format!("idempotency_keys/response/{merchant_id}/{key}")
+}
+
+/// A merchant's own credential for one provider in one mode (`merchant_credentials.sealed`).
+/// The rotation reads the row's key back as `id` = `<mode>/<provider>` beside its merchant.
+pub fn merchant_credential(merchant_id: &str, mode_and_provider: &str) -> String {
+    format!("merchant_credentials/sealed/{merchant_id}/{mode_and_provider}")
 }
 
 #[cfg(test)]

@@ -15,9 +15,16 @@ pub enum Table {
     WebhookEndpoints,
     /// `response` of finished requests, re-sealed in D1 (compare-and-swap).
     IdempotencyKeys,
+    /// `sealed` merchants' provider credentials, re-sealed in D1 (compare-and-swap).
+    MerchantCredentials,
 }
 
-pub const TABLES: [Table; 3] = [Table::Payments, Table::WebhookEndpoints, Table::IdempotencyKeys];
+pub const TABLES: [Table; 4] = [
+    Table::Payments,
+    Table::WebhookEndpoints,
+    Table::IdempotencyKeys,
+    Table::MerchantCredentials,
+];
 
 impl Table {
     pub fn name(self) -> &'static str {
@@ -25,6 +32,7 @@ impl Table {
             Table::Payments => "payments",
             Table::WebhookEndpoints => "webhook_endpoints",
             Table::IdempotencyKeys => "idempotency_keys",
+            Table::MerchantCredentials => "merchant_credentials",
         }
     }
 
@@ -32,7 +40,7 @@ impl Table {
     pub fn batch(self) -> usize {
         match self {
             Table::Payments => 20,
-            Table::WebhookEndpoints | Table::IdempotencyKeys => 100,
+            Table::WebhookEndpoints | Table::IdempotencyKeys | Table::MerchantCredentials => 100,
         }
     }
 }
@@ -149,8 +157,10 @@ mod tests {
         job.record(Table::WebhookEndpoints, Batch::default(), 4);
         assert_eq!(job.finished_ms, None);
         job.record(Table::IdempotencyKeys, Batch::default(), 5);
+        assert_eq!(job.next(), Some((Table::MerchantCredentials, 0)));
+        job.record(Table::MerchantCredentials, Batch::default(), 6);
         assert_eq!(job.next(), None);
-        assert_eq!(job.finished_ms, Some(5));
+        assert_eq!(job.finished_ms, Some(6));
         let p = &job.tables[0];
         assert_eq!((p.cursor, p.done, p.failed, p.finished), (45, 22, 1, true));
     }

@@ -27,6 +27,9 @@ impl Row {
             Table::Payments => binding::payment_phone(&self.id),
             Table::WebhookEndpoints => binding::webhook_secret(&self.id),
             Table::IdempotencyKeys => binding::idempotent_response(self.merchant_id.as_deref().unwrap_or(""), &self.id),
+            Table::MerchantCredentials => {
+                binding::merchant_credential(self.merchant_id.as_deref().unwrap_or(""), &self.id)
+            }
         }
     }
 }
@@ -40,6 +43,9 @@ const STALE_ENDPOINTS: &str = "SELECT rowid AS rid, id, merchant_id, secret_enc 
 const STALE_REPLIES: &str = "SELECT rowid AS rid, key AS id, merchant_id, response AS enc FROM idempotency_keys \
     WHERE rowid > ?1 AND status_code > 0 AND response <> '' \
     AND substr(response, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
+// The row's id is `<mode>/<provider>`, as `ledger::credentials::slot` names it.
+const STALE_CREDENTIALS: &str = "SELECT rowid AS rid, mode || '/' || provider AS id, merchant_id, sealed AS enc \
+    FROM merchant_credentials WHERE rowid > ?1 AND substr(sealed, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
 
 const LEFT_PAYMENTS: &str = "SELECT COUNT(*) AS n FROM payments WHERE customer_phone_enc IS NOT NULL \
     AND customer_phone_enc <> '' AND substr(customer_phone_enc, 1, length(?1)) <> ?1";
@@ -47,6 +53,8 @@ const LEFT_ENDPOINTS: &str =
     "SELECT COUNT(*) AS n FROM webhook_endpoints WHERE substr(secret_enc, 1, length(?1)) <> ?1";
 const LEFT_REPLIES: &str = "SELECT COUNT(*) AS n FROM idempotency_keys WHERE status_code > 0 AND response <> '' \
     AND substr(response, 1, length(?1)) <> ?1";
+const LEFT_CREDENTIALS: &str =
+    "SELECT COUNT(*) AS n FROM merchant_credentials WHERE substr(sealed, 1, length(?1)) <> ?1";
 
 /// Up to `table.batch()` rows after `cursor` not sealed under `prefix`.
 pub async fn stale(db: &D1Database, table: Table, cursor: i64, prefix: &str) -> worker::Result<Vec<Row>> {
@@ -54,6 +62,7 @@ pub async fn stale(db: &D1Database, table: Table, cursor: i64, prefix: &str) -> 
         Table::Payments => STALE_PAYMENTS,
         Table::WebhookEndpoints => STALE_ENDPOINTS,
         Table::IdempotencyKeys => STALE_REPLIES,
+        Table::MerchantCredentials => STALE_CREDENTIALS,
     };
     db.prepare(sql)
         .bind(&[int(cursor), prefix.into(), int(table.batch() as i64)])?
@@ -72,6 +81,7 @@ pub async fn left(db: &D1Database, table: Table, prefix: &str) -> worker::Result
         Table::Payments => LEFT_PAYMENTS,
         Table::WebhookEndpoints => LEFT_ENDPOINTS,
         Table::IdempotencyKeys => LEFT_REPLIES,
+        Table::MerchantCredentials => LEFT_CREDENTIALS,
     };
     let n: Option<N> = db.prepare(sql).bind(&[prefix.into()])?.first(None).await?;
     Ok(n.map_or(0, |n| n.n))
@@ -94,6 +104,20 @@ pub fn replace(db: &D1Database, table: Table, row: &Row, fresh: &str) -> worker:
                 row.id.as_str().into(),
                 row.enc.as_str().into(),
             ])?,
+        Table::MerchantCredentials => {
+            let (mode, provider) = row.id.split_once('/').unwrap_or((row.id.as_str(), ""));
+            db.prepare(
+                "UPDATE merchant_credentials SET sealed = ?1 \
+                 WHERE merchant_id = ?2 AND mode = ?3 AND provider = ?4 AND sealed = ?5",
+            )
+            .bind(&[
+                fresh.into(),
+                row.merchant_id.as_deref().unwrap_or("").into(),
+                mode.into(),
+                provider.into(),
+                row.enc.as_str().into(),
+            ])?
+        }
     };
     Ok(Some(stmt))
 }

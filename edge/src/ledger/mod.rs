@@ -1,6 +1,7 @@
 //! The D1 ledger merchants and finance query: one function per statement, values always
 //! bound (never formatted into SQL). Schema: edge/migrations/.
 
+pub mod credentials;
 pub mod idempotency;
 pub mod order_claims;
 pub mod payments;

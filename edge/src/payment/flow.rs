@@ -35,14 +35,15 @@ pub struct ConfirmInput {
     pub customer_phone: Option<StoredPhone>,
 }
 
-fn client(ctx: &Ctx<'_>, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
-    let config = ProviderConfig::from_env(ctx.env, r.mode)?;
-    AnyProvider::new(p, &config, ctx.env)
+/// A client for `p` with the payment's merchant's credentials (its own, else the deployment's).
+async fn client(ctx: &Ctx<'_>, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
+    let config = ProviderConfig::for_merchant(ctx.env, &r.merchant_id, r.mode, p).await?;
+    AnyProvider::new(p, &config, ctx.env, &r.merchant_id)
 }
 
-/// Which providers this payment's mode can use now (configured; health comes later).
-pub fn availability(env: &Env, mode: crate::providers::Mode) -> bdpay_shared::routing::Availability {
-    match ProviderConfig::from_env(env, mode) {
+/// Which providers the payment's merchant can use now in its mode (configured; health comes later).
+pub async fn availability(env: &Env, r: &PaymentRecord) -> bdpay_shared::routing::Availability {
+    match ProviderConfig::for_merchant(env, &r.merchant_id, r.mode, Provider::Bkash).await {
         Ok(c) => decide::availability(|p| c.is_configured(p)),
         Err(_) => decide::availability(|_| false),
     }
@@ -71,7 +72,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         let at = crate::keys::binding::payment_phone(r.id.as_str());
         config.data_keys.decrypt_phone(&at, &p.enc).ok()
     });
-    let up = availability(ctx.env, r.mode);
+    let up = availability(ctx.env, r).await;
     let operator = phone.as_ref().map(|p| p.operator());
     if let Confirm::Same = decide::confirm(r, input.provider, operator, up, now_ms)? {
         return Ok(());
@@ -88,7 +89,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     if paid_elsewhere(ctx, r).await {
         return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
     }
-    let c = client(ctx, r, plan.provider).map_err(|f| provider_error(&f))?;
+    let c = client(ctx, r, plan.provider).await.map_err(|f| provider_error(&f))?;
     let callback_url = format!("{}/v1/return/{}/{}", config.public_origin, plan.provider.as_str(), r.id);
     let start = Start {
         payment_id: &r.id,
@@ -165,7 +166,7 @@ pub async fn run(ctx: &Ctx<'_>, r: &mut PaymentRecord, steps: Vec<Step>, now_ms:
                     amount: r.amount,
                 };
                 let mut calls = Vec::new();
-                let result = match client(ctx, r, a.provider) {
+                let result = match client(ctx, r, a.provider).await {
                     Ok(c) => c.check(&pref, &mut calls).await,
                     Err(f) => Err(f),
                 };
@@ -190,7 +191,7 @@ async fn complete(ctx: &Ctx<'_>, r: &mut PaymentRecord, i: usize, now_ms: i64) {
             return;
         }
     }
-    let c = match client(ctx, r, p) {
+    let c = match client(ctx, r, p).await {
         Ok(c) => c,
         Err(f) => {
             settle::answer(r, i, Err(f), "return", None, now_ms);
@@ -309,7 +310,7 @@ pub async fn refund(ctx: &Ctx<'_>, r: &mut PaymentRecord, ask: Ask, now_ms: i64)
     ) else {
         return Ok(());
     };
-    let c = match client(ctx, r, a.provider) {
+    let c = match client(ctx, r, a.provider).await {
         Ok(c) => c,
         Err(f) => {
             refunding::sent(r, idx, Err(f), now_ms);
@@ -355,7 +356,7 @@ pub async fn refund_checks(ctx: &Ctx<'_>, r: &mut PaymentRecord, give_up_ms: i64
             Some(a) => {
                 let ask = refund_ask(r, a);
                 let mut calls = Vec::new();
-                let seen = match client(ctx, r, a.provider) {
+                let seen = match client(ctx, r, a.provider).await {
                     Ok(c) => c.refund_status(&ask, &mut calls).await.ok(),
                     Err(_) => None,
                 };

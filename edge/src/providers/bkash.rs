@@ -49,7 +49,12 @@ pub struct Bkash {
     /// Refund v2's origin root (`BKASH_REFUND_BASE_URL`).
     refund_base_url: String,
     app_key: String,
+    /// Names the credential's token object: `key_` + 16 hex of SHA-256 over all four values,
+    /// so a token is only ever used with the credential that earned it.
+    credential: String,
     mode: Mode,
+    /// The merchant whose credential this is (the token object reads it again to grant).
+    merchant: String,
     /// `BKASH_REFUND_API`; under `Auto` the token object may know the answer already.
     refund_api: RefundApi,
     tokens: ObjectNamespace,
@@ -63,7 +68,7 @@ pub(crate) struct Answered {
 }
 
 impl Bkash {
-    pub fn new(config: &ProviderConfig, env: &Env) -> Result<Bkash, ProviderFailure> {
+    pub fn new(config: &ProviderConfig, env: &Env, merchant: &str) -> Result<Bkash, ProviderFailure> {
         let c = config.bkash()?;
         let tokens = env
             .durable_object(TOKENS_BINDING)
@@ -72,7 +77,9 @@ impl Bkash {
             base_url: c.base_url.clone(),
             refund_base_url: c.refund_base_url.clone(),
             app_key: c.app_key.clone(),
+            credential: c.fingerprint(),
             mode: config.mode,
+            merchant: merchant.to_owned(),
             refund_api: c.refund_api,
             tokens,
         })
@@ -273,7 +280,7 @@ impl Bkash {
     /// The current id_token: from this isolate's memory while it is usable, else from the
     /// token object; `stale` names a generation bKash refused (always asks the object).
     async fn token(&self, stale: Option<u64>, calls: &mut Vec<CallRecord>) -> Result<Token, ProviderFailure> {
-        let name = token::object_name(self.mode, &self.app_key);
+        let name = token::object_name(self.mode, &self.credential);
         if stale.is_none() {
             let now = now_ms();
             let held = TOKENS.with(|c| {
@@ -301,7 +308,7 @@ impl Bkash {
     /// telling fails, the next refund finds out again (v2's endpoint error moves no money).
     async fn remember_refund_legacy(&self, op: &'static str, a: &Answered, calls: &mut Vec<CallRecord>) {
         calls.push(record(P, op, Some(a.status), Some("v2_missing"), "error", a.latency_ms));
-        let name = token::object_name(self.mode, &self.app_key);
+        let name = token::object_name(self.mode, &self.credential);
         if let Ok(token) = self.token_from_object(&name, None, true, calls).await {
             hold(name, &token);
         }
@@ -354,6 +361,7 @@ impl Bkash {
             .map_err(|_| unavailable())?;
         let ask = serde_json::to_string(&Ask {
             mode: self.mode,
+            merchant: Some(self.merchant.clone()),
             stale_generation: stale,
             refund_legacy,
         })

@@ -104,6 +104,26 @@ pub struct BkashConfig {
     pub refund_api: RefundApi,
 }
 
+impl BkashConfig {
+    /// `key_` + 16 hex digits of SHA-256 over the four credential values: names the
+    /// credential (its token object) without showing any of it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [
+            self.username.as_str(),
+            self.password.expose().as_str(),
+            self.app_key.as_str(),
+            self.app_secret.expose().as_str(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        let hex = crate::crypto::hex(&h.finalize());
+        format!("key_{}", hex.get(..16).unwrap_or(&hex))
+    }
+}
+
 /// What the bKash webhook (SNS) check trusts.
 #[derive(Debug, Default)]
 pub struct SnsConfig {
@@ -171,30 +191,47 @@ impl Source for EnvSource<'_> {
 }
 
 impl ProviderConfig {
-    /// The configuration for `mode` from the worker's vars and secrets. Fails (kind
-    /// `Config`) only when neither provider is configured; a single missing provider
-    /// fails when it is used ([`ProviderConfig::bkash`], [`ProviderConfig::nagad`]).
-    pub fn from_env(env: &worker::Env, mode: Mode) -> Result<ProviderConfig, ProviderFailure> {
+    /// The deployment's configuration for `mode`, from the worker's vars and secrets. A
+    /// provider without its settings fails when it is used ([`ProviderConfig::bkash`],
+    /// [`ProviderConfig::nagad`]). For a merchant's payments use [`ProviderConfig::for_merchant`].
+    pub fn from_env(env: &worker::Env, mode: Mode) -> ProviderConfig {
         ProviderConfig::from_source(&EnvSource(env), mode)
     }
 
+    /// The configuration `merchant_id` pays through in `mode`: its own stored credentials
+    /// (`bdpay-admin credentials set`) in front of the deployment's settings. `provider`
+    /// is the one about to be used, named if the credentials cannot be read (then nothing is
+    /// configured: never the deployment's account in place of an unreadable merchant one).
+    pub async fn for_merchant(
+        env: &worker::Env,
+        merchant_id: &str,
+        mode: Mode,
+        provider: Provider,
+    ) -> Result<ProviderConfig, ProviderFailure> {
+        let unread = || ProviderFailure::unavailable(provider, "merchant_credentials");
+        let secret = |name: &str| env.secret(name).map(|v| v.to_string()).ok();
+        let keys =
+            crate::crypto::DataKeys::from_secrets(secret).map_err(|_| ProviderFailure::config(provider, "data_key"))?;
+        let db = env.d1("DB").map_err(|_| unread())?;
+        let own = crate::ledger::credentials::for_merchant(&db, &keys, merchant_id, mode)
+            .await
+            .map_err(|_| unread())?;
+        let env_source = EnvSource(env);
+        Ok(ProviderConfig::from_source(
+            &super::credentials::Overlay::new(&env_source, mode, &own),
+            mode,
+        ))
+    }
+
     /// As [`ProviderConfig::from_env`], from any [`Source`].
-    pub fn from_source(src: &dyn Source, mode: Mode) -> Result<ProviderConfig, ProviderFailure> {
+    pub fn from_source(src: &dyn Source, mode: Mode) -> ProviderConfig {
         let read = Reader { src, mode };
-        let config = ProviderConfig {
+        ProviderConfig {
             mode,
             bkash: read_bkash(&read),
             nagad: read_nagad(&read),
             sns: read_sns(&read),
-        };
-        if config.bkash.is_err() && config.nagad.is_err() {
-            super::failure::log_warn(
-                "no_provider_configured",
-                &serde_json::json!({ "mode": mode.as_str(), "missing_bkash": config.missing(Provider::Bkash), "missing_nagad": config.missing(Provider::Nagad) }),
-            );
-            return Err(not_configured(Provider::Bkash));
         }
-        Ok(config)
     }
 
     /// bKash's settings, or a `Config` failure (logged with the missing names).
@@ -220,6 +257,7 @@ impl ProviderConfig {
     }
 
     /// The names (without the `LIVE_` prefix) of the settings `provider` lacks.
+    #[cfg(test)]
     pub fn missing(&self, provider: Provider) -> &[&'static str] {
         let missing = match provider {
             Provider::Bkash => self.bkash.as_ref().err(),
@@ -428,7 +466,12 @@ mod tests {
 
     fn from(map: &HashMap<String, String>, mode: Mode) -> Result<ProviderConfig, ProviderFailure> {
         let src = |name: &str| map.get(name).cloned();
-        ProviderConfig::from_source(&src, mode)
+        let config = ProviderConfig::from_source(&src, mode);
+        // Nothing usable at all: as a payment would see it, the first use fails.
+        if !config.is_configured(Provider::Bkash) && !config.is_configured(Provider::Nagad) {
+            return Err(config.bkash().unwrap_err());
+        }
+        Ok(config)
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod bkash;
 pub mod config;
+pub mod credentials;
 pub(crate) mod failure;
 pub mod nagad;
 pub mod refund;
@@ -134,9 +135,15 @@ pub enum AnyProvider {
 }
 
 impl AnyProvider {
-    pub fn new(provider: Provider, config: &ProviderConfig, env: &Env) -> Result<AnyProvider, ProviderFailure> {
+    /// A client for `provider` configured as `merchant` pays (`ProviderConfig::for_merchant`).
+    pub fn new(
+        provider: Provider,
+        config: &ProviderConfig,
+        env: &Env,
+        merchant: &str,
+    ) -> Result<AnyProvider, ProviderFailure> {
         match provider {
-            Provider::Bkash => bkash::Bkash::new(config, env).map(AnyProvider::Bkash),
+            Provider::Bkash => bkash::Bkash::new(config, env, merchant).map(AnyProvider::Bkash),
             Provider::Nagad => nagad::Nagad::new(config).map(AnyProvider::Nagad),
         }
     }

@@ -2,6 +2,7 @@
 //! authorise, call, respond. Errors become the contract's JSON here and nowhere else.
 
 mod admin;
+mod credentials;
 mod demo;
 mod demo_webhooks;
 mod ipn;
@@ -47,7 +48,7 @@ pub async fn handle(req: Request, env: &Env) -> Response {
 }
 
 async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> EdgeResult<Response> {
-    use Method::{Delete, Get, Options, Post};
+    use Method::{Delete, Get, Options, Post, Put};
     match (method, segments) {
         (Get, ["healthz"]) => Ok(healthz(env)),
 
@@ -88,6 +89,11 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Get, ["admin", "merchants"]) => onboarding::list_merchants(req, env).await,
         (Post, ["admin", "merchants", id, "keys"]) => onboarding::issue_key(req, env, id).await,
         (Post, ["admin", "keys", id, "revoke"]) => onboarding::revoke_key(req, env, id).await,
+        (Get, ["admin", "merchants", id, "credentials"]) => credentials::list(req, env, id).await,
+        (Put, ["admin", "merchants", id, "credentials", provider]) => credentials::set(req, env, id, provider).await,
+        (Delete, ["admin", "merchants", id, "credentials", provider]) => {
+            credentials::delete(req, env, id, provider).await
+        }
 
         // The demo shop's server side (dev configuration only).
         (Post, ["demo", "checkout"]) => demo::checkout(req, env).await,

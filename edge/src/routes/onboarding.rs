@@ -19,7 +19,7 @@ use crate::keys::guard::{self, Access};
 use crate::ledger::int;
 
 /// Only the bearer of the admin token gets past.
-fn operator(req: &Request, env: &Env) -> EdgeResult<()> {
+pub(super) fn operator(req: &Request, env: &Env) -> EdgeResult<()> {
     let token = env.secret("BDPAY_ADMIN_TOKEN").ok().map(|s| s.to_string());
     let offered = req.headers().get("authorization").ok().flatten();
     match guard::check(token.as_deref(), offered.as_deref()) {
@@ -33,9 +33,23 @@ fn operator(req: &Request, env: &Env) -> EdgeResult<()> {
 #[serde(deny_unknown_fields)]
 struct NewMerchant {
     name: String,
+    /// An id of the operator's choosing (`mer_` + 1 to 40 of `a-z 0-9 _`); default: random.
+    #[serde(default)]
+    id: Option<String>,
 }
 
-/// `POST /admin/merchants` `{"name"}` → 201 the merchant.
+/// A chosen merchant id: `mer_` and 1 to 40 lower-case letters, digits or `_`.
+fn chosen_merchant_id(id: &str) -> bool {
+    id.strip_prefix("mer_").is_some_and(|rest| {
+        (1..=40).contains(&rest.len())
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    })
+}
+
+/// `POST /admin/merchants` `{"name", "id"?}` → 201 the merchant; 409 `already_exists` when
+/// the chosen id is taken.
 pub async fn create_merchant(mut req: Request, env: &Env) -> EdgeResult<Response> {
     operator(&req, env)?;
     let input: NewMerchant = body::json(&mut req).await?;
@@ -46,15 +60,30 @@ pub async fn create_merchant(mut req: Request, env: &Env) -> EdgeResult<Response
             "name: 1 to 100 characters, no control characters",
         ));
     }
-    let bytes: [u8; 15] = random().map_err(EdgeError::internal)?;
-    let hex = crate::crypto::hex(&bytes);
-    let id = format!("mer_{}", hex.get(..24).unwrap_or(&hex));
+    let id = match input.id {
+        Some(id) if chosen_merchant_id(&id) => id,
+        Some(_) => {
+            return Err(EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "id: mer_ followed by 1 to 40 of a-z, 0-9 and _",
+            ))
+        }
+        None => {
+            let bytes: [u8; 15] = random().map_err(EdgeError::internal)?;
+            let hex = crate::crypto::hex(&bytes);
+            format!("mer_{}", hex.get(..24).unwrap_or(&hex))
+        }
+    };
     let now = now_ms();
-    env.d1("DB")?
-        .prepare("INSERT INTO merchants (id, name, created_at) VALUES (?1, ?2, ?3)")
+    let inserted = env
+        .d1("DB")?
+        .prepare("INSERT OR IGNORE INTO merchants (id, name, created_at) VALUES (?1, ?2, ?3)")
         .bind(&[id.as_str().into(), name.into(), int(now)])?
         .run()
         .await?;
+    if inserted.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
+        return Err(EdgeError::Refused(ErrorCode::AlreadyExists));
+    }
     Ok(http::json(
         201,
         &json!({ "id": id, "object": "merchant", "name": name, "created_at": crate::payment::view::iso(now) }),
@@ -127,6 +156,10 @@ struct NewKey {
     mode: String,
     #[serde(default)]
     read_only: bool,
+    /// Dev deployments only: this key instead of a random one (`make dev` seeds the demo
+    /// merchant's documented `sk_test_demo` this way). Refused anywhere else.
+    #[serde(default)]
+    key: Option<String>,
 }
 
 /// `POST /admin/merchants/{id}/keys` `{"mode": "test"|"live", "read_only": bool}` → 201 with
@@ -162,26 +195,46 @@ pub async fn issue_key(mut req: Request, env: &Env, merchant_id: &str) -> EdgeRe
         live,
         read_only: input.read_only,
     };
-    let bytes: [u8; KEY_RANDOM_BYTES] = random().map_err(EdgeError::internal)?;
-    let key = api_key::issue(shape, bytes);
+    let key = match input.key {
+        None => {
+            let bytes: [u8; KEY_RANDOM_BYTES] = random().map_err(EdgeError::internal)?;
+            api_key::issue(shape, bytes)
+        }
+        Some(_) if !crate::deployment::Deployment::from_env(env).is_dev() => {
+            return Err(EdgeError::invalid(
+                ErrorCode::InvalidRequest,
+                "key: a chosen key is taken only by a dev deployment; leave it out for a random one",
+            ))
+        }
+        Some(chosen) if KeyShape::of(&chosen) == Some(shape) => chosen,
+        Some(_) => return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "key: must start with the prefix for this mode and kind (sk_test_, rk_live_, …), then letters, digits or _",
+        )),
+    };
     let prefix = api_key::display_prefix(&key);
     let kind = if input.read_only { "read_only" } else { "secret" };
     let hash = sha256_hex(key.as_bytes());
     let id = key_id(&hash);
     let now = now_ms();
-    db.prepare(
-        "INSERT INTO api_keys (key_hash, merchant_id, mode, prefix, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )
-    .bind(&[
-        hash.as_str().into(),
-        merchant_id.into(),
-        input.mode.as_str().into(),
-        prefix.as_str().into(),
-        kind.into(),
-        int(now),
-    ])?
-    .run()
-    .await?;
+    let inserted = db
+        .prepare(
+            "INSERT OR IGNORE INTO api_keys (key_hash, merchant_id, mode, prefix, kind, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&[
+            hash.as_str().into(),
+            merchant_id.into(),
+            input.mode.as_str().into(),
+            prefix.as_str().into(),
+            kind.into(),
+            int(now),
+        ])?
+        .run()
+        .await?;
+    if inserted.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
+        return Err(EdgeError::Refused(ErrorCode::AlreadyExists));
+    }
     crate::log::info(
         "api_key_issued",
         &json!({ "merchant": merchant_id, "key": id, "mode": input.mode, "kind": kind }),

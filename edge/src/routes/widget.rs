@@ -90,7 +90,7 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     if !secret_matches(&record, &sha256_hex(secret.expose().as_bytes())) {
         return Err(EdgeError::unauthorized());
     }
-    let up = availability(env, record.mode);
+    let up = availability(env, &record).await;
     let mut resp = crate::http::json(200, &view::widget(&record, up));
     let _ = resp.headers_mut().set("cache-control", "private, max-age=1");
     Ok(resp)

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     PayloadTooLarge,
     IdempotencyConflict,
+    /// An operator asked to create something under an id that is taken.
+    AlreadyExists,
     RateLimited,
     // The payment or refund cannot do this now (4xx).
     InvalidState,
@@ -79,7 +81,7 @@ const fn spec(name: &'static str, status: u16, retryable: bool, en: &'static str
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 32] = [
+    pub const ALL: [ErrorCode; 33] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAmount,
         ErrorCode::InvalidPhone,
@@ -91,6 +93,7 @@ impl ErrorCode {
         ErrorCode::UnsupportedMediaType,
         ErrorCode::PayloadTooLarge,
         ErrorCode::IdempotencyConflict,
+        ErrorCode::AlreadyExists,
         ErrorCode::RateLimited,
         ErrorCode::InvalidState,
         ErrorCode::AmountExceedsRefundable,
@@ -157,6 +160,9 @@ impl ErrorCode {
             C::IdempotencyConflict => spec("idempotency_conflict", 409, false,
                 "This Idempotency-Key was already used for a different request.",
                 "এই Idempotency-Key আগে অন্য একটি অনুরোধে ব্যবহার করা হয়েছে।"),
+            C::AlreadyExists => spec("already_exists", 409, false,
+                "Something with this id already exists.",
+                "এই আইডি দিয়ে আগে থেকেই একটি রেকর্ড আছে।"),
             C::RateLimited => spec("rate_limited", 429, true,
                 "Too many requests. Please wait a moment and try again.",
                 "অনেক বেশি অনুরোধ এসেছে। একটু অপেক্ষা করে আবার চেষ্টা করুন।"),

@@ -44,7 +44,7 @@ async fn rotation_route_wants_the_admin_token() {
     let (status, report) = admin(&s, false, Some(ADMIN_TOKEN)).await;
     assert_eq!(status, 200, "{report}");
     assert!(report["current_key"].is_string(), "{report}");
-    for t in ["payments", "webhook_endpoints", "idempotency_keys"] {
+    for t in ["payments", "webhook_endpoints", "idempotency_keys", "merchant_credentials"] {
         assert!(report["remaining"][t].is_i64(), "{t}: {report}");
     }
 }
@@ -96,7 +96,8 @@ fn d1(sql: &str) -> Vec<Value> {
 fn ciphertexts() -> Vec<(String, String, String)> {
     let rows = d1("SELECT 'payments' AS t, id AS r, customer_phone_enc AS v FROM payments WHERE customer_phone_enc IS NOT NULL \
          UNION ALL SELECT 'webhook_endpoints', id, secret_enc FROM webhook_endpoints \
-         UNION ALL SELECT 'idempotency_keys', merchant_id || '/' || key, response FROM idempotency_keys WHERE status_code > 0");
+         UNION ALL SELECT 'idempotency_keys', merchant_id || '/' || key, response FROM idempotency_keys WHERE status_code > 0 \
+         UNION ALL SELECT 'merchant_credentials', merchant_id || '/' || mode || '/' || provider, sealed FROM merchant_credentials");
     rows.iter()
         .map(|r| {
             let s = |k: &str| r[k].as_str().unwrap_or("").to_owned();
@@ -287,6 +288,10 @@ async fn key_drill_2_under_k2() {
     }
     assert!(after.iter().any(|(t, r, _)| t == "payments" && r == pay));
     assert!(after.iter().any(|(t, r, _)| t == "webhook_endpoints" && r == we));
+    // The demo merchant's own wallet credentials (seeded through bdpay-admin) went along.
+    assert!(after
+        .iter()
+        .any(|(t, r, _)| t == "merchant_credentials" && r == "mer_demo/test/bkash"));
 
     // And everything reads after the rotation too.
     let replay = s

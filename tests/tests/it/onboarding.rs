@@ -2,6 +2,8 @@
 //! whose payments and the demo merchant's never see each other, a read-only key that only
 //! reads, and a revoked key refused at once. `make test`'s dev secrets hold a TEST admin token.
 
+mod cli;
+
 use bdpay_tests::{Stack, ADMIN_TOKEN, MERCHANT_KEY};
 use serde_json::json;
 

@@ -202,6 +202,12 @@ pub(crate) fn read_token_reply(status: u16, body: &[u8]) -> Result<(String, Stri
         Head::Success => {}
         // Some grant replies carry no statusCode at all: the tokens decide.
         Head::Failed(_) if status == 200 => return read_token_fields(body),
+        // 9999 is bKash's "system error", and also how a grant refuses wrong credentials
+        // (docs/providers.md A.2: "Username does not exist"): the words tell them apart, and
+        // credentials are ours to fix, not an outage to wait out.
+        Head::Coded(code) if code == "9999" && names_credentials(body) => {
+            return Err(ProviderFailure::config(Provider::Bkash, "9999"))
+        }
         Head::Coded(code) => {
             let c = crate::providers::failure::coded(Provider::Bkash, &code);
             return Err(c.map_or_else(
@@ -218,6 +224,18 @@ pub(crate) fn read_token_reply(status: u16, body: &[u8]) -> Result<(String, Stri
         return Err(ProviderFailure::unavailable(Provider::Bkash, "unreadable"));
     }
     Ok((reply.id_token, reply.refresh_token, reply.expires_in))
+}
+
+/// Whether a grant reply's message speaks of the credentials (username, password, app key or
+/// secret) rather than of bKash itself.
+fn names_credentials(body: &[u8]) -> bool {
+    let message = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("statusMessage").and_then(|m| m.as_str()).map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    ["username", "password", "app key", "app secret", "credential"]
+        .iter()
+        .any(|w| message.contains(w))
 }
 
 /// The three fields that matter, from a reply without the usual envelope.
@@ -244,6 +262,10 @@ fn read_token_fields(body: &[u8]) -> Result<(String, String, u64), ProviderFailu
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Ask {
     pub mode: Mode,
+    /// Whose credentials to grant with: the merchant's own if it has them, else the
+    /// deployment's (`ProviderConfig::for_merchant`). `None`: the deployment's.
+    #[serde(default)]
+    pub merchant: Option<String>,
     /// The generation that just got a 401, if any.
     #[serde(default)]
     pub stale_generation: Option<u64>,
@@ -318,12 +340,12 @@ pub(crate) struct Answer {
 }
 
 /// The object's name for a credential: one object per mode and app key.
-pub(crate) fn object_name(mode: Mode, app_key: &str) -> String {
-    let mut s = String::with_capacity(12 + app_key.len());
+pub(crate) fn object_name(mode: Mode, credential: &str) -> String {
+    let mut s = String::with_capacity(12 + credential.len());
     s.push_str("bkash:");
     s.push_str(mode.as_str());
     s.push(':');
-    s.push_str(app_key);
+    s.push_str(credential);
     s
 }
 
@@ -445,6 +467,9 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(bad.provider_code.as_deref(), Some("9999"));
+        assert_eq!(bad.kind, crate::providers::FailureKind::Config, "wrong credentials are ours to fix");
+        let outage = read_token_reply(200, br#"{"statusCode":"9999","statusMessage":"System Error"}"#).unwrap_err();
+        assert_ne!(outage.kind, crate::providers::FailureKind::Config, "a system error is bKash's");
         let key = read_token_reply(200, br#"{"statusCode":"2001","statusMessage":"Invalid App Key"}"#).unwrap_err();
         assert_eq!(key.kind, crate::providers::FailureKind::Config);
         assert_eq!(

@@ -180,7 +180,10 @@ impl TokenObject {
             Next::Refuse => return Err(self.remember(ProviderFailure::unavailable(Provider::Bkash, "token_budget"))),
             Next::Call(op) => op,
         };
-        let config = ProviderConfig::from_env(&self.env, ask.mode)?;
+        let config = match &ask.merchant {
+            Some(merchant) => ProviderConfig::for_merchant(&self.env, merchant, ask.mode, Provider::Bkash).await?,
+            None => ProviderConfig::from_env(&self.env, ask.mode),
+        };
         let result = self.call(&config, op, stored.as_ref(), &mut budget, notes).await;
         match (result, op) {
             (Ok(token), _) => Ok(token),
