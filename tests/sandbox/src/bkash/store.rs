@@ -7,15 +7,25 @@ use bdpay_shared::money::Money;
 use rand::distributions::{Alphanumeric, Distribution, Uniform};
 use rand::Rng;
 
+use super::choices::Credential;
+
+/// A token and the credential set it was granted for (A.18: tokens are bound to it).
+#[derive(Clone, Copy, Debug)]
+pub struct Grant {
+    /// Unix ms.
+    pub expires_ms: i64,
+    pub credential: &'static Credential,
+}
+
 /// Tokens, payments and the ids already used.
 #[derive(Default)]
 pub struct Inner {
-    /// id_token → expiry (unix ms).
-    pub tokens: HashMap<String, i64>,
-    /// refresh_token → expiry (unix ms).
-    pub refresh: HashMap<String, i64>,
-    /// Instants of token calls within the last hour (the budget).
-    pub token_calls: VecDeque<i64>,
+    /// id_token → its grant.
+    pub tokens: HashMap<String, Grant>,
+    /// refresh_token → its grant.
+    pub refresh: HashMap<String, Grant>,
+    /// Per `username` header: instants of token calls within the last hour (the budget).
+    pub token_calls: HashMap<String, VecDeque<i64>>,
     pub payments: HashMap<String, Payment>,
     /// Payment trxID → paymentID.
     pub by_trx: HashMap<String, String>,
@@ -64,6 +74,8 @@ pub struct Refund {
 #[derive(Clone, Debug)]
 pub struct Payment {
     pub id: String,
+    /// The credential set whose token created it (A.18): only that merchant's calls see it.
+    pub merchant: &'static Credential,
     /// The `hash` in `bkashURL`: the page answers only with it.
     pub hash: String,
     /// The 10-character `signature` of the three callback URLs (it proves nothing, A.6).
