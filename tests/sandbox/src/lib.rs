@@ -4,7 +4,8 @@
 //! Layout: `/bkash/…` (API base `/bkash/v1.2.0-beta/tokenized/checkout`, refund v2
 //! and hosted pages under `/bkash/`), `/nagad/…` (API base
 //! `/nagad/remote-payment-gateway-1.0/api/dfs`, hosted pages under `/nagad/`),
-//! `/__control/…` (faults, ledger, reset, clock, statements). docs/providers.md is the spec.
+//! `/__control/…` (faults, ledger, reset, clock, statements, send money). docs/providers.md
+//! is the spec.
 
 pub mod bkash;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod faults;
 pub mod html;
 pub mod ledger;
 pub mod nagad;
+pub mod send_money;
 pub mod variants;
 
 use std::net::SocketAddr;
@@ -63,7 +65,7 @@ impl Sandbox {
         }))
     }
 
-    /// Clears every payment, token, fault, ledger entry and clock offset.
+    /// Clears every payment, token, transfer, fault, ledger entry and clock offset.
     pub fn reset(&self) {
         self.faults.clear();
         self.variants.clear();

@@ -62,6 +62,11 @@ pub const TOPIC_ARN: &str = "arn:aws:sns:ap-southeast-1:000000000000:bpt_50022";
 pub const CERT_PATH: &str = "/sns/SimpleNotificationService-sandbox.pem";
 /// Searched transactions' `transactionType` (A.9).
 pub const SEARCH_TRANSACTION_TYPE: &str = "bKash Tokenized Checkout via API";
+/// A searched send money's `transactionType` (A.17 [our choice]).
+pub const SEND_MONEY_TRANSACTION_TYPE: &str = "Send Money";
+/// The searched send money's receiver wallet, beside `customerMsisdn` (the sender): the
+/// spelling of bKash's own B2C payout API (A.17 [our choice]).
+pub const RECEIVER_FIELD: &str = "receiverMSISDN";
 
 /// Payment limits (A.14): below or above → 2006. In poisha.
 pub const MIN_AMOUNT_POISHA: i64 = 100;

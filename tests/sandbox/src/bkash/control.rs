@@ -1,6 +1,6 @@
 //! bKash's part of the control API under `/__control` (none of it is a bKash API): the
-//! statement export, a test-only page shortcut, a payment's view (with its merchant), the
-//! webhook subscription, and a stand-in merchant return page.
+//! statement export, a test-only page shortcut, a payment's view (with its merchant), send
+//! money between wallets, the webhook subscription, and a stand-in merchant return page.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::store::{Stage, Step};
 use super::view::esc;
-use super::{choices, record, sns, statement};
+use super::{choices, record, sns, statement, transfers};
 use crate::ledger::Record;
 use crate::Shared;
 
@@ -22,6 +22,7 @@ pub fn router() -> Router<Shared> {
         .route("/statements/bkash/{date}", get(statement::export))
         .route("/bkash/approve/{payment_id}", post(approve))
         .route("/bkash/payments/{payment_id}", get(payment))
+        .route("/bkash/send_money", post(transfers::send_money))
         .route("/bkash/sns", get(describe))
         .route("/bkash/sns/subscribe", post(subscribe))
         .route("/bkash/webhook", post(set_webhook))

@@ -1,8 +1,8 @@
 //! bKash Tokenized Checkout (docs/providers.md Part A) as a merchant's server and a shopper's
 //! browser see it: the API under `/bkash/v1.2.0-beta/tokenized/checkout`, refund v2 under
 //! `/bkash/v2/tokenized-checkout/refund`, the hosted wallet page, the SNS webhook and its
-//! signing certificate; plus sandbox-only control routes (statements, shortcuts, a payment's
-//! view).
+//! signing certificate; plus sandbox-only control routes (statements, shortcuts, send money,
+//! a payment's view).
 
 // Early answers are whole `Response`s carried in `Err` (axum's way); size does not matter here.
 #![allow(clippy::result_large_err)]
@@ -19,6 +19,7 @@ mod sns;
 mod statement;
 mod store;
 mod tokens;
+mod transfers;
 mod view;
 
 use std::sync::{Mutex, MutexGuard};

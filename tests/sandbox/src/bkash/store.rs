@@ -1,5 +1,6 @@
 //! What the bKash half remembers: tokens, payments (with their hosted-page progress and
-//! refunds), and the ids it hands out. One mutex; no handler awaits while holding it.
+//! refunds), send money transfers, and the ids it hands out. One mutex; no handler awaits
+//! while holding it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -17,7 +18,7 @@ pub struct Grant {
     pub credential: &'static Credential,
 }
 
-/// Tokens, payments and the ids already used.
+/// Tokens, payments, transfers and the ids already used.
 #[derive(Default)]
 pub struct Inner {
     /// id_token → its grant.
@@ -29,7 +30,9 @@ pub struct Inner {
     pub payments: HashMap<String, Payment>,
     /// Payment trxID → paymentID.
     pub by_trx: HashMap<String, String>,
-    /// Every trxID handed out (payments and refunds), so none repeats.
+    /// Send money (A.17), by trxID: not payments to a merchant, found only by search.
+    pub transfers: HashMap<String, Transfer>,
+    /// Every trxID handed out (payments, refunds, transfers), so none repeats.
     pub used_trx: HashSet<String>,
     /// (wallet, amount in poisha) → when a payment with them last completed (the 2029 rule).
     pub last_debit: HashMap<(String, i64), i64>,
@@ -68,6 +71,16 @@ pub struct Refund {
     pub amount: Money,
     pub sku: String,
     pub reason: String,
+    pub at_ms: i64,
+}
+
+/// A wallet-to-wallet send money (A.17), made through the control API.
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    pub trx_id: String,
+    pub from: String,
+    pub to: String,
+    pub amount: Money,
     pub at_ms: i64,
 }
 
