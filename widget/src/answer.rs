@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use bdpay_shared::device::Device;
 use bdpay_shared::locale::Lang;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::status::PaymentStatus;
@@ -10,7 +11,6 @@ use js_sys::Array;
 use wasm_bindgen::JsValue;
 
 use crate::api::{field, message, text_field, Reply};
-use crate::config::Device;
 use crate::events::{fire, Detail};
 use crate::text::text;
 use crate::view::slot;
