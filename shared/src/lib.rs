@@ -15,6 +15,7 @@ pub mod refund_rules;
 pub mod routing;
 pub mod secret;
 pub mod status;
+pub mod trx_id;
 pub mod wire;
 
 #[cfg(feature = "crypto")]
