@@ -12,8 +12,9 @@ use crate::provider::Provider;
 
 use super::reason::Unusable;
 
-/// A provider's health as routing reads it (wire names `up`, `degraded`, `down`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A provider's health as routing reads it (wire names `up`, `degraded`, `down`). A health
+/// tracker may use this type as its own state (and add methods to it in its module).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthState {
     Up,
@@ -21,6 +22,18 @@ pub enum HealthState {
     Degraded,
     /// Never chosen.
     Down,
+}
+
+impl HealthState {
+    /// The wire name: `up`, `degraded`, `down`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HealthState::Up => "up",
+            HealthState::Degraded => "degraded",
+            HealthState::Down => "down",
+        }
+    }
 }
 
 /// One provider's recent record.

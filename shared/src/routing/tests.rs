@@ -375,8 +375,10 @@ fn health_reads_and_writes_snake_case() {
     let json = serde_json::to_string(&h).unwrap();
     assert_eq!(json, r#"{"state":"degraded","success_bp":9250,"p50_ms":null}"#);
     assert_eq!(serde_json::from_str::<ProviderHealth>(&json).unwrap(), h);
-    for (s, want) in [("\"up\"", Up), ("\"degraded\"", Degraded), ("\"down\"", Down)] {
-        assert_eq!(serde_json::from_str::<HealthState>(s).unwrap(), want);
+    for state in [Up, Degraded, Down] {
+        let json = format!("\"{}\"", state.as_str());
+        assert_eq!(serde_json::from_str::<HealthState>(&json).unwrap(), state);
+        assert_eq!(serde_json::to_string(&state).unwrap(), json);
     }
 }
 
