@@ -3,11 +3,11 @@
 
 use std::rc::Rc;
 
+use bdpay_shared::device::Device;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::status::PaymentStatus;
 
 use crate::api::{self, text_field, Reply};
-use crate::config::Device;
 use crate::phone::{judge, Typed};
 use crate::poll;
 use crate::text::text;

@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use crate::amount::wire_poisha;
 use crate::api::text_field;
-use crate::phone::{provider_for, Typed};
+use crate::phone::{suggests, Typed};
 use crate::text::{self, push_with_provider, text, Doing};
 use crate::view::{flag, say, show, slot};
 use crate::widget::{other, Phase, Trouble, Widget};
@@ -35,10 +35,7 @@ impl Widget {
         show(&v.phone_box, choosing);
         show(&v.offer, offer.is_some());
         say(&v.offer, offer.unwrap_or(""));
-        let from_phone = match st.phone {
-            Typed::Valid(m) => Some(provider_for(m.operator())),
-            _ => None,
-        };
+        let from_phone = suggests(st.phone, st.recommended_for);
         let failed = match phase {
             Phase::Final(PaymentStatus::Failed) => st.provider,
             _ => None,

@@ -7,13 +7,13 @@ use bdpay_shared::errors::{ApiError, ErrorCode};
 use bdpay_shared::ids::nagad_order_id;
 use bdpay_shared::phone::Operator;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::routing::{self, Availability, NoProvider, Reason};
+use bdpay_shared::routing::{self, Availability, Inputs, NoProvider, Reason, Unusable};
 use bdpay_shared::status::{AttemptStatus, Event, PaymentStatus};
 use serde_json::json;
 
 use super::attempt::Attempt;
 use super::record::{PaymentRecord, MAX_ATTEMPTS};
-use crate::providers::Started;
+use crate::providers::{Device, Started};
 
 /// What the object does next about one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,11 +65,13 @@ pub enum Confirm {
     Start(StartPlan),
 }
 
-/// Decides a confirm. `operator` is the shopper's phone operator when known (a hint).
+/// Decides a confirm. `operator` is the shopper's phone operator when known, `device` where
+/// they pay from (hints for routing).
 pub fn confirm(
     r: &PaymentRecord,
     chosen: Option<Provider>,
     operator: Option<Operator>,
+    device: Device,
     up: Availability,
     now_ms: i64,
 ) -> Result<Confirm, ApiError> {
@@ -97,9 +99,13 @@ pub fn confirm(
     if r.attempts.iter().any(|a| a.status.is_unclear()) || r.attempts.iter().any(|a| a.status == AttemptStatus::Paid) {
         return Err(ApiError::new(ErrorCode::AttemptInProgress));
     }
-    let choice = routing::choose(chosen, r.amount, operator, up).map_err(|e| match e {
-        NoProvider::AmountOutOfRange => ApiError::new(ErrorCode::AmountOverLimit),
-        NoProvider::Unavailable => ApiError::new(ErrorCode::ProviderUnavailable),
+    let choice = routing::route(&routing_inputs(r, chosen, operator, Some(device), up)).map_err(|e| match e {
+        NoProvider::AmountOutOfRange
+        | NoProvider::Chosen {
+            why: Unusable::AmountOutOfRange,
+            ..
+        } => ApiError::new(ErrorCode::AmountOverLimit),
+        NoProvider::Unavailable | NoProvider::Chosen { .. } => ApiError::new(ErrorCode::ProviderUnavailable),
     })?;
     let invoice = invoice(r, choice.provider).ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
     Ok(Confirm::Start(StartPlan {
@@ -107,6 +113,25 @@ pub fn confirm(
         reason: choice.reason,
         invoice,
     }))
+}
+
+/// What routing decides on for this payment; the pick comes from its id, so the widget's
+/// recommendation (`view::widget`) and a confirm without a choice agree.
+pub fn routing_inputs(
+    r: &PaymentRecord,
+    chosen: Option<Provider>,
+    operator: Option<Operator>,
+    device: Option<Device>,
+    providers: Availability,
+) -> Inputs {
+    Inputs {
+        amount: r.amount,
+        chosen,
+        operator,
+        device,
+        providers,
+        pick: routing::pick_for(&r.id),
+    }
 }
 
 /// Our reference at the provider for the next attempt: bKash takes our id (with `-n` after
@@ -262,12 +287,9 @@ pub fn expire_unstarted(r: &mut PaymentRecord, now_ms: i64) {
     }
 }
 
-/// Which providers this payment's mode can use now.
+/// Which providers this payment's mode can use now (health unknown until it is tracked).
 pub fn availability(configured: impl Fn(Provider) -> bool) -> Availability {
-    Availability {
-        bkash: configured(Provider::Bkash),
-        nagad: configured(Provider::Nagad),
-    }
+    Availability::configured(configured)
 }
 
 #[cfg(test)]

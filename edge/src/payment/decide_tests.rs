@@ -12,6 +12,7 @@ use crate::payment::settle::*;
 use crate::providers::{FailureKind, Outcome, ProviderFailure, Started};
 
 const UP: Availability = Availability::ALL;
+const WEB: Device = Device::MobileWeb;
 
 fn paid(trx: &str) -> Result<Outcome, ProviderFailure> {
     Ok(Outcome::Succeeded {
@@ -35,7 +36,7 @@ fn failure(provider: Provider, kind: FailureKind, code: ErrorCode) -> ProviderFa
 fn with_attempts(first: Provider, second: Option<Provider>) -> PaymentRecord {
     let mut r = record();
     for (n, p) in std::iter::once(first).chain(second).enumerate() {
-        let plan = match confirm(&r, Some(p), None, UP, 10) {
+        let plan = match confirm(&r, Some(p), None, WEB, UP, 10) {
             Ok(Confirm::Start(plan)) => plan,
             _ => panic!("attempt {n} refused"),
         };
@@ -144,7 +145,7 @@ fn switching_while_an_execute_is_unclear_is_refused_with_attempt_in_progress() {
         None,
         50,
     );
-    let refused = confirm(&r, Some(Provider::Nagad), None, UP, 60)
+    let refused = confirm(&r, Some(Provider::Nagad), None, WEB, UP, 60)
         .err()
         .map(|e| e.error.code);
     assert_eq!(refused, Some(ErrorCode::AttemptInProgress));
@@ -284,7 +285,7 @@ fn an_ipn_or_hint_looks_at_the_attempt_it_names_and_skips_unexecuted_bkash_pages
 fn each_attempt_has_its_own_reference_at_the_provider() {
     let mut r = with_attempts(Provider::Bkash, Some(Provider::Nagad));
     answer(&mut r, 1, Ok(Outcome::Cancelled), "return", None, 20);
-    let plan = match confirm(&r, Some(Provider::Bkash), None, UP, 30) {
+    let plan = match confirm(&r, Some(Provider::Bkash), None, WEB, UP, 30) {
         Ok(Confirm::Start(plan)) => plan,
         _ => panic!("refused"),
     };
@@ -296,13 +297,13 @@ fn each_attempt_has_its_own_reference_at_the_provider() {
 #[test]
 fn the_same_choice_again_answers_the_page_under_way() {
     let r = with_attempts(Provider::Nagad, None);
-    assert!(matches!(confirm(&r, None, None, UP, 20), Ok(Confirm::Same)));
+    assert!(matches!(confirm(&r, None, None, WEB, UP, 20), Ok(Confirm::Same)));
     assert!(matches!(
-        confirm(&r, Some(Provider::Nagad), None, UP, 20),
+        confirm(&r, Some(Provider::Nagad), None, WEB, UP, 20),
         Ok(Confirm::Same)
     ));
     assert!(matches!(
-        confirm(&r, Some(Provider::Bkash), None, UP, 20),
+        confirm(&r, Some(Provider::Bkash), None, WEB, UP, 20),
         Ok(Confirm::Start(_))
     ));
 }
@@ -320,9 +321,55 @@ fn switching_looks_at_open_nagad_pages_first() {
     );
     let mut paid_there = r.clone();
     answer(&mut paid_there, 0, paid("N1"), "switch", None, 20);
-    let refused = confirm(&paid_there, Some(Provider::Bkash), None, UP, 21)
+    let refused = confirm(&paid_there, Some(Provider::Bkash), None, WEB, UP, 21)
         .err()
         .map(|e| e.error.code);
     assert_eq!(refused, Some(ErrorCode::InvalidState), "no second attempt once paid");
     assert!(before_switch(&with_attempts(Provider::Bkash, None)).is_empty());
+}
+
+#[test]
+fn a_confirm_without_a_choice_takes_the_wallet_the_widget_recommended() {
+    use bdpay_shared::ids::PaymentId;
+    use bdpay_shared::routing::{HealthState, ProviderHealth};
+    let rated = ProviderHealth {
+        state: HealthState::Up,
+        success_bp: Some(9_000),
+        p50_ms: None,
+    };
+    let up = UP
+        .with_health(Provider::Bkash, rated)
+        .with_health(Provider::Nagad, rated);
+    let mut seen = Vec::new();
+    for c in ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] {
+        let mut r = record();
+        r.id = PaymentId::parse(&format!("pay_{}", c.to_string().repeat(24))).unwrap();
+        let shown = crate::payment::view::widget(&r, up).recommended.map(|c| c.provider);
+        let Ok(Confirm::Start(plan)) = confirm(&r, None, None, WEB, up, 10) else {
+            panic!("refused")
+        };
+        assert_eq!((shown, plan.reason), (Some(plan.provider), Reason::SuccessRate));
+        seen.push(plan.provider);
+    }
+    assert!(
+        seen.contains(&Provider::Bkash) && seen.contains(&Provider::Nagad),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn a_chosen_wallet_that_cannot_take_the_payment_is_refused() {
+    let code = |answer: Result<Confirm, ApiError>| answer.err().map(|e| e.error.code);
+    let only_bkash = availability(|p| p == Provider::Bkash);
+    let r = record();
+    assert_eq!(
+        code(confirm(&r, Some(Provider::Nagad), None, WEB, only_bkash, 10)),
+        Some(ErrorCode::ProviderUnavailable)
+    );
+    let mut large = record();
+    large.amount = "500000.01".parse().unwrap();
+    assert_eq!(
+        code(confirm(&large, Some(Provider::Bkash), None, WEB, UP, 10)),
+        Some(ErrorCode::AmountOverLimit)
+    );
 }

@@ -74,7 +74,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     });
     let up = availability(ctx.env, r).await;
     let operator = phone.as_ref().map(|p| p.operator());
-    if let Confirm::Same = decide::confirm(r, input.provider, operator, up, now_ms)? {
+    if let Confirm::Same = decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
         return Ok(());
     }
     // Leaving a wallet page for another: if that page was paid meanwhile, it stands.
@@ -82,7 +82,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     if !looks.is_empty() {
         run(ctx, r, looks, now_ms).await;
     }
-    let plan = match decide::confirm(r, input.provider, operator, up, now_ms)? {
+    let plan = match decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
         Confirm::Same => return Ok(()),
         Confirm::Start(plan) => plan,
     };

@@ -130,7 +130,8 @@ pub struct WidgetView<'a> {
 }
 
 pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
-    let recommended = routing::recommend(r.amount, None, up).ok().map(|c| Recommendation {
+    let inputs = super::decide::routing_inputs(r, None, None, None, up);
+    let recommended = routing::route(&inputs).ok().map(|c| Recommendation {
         provider: c.provider,
         code: c.reason.as_str(),
         reason: c.reason.message_en(),
@@ -155,11 +156,11 @@ pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
         providers: [
             ProviderOption {
                 provider: Provider::Bkash,
-                available: up.bkash && routing::accepts(Provider::Bkash, r.amount),
+                available: up.usable(Provider::Bkash, r.amount).is_ok(),
             },
             ProviderOption {
                 provider: Provider::Nagad,
-                available: up.nagad && routing::accepts(Provider::Nagad, r.amount),
+                available: up.usable(Provider::Nagad, r.amount).is_ok(),
             },
         ],
         recommended,
