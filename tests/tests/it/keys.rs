@@ -44,7 +44,12 @@ async fn rotation_route_wants_the_admin_token() {
     let (status, report) = admin(&s, false, Some(ADMIN_TOKEN)).await;
     assert_eq!(status, 200, "{report}");
     assert!(report["current_key"].is_string(), "{report}");
-    for t in ["payments", "webhook_endpoints", "idempotency_keys", "merchant_credentials"] {
+    for t in [
+        "payments",
+        "webhook_endpoints",
+        "idempotency_keys",
+        "merchant_credentials",
+    ] {
         assert!(report["remaining"][t].is_i64(), "{t}: {report}");
     }
 }
