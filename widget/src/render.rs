@@ -10,7 +10,7 @@ use crate::api::text_field;
 use crate::phone::{suggests, Typed};
 use crate::text::{self, push_with_provider, text, Doing};
 use crate::view::{flag, say, show, slot};
-use crate::widget::{other, Phase, Trouble, Widget};
+use crate::widget::{Phase, Trouble, Widget};
 
 impl Widget {
     /// Draws the state: every part shown, hidden, enabled or worded from `State` alone.
@@ -40,7 +40,7 @@ impl Widget {
             Phase::Final(PaymentStatus::Failed) => st.provider,
             _ => None,
         };
-        let primary = failed.map(other).or(from_phone).or(st.recommended);
+        let primary = failed.map(Provider::other).or(from_phone).or(st.recommended);
         for ((p, b), badge) in Provider::ALL.into_iter().zip(&v.buttons).zip(&v.badges) {
             let on = st.available.get(slot(p)).copied().unwrap_or(false);
             show(b, failed != Some(p));

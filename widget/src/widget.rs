@@ -184,14 +184,6 @@ pub(crate) fn web_link(url: Option<String>) -> Option<String> {
     url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
 }
 
-/// The other wallet.
-pub(crate) const fn other(p: Provider) -> Provider {
-    match p {
-        Provider::Bkash => Provider::Nagad,
-        Provider::Nagad => Provider::Bkash,
-    }
-}
-
 impl Widget {
     /// One delegated listener per event kind on the shadow root, and two on the window.
     pub(crate) fn listen(self: &Rc<Self>) {

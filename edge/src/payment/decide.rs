@@ -54,6 +54,8 @@ pub enum Unpaid {
 pub struct StartPlan {
     pub provider: Provider,
     pub reason: Reason,
+    /// With reason `failover`: the wallet that was down or failed to start.
+    pub failover_from: Option<Provider>,
     /// Our reference at the provider for this attempt.
     pub invoice: String,
 }
@@ -99,20 +101,51 @@ pub fn confirm(
     if r.attempts.iter().any(|a| a.status.is_unclear()) || r.attempts.iter().any(|a| a.status == AttemptStatus::Paid) {
         return Err(ApiError::new(ErrorCode::AttemptInProgress));
     }
-    let choice = routing::route(&routing_inputs(r, chosen, operator, Some(device), up)).map_err(|e| match e {
-        NoProvider::AmountOutOfRange
-        | NoProvider::Chosen {
-            why: Unusable::AmountOutOfRange,
-            ..
-        } => ApiError::new(ErrorCode::AmountOverLimit),
-        NoProvider::Unavailable | NoProvider::Chosen { .. } => ApiError::new(ErrorCode::ProviderUnavailable),
-    })?;
-    let invoice = invoice(r, choice.provider).ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
-    Ok(Confirm::Start(StartPlan {
-        provider: choice.provider,
-        reason: choice.reason,
+    let plan = match routing::route(&routing_inputs(r, chosen, operator, Some(device), up)) {
+        Ok(choice) => plan(r, choice.provider, choice.reason, None)?,
+        // The shopper's wallet is down: the other one, when the merchant allows it.
+        Err(NoProvider::Chosen {
+            provider,
+            why: Unusable::Down,
+        }) => failover(r, provider, up).ok_or_else(|| ApiError::new(ErrorCode::ProviderUnavailable))?,
+        Err(
+            NoProvider::AmountOutOfRange
+            | NoProvider::Chosen {
+                why: Unusable::AmountOutOfRange,
+                ..
+            },
+        ) => return Err(ApiError::new(ErrorCode::AmountOverLimit)),
+        Err(NoProvider::Unavailable | NoProvider::Chosen { .. }) => {
+            return Err(ApiError::new(ErrorCode::ProviderUnavailable))
+        }
+    };
+    Ok(Confirm::Start(plan))
+}
+
+fn plan(
+    r: &PaymentRecord,
+    p: Provider,
+    reason: Reason,
+    failover_from: Option<Provider>,
+) -> Result<StartPlan, ApiError> {
+    let invoice = invoice(r, p).ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
+    Ok(StartPlan {
+        provider: p,
+        reason,
+        failover_from,
         invoice,
-    }))
+    })
+}
+
+/// The other wallet for a payment whose wallet `from` is down or just failed to start it
+/// (timeout, 5xx, down: never a shopper's refusal): `None` when the merchant turned failover
+/// off or the other wallet cannot take the payment either.
+pub fn failover(r: &PaymentRecord, from: Provider, up: Availability) -> Option<StartPlan> {
+    let to = from.other();
+    if !r.allow_failover || up.usable(to, r.amount).is_err() {
+        return None;
+    }
+    plan(r, to, Reason::Failover, Some(from)).ok()
 }
 
 /// What routing decides on for this payment; the pick comes from its id, so the widget's
@@ -160,6 +193,7 @@ pub fn started(r: &mut PaymentRecord, plan: StartPlan, s: Started, attempt_ttl_m
         invoice: plan.invoice,
         redirect_url: s.redirect_url,
         reason: plan.reason,
+        failover_from: plan.failover_from,
         status: AttemptStatus::Started,
         created_ms: now_ms,
         deadline_ms: now_ms + attempt_ttl_ms,

@@ -3,7 +3,7 @@
 
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::routing::Availability;
+use bdpay_shared::routing::{Availability, HealthState, ProviderHealth};
 use bdpay_shared::status::{AttemptStatus, PaymentStatus};
 
 use super::*;
@@ -331,7 +331,6 @@ fn switching_looks_at_open_nagad_pages_first() {
 #[test]
 fn a_confirm_without_a_choice_takes_the_wallet_the_widget_recommended() {
     use bdpay_shared::ids::PaymentId;
-    use bdpay_shared::routing::{HealthState, ProviderHealth};
     let rated = ProviderHealth {
         state: HealthState::Up,
         success_bp: Some(9_000),
@@ -372,4 +371,70 @@ fn a_chosen_wallet_that_cannot_take_the_payment_is_refused() {
         code(confirm(&large, Some(Provider::Bkash), None, WEB, UP, 10)),
         Some(ErrorCode::AmountOverLimit)
     );
+}
+
+fn down(p: Provider) -> Availability {
+    let dead = ProviderHealth {
+        state: HealthState::Down,
+        success_bp: Some(1_000),
+        p50_ms: None,
+    };
+    UP.with_health(p, dead)
+}
+
+#[test]
+fn a_down_wallet_is_never_chosen_and_a_shopper_who_names_it_fails_over() {
+    let r = record();
+    // No choice: routing never lands on the down wallet.
+    let Ok(Confirm::Start(plan)) = confirm(&r, None, None, WEB, down(Provider::Bkash), 10) else {
+        panic!("refused")
+    };
+    assert_eq!(plan.provider, Provider::Nagad);
+    assert_eq!(plan.failover_from, None);
+    // The shopper taps bKash while it is down: the same confirm goes to Nagad, saying why.
+    let Ok(Confirm::Start(plan)) = confirm(&r, Some(Provider::Bkash), None, WEB, down(Provider::Bkash), 10) else {
+        panic!("refused")
+    };
+    assert_eq!(
+        (plan.provider, plan.reason, plan.failover_from),
+        (Provider::Nagad, Reason::Failover, Some(Provider::Bkash))
+    );
+    // The merchant turned failover off: the shopper is told the wallet is unavailable.
+    let mut strict = record();
+    strict.allow_failover = false;
+    let refused = confirm(&strict, Some(Provider::Bkash), None, WEB, down(Provider::Bkash), 10)
+        .err()
+        .map(|e| e.error.code);
+    assert_eq!(refused, Some(ErrorCode::ProviderUnavailable));
+}
+
+#[test]
+fn a_start_that_failed_moves_to_the_other_wallet_only_when_it_can_take_the_payment() {
+    let r = record();
+    let plan = failover(&r, Provider::Bkash, UP).expect("Nagad is up");
+    assert_eq!(
+        (plan.provider, plan.reason, plan.failover_from),
+        (Provider::Nagad, Reason::Failover, Some(Provider::Bkash))
+    );
+    assert_eq!(
+        failover(&r, Provider::Nagad, UP).map(|p| p.provider),
+        Some(Provider::Bkash)
+    );
+    assert!(
+        failover(&r, Provider::Bkash, down(Provider::Nagad)).is_none(),
+        "both out"
+    );
+    let only_bkash = availability(|p| p == Provider::Bkash);
+    assert!(failover(&r, Provider::Bkash, only_bkash).is_none(), "Nagad not set up");
+    let mut strict = record();
+    strict.allow_failover = false;
+    assert!(failover(&strict, Provider::Bkash, UP).is_none());
+    // The failover attempt remembers where it came from.
+    let mut started_r = record();
+    let s = Started {
+        provider_ref: "N1".into(),
+        redirect_url: "https://wallet.example/n".into(),
+    };
+    started(&mut started_r, plan, s, 600_000, 10);
+    assert_eq!(started_r.attempts[0].failover_from, Some(Provider::Bkash));
 }

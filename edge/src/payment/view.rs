@@ -35,6 +35,7 @@ pub struct MerchantView<'a> {
     pub payer: Option<&'a str>,
     pub return_url: Option<&'a str>,
     pub metadata: Option<&'a Value>,
+    pub allow_failover: bool,
     pub error: Option<&'a ErrorBody>,
     pub attempts: Vec<AttemptView<'a>>,
     pub created_at: String,
@@ -51,6 +52,10 @@ pub struct AttemptView<'a> {
     pub provider: Provider,
     pub provider_ref: &'a str,
     pub status: AttemptStatus,
+    /// Why this wallet (a routing reason code, or `failover`).
+    pub reason: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failover_from: Option<Provider>,
     pub created: String,
 }
 
@@ -72,6 +77,7 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
         payer: r.paid().and_then(|a| a.payer_masked.as_deref()),
         return_url: r.return_url.as_deref(),
         metadata: r.metadata.as_ref(),
+        allow_failover: r.allow_failover,
         error: r.error.as_ref(),
         attempts: r
             .attempts
@@ -80,6 +86,8 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
                 provider: a.provider,
                 provider_ref: &a.provider_ref,
                 status: a.status,
+                reason: a.reason.as_str(),
+                failover_from: a.failover_from,
                 created: iso(a.created_ms),
             })
             .collect(),

@@ -26,11 +26,14 @@ pub enum Reason {
     /// h, when the rates say nothing: the wallet most shoppers use. Attempts stored before
     /// smart routing carry this code too.
     MostUsed,
+    /// Not a routing rule: the wallet first chosen failed to start the payment (timeout, 5xx,
+    /// down) or was down when the shopper chose it, so the same confirm went to this one.
+    Failover,
 }
 
 impl Reason {
     /// Every reason, in rule order.
-    pub const ALL: [Reason; 8] = [
+    pub const ALL: [Reason; 9] = [
         Reason::ShopperChoice,
         Reason::OtherUnavailable,
         Reason::LargeAmountReliable,
@@ -39,6 +42,7 @@ impl Reason {
         Reason::RespondingFast,
         Reason::SuccessRate,
         Reason::MostUsed,
+        Reason::Failover,
     ];
 
     /// The stable code (the serde name).
@@ -53,6 +57,7 @@ impl Reason {
             Reason::RespondingFast => "responding_fast",
             Reason::SuccessRate => "success_rate",
             Reason::MostUsed => "most_used",
+            Reason::Failover => "failover",
         }
     }
 
@@ -67,9 +72,11 @@ impl Reason {
     #[must_use]
     pub const fn outranks_operator(self) -> bool {
         match self {
-            Reason::ShopperChoice | Reason::OtherUnavailable | Reason::LargeAmountReliable | Reason::FeaturePhone => {
-                true
-            }
+            Reason::ShopperChoice
+            | Reason::OtherUnavailable
+            | Reason::LargeAmountReliable
+            | Reason::FeaturePhone
+            | Reason::Failover => true,
             Reason::PhoneOperator | Reason::RespondingFast | Reason::SuccessRate | Reason::MostUsed => false,
         }
     }
@@ -85,6 +92,7 @@ impl Reason {
             Reason::RespondingFast => "This wallet is responding quickly right now",
             Reason::SuccessRate => "Payments are going through well with this wallet right now",
             Reason::MostUsed => "Most shoppers pay with this wallet",
+            Reason::Failover => "The other wallet is not responding right now, so pay with this one",
         }
     }
 
@@ -99,6 +107,7 @@ impl Reason {
             Reason::RespondingFast => "এই ওয়ালেটটি এখন দ্রুত সাড়া দিচ্ছে",
             Reason::SuccessRate => "এই ওয়ালেটে এখন পেমেন্ট ভালোভাবে সম্পন্ন হচ্ছে",
             Reason::MostUsed => "বেশিরভাগ ক্রেতা এই ওয়ালেটে পেমেন্ট করেন",
+            Reason::Failover => "অন্য ওয়ালেটটি এখন সাড়া দিচ্ছে না, তাই এটি দিয়ে পেমেন্ট করুন",
         }
     }
 }
