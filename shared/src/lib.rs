@@ -6,6 +6,7 @@
 
 pub mod device;
 pub mod errors;
+pub mod health;
 pub mod ids;
 pub mod locale;
 pub mod money;
