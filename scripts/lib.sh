@@ -133,7 +133,8 @@ start_edge() {
     --var "NAGAD_BASE_URL:http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" "${relay_vars[@]}" \
     --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" --var "BDPAY_ENV:${BDPAY_ENV_FOR_EDGE:-dev}" \
     --var "BDPAY_WEBHOOK_RETRY_BASE_SECS:${BDPAY_WEBHOOK_RETRY_BASE_SECS:-60}" \
-    --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" >"$log" 2>&1 </dev/null &
+    --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" \
+    --var "BDPAY_BREAKER_COOLDOWN_SECS:${BDPAY_BREAKER_COOLDOWN_SECS:-30}" >"$log" 2>&1 </dev/null &
   STACK_PIDS+=($!)
   EDGE_PID=$!
   wait_http "http://127.0.0.1:$port/healthz" 180 "worker (wrangler dev)" "$log"

@@ -14,6 +14,7 @@ mod deployment;
 mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+mod health;
 mod http;
 mod idempotent;
 mod keys;
@@ -26,6 +27,7 @@ mod routes;
 mod webhooks;
 
 pub use batch::object::BatchObject;
+pub use health::object::HealthObject;
 pub use keys::object::KeyRotationObject;
 pub use payment::object::PaymentObject;
 pub use providers::bkash::token_object::TokenObject;

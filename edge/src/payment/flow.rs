@@ -427,6 +427,7 @@ pub async fn refund_checks(ctx: &Ctx<'_>, r: &mut PaymentRecord, give_up_ms: i64
 pub async fn flush_outbox(r: &PaymentRecord, env: &Env) -> Result<(), String> {
     let db = env.d1("DB").map_err(|e| e.to_string())?;
     crate::ledger::payments::write_outbox(&db, r).await?;
+    crate::health::record_calls(env, r.mode, r.outbox_calls.iter().map(|c| c.health())).await;
     crate::webhooks::after_ledger_write(env, r).await;
     Ok(())
 }

@@ -40,6 +40,18 @@ impl CallRow {
             at_ms,
         }
     }
+
+    /// The call as provider health counts it (`bdpay_shared::health`).
+    pub fn health(&self) -> bdpay_shared::health::Call {
+        bdpay_shared::health::Call::observed(
+            self.provider,
+            self.http_status,
+            self.provider_code.as_deref(),
+            &self.outcome,
+            self.latency_ms,
+            self.at_ms,
+        )
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

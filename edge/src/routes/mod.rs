@@ -5,6 +5,7 @@ mod admin;
 mod credentials;
 mod demo;
 mod demo_webhooks;
+mod health;
 mod ipn;
 mod onboarding;
 mod payments;
@@ -68,6 +69,7 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Delete, ["v1", "webhook_endpoints", id]) => webhooks::delete_endpoint(req, env, id).await,
         (Get, ["v1", "events"]) => webhooks::list_events(req, env).await,
         (Post, ["v1", "events", id, "redeliver"]) => webhooks::redeliver(req, env, id).await,
+        (Get, ["v1", "health", "providers"]) => health::providers(req, env).await,
 
         // Widget → edge (client secret).
         (Options, ["v1", "payments", _, "confirm" | "status"]) => Ok(widget::preflight()),
@@ -125,6 +127,7 @@ fn known(path: &[&str]) -> bool {
             | ["v1", "webhook_endpoints", _]
             | ["v1", "events"]
             | ["v1", "events", _, "redeliver"]
+            | ["v1", "health", "providers"]
     )
 }
 
