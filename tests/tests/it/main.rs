@@ -11,6 +11,7 @@ mod failover;
 mod flow;
 mod foundation;
 mod hardening;
+mod health;
 mod ipn;
 mod keys;
 mod modes;
