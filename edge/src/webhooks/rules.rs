@@ -325,6 +325,18 @@ mod tests {
         }
     }
 
+    /// docs/api.openapi.yaml's `EventType` enum is exactly these types, in this order.
+    #[test]
+    fn the_openapi_file_lists_exactly_these_event_types() {
+        let spec = include_str!("../../../docs/api.openapi.yaml");
+        let start = spec.find("\n    EventType:\n").expect("an EventType schema");
+        let rest = &spec[start..];
+        let open = rest.find("enum: [").expect("a flow-style enum") + "enum: [".len();
+        let close = open + rest[open..].find(']').expect("the enum's end");
+        let listed: Vec<&str> = rest[open..close].split(',').map(str::trim).collect();
+        assert_eq!(listed, EVENT_TYPES);
+    }
+
     #[test]
     fn retries_back_off_then_stop_after_three_days() {
         let m = 60_000;
