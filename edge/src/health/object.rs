@@ -22,6 +22,8 @@ use crate::providers::Mode;
 const KEY: &str = "health";
 /// A failed announcement is tried again this much later.
 const ANNOUNCE_RETRY: Duration = Duration::from_secs(30);
+/// The most transitions kept waiting for the ledger (the oldest go first).
+const MAX_UNANNOUNCED: usize = 50;
 
 /// What the object stores.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -87,6 +89,9 @@ impl DurableObject for HealthObject {
                     Permit::Allowed
                 });
                 s.unannounced.extend(moves.iter().copied());
+                // Only a ledger down for days with a flapping provider gets here: keep the newest.
+                let extra = s.unannounced.len().saturating_sub(MAX_UNANNOUNCED);
+                s.unannounced.drain(..extra);
                 let answer = Answer {
                     permit,
                     summary: s.health.summary(now),
