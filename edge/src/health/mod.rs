@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use bdpay_shared::health::{percent, Call, HealthState, Permit, Summary};
 use bdpay_shared::provider::Provider;
+use bdpay_shared::routing::ProviderHealth;
 use futures_util::future::{join, select, Either};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -81,12 +82,12 @@ impl Snapshot {
     }
 }
 
-/// Both providers' states, for routing (cached, fail-open).
+/// Both providers' health as routing reads it (`Standing::health`; cached, fail-open).
 #[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct States {
-    pub bkash: HealthState,
-    pub nagad: HealthState,
+    pub bkash: ProviderHealth,
+    pub nagad: ProviderHealth,
 }
 
 /// The Durable Object's name: `health:<provider>:<mode>`.
@@ -123,7 +124,7 @@ pub async fn record_calls(env: &Env, mode: Mode, calls: impl IntoIterator<Item =
         }
         let n = calls.len();
         match ask(env, mode, p, Ask::Record { calls }).await {
-            Ok(a) => remember(mode, p, a.summary.state, a.summary.state != HealthState::Down),
+            Ok(a) => remember(mode, p, &a.summary, a.summary.state != HealthState::Down),
             Err(cause) => log::warn(
                 "provider_health_not_recorded",
                 &json!({ "provider": p.as_str(), "mode": mode.as_str(), "calls": n, "cause": cause }),
@@ -143,7 +144,7 @@ pub async fn permit(env: &Env, mode: Mode, provider: Provider) -> bool {
     match ask(env, mode, provider, Ask::Permit).await {
         Ok(a) => {
             // After handing this caller the probe, the others here wait like the object would.
-            remember(mode, provider, a.summary.state, a.permit == Permit::Allowed);
+            remember(mode, provider, &a.summary, a.permit == Permit::Allowed);
             a.permit.allowed()
         }
         Err(cause) => {
@@ -164,18 +165,8 @@ pub async fn snapshot(env: &Env, mode: Mode) -> Result<Snapshot, String> {
     )
     .await;
     let (b, n) = (b?, n?);
-    remember(
-        mode,
-        Provider::Bkash,
-        b.summary.state,
-        b.summary.state != HealthState::Down,
-    );
-    remember(
-        mode,
-        Provider::Nagad,
-        n.summary.state,
-        n.summary.state != HealthState::Down,
-    );
+    remember(mode, Provider::Bkash, &b.summary, b.summary.state != HealthState::Down);
+    remember(mode, Provider::Nagad, &n.summary, n.summary.state != HealthState::Down);
     Ok(Snapshot {
         bkash: b.summary,
         nagad: n.summary,
@@ -183,19 +174,19 @@ pub async fn snapshot(env: &Env, mode: Mode) -> Result<Snapshot, String> {
 }
 
 #[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
-/// Both providers' states for routing: from this isolate's memory when fresh (≤ 2 s), else
-/// asked; a provider whose object does not answer counts as up.
+/// Both providers' health for routing: from this isolate's memory when fresh (≤ 2 s), else
+/// asked; a provider whose object does not answer counts as up with no data.
 pub async fn states(env: &Env, mode: Mode) -> States {
     let state = |p: Provider| async move {
-        if let Some((state, _)) = cached(mode, p) {
-            return state;
+        if let Some((health, _)) = cached(mode, p) {
+            return health;
         }
         match ask(env, mode, p, Ask::Snapshot).await {
             Ok(a) => {
-                remember(mode, p, a.summary.state, a.summary.state != HealthState::Down);
-                a.summary.state
+                remember(mode, p, &a.summary, a.summary.state != HealthState::Down);
+                a.summary.routing()
             }
-            Err(_) => HealthState::Up,
+            Err(_) => ProviderHealth::UNKNOWN,
         }
     };
     let (bkash, nagad) = join(state(Provider::Bkash), state(Provider::Nagad)).await;
@@ -246,7 +237,7 @@ async fn ask(env: &Env, mode: Mode, provider: Provider, ask: Ask) -> Result<Answ
 struct Cached {
     mode: Mode,
     provider: Provider,
-    state: HealthState,
+    health: ProviderHealth,
     allowed: bool,
     until_ms: i64,
 }
@@ -257,17 +248,17 @@ thread_local! {
 }
 
 #[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
-fn cached(mode: Mode, provider: Provider) -> Option<(HealthState, bool)> {
+fn cached(mode: Mode, provider: Provider) -> Option<(ProviderHealth, bool)> {
     let now = now_ms();
     CACHE.with(|c| {
         c.borrow()
             .iter()
             .find(|e| e.mode == mode && e.provider == provider && now < e.until_ms)
-            .map(|e| (e.state, e.allowed))
+            .map(|e| (e.health, e.allowed))
     })
 }
 
-fn remember(mode: Mode, provider: Provider, state: HealthState, allowed: bool) {
+fn remember(mode: Mode, provider: Provider, summary: &Summary, allowed: bool) {
     let until_ms = now_ms().saturating_add(CACHE_MS);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
@@ -275,7 +266,7 @@ fn remember(mode: Mode, provider: Provider, state: HealthState, allowed: bool) {
         c.push(Cached {
             mode,
             provider,
-            state,
+            health: summary.routing(),
             allowed,
             until_ms,
         });

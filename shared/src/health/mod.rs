@@ -1,7 +1,8 @@
 //! Provider health: how each provider has been answering our calls, per mode. Every call is
 //! classified here (a hard failure, or the provider working), counted in two windows
 //! ([`window`]), and judged by the circuit breaker ([`breaker::Health`]): `up`, `degraded` or
-//! `down`, with the transitions the edge announces. Thresholds are the constants below;
+//! `down` (routing's [`HealthState`], which routing reads back through [`Summary::routing`]),
+//! with the transitions the edge announces. Thresholds are the constants below;
 //! docs/design.md ("Provider health") explains them. No clock: `now` is an argument.
 
 pub mod breaker;
@@ -14,29 +15,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::errors::catalog::{self, Action};
 use crate::provider::Provider;
+use crate::routing::ProviderHealth;
 
 pub use breaker::{Health, Permit};
 
-/// A provider's health as merchants see it (`GET /v1/health/providers`, `provider.*` events).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HealthState {
-    Up,
-    Degraded,
-    Down,
-}
+pub use crate::routing::HealthState;
 
+/// routing's state is health's own (wire names `up`, `degraded`, `down`); what only health
+/// needs is added here.
 impl HealthState {
-    /// The wire name: `up`, `degraded`, `down`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            HealthState::Up => "up",
-            HealthState::Degraded => "degraded",
-            HealthState::Down => "down",
-        }
-    }
-
     /// The merchant event announcing a move into this state.
     #[must_use]
     pub const fn event_type(self) -> &'static str {
@@ -158,6 +145,19 @@ pub struct Summary {
     pub calls: u32,
     /// When the state was entered (unix ms).
     pub since_ms: i64,
+}
+
+impl Summary {
+    /// What routing reads of it (`shared::routing`): the state, the two-hour success rate of
+    /// the provider's calls, and the five-minute median latency.
+    #[must_use]
+    pub const fn routing(&self) -> ProviderHealth {
+        ProviderHealth {
+            state: self.state,
+            success_bp: self.success_bp,
+            p50_ms: self.p50_ms,
+        }
+    }
 }
 
 /// A move between states, announced once (`seq` numbers them per provider and mode).

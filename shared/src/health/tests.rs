@@ -140,6 +140,21 @@ fn percentiles_take_the_nearest_rank() {
 }
 
 #[test]
+fn routing_reads_the_state_rate_and_median() {
+    let mut h = Health::new(T0);
+    feed(&mut h, &[ok(T0), hard(T0 + 1), slow(T0 + 2, 900)]);
+    let r = h.summary(T0 + 3).routing();
+    assert_eq!(
+        (r.state, r.success_bp, r.p50_ms),
+        (HealthState::Up, Some(6_666), Some(200))
+    );
+    assert_eq!(
+        Health::new(T0).summary(T0).routing(),
+        crate::routing::ProviderHealth::UNKNOWN
+    );
+}
+
+#[test]
 fn a_new_provider_is_up_with_no_figures() {
     let h = Health::new(T0);
     let s = h.summary(T0 + 5);

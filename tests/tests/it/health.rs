@@ -236,10 +236,14 @@ async fn delivered(seen: &Arc<Mutex<Vec<Delivery>>>, kind: &str, secs: u64) -> V
     }
 }
 
-/// A bKash confirm of a fresh payment: its HTTP status.
+/// A bKash confirm of a fresh payment that stays on bKash (no failover): its HTTP status.
 async fn bkash_confirm(s: &Stack) -> u16 {
     let p = s
-        .create(&Stack::order_id("health-bkash"), &Stack::amount(36), json!({}))
+        .create(
+            &Stack::order_id("health-bkash"),
+            &Stack::amount(36),
+            json!({ "allow_failover": false }),
+        )
         .await;
     s.confirm(&p, Some("bkash")).await.0
 }
