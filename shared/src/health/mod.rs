@@ -107,11 +107,12 @@ impl Call {
 }
 
 /// Whether a call shows the provider not working: no answer at all (timeout, broken
-/// connection), an HTTP 5xx (503 when it is down, a 502 from a gateway or our Nagad relay), or a
-/// code the provider uses for its own passing fault (the catalog's `Retry` rows: bKash `503`
-/// "system under maintenance", `9999`, Nagad `16_0006_075`, …). Not a hard failure: a success,
-/// any decline (wrong PIN, insufficient balance: the provider working), a "query again" code,
-/// and a 4xx about our own credentials or request.
+/// connection), an HTTP 5xx (503 when it is down, a 502 from a gateway or our Nagad relay), or,
+/// on a call the edge could not settle (`unknown`), a code the provider uses for its own passing
+/// fault (the catalog's `Retry` rows: bKash `503` "system under maintenance", `9999`, Nagad
+/// `16_0006_075`, …). Not a hard failure: a success, any decline (wrong PIN, insufficient
+/// balance: the provider working), a "query again" code, and anything the edge read as our own
+/// credentials or request (`error`: bKash also answers wrong credentials with `9999`).
 #[must_use]
 pub fn is_hard_failure(
     provider: Provider,
@@ -125,9 +126,12 @@ pub fn is_hard_failure(
     match http_status {
         None => true,
         Some(status) if status >= 500 => true,
-        Some(_) => provider_code
-            .and_then(|code| catalog::find(provider, code.trim()))
-            .is_some_and(|row| row.info.action == Action::Retry),
+        Some(_) => {
+            outcome == "unknown"
+                && provider_code
+                    .and_then(|code| catalog::find(provider, code.trim()))
+                    .is_some_and(|row| row.info.action == Action::Retry)
+        }
     }
 }
 

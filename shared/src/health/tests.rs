@@ -56,7 +56,7 @@ fn calls_are_classified_hard_only_when_the_provider_did_not_work() {
     /// provider, HTTP status, provider code, outcome word → a hard failure?
     type Row = (Provider, Option<u16>, Option<&'static str>, &'static str, bool);
     #[rustfmt::skip]
-    let table: [Row; 16] = [
+    let table: [Row; 17] = [
         (Bkash, Some(200), None, "ok", false),
         (Bkash, Some(200), Some("2023"), "declined", false), // insufficient balance
         (Bkash, Some(200), Some("2014"), "declined", false), // wrong PIN
@@ -64,6 +64,7 @@ fn calls_are_classified_hard_only_when_the_provider_did_not_work() {
         (Bkash, Some(200), Some("2062"), "unknown", false), // query again: the provider answered
         (Bkash, Some(401), None, "error", false),           // our token: not the provider
         (Nagad, Some(403), Some("relay_refused"), "error", false),
+        (Bkash, Some(200), Some("9999"), "error", false), // wrong credentials at the grant
         (Bkash, Some(429), None, "unknown", false),
         (Bkash, None, Some("timeout"), "unknown", true),
         (Nagad, None, Some("network"), "unknown", true),
