@@ -24,7 +24,7 @@ use worker::{Delay, Env, Method, Request, RequestInit};
 
 use crate::clock::now_ms;
 use crate::log;
-use crate::providers::{CallRecord, Mode};
+use crate::providers::Mode;
 
 /// The Durable Object binding (`wrangler.toml`).
 pub const BINDING: &str = "HEALTH";
@@ -72,18 +72,7 @@ pub struct Snapshot {
     pub nagad: Summary,
 }
 
-#[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
-impl Snapshot {
-    pub fn get(&self, provider: Provider) -> &Summary {
-        match provider {
-            Provider::Bkash => &self.bkash,
-            Provider::Nagad => &self.nagad,
-        }
-    }
-}
-
 /// Both providers' health as routing reads it (`Standing::health`; cached, fail-open).
-#[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct States {
     pub bkash: ProviderHealth,
@@ -93,23 +82,6 @@ pub struct States {
 /// The Durable Object's name: `health:<provider>:<mode>`.
 pub fn object_name(provider: Provider, mode: Mode) -> String {
     format!("health:{}:{}", provider.as_str(), mode.as_str())
-}
-
-#[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
-/// Feeds provider calls answered just now (the brief's form; `at` is now).
-pub async fn record(env: &Env, mode: Mode, calls: &[CallRecord]) {
-    let now = now_ms();
-    let calls = calls.iter().map(|c| {
-        Call::observed(
-            c.provider,
-            c.http_status,
-            c.provider_code.as_deref(),
-            c.outcome,
-            c.latency_ms,
-            now,
-        )
-    });
-    record_calls(env, mode, calls).await;
 }
 
 /// Feeds calls, one ask per provider touched (both at once). A failure is logged, never
@@ -134,7 +106,6 @@ pub async fn record_calls(env: &Env, mode: Mode, calls: impl IntoIterator<Item =
     join(feed(Provider::Bkash, bkash), feed(Provider::Nagad, nagad)).await;
 }
 
-#[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
 /// Whether a call to `provider` may go out now: false while it is down (cooling down, or
 /// its one probe already out). Fails open.
 pub async fn permit(env: &Env, mode: Mode, provider: Provider) -> bool {
@@ -173,7 +144,6 @@ pub async fn snapshot(env: &Env, mode: Mode) -> Result<Snapshot, String> {
     })
 }
 
-#[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
 /// Both providers' health for routing: from this isolate's memory when fresh (≤ 2 s), else
 /// asked; a provider whose object does not answer counts as up with no data.
 pub async fn states(env: &Env, mode: Mode) -> States {
@@ -233,7 +203,6 @@ async fn ask(env: &Env, mode: Mode, provider: Provider, ask: Ask) -> Result<Answ
     }
 }
 
-#[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
 struct Cached {
     mode: Mode,
     provider: Provider,
@@ -247,7 +216,6 @@ thread_local! {
     static CACHE: RefCell<Vec<Cached>> = const { RefCell::new(Vec::new()) };
 }
 
-#[allow(dead_code, reason = "for the payment flow (confirm, routing), issue #14")]
 fn cached(mode: Mode, provider: Provider) -> Option<(ProviderHealth, bool)> {
     let now = now_ms();
     CACHE.with(|c| {

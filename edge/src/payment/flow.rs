@@ -6,6 +6,7 @@
 use bdpay_shared::errors::{ApiError, ErrorCode};
 use bdpay_shared::ids::RefundId;
 use bdpay_shared::provider::Provider;
+use bdpay_shared::routing::{Availability, HealthState, ProviderHealth};
 use serde_json::json;
 use worker::{Env, State};
 
@@ -19,7 +20,7 @@ use crate::config::EdgeConfig;
 use crate::error::provider_error;
 use crate::ledger::order_claims;
 use crate::providers::refund::RefundAsk;
-use crate::providers::{AnyProvider, Device, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
+use crate::providers::{AnyProvider, Device, PaymentRef, ProviderFailure, Start, Started};
 
 /// What the object works with.
 pub struct Ctx<'a> {
@@ -37,16 +38,41 @@ pub struct ConfirmInput {
 
 /// A client for `p` with the payment's merchant's credentials (its own, else the deployment's).
 async fn client(ctx: &Ctx<'_>, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
-    let config = ProviderConfig::for_merchant(ctx.env, &r.merchant_id, r.mode, p).await?;
+    let config = crate::providers::merchant_config::load(ctx.env, &r.merchant_id, r.mode, p).await?;
     AnyProvider::new(p, &config, ctx.env, &r.merchant_id)
 }
 
-/// Which providers the payment's merchant can use now in its mode (configured; health comes later).
-pub async fn availability(env: &Env, r: &PaymentRecord) -> bdpay_shared::routing::Availability {
-    match ProviderConfig::for_merchant(env, &r.merchant_id, r.mode, Provider::Bkash).await {
+/// Which providers the payment's merchant can use now in its mode: configured, with their
+/// health (`health::states`: up, degraded or down, success rate, latency).
+pub async fn availability(env: &Env, r: &PaymentRecord) -> Availability {
+    let configured = match crate::providers::merchant_config::load(env, &r.merchant_id, r.mode, Provider::Bkash).await {
         Ok(c) => decide::availability(|p| c.is_configured(p)),
         Err(_) => decide::availability(|_| false),
+    };
+    let states = crate::health::states(env, r.mode).await;
+    configured
+        .with_health(Provider::Bkash, states.bkash)
+        .with_health(Provider::Nagad, states.nagad)
+}
+
+/// As [`availability`], for a confirm about to call a provider: a wallet that is down counts
+/// as up when its breaker hands this confirm the one half-open probe (after the cooldown), so
+/// a wallet that came back is found again; otherwise it stays out of routing.
+async fn availability_to_call(env: &Env, r: &PaymentRecord) -> Availability {
+    let mut up = availability(env, r).await;
+    for p in Provider::ALL {
+        let health = up.of(p).health;
+        if health.state == HealthState::Down && crate::health::permit(env, r.mode, p).await {
+            up = up.with_health(
+                p,
+                ProviderHealth {
+                    state: HealthState::Up,
+                    ..health
+                },
+            );
+        }
     }
+    up
 }
 
 /// Stores the record before a call that may move money. `false`: not stored, do not call.
@@ -72,7 +98,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         let at = crate::keys::binding::payment_phone(r.id.as_str());
         config.data_keys.decrypt_phone(&at, &p.enc).ok()
     });
-    let up = availability(ctx.env, r).await;
+    let up = availability_to_call(ctx.env, r).await;
     let operator = phone.as_ref().map(|p| p.operator());
     if let Confirm::Same = decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
         return Ok(());

@@ -5,7 +5,7 @@
 use bdpay_shared::errors::ErrorBody;
 use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::routing::{self, Availability};
+use bdpay_shared::routing::{self, Availability, HealthState};
 use bdpay_shared::status::{AttemptStatus, PaymentStatus};
 use serde::Serialize;
 use serde_json::Value;
@@ -103,6 +103,8 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
 pub struct ProviderOption {
     pub provider: Provider,
     pub available: bool,
+    /// The wallet's health: `up`, `degraded` (confirmations may take longer) or `down`.
+    pub state: HealthState,
 }
 
 #[derive(Serialize)]
@@ -165,10 +167,12 @@ pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
             ProviderOption {
                 provider: Provider::Bkash,
                 available: up.usable(Provider::Bkash, r.amount).is_ok(),
+                state: up.of(Provider::Bkash).health.state,
             },
             ProviderOption {
                 provider: Provider::Nagad,
                 available: up.usable(Provider::Nagad, r.amount).is_ok(),
+                state: up.of(Provider::Nagad).health.state,
             },
         ],
         recommended,
