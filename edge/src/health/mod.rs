@@ -109,8 +109,10 @@ pub async fn record_calls(env: &Env, mode: Mode, calls: impl IntoIterator<Item =
 /// Whether a call to `provider` may go out now: false while it is down (cooling down, or
 /// its one probe already out). Fails open.
 pub async fn permit(env: &Env, mode: Mode, provider: Provider) -> bool {
-    if let Some((_, allowed)) = cached(mode, provider) {
-        return allowed;
+    // Memory answers "yes" only: a "no" (down) is asked again, for only the object knows when
+    // the cooldown is over and can hand out the one probe.
+    if let Some((_, true)) = cached(mode, provider) {
+        return true;
     }
     match ask(env, mode, provider, Ask::Permit).await {
         Ok(a) => {
