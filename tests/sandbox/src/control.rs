@@ -1,5 +1,6 @@
 //! The control API under `/__control/` (a prefix neither provider uses): faults, the ledger,
-//! reply variants, reset, the clock, and the settlement statements tests reconcile against.
+//! reply variants, reset, the clock, the settlement statements tests reconcile against, and
+//! each provider's and the SMS stand-in's own helpers.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -23,6 +24,7 @@ pub fn router() -> Router<Shared> {
         .route("/clock", post(clock))
         .merge(crate::bkash::control_router())
         .merge(crate::nagad::control_router())
+        .merge(crate::sms::control_router())
 }
 
 fn bad(msg: impl Into<String>) -> Response {

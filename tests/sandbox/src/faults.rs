@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 /// One fault. `provider` and `op` narrow which calls it hits (omitted: all).
 /// Ops: bKash `grant` `refresh` `create` `execute` `query` `search` `refund` `refund_status`
-/// `page` `webhook`; Nagad `initialize` `complete` `verify` `cancel` `page` `ipn`.
+/// `page` `webhook`; Nagad `initialize` `complete` `verify` `cancel` `page` `ipn`; and,
+/// with no `provider`, `sms` (the SMS gateway stand-in, hit only by rules naming that op).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {
@@ -75,6 +76,9 @@ pub enum Injected {
     AnswerLost,
 }
 
+/// The SMS gateway stand-in's one op (`crate::sms`).
+pub const SMS_OP: &str = "sms";
+
 #[derive(Default)]
 pub struct Faults {
     rules: Mutex<Vec<FaultRule>>,
@@ -96,11 +100,27 @@ impl FaultRule {
                 return Err("latency ms must be <= 120000".into());
             }
         }
+        if self.op.as_deref() == Some(SMS_OP) {
+            if self.provider.is_some() || self.reference.is_some() {
+                return Err("op sms takes no provider and no reference".into());
+            }
+            if let FaultKind::Code { code } | FaultKind::Code200 { code } = &self.fault {
+                if code.parse::<u32>().is_err() {
+                    return Err("an sms code is a number, e.g. \"1007\"".into());
+                }
+            }
+        }
         Ok(())
     }
 
-    fn matches(&self, provider: Provider, op: &str, reference: Option<&str>) -> bool {
-        self.provider.is_none_or(|p| p == provider)
+    /// `provider` None is a call no provider makes (the SMS gateway): only rules without a
+    /// provider that name its op hit it, so `{"fault":{"kind":"down"}}` leaves SMS alone.
+    fn matches(&self, provider: Option<Provider>, op: &str, reference: Option<&str>) -> bool {
+        let whose = match provider {
+            Some(provider) => self.provider.is_none_or(|p| p == provider),
+            None => self.provider.is_none() && self.op.as_deref() == Some(op),
+        };
+        whose
             && self.op.as_deref().is_none_or(|o| o == op)
             && self.reference.as_deref().is_none_or(|r| Some(r) == reference)
     }
@@ -130,6 +150,15 @@ impl Faults {
 
     /// [`Faults::decide`] for a call about the payment `reference`.
     pub fn decide_for(&self, provider: Provider, op: &str, reference: Option<&str>) -> (Duration, Option<Injected>) {
+        self.decide_any(Some(provider), op, reference)
+    }
+
+    fn decide_any(
+        &self,
+        provider: Option<Provider>,
+        op: &str,
+        reference: Option<&str>,
+    ) -> (Duration, Option<Injected>) {
         let Ok(mut rules) = self.rules.lock() else {
             return (Duration::ZERO, None);
         };
@@ -183,7 +212,22 @@ impl Faults {
         reference: Option<&str>,
         hang: Duration,
     ) -> Option<Injected> {
-        let (delay, injected) = self.decide_for(provider, op, reference);
+        self.enter_any(Some(provider), op, reference, hang).await
+    }
+
+    /// [`Faults::enter`] for the SMS gateway stand-in (op [`SMS_OP`], no provider).
+    pub async fn enter_sms(&self, hang: Duration) -> Option<Injected> {
+        self.enter_any(None, SMS_OP, None, hang).await
+    }
+
+    async fn enter_any(
+        &self,
+        provider: Option<Provider>,
+        op: &str,
+        reference: Option<&str>,
+        hang: Duration,
+    ) -> Option<Injected> {
+        let (delay, injected) = self.decide_any(provider, op, reference);
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
@@ -268,7 +312,28 @@ mod tests {
     }
 
     #[test]
+    fn sms_is_hit_only_by_provider_less_rules_naming_it() {
+        let f = Faults::default();
+        f.add(rule(r#"{"fault":{"kind":"down"}}"#));
+        f.add(rule(r#"{"provider":"bkash","fault":{"kind":"status","status":502}}"#));
+        assert_eq!(f.decide_any(None, SMS_OP, None).1, None);
+        f.add(rule(r#"{"op":"sms","fault":{"kind":"code","code":"1007"},"count":1}"#));
+        assert_eq!(f.decide_any(None, SMS_OP, None).1, Some(Injected::Code("1007".into())));
+        assert_eq!(f.decide_any(None, SMS_OP, None).1, None);
+        assert_eq!(f.decide(Provider::Nagad, "verify").1, Some(Injected::Down));
+    }
+
+    #[test]
     fn bad_rules_are_refused() {
+        assert!(rule(r#"{"provider":"bkash","op":"sms","fault":{"kind":"down"}}"#)
+            .validate()
+            .is_err());
+        assert!(rule(r#"{"op":"sms","fault":{"kind":"code","code":"x"}}"#)
+            .validate()
+            .is_err());
+        assert!(rule(r#"{"op":"sms","fault":{"kind":"code_200","code":"1007"}}"#)
+            .validate()
+            .is_ok());
         assert!(serde_json::from_str::<FaultRule>(r#"{"fault":{"kind":"nope"}}"#).is_err());
         assert!(rule(r#"{"fault":{"kind":"status","status":200}}"#).validate().is_err());
         assert!(rule(r#"{"fault":{"kind":"down"},"percent":0}"#).validate().is_err());

@@ -3,8 +3,9 @@
 //!
 //! Layout: `/bkash/…` (API base `/bkash/v1.2.0-beta/tokenized/checkout`, refund v2
 //! and hosted pages under `/bkash/`), `/nagad/…` (API base
-//! `/nagad/remote-payment-gateway-1.0/api/dfs`, hosted pages under `/nagad/`),
-//! `/__control/…` (faults, ledger, reset, clock, statements). docs/providers.md is the spec.
+//! `/nagad/remote-payment-gateway-1.0/api/dfs`, hosted pages under `/nagad/`), `/sms/…`
+//! (a bulk-SMS gateway stand-in), `/__control/…` (faults, ledger, reset, clock,
+//! statements, send money, SMS outbox). docs/providers.md is the spec.
 
 pub mod bkash;
 pub mod clock;
@@ -14,6 +15,8 @@ pub mod faults;
 pub mod html;
 pub mod ledger;
 pub mod nagad;
+pub mod send_money;
+pub mod sms;
 pub mod variants;
 
 use std::net::SocketAddr;
@@ -37,6 +40,8 @@ pub struct Sandbox {
     pub ledger: Ledger,
     pub bkash: bkash::State,
     pub nagad: nagad::State,
+    /// The SMS gateway stand-in's accepted messages.
+    pub sms: sms::State,
     /// For outgoing notifications (SNS webhook, Nagad hints).
     pub http: reqwest::Client,
 }
@@ -59,11 +64,12 @@ impl Sandbox {
             ledger: Ledger::default(),
             bkash,
             nagad,
+            sms: sms::State::default(),
             http,
         }))
     }
 
-    /// Clears every payment, token, fault, ledger entry and clock offset.
+    /// Clears every payment, token, transfer, SMS, fault, ledger entry and clock offset.
     pub fn reset(&self) {
         self.faults.clear();
         self.variants.clear();
@@ -71,6 +77,7 @@ impl Sandbox {
         self.clock.reset();
         self.bkash.reset();
         self.nagad.reset();
+        self.sms.reset();
     }
 }
 
@@ -79,6 +86,7 @@ pub fn app(sandbox: Shared) -> Router {
     Router::new()
         .nest("/bkash", bkash::router())
         .nest("/nagad", nagad::router())
+        .nest("/sms", sms::router())
         .nest("/__control", control::router())
         .with_state(sandbox)
 }

@@ -1,5 +1,6 @@
 //! The gate every bKash API call passes, in bKash's order: injected faults, then API Gateway
-//! (token, 401; body, envelope 4), then bKash's own checks (X-APP-Key, 2001).
+//! (token, 401; body, envelope 4), then bKash's own checks (X-APP-Key of the token's
+//! credential set, 2001).
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -9,8 +10,9 @@ use axum::response::Response;
 use bdpay_shared::provider::Provider;
 use serde_json::{json, Map, Value};
 
+use super::choices::Credential;
 use super::errors::{self, Flavor};
-use super::{choices, record};
+use super::record;
 use crate::ledger::Record;
 use crate::Shared;
 
@@ -60,25 +62,35 @@ pub async fn faults(s: &Shared, op: &'static str, flavor: Flavor) -> Result<Go, 
     }
 }
 
-/// The id_token in `Authorization`, raw or after `Bearer ` (A.2), then `X-APP-Key` (A.3).
-pub fn authorize(s: &Shared, headers: &HeaderMap, flavor: Flavor) -> Result<(), Early> {
+/// The id_token in `Authorization`, raw or after `Bearer ` (A.2); empty when absent.
+pub fn bearer(headers: &HeaderMap) -> &str {
     let raw = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .trim();
-    let token = match raw.get(..7) {
+    match raw.get(..7) {
         Some(p) if p.eq_ignore_ascii_case("bearer ") => raw.get(7..).unwrap_or("").trim(),
         _ => raw,
-    };
-    if token.is_empty() || !s.bkash.token_is_live(token, s.clock.now_ms()) {
-        return Err(errors::unauthorized());
     }
-    let app_key = headers.get("x-app-key").and_then(|v| v.to_str().ok()).unwrap_or("");
-    if app_key != choices::APP_KEY {
+}
+
+/// The `X-APP-Key` header; empty when absent.
+pub fn app_key(headers: &HeaderMap) -> &str {
+    headers.get("x-app-key").and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+/// The id_token (A.2), then `X-APP-Key` (A.3): it must be the key of the credential set the
+/// token was granted for (A.18), else 2001. Gives that credential set.
+pub fn authorize(s: &Shared, headers: &HeaderMap, flavor: Flavor) -> Result<&'static Credential, Early> {
+    let token = bearer(headers);
+    let Some(credential) = s.bkash.token_credential(token, s.clock.now_ms()) else {
+        return Err(errors::unauthorized());
+    };
+    if app_key(headers) != credential.app_key {
         return Err(errors::in_flavor(flavor, "2001"));
     }
-    Ok(())
+    Ok(credential)
 }
 
 /// The body as a JSON object; anything else is API Gateway's envelope 4.

@@ -9,6 +9,50 @@ pub const PASSWORD: &str = "sandboxTokenizedUser02@12345";
 pub const APP_KEY: &str = "4f6o0cjiki2rfm34kfdadl1eqq";
 pub const APP_SECRET: &str = "2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b";
 
+/// TEST-ONLY: a second merchant's credential set (A.18 [our choice]), for per-merchant
+/// credentials. bKash never issued these; they work only against this sandbox.
+pub const SECOND_USERNAME: &str = "testOnlyTokenizedUser03";
+pub const SECOND_PASSWORD: &str = "testOnlyTokenizedUser03@12345";
+pub const SECOND_APP_KEY: &str = "testonly0second0appkey0003";
+pub const SECOND_APP_SECRET: &str = "testonly0second0appsecret0not0issued0by0bkash000003";
+
+/// One merchant's bKash credential set: the `username`/`password` headers and the
+/// `app_key`/`app_secret` body of a grant (A.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Credential {
+    pub username: &'static str,
+    pub password: &'static str,
+    pub app_key: &'static str,
+    pub app_secret: &'static str,
+}
+
+/// Every credential set the sandbox accepts: the published one, then the TEST-ONLY second.
+/// Tokens, payments and refund v2's `refund_v2_missing` variant are each bound to one.
+pub static CREDENTIALS: [Credential; 2] = [
+    Credential {
+        username: USERNAME,
+        password: PASSWORD,
+        app_key: APP_KEY,
+        app_secret: APP_SECRET,
+    },
+    Credential {
+        username: SECOND_USERNAME,
+        password: SECOND_PASSWORD,
+        app_key: SECOND_APP_KEY,
+        app_secret: SECOND_APP_SECRET,
+    },
+];
+
+/// The credential set whose `username` this is.
+pub fn credential_by_username(username: &str) -> Option<&'static Credential> {
+    CREDENTIALS.iter().find(|c| c.username == username)
+}
+
+/// The credential set whose `app_key` this is.
+pub fn credential_by_app_key(app_key: &str) -> Option<&'static Credential> {
+    CREDENTIALS.iter().find(|c| c.app_key == app_key)
+}
+
 /// The merchant these credentials belong to: shown on the hosted page and in webhooks.
 pub const MERCHANT_NAME: &str = "Demo Shop";
 pub const SHORT_CODE: &str = "50022";
@@ -18,6 +62,11 @@ pub const TOPIC_ARN: &str = "arn:aws:sns:ap-southeast-1:000000000000:bpt_50022";
 pub const CERT_PATH: &str = "/sns/SimpleNotificationService-sandbox.pem";
 /// Searched transactions' `transactionType` (A.9).
 pub const SEARCH_TRANSACTION_TYPE: &str = "bKash Tokenized Checkout via API";
+/// A searched send money's `transactionType` (A.17 [our choice]).
+pub const SEND_MONEY_TRANSACTION_TYPE: &str = "Send Money";
+/// The searched send money's receiver wallet, beside `customerMsisdn` (the sender): the
+/// spelling of bKash's own B2C payout API (A.17 [our choice]).
+pub const RECEIVER_FIELD: &str = "receiverMSISDN";
 
 /// Payment limits (A.14): below or above → 2006. In poisha.
 pub const MIN_AMOUNT_POISHA: i64 = 100;
@@ -121,5 +170,16 @@ mod tests {
             assert!(!is_wallet(bad), "{bad}");
         }
         assert_eq!(mask("01770618575"), "01XX8575");
+    }
+
+    #[test]
+    fn credentials_are_distinct_and_found_by_username_or_app_key() {
+        let [a, b] = &CREDENTIALS;
+        assert_ne!(a.username, b.username);
+        assert_ne!(a.app_key, b.app_key);
+        assert_eq!(credential_by_username(SECOND_USERNAME), Some(b));
+        assert_eq!(credential_by_app_key(APP_KEY), Some(a));
+        assert_eq!(credential_by_app_key(""), None);
+        assert!(SECOND_USERNAME.starts_with("testOnly") && SECOND_APP_SECRET.starts_with("testonly"));
     }
 }

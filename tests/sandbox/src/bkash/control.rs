@@ -1,6 +1,6 @@
 //! bKash's part of the control API under `/__control` (none of it is a bKash API): the
-//! statement export, a test-only page shortcut, the webhook subscription, and a stand-in
-//! merchant return page for manual runs.
+//! statement export, a test-only page shortcut, a payment's view (with its merchant), send
+//! money between wallets, the webhook subscription, and a stand-in merchant return page.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::store::{Stage, Step};
 use super::view::esc;
-use super::{choices, record, sns, statement};
+use super::{choices, record, sns, statement, transfers};
 use crate::ledger::Record;
 use crate::Shared;
 
@@ -21,6 +21,8 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route("/statements/bkash/{date}", get(statement::export))
         .route("/bkash/approve/{payment_id}", post(approve))
+        .route("/bkash/payments/{payment_id}", get(payment))
+        .route("/bkash/send_money", post(transfers::send_money))
         .route("/bkash/sns", get(describe))
         .route("/bkash/sns/subscribe", post(subscribe))
         .route("/bkash/webhook", post(set_webhook))
@@ -80,6 +82,35 @@ async fn approve(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -
         },
     );
     Json(json!({"paymentID": id, "approved": true})).into_response()
+}
+
+/// One payment as the sandbox holds it, with the merchant (credential username, A.18) whose
+/// token created it. Any merchant's payment: this is the sandbox's view, not a bKash call.
+async fn payment(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let Some(p) = s.bkash.lock().payments.get(&id).cloned() else {
+        return bad(StatusCode::NOT_FOUND, "no such paymentID");
+    };
+    let stage = match p.stage {
+        Stage::Open => "open",
+        Stage::Approved => "approved",
+        Stage::Cancelled => "cancelled",
+        Stage::Failed { .. } => "failed",
+        Stage::Completed { .. } => "completed",
+    };
+    let refunded =
+        bdpay_shared::money::Money::from_poisha(p.refunded_poisha()).unwrap_or(bdpay_shared::money::Money::ZERO);
+    Json(json!({
+        "paymentID": p.id,
+        "merchant": p.merchant.username,
+        "app_key": p.merchant.app_key,
+        "amount": p.amount_text,
+        "invoice": p.invoice,
+        "stage": stage,
+        "trxID": p.trx_id(),
+        "wallet": p.wallet.as_deref().map(choices::mask),
+        "refunded": refunded.to_string(),
+    }))
+    .into_response()
 }
 
 async fn describe(State(s): State<Shared>) -> Response {

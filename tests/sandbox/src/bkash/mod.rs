@@ -1,7 +1,8 @@
 //! bKash Tokenized Checkout (docs/providers.md Part A) as a merchant's server and a shopper's
 //! browser see it: the API under `/bkash/v1.2.0-beta/tokenized/checkout`, refund v2 under
 //! `/bkash/v2/tokenized-checkout/refund`, the hosted wallet page, the SNS webhook and its
-//! signing certificate; plus sandbox-only control routes (statements, shortcuts).
+//! signing certificate; plus sandbox-only control routes (statements, shortcuts, send money,
+//! a payment's view).
 
 // Early answers are whole `Response`s carried in `Err` (axum's way); size does not matter here.
 #![allow(clippy::result_large_err)]
@@ -13,10 +14,12 @@ mod errors;
 mod page;
 mod payments;
 mod refunds;
+mod search;
 mod sns;
 mod statement;
 mod store;
 mod tokens;
+mod transfers;
 mod view;
 
 use std::sync::{Mutex, MutexGuard};
@@ -78,7 +81,7 @@ pub fn router() -> Router<Shared> {
         .route(&base(path::CREATE), api(payments::create))
         .route(&base(path::EXECUTE), api(payments::execute))
         .route(&base(path::QUERY), api(payments::query))
-        .route(&base(path::SEARCH), api(payments::search))
+        .route(&base(path::SEARCH), api(search::search))
         .route(&base(path::LEGACY_REFUND), api(refunds::legacy))
         .route(&refund(path::REFUND), api(refunds::refund))
         .route(&refund(path::REFUND_STATUS), api(refunds::status))

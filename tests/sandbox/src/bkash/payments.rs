@@ -1,5 +1,5 @@
-//! Create (A.5), execute (A.7), query (A.8) and search (A.9), with the codes A.12 and A.15
-//! fix for the sandbox.
+//! Create (A.5), execute (A.7) and query (A.8), with the codes A.12 and A.15 fix for the
+//! sandbox. A payment belongs to the credential set that created it (A.18).
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -10,13 +10,13 @@ use axum::Json;
 use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::wire::bkash::{
-    status_message, CreateResponse, ExecuteResponse, QueryResponse, SearchResponse, TransactionStatus,
-    VerificationStatus, MODE_CHECKOUT, SUCCESS,
+    status_message, CreateResponse, ExecuteResponse, QueryResponse, TransactionStatus, VerificationStatus,
+    MODE_CHECKOUT, SUCCESS,
 };
 use bdpay_shared::wire::time::DhakaTime;
 use serde_json::json;
 
-use super::choices::{self, WalletRule};
+use super::choices::{self, Credential, WalletRule};
 use super::errors::{self, Flavor};
 use super::store::{new_hash, new_signature, Payment, Stage, Step};
 use super::{api, record, sns, PAGE_PATH};
@@ -25,15 +25,15 @@ use crate::Shared;
 
 const T: Flavor = Flavor::Tokenized;
 
-fn ok_message() -> String {
+pub(super) fn ok_message() -> String {
     status_message(SUCCESS).unwrap_or("Successful").to_owned()
 }
 
-fn bkash_time(ms: i64) -> String {
+pub(super) fn bkash_time(ms: i64) -> String {
     DhakaTime::from_unix_millis(ms).bkash()
 }
 
-fn finish(r: Result<Response, Response>) -> Response {
+pub(super) fn finish(r: Result<Response, Response>) -> Response {
     r.unwrap_or_else(|e| e)
 }
 
@@ -43,7 +43,7 @@ pub async fn create(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, B
 
 async fn create_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
     api::faults(s, "create", T).await?;
-    api::authorize(s, h, T)?;
+    let merchant = api::authorize(s, h, T)?;
     let map = api::object(body)?;
     let refuse = |c: &str| {
         record(
@@ -112,6 +112,7 @@ async fn create_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
         let mut inner = s.bkash.lock();
         let p = Payment {
             id: inner.new_payment_id(now),
+            merchant,
             hash: new_hash(),
             signature: new_signature(),
             created_ms: now,
@@ -132,7 +133,7 @@ async fn create_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
         inner.payments.insert(p.id.clone(), p.clone());
         p
     };
-    let detail = json!({"amount": payment.amount_text, "invoice": payment.invoice});
+    let detail = json!({"amount": payment.amount_text, "invoice": payment.invoice, "merchant": merchant.username});
     record(
         s,
         Record {
@@ -178,7 +179,7 @@ pub async fn execute(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, 
 
 async fn execute_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
     api::faults(s, "execute", T).await?;
-    api::authorize(s, h, T)?;
+    let merchant = api::authorize(s, h, T)?;
     let map = api::object(body)?;
     let id = match api::required(&map, "paymentID", T) {
         Ok(id) => id.to_owned(),
@@ -195,7 +196,7 @@ async fn execute_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejec
         }
     };
     let now = s.clock.now_ms();
-    let decision = decide(s, &id, now);
+    let decision = decide(s, &id, merchant, now);
     match decision {
         Decision::Refuse(code) => {
             record(
@@ -247,10 +248,10 @@ async fn execute_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejec
     }
 }
 
-fn decide(s: &Shared, id: &str, now: i64) -> Decision {
+fn decide(s: &Shared, id: &str, merchant: &Credential, now: i64) -> Decision {
     let refuse = |c: &str| Decision::Refuse(c.to_owned());
     let mut inner = s.bkash.lock();
-    let Some(p) = inner.payments.get(id) else {
+    let Some(p) = inner.payments.get(id).filter(|p| p.merchant == merchant) else {
         return refuse("2002");
     };
     let age = now - p.created_ms;
@@ -303,10 +304,17 @@ pub async fn query(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, By
 
 async fn query_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
     api::faults(s, "query", T).await?;
-    api::authorize(s, h, T)?;
+    let merchant = api::authorize(s, h, T)?;
     let map = api::object(body)?;
     let id = api::required(&map, "paymentID", T)?;
-    let Some(p) = s.bkash.lock().payments.get(id).cloned() else {
+    let Some(p) = s
+        .bkash
+        .lock()
+        .payments
+        .get(id)
+        .filter(|p| p.merchant == merchant)
+        .cloned()
+    else {
         return Err(errors::code("2002"));
     };
     let completed = p.is_completed();
@@ -334,43 +342,6 @@ async fn query_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejecti
         }),
         payer_reference: Some(p.payer_reference.clone()),
         max_refundable_amount: None,
-    })
-    .into_response())
-}
-
-pub async fn search(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
-    finish(search_inner(&s, &h, body).await)
-}
-
-async fn search_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
-    api::faults(s, "search", T).await?;
-    api::authorize(s, h, T)?;
-    let map = api::object(body)?;
-    let trx = api::required(&map, "trxID", T)?;
-    let found = {
-        let inner = s.bkash.lock();
-        inner.by_trx.get(trx).and_then(|id| inner.payments.get(id)).cloned()
-    };
-    let Some(p) = found else {
-        return Err(errors::code("2033"));
-    };
-    // The real sandbox shows whole seconds here (`…:000 GMT+0600`).
-    let at = p.completed_ms().unwrap_or(p.created_ms).div_euclid(1000) * 1000;
-    Ok(Json(SearchResponse {
-        status_code: SUCCESS.to_owned(),
-        status_message: ok_message(),
-        trx_id: trx.to_owned(),
-        initiation_time: bkash_time(at),
-        completed_time: bkash_time(at),
-        transaction_type: choices::SEARCH_TRANSACTION_TYPE.to_owned(),
-        customer_msisdn: p.wallet.clone().unwrap_or_default(),
-        transaction_status: TransactionStatus::Completed,
-        amount: p.amount_text.clone(),
-        currency: "BDT".to_owned(),
-        organization_short_code: choices::SHORT_CODE.to_owned(),
-        coupon_amount: None,
-        merchant_share_amount: None,
-        sale_amount: None,
     })
     .into_response())
 }

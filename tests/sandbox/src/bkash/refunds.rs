@@ -15,6 +15,7 @@ use bdpay_shared::wire::bkash::{
 use bdpay_shared::wire::time::DhakaTime;
 use serde_json::{json, Map, Value};
 
+use super::choices::Credential;
 use super::errors::{self, Flavor};
 use super::store::{Payment, Refund};
 use super::{api, choices, record};
@@ -46,9 +47,17 @@ fn short_text<'a>(
     }
 }
 
-/// The completed payment `id` whose trxID is `trx`, or the code saying why not.
-fn completed(s: &Shared, id: &str, trx: &str) -> Result<Payment, &'static str> {
-    let p = s.bkash.lock().payments.get(id).cloned().ok_or("2002")?;
+/// The merchant's completed payment `id` whose trxID is `trx`, or the code saying why not.
+/// Another merchant's payment is unknown to this one (A.18).
+fn completed(s: &Shared, merchant: &Credential, id: &str, trx: &str) -> Result<Payment, &'static str> {
+    let p = s
+        .bkash
+        .lock()
+        .payments
+        .get(id)
+        .filter(|p| p.merchant == merchant)
+        .cloned()
+        .ok_or("2002")?;
     match p.trx_id() {
         None => Err("2127"),
         Some(t) if t != trx => Err("2077"),
@@ -57,6 +66,7 @@ fn completed(s: &Shared, id: &str, trx: &str) -> Result<Payment, &'static str> {
 }
 
 struct Asked<'a> {
+    merchant: &'static Credential,
     id: &'a str,
     trx: &'a str,
     amount: &'a str,
@@ -68,7 +78,11 @@ struct Asked<'a> {
 fn apply(s: &Shared, a: &Asked<'_>) -> Result<(Payment, Refund), &'static str> {
     let now = s.clock.now_ms();
     let mut inner = s.bkash.lock();
-    let p = inner.payments.get(a.id).ok_or("2002")?;
+    let p = inner
+        .payments
+        .get(a.id)
+        .filter(|p| p.merchant == a.merchant)
+        .ok_or("2002")?;
     let done_at = match (&p.trx_id(), p.completed_ms()) {
         (Some(t), Some(at)) if *t == a.trx => at,
         (Some(_), _) => return Err("2077"),
@@ -118,10 +132,18 @@ fn log(s: &Shared, a: &Asked<'_>, result: &Result<(Payment, Refund), &'static st
 
 /// API Gateway's answer when refund v2 is switched off for the caller's credential
 /// (`refund_v2_missing` variant): before faults, tokens or bKash logic, as a missing route.
+/// The rule's `app_key` is matched against the `X-APP-Key` sent, its `username` against the
+/// credential set the `Authorization` token was granted for (A.18), else the one that
+/// `X-APP-Key` names.
 fn v2_missing(s: &Shared, h: &HeaderMap) -> Option<Response> {
-    let app_key = h.get("x-app-key").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let app_key = api::app_key(h);
+    let username = s
+        .bkash
+        .token_owner(api::bearer(h))
+        .or_else(|| choices::credential_by_app_key(app_key))
+        .map_or("", |c| c.username);
     s.variants
-        .refund_v2_missing(app_key, choices::USERNAME)
+        .refund_v2_missing(app_key, username)
         .then(|| errors::gateway(StatusCode::FORBIDDEN, "Missing Authentication Token"))
 }
 
@@ -139,9 +161,10 @@ pub async fn refund(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, B
 
 async fn refund_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
     const F: Flavor = Flavor::RefundV2;
-    api::authorize(s, h, F)?;
+    let merchant = api::authorize(s, h, F)?;
     let map = api::object(body)?;
     let asked = Asked {
+        merchant,
         id: api::required(&map, "paymentId", F)?,
         trx: api::required(&map, "trxId", F)?,
         amount: api::required(&map, "refundAmount", F)?,
@@ -175,11 +198,11 @@ pub async fn status(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, B
 async fn status_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
     const F: Flavor = Flavor::RefundV2;
     api::faults(s, "refund_status", F).await?;
-    api::authorize(s, h, F)?;
+    let merchant = api::authorize(s, h, F)?;
     let map = api::object(body)?;
     let id = api::required(&map, "paymentId", F)?;
     let trx = api::required(&map, "trxId", F)?;
-    let p = completed(s, id, trx).map_err(errors::refund)?;
+    let p = completed(s, merchant, id, trx).map_err(errors::refund)?;
     if p.refunds.is_empty() && s.variants.has(Provider::Bkash, id, Variant::NoRefundsEnvelope) {
         return Err(errors::refund("2033"));
     }
@@ -223,13 +246,14 @@ pub async fn legacy(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, B
 /// v1: with `amount` a refund, without it the latest refund's status (2033 when none).
 async fn legacy_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
     const F: Flavor = Flavor::Tokenized;
-    api::authorize(s, h, F)?;
+    let merchant = api::authorize(s, h, F)?;
     let map = api::object(body)?;
     let id = api::required(&map, "paymentID", F)?;
     let trx = api::required(&map, "trxID", F)?;
     let (refund, amount_text) = match api::text(&map, "amount")? {
         Some(amount) => {
             let asked = Asked {
+                merchant,
                 id,
                 trx,
                 amount,
@@ -242,7 +266,7 @@ async fn legacy_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesReject
             (r, amount.to_owned())
         }
         None => {
-            let p = completed(s, id, trx).map_err(errors::code)?;
+            let p = completed(s, merchant, id, trx).map_err(errors::code)?;
             let r = p.refunds.last().cloned().ok_or_else(|| errors::code("2033"))?;
             let text = r.amount.to_string();
             (r, text)

@@ -78,11 +78,7 @@ fn uuid() -> String {
 
 /// `2024-11-25T08:07:03.120Z` (UTC, as SNS writes `Timestamp`).
 fn iso_utc(ms: i64) -> String {
-    let t = DhakaTime::from_unix_millis(ms - bdpay_shared::wire::time::DHAKA_OFFSET_SECS * 1000);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second, t.milli
-    )
+    crate::clock::rfc3339(ms)
 }
 
 impl Hub {

@@ -1,5 +1,6 @@
 //! What the bKash half remembers: tokens, payments (with their hosted-page progress and
-//! refunds), and the ids it hands out. One mutex; no handler awaits while holding it.
+//! refunds), send money transfers, and the ids it hands out. One mutex; no handler awaits
+//! while holding it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -7,19 +8,31 @@ use bdpay_shared::money::Money;
 use rand::distributions::{Alphanumeric, Distribution, Uniform};
 use rand::Rng;
 
-/// Tokens, payments and the ids already used.
+use super::choices::Credential;
+
+/// A token and the credential set it was granted for (A.18: tokens are bound to it).
+#[derive(Clone, Copy, Debug)]
+pub struct Grant {
+    /// Unix ms.
+    pub expires_ms: i64,
+    pub credential: &'static Credential,
+}
+
+/// Tokens, payments, transfers and the ids already used.
 #[derive(Default)]
 pub struct Inner {
-    /// id_token → expiry (unix ms).
-    pub tokens: HashMap<String, i64>,
-    /// refresh_token → expiry (unix ms).
-    pub refresh: HashMap<String, i64>,
-    /// Instants of token calls within the last hour (the budget).
-    pub token_calls: VecDeque<i64>,
+    /// id_token → its grant.
+    pub tokens: HashMap<String, Grant>,
+    /// refresh_token → its grant.
+    pub refresh: HashMap<String, Grant>,
+    /// Per `username` header: instants of token calls within the last hour (the budget).
+    pub token_calls: HashMap<String, VecDeque<i64>>,
     pub payments: HashMap<String, Payment>,
     /// Payment trxID → paymentID.
     pub by_trx: HashMap<String, String>,
-    /// Every trxID handed out (payments and refunds), so none repeats.
+    /// Send money (A.17), by trxID: not payments to a merchant, found only by search.
+    pub transfers: HashMap<String, Transfer>,
+    /// Every trxID handed out (payments, refunds, transfers), so none repeats.
     pub used_trx: HashSet<String>,
     /// (wallet, amount in poisha) → when a payment with them last completed (the 2029 rule).
     pub last_debit: HashMap<(String, i64), i64>,
@@ -61,9 +74,21 @@ pub struct Refund {
     pub at_ms: i64,
 }
 
+/// A wallet-to-wallet send money (A.17), made through the control API.
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    pub trx_id: String,
+    pub from: String,
+    pub to: String,
+    pub amount: Money,
+    pub at_ms: i64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Payment {
     pub id: String,
+    /// The credential set whose token created it (A.18): only that merchant's calls see it.
+    pub merchant: &'static Credential,
     /// The `hash` in `bkashURL`: the page answers only with it.
     pub hash: String,
     /// The 10-character `signature` of the three callback URLs (it proves nothing, A.6).

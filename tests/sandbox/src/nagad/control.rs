@@ -1,23 +1,26 @@
-//! Nagad's sandbox-only control routes under `/__control`: the statement export and the
-//! settings tests may flip (SHA-1 leniency). None of this is a Nagad API.
+//! Nagad's sandbox-only control routes under `/__control`: the statement export, the
+//! settings tests may flip (SHA-1 leniency), and send money for ops review. None of this is
+//! a Nagad API.
 
 use std::sync::atomic::Ordering;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::statement;
+use super::{statement, transfers};
 use crate::Shared;
 
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/statements/nagad/{date}", get(statement::export))
         .route("/nagad/settings", get(settings).put(set_settings))
+        .route("/nagad/send_money", post(transfers::send_money))
+        .route("/nagad/transfers", get(transfers::list))
 }
 
 #[derive(Deserialize)]

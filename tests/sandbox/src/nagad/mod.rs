@@ -1,7 +1,7 @@
 //! Nagad's Online Payment API (docs/providers.md Part B) as a merchant's server and a shopper's
 //! browser see it: the API under `/nagad/remote-payment-gateway-1.0/api/dfs` with real RSA
 //! both ways, the hosted page under `/nagad/check-out/…`, the server-to-server hint (B.9
-//! [our choice]); plus sandbox-only control routes (statements, settings).
+//! [our choice]); plus sandbox-only control routes (statements, settings, send money).
 
 mod cancel;
 pub mod choices;
@@ -17,6 +17,7 @@ mod sealing;
 mod statement;
 mod store;
 mod text;
+mod transfers;
 mod verify;
 mod view;
 
@@ -89,7 +90,7 @@ pub fn router() -> Router<Shared> {
         .layer(DefaultBodyLimit::max(choices::BODY_LIMIT))
 }
 
-/// Extra control routes under `/__control` (statements, settings).
+/// Extra control routes under `/__control` (statements, settings, send money).
 pub fn control_router() -> Router<Shared> {
     control::router()
 }

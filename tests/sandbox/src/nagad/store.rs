@@ -1,5 +1,6 @@
 //! Nagad payments in memory: one record per `paymentReferenceId`, its page token, the
-//! per-day order ids, and the status lifecycle of B.12 with the page's session expiry.
+//! per-day order ids, and the status lifecycle of B.12 with the page's session expiry; and
+//! the send money made through the control API (B.13).
 
 use std::collections::{HashMap, HashSet};
 
@@ -113,6 +114,19 @@ pub struct Inner {
     pub tokens: HashMap<String, String>,
     /// (merchantId, Dhaka yyyyMMdd, orderId) of every accepted initialize (B.4: unique per day).
     pub orders: HashSet<(String, String, String)>,
+    /// Send money made through the control API (B.13), oldest first.
+    pub transfers: Vec<Transfer>,
+}
+
+/// A wallet-to-wallet send money (B.13): no Nagad API finds it; ops review reads the list.
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    /// Like issuer references (`000177YT`): [`trx_id`].
+    pub trx_id: String,
+    pub from: String,
+    pub to: String,
+    pub amount: Money,
+    pub at_ms: i64,
 }
 
 impl Inner {

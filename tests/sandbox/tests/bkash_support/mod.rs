@@ -1,4 +1,5 @@
-//! A merchant's server, a shopper's browser and an SNS listener, over HTTP, for tests/bkash.rs.
+//! A merchant's server, a shopper's browser and an SNS listener, over HTTP, for tests/bkash.rs
+//! and the other tests that drive a sandbox on a free port.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -95,6 +96,41 @@ impl Sbx {
             &body,
         )
         .await
+    }
+
+    /// A grant with credential set `c` (A.18); the whole reply.
+    pub async fn grant_as(&self, c: &choices::Credential) -> Value {
+        let body = json!({"app_key": c.app_key, "app_secret": c.app_secret}).to_string();
+        let (status, v) = self
+            .call(
+                &format!("{BASE}/token/grant"),
+                &[("username", c.username), ("password", c.password)],
+                &body,
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        v
+    }
+
+    /// An API call with `token` and the `X-APP-Key` `app_key`.
+    pub async fn api_with(&self, token: &str, app_key: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(
+            path,
+            &[("authorization", token), ("x-app-key", app_key)],
+            &body.to_string(),
+        )
+        .await
+    }
+
+    /// A control call: status and JSON (or Null).
+    pub async fn control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(&format!("/__control{path}")));
+        if let Some(b) = body {
+            req = req.body(b.to_string());
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
     }
 
     /// An authorised API call (raw token in `Authorization`, as bKash's samples send it).
@@ -235,6 +271,12 @@ impl Sbx {
             .unwrap();
         assert_eq!(r.status(), 200);
     }
+}
+
+/// `2026-11-26T08:07:03.120Z`: RFC 3339 UTC as the control lists write `at`.
+pub fn is_rfc3339_utc(t: &str) -> bool {
+    let b = t.as_bytes();
+    t.len() == 24 && t.ends_with('Z') && b.get(10) == Some(&b'T') && b.get(19) == Some(&b'.')
 }
 
 /// One delivery the listener received.
