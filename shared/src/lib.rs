@@ -7,6 +7,7 @@
 pub mod errors;
 pub mod ids;
 pub mod locale;
+pub mod manual_transfer;
 pub mod money;
 pub mod phone;
 pub mod provider;
