@@ -19,6 +19,7 @@ mod idempotent;
 mod keys;
 mod ledger;
 mod log;
+mod manual;
 mod payment;
 mod providers;
 mod refunds;

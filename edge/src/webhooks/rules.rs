@@ -4,11 +4,12 @@
 use sha2::{Digest, Sha256};
 
 /// Every event type a merchant can receive.
-pub const EVENT_TYPES: [&str; 6] = [
+pub const EVENT_TYPES: [&str; 7] = [
     "payment.succeeded",
     "payment.failed",
     "payment.cancelled",
     "payment.expired",
+    "payment.requires_review",
     "refund.succeeded",
     "refund.failed",
 ];
@@ -112,7 +113,7 @@ pub fn check_url(raw: &str, livemode: bool, dev: bool) -> Result<(), &'static st
 
 /// The endpoint's `events`, stored as `*` or `,a,b,` (so SQL matches `,type,` with instr).
 pub fn events_filter(events: &[String]) -> Result<String, &'static str> {
-    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, refund.succeeded, refund.failed)";
+    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, payment.requires_review, refund.succeeded, refund.failed)";
     if events.is_empty() || events.len() > EVENT_TYPES.len() {
         return Err(RULE);
     }

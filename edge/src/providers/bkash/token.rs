@@ -231,7 +231,11 @@ pub(crate) fn read_token_reply(status: u16, body: &[u8]) -> Result<(String, Stri
 fn names_credentials(body: &[u8]) -> bool {
     let message = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| v.get("statusMessage").and_then(|m| m.as_str()).map(str::to_ascii_lowercase))
+        .and_then(|v| {
+            v.get("statusMessage")
+                .and_then(|m| m.as_str())
+                .map(str::to_ascii_lowercase)
+        })
         .unwrap_or_default();
     ["username", "password", "app key", "app secret", "credential"]
         .iter()
@@ -467,9 +471,17 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(bad.provider_code.as_deref(), Some("9999"));
-        assert_eq!(bad.kind, crate::providers::FailureKind::Config, "wrong credentials are ours to fix");
+        assert_eq!(
+            bad.kind,
+            crate::providers::FailureKind::Config,
+            "wrong credentials are ours to fix"
+        );
         let outage = read_token_reply(200, br#"{"statusCode":"9999","statusMessage":"System Error"}"#).unwrap_err();
-        assert_ne!(outage.kind, crate::providers::FailureKind::Config, "a system error is bKash's");
+        assert_ne!(
+            outage.kind,
+            crate::providers::FailureKind::Config,
+            "a system error is bKash's"
+        );
         let key = read_token_reply(200, br#"{"statusCode":"2001","statusMessage":"Invalid App Key"}"#).unwrap_err();
         assert_eq!(key.kind, crate::providers::FailureKind::Config);
         assert_eq!(
