@@ -44,7 +44,12 @@ async fn rotation_route_wants_the_admin_token() {
     let (status, report) = admin(&s, false, Some(ADMIN_TOKEN)).await;
     assert_eq!(status, 200, "{report}");
     assert!(report["current_key"].is_string(), "{report}");
-    for t in ["payments", "webhook_endpoints", "idempotency_keys", "merchant_credentials"] {
+    for t in [
+        "payments",
+        "webhook_endpoints",
+        "idempotency_keys",
+        "merchant_credentials",
+    ] {
         assert!(report["remaining"][t].is_i64(), "{t}: {report}");
     }
 }
@@ -97,7 +102,9 @@ fn ciphertexts() -> Vec<(String, String, String)> {
     let rows = d1("SELECT 'payments' AS t, id AS r, customer_phone_enc AS v FROM payments WHERE customer_phone_enc IS NOT NULL \
          UNION ALL SELECT 'webhook_endpoints', id, secret_enc FROM webhook_endpoints \
          UNION ALL SELECT 'idempotency_keys', merchant_id || '/' || key, response FROM idempotency_keys WHERE status_code > 0 \
-         UNION ALL SELECT 'merchant_credentials', merchant_id || '/' || mode || '/' || provider, sealed FROM merchant_credentials");
+         UNION ALL SELECT 'merchant_credentials', merchant_id || '/' || mode || '/' || provider, sealed FROM merchant_credentials \
+         UNION ALL SELECT 'merchant_wallets', merchant_id || '/' || provider, number_enc FROM merchant_wallets \
+         UNION ALL SELECT 'manual_transfers', id, sender_phone_enc FROM manual_transfers");
     rows.iter()
         .map(|r| {
             let s = |k: &str| r[k].as_str().unwrap_or("").to_owned();

@@ -12,6 +12,7 @@ mod foundation;
 mod hardening;
 mod ipn;
 mod keys;
+mod manual_transfer;
 mod modes;
 mod onboarding;
 mod orders;
