@@ -88,7 +88,13 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         .map(|s| s.setting())
         .unwrap_or_default();
     match offer::offer(setting, asked, decide::wallet_usable(r, up)) {
-        Offer::Manual => return manual::offer(r, now_ms),
+        Offer::Manual => {
+            manual::may_pay(r, now_ms)?;
+            if paid_elsewhere(ctx, r).await {
+                return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
+            }
+            return manual::offer(r, now_ms);
+        }
         Offer::NotOffered => return Err(manual::not_offered()),
         Offer::Wallets => manual::wallet_asked(r),
     }
@@ -151,7 +157,7 @@ fn log_start(r: &PaymentRecord, plan: &StartPlan) {
 }
 
 /// Whether another payment of the order has already been paid (a new attempt is refused).
-async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
+pub(super) async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
     let Ok(db) = ctx.env.d1("DB") else { return false };
     matches!(
         order_claims::holder(&db, &r.merchant_id, r.order_id.as_str()).await,

@@ -47,6 +47,9 @@ pub async fn submit(ctx: &Ctx<'_>, r: &mut PaymentRecord, s: Submission, now_ms:
         decide::wallet_usable(r, up),
     );
     manual::submit(r, t.provider, &t.trx_id, may, now_ms)?;
+    if flow::paid_elsewhere(ctx, r).await {
+        return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
+    }
     // A Nagad page left open may have been paid meanwhile: it stands (checked again below).
     let looks = decide::before_switch(r);
     if !looks.is_empty() {
