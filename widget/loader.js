@@ -14,11 +14,12 @@
   var en = /^en/i.test(at("lang"));
   var pay = at("payment"), sec = at("client-secret");
   // The desktop build adds the QR encoder; a phone never downloads it.
-  // Android's WebView says "; wv)", iOS webviews and in-app browsers leave "Safari" out.
+  // Android's WebView says "; wv)", iOS webviews and in-app browsers leave "Safari" out;
+  // KaiOS feature phones say "KAIOS" (routing prefers bKash there).
   var ua = navigator.userAgent, view = /; wv\)|FBAN|FBAV/.test(ua) || (/iPhone|iPad/.test(ua) && !/Safari/.test(ua));
   var desk = at("device") === "desktop" || (!view && w.matchMedia &&
     matchMedia("(min-width: 720px) and (hover: hover) and (pointer: fine)").matches);
-  var dev = desk ? "desktop" : view ? "webview" : "mobile_web";
+  var dev = desk ? "desktop" : view ? "webview" : /KAIOS/i.test(ua) ? "feature_phone" : "mobile_web";
   // [glue, wasm] for each build: phone or desktop (with the QR encoder), Bangla or English.
   var files = __BDPAY_FILES__[(desk ? "desktop-" : "phone-") + (en ? "en" : "bn")];
   // Everything the first screen needs starts now and travels together: glue, wasm, status.

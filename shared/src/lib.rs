@@ -4,6 +4,7 @@
 //! so every rule is testable on the host and the crate compiles for
 //! `wasm32-unknown-unknown` (widget, edge) as well as the host (sandbox, tests).
 
+pub mod device;
 pub mod errors;
 pub mod ids;
 pub mod locale;
@@ -15,6 +16,7 @@ pub mod refund_rules;
 pub mod routing;
 pub mod secret;
 pub mod status;
+pub mod trx_id;
 pub mod wire;
 
 #[cfg(feature = "crypto")]

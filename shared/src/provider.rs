@@ -32,6 +32,15 @@ impl Provider {
         }
     }
 
+    /// The other wallet (failover, the widget's second offer).
+    #[must_use]
+    pub const fn other(self) -> Provider {
+        match self {
+            Provider::Bkash => Provider::Nagad,
+            Provider::Nagad => Provider::Bkash,
+        }
+    }
+
     /// The brand as the provider writes it: "bKash", "Nagad"; "বিকাশ", "নগদ".
     #[must_use]
     pub const fn display_name(self, lang: Lang) -> &'static str {

@@ -3,14 +3,15 @@
 
 use std::rc::Rc;
 
+use bdpay_shared::device::Device;
 use bdpay_shared::locale::Lang;
 use bdpay_shared::provider::Provider;
+use bdpay_shared::routing::Reason;
 use bdpay_shared::status::PaymentStatus;
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 
 use crate::api::{field, message, text_field, Reply};
-use crate::config::Device;
 use crate::events::{fire, Detail};
 use crate::text::text;
 use crate::view::slot;
@@ -88,9 +89,10 @@ impl Widget {
                 }
             }
             let rec = field(json, "recommended");
-            st.recommended = text_field(&rec, "provider")
-                .and_then(|s| s.parse().ok())
-                .or(st.recommended);
+            if let Some(p) = text_field(&rec, "provider").and_then(|s| s.parse().ok()) {
+                st.recommended = Some(p);
+                st.recommended_for = text_field(&rec, "code").and_then(|c| Reason::from_code(&c));
+            }
             let reason_key = match self.lang {
                 Lang::Bn => "reason_bn",
                 Lang::En => "reason",

@@ -1,5 +1,6 @@
 //! The script tag's `data-*` attributes (or the container's) → a checked [`Config`].
 
+use bdpay_shared::device::Device;
 use bdpay_shared::ids::{ClientSecret, PaymentId};
 use bdpay_shared::locale::Lang;
 use bdpay_shared::provider::Provider;
@@ -34,40 +35,6 @@ impl ConfigError {
             ConfigError::BadPayment => "invalid_payment",
             ConfigError::NoSecret => "missing_client_secret",
             ConfigError::BadSecret => "invalid_client_secret",
-        }
-    }
-}
-
-/// Where the shopper pays; the edge's routing and our QR code use it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Device {
-    Desktop,
-    MobileWeb,
-    MobileApp,
-    Webview,
-}
-
-impl Device {
-    /// The wire name of `device` in confirm.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Device::Desktop => "desktop",
-            Device::MobileWeb => "mobile_web",
-            Device::MobileApp => "mobile_app",
-            Device::Webview => "webview",
-        }
-    }
-
-    /// The wire name back; anything else is `None`.
-    #[must_use]
-    pub fn from_name(s: &str) -> Option<Device> {
-        match s {
-            "desktop" => Some(Device::Desktop),
-            "mobile_web" => Some(Device::MobileWeb),
-            "mobile_app" => Some(Device::MobileApp),
-            "webview" => Some(Device::Webview),
-            _ => None,
         }
     }
 }

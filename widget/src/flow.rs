@@ -3,16 +3,16 @@
 
 use std::rc::Rc;
 
+use bdpay_shared::device::Device;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::status::PaymentStatus;
 
 use crate::api::{self, text_field, Reply};
-use crate::config::Device;
 use crate::phone::{judge, Typed};
 use crate::poll;
 use crate::text::text;
 use crate::view::slot;
-use crate::widget::{other, web_link, Phase, Trouble, Widget};
+use crate::widget::{web_link, Phase, Trouble, Widget};
 
 impl Widget {
     pub(crate) fn confirm(self: &Rc<Self>, p: Provider) {
@@ -72,7 +72,7 @@ impl Widget {
                     }
                 }
                 // Offer the other wallet: it becomes the recommended one.
-                self.st.borrow_mut().recommended = Some(other(p));
+                self.st.borrow_mut().recommended = Some(p.other());
                 let words = if r.message.is_empty() {
                     String::from(t.unexpected)
                 } else {

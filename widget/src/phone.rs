@@ -1,9 +1,10 @@
 //! The optional phone field: live validation with `shared`'s [`Msisdn`], and the provider
-//! its operator suggests.
+//! its operator suggests (`shared::routing`'s operator rule).
 
 use bdpay_shared::locale::digit_value;
-use bdpay_shared::phone::{Msisdn, Operator, PhoneError};
+use bdpay_shared::phone::{Msisdn, PhoneError};
 use bdpay_shared::provider::Provider;
+use bdpay_shared::routing::{self, Reason};
 
 /// What the shopper has typed so far.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -28,14 +29,15 @@ pub fn judge(input: &str, typing: bool) -> Typed {
     }
 }
 
-/// The wallet a shopper on this operator most likely has: Banglalink and Grameenphone
-/// numbers get bKash, Teletalk (state-run, like Nagad's Bangladesh Post) gets Nagad.
-/// A suggestion only: both wallets work on every operator.
+/// The wallet a typed number suggests instead of the edge's recommendation (made without
+/// the number, for the reason `made_for`), as the edge's routing would choose it: only when
+/// the operator says something and no stronger rule decided. A suggestion only: both
+/// wallets work on every operator.
 #[must_use]
-pub const fn provider_for(op: Operator) -> Provider {
-    match op {
-        Operator::Teletalk => Provider::Nagad,
-        Operator::Grameenphone | Operator::Banglalink | Operator::Robi | Operator::Airtel => Provider::Bkash,
+pub fn suggests(typed: Typed, made_for: Option<Reason>) -> Option<Provider> {
+    match typed {
+        Typed::Valid(m) => routing::operator_override(made_for, m.operator()),
+        Typed::Empty | Typed::Partial | Typed::Invalid(_) => None,
     }
 }
 
@@ -53,8 +55,14 @@ mod tests {
     }
 
     #[test]
-    fn banglalink_suggests_bkash() {
-        assert_eq!(provider_for(Operator::Banglalink), Provider::Bkash);
-        assert_eq!(provider_for(Operator::Teletalk), Provider::Nagad);
+    fn the_operator_suggests_only_where_routing_would() {
+        let typed = |s| judge(s, true);
+        let weighed = Some(Reason::SuccessRate);
+        assert_eq!(suggests(typed("01911000001"), weighed), Some(Provider::Bkash)); // Banglalink
+        assert_eq!(suggests(typed("01711000001"), weighed), Some(Provider::Nagad)); // Grameenphone
+        assert_eq!(suggests(typed("01711000001"), None), Some(Provider::Nagad));
+        assert_eq!(suggests(typed("01511000001"), weighed), None); // Teletalk says nothing
+        assert_eq!(suggests(typed("01711000001"), Some(Reason::OtherUnavailable)), None);
+        assert_eq!(suggests(typed("0171"), weighed), None);
     }
 }

@@ -7,10 +7,10 @@ use wasm_bindgen::JsValue;
 
 use crate::amount::wire_poisha;
 use crate::api::text_field;
-use crate::phone::{provider_for, Typed};
+use crate::phone::{suggests, Typed};
 use crate::text::{self, push_with_provider, text, Doing};
 use crate::view::{flag, say, show, slot};
-use crate::widget::{other, Phase, Trouble, Widget};
+use crate::widget::{Phase, Trouble, Widget};
 
 impl Widget {
     /// Draws the state: every part shown, hidden, enabled or worded from `State` alone.
@@ -35,15 +35,12 @@ impl Widget {
         show(&v.phone_box, choosing);
         show(&v.offer, offer.is_some());
         say(&v.offer, offer.unwrap_or(""));
-        let from_phone = match st.phone {
-            Typed::Valid(m) => Some(provider_for(m.operator())),
-            _ => None,
-        };
+        let from_phone = suggests(st.phone, st.recommended_for);
         let failed = match phase {
             Phase::Final(PaymentStatus::Failed) => st.provider,
             _ => None,
         };
-        let primary = failed.map(other).or(from_phone).or(st.recommended);
+        let primary = failed.map(Provider::other).or(from_phone).or(st.recommended);
         for ((p, b), badge) in Provider::ALL.into_iter().zip(&v.buttons).zip(&v.badges) {
             let on = st.available.get(slot(p)).copied().unwrap_or(false);
             show(b, failed != Some(p));

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use bdpay_shared::locale::Lang;
 use bdpay_shared::provider::Provider;
+use bdpay_shared::routing::Reason;
 use bdpay_shared::status::PaymentStatus;
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
@@ -16,7 +17,7 @@ use web_sys::{Element, Event, EventTarget};
 use crate::api;
 use crate::config::{self, Config, ConfigError};
 use crate::events::{fire, Detail};
-use crate::phone::{judge, provider_for, Typed};
+use crate::phone::{judge, suggests, Typed};
 use crate::text::text;
 use crate::view::{say, show, slot, View};
 
@@ -79,6 +80,8 @@ pub(crate) struct State {
     /// The payment's provider (from the edge, or the shopper's choice).
     pub(crate) provider: Option<Provider>,
     pub(crate) recommended: Option<Provider>,
+    /// Why the edge recommended it (its routing reason, read from the code).
+    pub(crate) recommended_for: Option<Reason>,
     pub(crate) reason: Option<String>,
     pub(crate) available: [bool; 2],
     pub(crate) phone: Typed,
@@ -125,6 +128,7 @@ pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, fi
             announced: None,
             provider: None,
             recommended: None,
+            recommended_for: None,
             reason: None,
             available: [true, true],
             phone: Typed::Empty,
@@ -178,14 +182,6 @@ fn broken(host: &Element, view: &View, lang: Lang, e: ConfigError) {
 /// Only links to web pages are followed: never `javascript:` or `data:`.
 pub(crate) fn web_link(url: Option<String>) -> Option<String> {
     url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-}
-
-/// The other wallet.
-pub(crate) const fn other(p: Provider) -> Provider {
-    match p {
-        Provider::Bkash => Provider::Nagad,
-        Provider::Nagad => Provider::Bkash,
-    }
 }
 
 impl Widget {
@@ -246,11 +242,7 @@ impl Widget {
     /// The provider a click on "Enter" means: the phone's operator's, else the edge's pick.
     pub(crate) fn primary(&self) -> Option<Provider> {
         let st = self.st.borrow();
-        let from_phone = match st.phone {
-            Typed::Valid(m) => Some(provider_for(m.operator())),
-            _ => None,
-        };
-        from_phone
+        suggests(st.phone, st.recommended_for)
             .or(st.recommended)
             .filter(|p| st.available.get(slot(*p)).copied().unwrap_or(false))
     }

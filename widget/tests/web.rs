@@ -30,7 +30,7 @@ fn status_json(status: &str, amount: &str, extra: &str) -> String {
     s.push_str(
         "\",\"currency\":\"BDT\",\"order_id\":\"A0042\",\"merchant_name\":\"Demo Shop\",\
          \"providers\":[{\"provider\":\"bkash\",\"available\":true},{\"provider\":\"nagad\",\"available\":true}],\
-         \"recommended\":{\"provider\":\"bkash\",\"reason\":\"Most shoppers pay with bKash\",\
+         \"recommended\":{\"provider\":\"bkash\",\"code\":\"most_used\",\"reason\":\"Most shoppers pay with bKash\",\
          \"reason_bn\":\"বেশিরভাগ ক্রেতা বিকাশে পেমেন্ট করেন\"},\"next_action\":null",
     );
     s.push_str(extra);
@@ -254,8 +254,12 @@ async fn the_phone_number_is_checked_as_typed_and_its_operator_picks_the_provide
         let e = Event::new_with_event_init_dict("input", &init).expect("an event");
         input.dispatch_event(&e).expect("dispatched");
     };
-    typed("01511000001"); // Teletalk
+    typed("01511000001"); // Teletalk says nothing: the edge's bKash stays
     assert!(w.text("pt").contains("টেলিটক"), "{}", w.text("pt"));
+    assert_eq!(w.text("rbkash"), "প্রস্তাবিত");
+    assert!(w.hidden("rnagad"));
+    typed("01711000001"); // Grameenphone → Nagad
+    assert!(w.text("pt").contains("গ্রামীণফোন"), "{}", w.text("pt"));
     assert_eq!(w.text("rnagad"), "প্রস্তাবিত");
     assert!(w.hidden("rbkash"));
     typed("01911000001"); // Banglalink → bKash
@@ -267,4 +271,23 @@ async fn the_phone_number_is_checked_as_typed_and_its_operator_picks_the_provide
     typed("01x");
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert_eq!(w.text("pt"), "শুধু সংখ্যা লিখুন।");
+}
+
+#[wasm_bindgen_test]
+async fn a_typed_number_does_not_override_a_stronger_routing_reason() {
+    let body = status_json("requires_method", "25000.00", "").replace(
+        "\"provider\":\"bkash\",\"code\":\"most_used\"",
+        "\"provider\":\"nagad\",\"code\":\"large_amount_reliable\"",
+    );
+    let w = mount_payment("bn", answer(200, &body)).await;
+    assert_eq!(w.text("rnagad"), "প্রস্তাবিত");
+    let input: HtmlInputElement = w.part("p").unchecked_into();
+    input.set_value("01911000001"); // Banglalink would say bKash, but rule d decided first
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let e = Event::new_with_event_init_dict("input", &init).expect("an event");
+    input.dispatch_event(&e).expect("dispatched");
+    assert!(w.text("pt").contains("বাংলালিংক"));
+    assert_eq!(w.text("rnagad"), "প্রস্তাবিত");
+    assert!(w.hidden("rbkash"));
 }

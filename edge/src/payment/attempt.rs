@@ -24,6 +24,10 @@ pub struct Attempt {
     pub redirect_url: String,
     /// Why this wallet was chosen (shared::routing).
     pub reason: Reason,
+    /// With reason `failover`: the wallet the shopper (or routing) chose first, which was down
+    /// or could not start the payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover_from: Option<Provider>,
     pub status: AttemptStatus,
     pub created_ms: i64,
     /// When the wallet's page is over: the attempt gets a last look, then ends.
@@ -115,6 +119,7 @@ pub(crate) mod tests {
             invoice: "INV".to_owned(),
             redirect_url: "https://wallet.example/page".to_owned(),
             reason: Reason::ShopperChoice,
+            failover_from: None,
             status: AttemptStatus::Started,
             created_ms: now_ms,
             deadline_ms: now_ms + 600_000,

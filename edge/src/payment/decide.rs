@@ -7,13 +7,13 @@ use bdpay_shared::errors::{ApiError, ErrorCode};
 use bdpay_shared::ids::nagad_order_id;
 use bdpay_shared::phone::Operator;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::routing::{self, Availability, NoProvider, Reason};
+use bdpay_shared::routing::{self, Availability, Inputs, NoProvider, Reason, Unusable};
 use bdpay_shared::status::{AttemptStatus, Event, PaymentStatus};
 use serde_json::json;
 
 use super::attempt::Attempt;
 use super::record::{PaymentRecord, MAX_ATTEMPTS};
-use crate::providers::Started;
+use crate::providers::{Device, Started};
 
 /// What the object does next about one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub enum Unpaid {
 pub struct StartPlan {
     pub provider: Provider,
     pub reason: Reason,
+    /// With reason `failover`: the wallet that was down or failed to start.
+    pub failover_from: Option<Provider>,
     /// Our reference at the provider for this attempt.
     pub invoice: String,
 }
@@ -65,11 +67,13 @@ pub enum Confirm {
     Start(StartPlan),
 }
 
-/// Decides a confirm. `operator` is the shopper's phone operator when known (a hint).
+/// Decides a confirm. `operator` is the shopper's phone operator when known, `device` where
+/// they pay from (hints for routing).
 pub fn confirm(
     r: &PaymentRecord,
     chosen: Option<Provider>,
     operator: Option<Operator>,
+    device: Device,
     up: Availability,
     now_ms: i64,
 ) -> Result<Confirm, ApiError> {
@@ -97,16 +101,70 @@ pub fn confirm(
     if r.attempts.iter().any(|a| a.status.is_unclear()) || r.attempts.iter().any(|a| a.status == AttemptStatus::Paid) {
         return Err(ApiError::new(ErrorCode::AttemptInProgress));
     }
-    let choice = routing::choose(chosen, r.amount, operator, up).map_err(|e| match e {
-        NoProvider::AmountOutOfRange => ApiError::new(ErrorCode::AmountOverLimit),
-        NoProvider::Unavailable => ApiError::new(ErrorCode::ProviderUnavailable),
-    })?;
-    let invoice = invoice(r, choice.provider).ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
-    Ok(Confirm::Start(StartPlan {
-        provider: choice.provider,
-        reason: choice.reason,
+    let plan = match routing::route(&routing_inputs(r, chosen, operator, Some(device), up)) {
+        Ok(choice) => plan(r, choice.provider, choice.reason, None)?,
+        // The shopper's wallet is down: the other one, when the merchant allows it.
+        Err(NoProvider::Chosen {
+            provider,
+            why: Unusable::Down,
+        }) => failover(r, provider, up).ok_or_else(|| ApiError::new(ErrorCode::ProviderUnavailable))?,
+        Err(
+            NoProvider::AmountOutOfRange
+            | NoProvider::Chosen {
+                why: Unusable::AmountOutOfRange,
+                ..
+            },
+        ) => return Err(ApiError::new(ErrorCode::AmountOverLimit)),
+        Err(NoProvider::Unavailable | NoProvider::Chosen { .. }) => {
+            return Err(ApiError::new(ErrorCode::ProviderUnavailable))
+        }
+    };
+    Ok(Confirm::Start(plan))
+}
+
+fn plan(
+    r: &PaymentRecord,
+    p: Provider,
+    reason: Reason,
+    failover_from: Option<Provider>,
+) -> Result<StartPlan, ApiError> {
+    let invoice = invoice(r, p).ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
+    Ok(StartPlan {
+        provider: p,
+        reason,
+        failover_from,
         invoice,
-    }))
+    })
+}
+
+/// The other wallet for a payment whose wallet `from` is down or just failed to start it
+/// (timeout, 5xx, down: never a shopper's refusal): `None` when the merchant turned failover
+/// off or the other wallet cannot take the payment either.
+pub fn failover(r: &PaymentRecord, from: Provider, up: Availability) -> Option<StartPlan> {
+    let to = from.other();
+    if !r.allow_failover || up.usable(to, r.amount).is_err() {
+        return None;
+    }
+    plan(r, to, Reason::Failover, Some(from)).ok()
+}
+
+/// What routing decides on for this payment; the pick comes from its id, so the widget's
+/// recommendation (`view::widget`) and a confirm without a choice agree.
+pub fn routing_inputs(
+    r: &PaymentRecord,
+    chosen: Option<Provider>,
+    operator: Option<Operator>,
+    device: Option<Device>,
+    providers: Availability,
+) -> Inputs {
+    Inputs {
+        amount: r.amount,
+        chosen,
+        operator,
+        device,
+        providers,
+        pick: routing::pick_for(&r.id),
+    }
 }
 
 /// Our reference at the provider for the next attempt: bKash takes our id (with `-n` after
@@ -135,6 +193,7 @@ pub fn started(r: &mut PaymentRecord, plan: StartPlan, s: Started, attempt_ttl_m
         invoice: plan.invoice,
         redirect_url: s.redirect_url,
         reason: plan.reason,
+        failover_from: plan.failover_from,
         status: AttemptStatus::Started,
         created_ms: now_ms,
         deadline_ms: now_ms + attempt_ttl_ms,
@@ -264,18 +323,17 @@ pub fn expire_unstarted(r: &mut PaymentRecord, now_ms: i64) {
 }
 
 /// Whether some wallet can take this payment now (routing's own answer, no choice made):
-/// false only when routing finds no usable provider, the case manual transfer's `fallback`
-/// mode is for. An amount outside every wallet's limits is not that case.
+/// false only when routing finds no usable provider (none configured, or all `down`), the
+/// case manual transfer's `fallback` mode is for. An amount outside every wallet's limits is
+/// not that case.
 pub fn wallet_usable(r: &PaymentRecord, up: Availability) -> bool {
-    !matches!(routing::recommend(r.amount, None, up), Err(NoProvider::Unavailable))
+    let inputs = routing_inputs(r, None, None, None, up);
+    !matches!(routing::route(&inputs), Err(NoProvider::Unavailable))
 }
 
-/// Which providers this payment's mode can use now.
+/// Which providers this payment's mode can use now (health unknown until it is tracked).
 pub fn availability(configured: impl Fn(Provider) -> bool) -> Availability {
-    Availability {
-        bkash: configured(Provider::Bkash),
-        nagad: configured(Provider::Nagad),
-    }
+    Availability::configured(configured)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::routing::Availability;
+use bdpay_shared::routing::{Availability, HealthState, ProviderHealth};
 use bdpay_shared::status::{AttemptStatus, PaymentStatus};
 
 use super::*;
@@ -12,6 +12,7 @@ use crate::payment::settle::*;
 use crate::providers::{FailureKind, Outcome, ProviderFailure, Started};
 
 const UP: Availability = Availability::ALL;
+const WEB: Device = Device::MobileWeb;
 
 fn paid(trx: &str) -> Result<Outcome, ProviderFailure> {
     Ok(Outcome::Succeeded {
@@ -35,7 +36,7 @@ fn failure(provider: Provider, kind: FailureKind, code: ErrorCode) -> ProviderFa
 fn with_attempts(first: Provider, second: Option<Provider>) -> PaymentRecord {
     let mut r = record();
     for (n, p) in std::iter::once(first).chain(second).enumerate() {
-        let plan = match confirm(&r, Some(p), None, UP, 10) {
+        let plan = match confirm(&r, Some(p), None, WEB, UP, 10) {
             Ok(Confirm::Start(plan)) => plan,
             _ => panic!("attempt {n} refused"),
         };
@@ -144,7 +145,7 @@ fn switching_while_an_execute_is_unclear_is_refused_with_attempt_in_progress() {
         None,
         50,
     );
-    let refused = confirm(&r, Some(Provider::Nagad), None, UP, 60)
+    let refused = confirm(&r, Some(Provider::Nagad), None, WEB, UP, 60)
         .err()
         .map(|e| e.error.code);
     assert_eq!(refused, Some(ErrorCode::AttemptInProgress));
@@ -284,7 +285,7 @@ fn an_ipn_or_hint_looks_at_the_attempt_it_names_and_skips_unexecuted_bkash_pages
 fn each_attempt_has_its_own_reference_at_the_provider() {
     let mut r = with_attempts(Provider::Bkash, Some(Provider::Nagad));
     answer(&mut r, 1, Ok(Outcome::Cancelled), "return", None, 20);
-    let plan = match confirm(&r, Some(Provider::Bkash), None, UP, 30) {
+    let plan = match confirm(&r, Some(Provider::Bkash), None, WEB, UP, 30) {
         Ok(Confirm::Start(plan)) => plan,
         _ => panic!("refused"),
     };
@@ -296,13 +297,13 @@ fn each_attempt_has_its_own_reference_at_the_provider() {
 #[test]
 fn the_same_choice_again_answers_the_page_under_way() {
     let r = with_attempts(Provider::Nagad, None);
-    assert!(matches!(confirm(&r, None, None, UP, 20), Ok(Confirm::Same)));
+    assert!(matches!(confirm(&r, None, None, WEB, UP, 20), Ok(Confirm::Same)));
     assert!(matches!(
-        confirm(&r, Some(Provider::Nagad), None, UP, 20),
+        confirm(&r, Some(Provider::Nagad), None, WEB, UP, 20),
         Ok(Confirm::Same)
     ));
     assert!(matches!(
-        confirm(&r, Some(Provider::Bkash), None, UP, 20),
+        confirm(&r, Some(Provider::Bkash), None, WEB, UP, 20),
         Ok(Confirm::Start(_))
     ));
 }
@@ -320,9 +321,122 @@ fn switching_looks_at_open_nagad_pages_first() {
     );
     let mut paid_there = r.clone();
     answer(&mut paid_there, 0, paid("N1"), "switch", None, 20);
-    let refused = confirm(&paid_there, Some(Provider::Bkash), None, UP, 21)
+    let refused = confirm(&paid_there, Some(Provider::Bkash), None, WEB, UP, 21)
         .err()
         .map(|e| e.error.code);
     assert_eq!(refused, Some(ErrorCode::InvalidState), "no second attempt once paid");
     assert!(before_switch(&with_attempts(Provider::Bkash, None)).is_empty());
+}
+
+#[test]
+fn a_confirm_without_a_choice_takes_the_wallet_the_widget_recommended() {
+    use bdpay_shared::ids::PaymentId;
+    let rated = ProviderHealth {
+        state: HealthState::Up,
+        success_bp: Some(9_000),
+        p50_ms: None,
+    };
+    let up = UP
+        .with_health(Provider::Bkash, rated)
+        .with_health(Provider::Nagad, rated);
+    let mut seen = Vec::new();
+    for c in ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] {
+        let mut r = record();
+        r.id = PaymentId::parse(&format!("pay_{}", c.to_string().repeat(24))).unwrap();
+        let shown = crate::payment::view::widget(&r, up, None)
+            .recommended
+            .map(|c| c.provider);
+        let Ok(Confirm::Start(plan)) = confirm(&r, None, None, WEB, up, 10) else {
+            panic!("refused")
+        };
+        assert_eq!((shown, plan.reason), (Some(plan.provider), Reason::SuccessRate));
+        seen.push(plan.provider);
+    }
+    assert!(
+        seen.contains(&Provider::Bkash) && seen.contains(&Provider::Nagad),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn a_chosen_wallet_that_cannot_take_the_payment_is_refused() {
+    let code = |answer: Result<Confirm, ApiError>| answer.err().map(|e| e.error.code);
+    let only_bkash = availability(|p| p == Provider::Bkash);
+    let r = record();
+    assert_eq!(
+        code(confirm(&r, Some(Provider::Nagad), None, WEB, only_bkash, 10)),
+        Some(ErrorCode::ProviderUnavailable)
+    );
+    let mut large = record();
+    large.amount = "500000.01".parse().unwrap();
+    assert_eq!(
+        code(confirm(&large, Some(Provider::Bkash), None, WEB, UP, 10)),
+        Some(ErrorCode::AmountOverLimit)
+    );
+}
+
+fn down(p: Provider) -> Availability {
+    let dead = ProviderHealth {
+        state: HealthState::Down,
+        success_bp: Some(1_000),
+        p50_ms: None,
+    };
+    UP.with_health(p, dead)
+}
+
+#[test]
+fn a_down_wallet_is_never_chosen_and_a_shopper_who_names_it_fails_over() {
+    let r = record();
+    // No choice: routing never lands on the down wallet.
+    let Ok(Confirm::Start(plan)) = confirm(&r, None, None, WEB, down(Provider::Bkash), 10) else {
+        panic!("refused")
+    };
+    assert_eq!(plan.provider, Provider::Nagad);
+    assert_eq!(plan.failover_from, None);
+    // The shopper taps bKash while it is down: the same confirm goes to Nagad, saying why.
+    let Ok(Confirm::Start(plan)) = confirm(&r, Some(Provider::Bkash), None, WEB, down(Provider::Bkash), 10) else {
+        panic!("refused")
+    };
+    assert_eq!(
+        (plan.provider, plan.reason, plan.failover_from),
+        (Provider::Nagad, Reason::Failover, Some(Provider::Bkash))
+    );
+    // The merchant turned failover off: the shopper is told the wallet is unavailable.
+    let mut strict = record();
+    strict.allow_failover = false;
+    let refused = confirm(&strict, Some(Provider::Bkash), None, WEB, down(Provider::Bkash), 10)
+        .err()
+        .map(|e| e.error.code);
+    assert_eq!(refused, Some(ErrorCode::ProviderUnavailable));
+}
+
+#[test]
+fn a_start_that_failed_moves_to_the_other_wallet_only_when_it_can_take_the_payment() {
+    let r = record();
+    let plan = failover(&r, Provider::Bkash, UP).expect("Nagad is up");
+    assert_eq!(
+        (plan.provider, plan.reason, plan.failover_from),
+        (Provider::Nagad, Reason::Failover, Some(Provider::Bkash))
+    );
+    assert_eq!(
+        failover(&r, Provider::Nagad, UP).map(|p| p.provider),
+        Some(Provider::Bkash)
+    );
+    assert!(
+        failover(&r, Provider::Bkash, down(Provider::Nagad)).is_none(),
+        "both out"
+    );
+    let only_bkash = availability(|p| p == Provider::Bkash);
+    assert!(failover(&r, Provider::Bkash, only_bkash).is_none(), "Nagad not set up");
+    let mut strict = record();
+    strict.allow_failover = false;
+    assert!(failover(&strict, Provider::Bkash, UP).is_none());
+    // The failover attempt remembers where it came from.
+    let mut started_r = record();
+    let s = Started {
+        provider_ref: "N1".into(),
+        redirect_url: "https://wallet.example/n".into(),
+    };
+    started(&mut started_r, plan, s, 600_000, 10);
+    assert_eq!(started_r.attempts[0].failover_from, Some(Provider::Bkash));
 }

@@ -21,7 +21,7 @@ use crate::config::EdgeConfig;
 use crate::error::provider_error;
 use crate::ledger::order_claims;
 use crate::providers::refund::RefundAsk;
-use crate::providers::{AnyProvider, Device, PaymentRef, ProviderConfig, ProviderFailure, Start};
+use crate::providers::{AnyProvider, Device, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
 
 /// What the object works with.
 pub struct Ctx<'a> {
@@ -99,7 +99,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         Offer::Wallets => manual::wallet_asked(r),
     }
     let operator = phone.as_ref().map(|p| p.operator());
-    if let Confirm::Same = decide::confirm(r, input.provider, operator, up, now_ms)? {
+    if let Confirm::Same = decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
         return Ok(());
     }
     // Leaving a wallet page for another: if that page was paid meanwhile, it stands.
@@ -107,23 +107,84 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     if !looks.is_empty() {
         run(ctx, r, looks, now_ms).await;
     }
-    let plan = match decide::confirm(r, input.provider, operator, up, now_ms)? {
+    let plan = match decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
         Confirm::Same => return Ok(()),
         Confirm::Start(plan) => plan,
     };
     if paid_elsewhere(ctx, r).await {
         return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
     }
-    let c = client(ctx, r, plan.provider).await.map_err(|f| provider_error(&f))?;
+    let shopper = Shopper {
+        phone: phone.as_ref(),
+        ip: input.shopper_ip.as_deref(),
+        device: input.device,
+    };
+    let failure = match start(ctx, r, &plan, &shopper, &config, now_ms).await {
+        Ok(s) => {
+            r.customer_phone = phone_store;
+            log_start(r, &plan);
+            decide::started(r, plan, s, config.attempt_ttl_ms, crate::clock::now_ms());
+            return Ok(());
+        }
+        Err(f) => f,
+    };
+    // The wallet did not answer (timeout, 5xx, down): the same confirm tries the other one
+    // for the same payment, order and amount. A refusal (amount, shopper) is not retried.
+    let next = is_outage(&failure)
+        .then(|| decide::failover(r, plan.provider, up))
+        .flatten();
+    let Some(next) = next else {
+        return Err(provider_error(&failure));
+    };
+    crate::log::warn(
+        "provider_failover",
+        &json!({ "payment": r.id, "from": plan.provider.as_str(), "to": next.provider.as_str(), "code": failure.provider_code }),
+    );
+    match start(ctx, r, &next, &shopper, &config, crate::clock::now_ms()).await {
+        Ok(s) => {
+            r.customer_phone = phone_store;
+            log_start(r, &next);
+            decide::started(r, next, s, config.attempt_ttl_ms, crate::clock::now_ms());
+            Ok(())
+        }
+        Err(f) => Err(provider_error(&f)),
+    }
+}
+
+/// What the shopper brought to a confirm, for the provider's start call.
+struct Shopper<'a> {
+    phone: Option<&'a bdpay_shared::phone::Msisdn>,
+    ip: Option<&'a str>,
+    device: Device,
+}
+
+/// Whether a failed start means the wallet is out of reach (no answer, 5xx, down), rather than
+/// a refusal of this payment or our own configuration.
+fn is_outage(f: &ProviderFailure) -> bool {
+    f.kind == crate::providers::FailureKind::Unknown
+        || matches!(f.code, ErrorCode::ProviderUnavailable | ErrorCode::ProviderTimeout)
+}
+
+/// One provider start (bKash create; Nagad initialize + complete), its calls noted on the
+/// record. A failure is logged and returned; nothing is recorded as an attempt.
+async fn start(
+    ctx: &Ctx<'_>,
+    r: &mut PaymentRecord,
+    plan: &StartPlan,
+    shopper: &Shopper<'_>,
+    config: &EdgeConfig,
+    now_ms: i64,
+) -> Result<Started, ProviderFailure> {
+    let c = client(ctx, r, plan.provider).await?;
     let callback_url = format!("{}/v1/return/{}/{}", config.public_origin, plan.provider.as_str(), r.id);
     let start = Start {
         payment_id: &r.id,
         amount: r.amount,
         invoice: &plan.invoice,
         callback_url: &callback_url,
-        customer_phone: phone.as_ref(),
-        shopper_ip: input.shopper_ip.as_deref(),
-        device: input.device,
+        customer_phone: shopper.phone,
+        shopper_ip: shopper.ip,
+        device: shopper.device,
         merchant_name: &r.merchant_name,
         now_ms,
     };
@@ -131,22 +192,14 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     let result = c.start(&start, &mut calls).await;
     let now_ms = crate::clock::now_ms(); // the answer's time, not the command's
     r.note_calls(&calls, now_ms);
-    match result {
-        Ok(s) => {
-            r.customer_phone = phone_store;
-            log_start(r, &plan);
-            decide::started(r, plan, s, config.attempt_ttl_ms, now_ms);
-            Ok(())
-        }
-        Err(f) => {
-            r.touch(now_ms);
-            crate::log::warn(
-                "provider_start_failed",
-                &json!({ "payment": r.id, "provider": f.provider.as_str(), "code": f.provider_code, "kind": f.kind }),
-            );
-            Err(provider_error(&f))
-        }
+    if let Err(f) = &result {
+        r.touch(now_ms);
+        crate::log::warn(
+            "provider_start_failed",
+            &json!({ "payment": r.id, "provider": f.provider.as_str(), "code": f.provider_code, "kind": f.kind }),
+        );
     }
+    result
 }
 
 fn log_start(r: &PaymentRecord, plan: &StartPlan) {

@@ -89,6 +89,10 @@ pub enum Held {
     Duplicate,
 }
 
+const fn failover_default() -> bool {
+    true
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PaymentRecord {
     pub id: PaymentId,
@@ -120,6 +124,10 @@ pub struct PaymentRecord {
     pub return_url: Option<String>,
     #[serde(default)]
     pub metadata: Option<serde_json::Value>,
+    /// Whether a confirm may go to the other wallet when the one chosen is down or fails to
+    /// start the payment (on unless the merchant sent `"allow_failover": false`).
+    #[serde(default = "failover_default")]
+    pub allow_failover: bool,
     #[serde(default)]
     pub error: Option<ErrorBody>,
     /// Refunded so far of the payment's own money (an attempt's duplicate refund is not counted).

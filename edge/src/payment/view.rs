@@ -37,6 +37,7 @@ pub struct MerchantView<'a> {
     pub payer: Option<&'a str>,
     pub return_url: Option<&'a str>,
     pub metadata: Option<&'a Value>,
+    pub allow_failover: bool,
     pub error: Option<&'a ErrorBody>,
     pub attempts: Vec<AttemptView<'a>>,
     /// The newest manual transfer quoted for this payment, if any.
@@ -65,6 +66,10 @@ pub struct AttemptView<'a> {
     pub provider: Provider,
     pub provider_ref: &'a str,
     pub status: AttemptStatus,
+    /// Why this wallet (a routing reason code, or `failover`).
+    pub reason: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failover_from: Option<Provider>,
     pub created: String,
 }
 
@@ -86,6 +91,7 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
         payer: r.paid().and_then(|a| a.payer_masked.as_deref()),
         return_url: r.return_url.as_deref(),
         metadata: r.metadata.as_ref(),
+        allow_failover: r.allow_failover,
         error: r.error.as_ref(),
         attempts: r
             .attempts
@@ -94,6 +100,8 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
                 provider: a.provider,
                 provider_ref: &a.provider_ref,
                 status: a.status,
+                reason: a.reason.as_str(),
+                failover_from: a.failover_from,
                 created: iso(a.created_ms),
             })
             .collect(),
@@ -159,7 +167,8 @@ pub struct WidgetView<'a> {
 /// `manual`: the manual transfer instructions, when they stand for this payment
 /// (`payment::manual::offer_stands`); they come before a wallet page.
 pub fn widget(r: &PaymentRecord, up: Availability, manual: Option<Instructions>) -> WidgetView<'_> {
-    let recommended = routing::recommend(r.amount, None, up).ok().map(|c| Recommendation {
+    let inputs = super::decide::routing_inputs(r, None, None, None, up);
+    let recommended = routing::route(&inputs).ok().map(|c| Recommendation {
         provider: c.provider,
         code: c.reason.as_str(),
         reason: c.reason.message_en(),
@@ -184,11 +193,11 @@ pub fn widget(r: &PaymentRecord, up: Availability, manual: Option<Instructions>)
         providers: [
             ProviderOption {
                 provider: Provider::Bkash,
-                available: up.bkash && routing::accepts(Provider::Bkash, r.amount),
+                available: up.usable(Provider::Bkash, r.amount).is_ok(),
             },
             ProviderOption {
                 provider: Provider::Nagad,
-                available: up.nagad && routing::accepts(Provider::Nagad, r.amount),
+                available: up.usable(Provider::Nagad, r.amount).is_ok(),
             },
         ],
         recommended,

@@ -23,15 +23,8 @@ use worker::Env;
 pub use config::{Mode, ProviderConfig};
 pub(crate) use failure::amounts_match;
 
-/// Where the shopper's browser is (Nagad's `X-KM-Client-Type`; bKash ignores it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Device {
-    Desktop,
-    MobileWeb,
-    MobileApp,
-    Webview,
-}
+/// Where the shopper's browser is (Nagad's `X-KM-Client-Type`; bKash ignores it; a routing hint).
+pub use bdpay_shared::device::Device;
 
 /// Everything a provider needs to start a payment (bKash create; Nagad initialize + complete).
 pub struct Start<'a> {

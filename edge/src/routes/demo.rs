@@ -61,6 +61,7 @@ pub async fn checkout(mut req: Request, env: &Env) -> EdgeResult<Response> {
         return_url: Some(return_url.clone()),
         metadata: None,
         currency: None,
+        allow_failover: None,
     };
     let (record, secret) = payments::create(env, &merchant, input).await?;
     Ok(http::json(

@@ -38,6 +38,9 @@ pub struct CreateBody {
     /// `"BDT"` in any case, or absent: money is taka only.
     #[serde(default)]
     pub currency: Option<String>,
+    /// `false`: a confirm never moves to the other wallet (default `true`).
+    #[serde(default)]
+    pub allow_failover: Option<bool>,
 }
 
 /// The currency a create names, if any: only taka.
@@ -125,6 +128,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         customer_phone,
         return_url: input.return_url,
         metadata: input.metadata.map(Value::Object),
+        allow_failover: input.allow_failover.unwrap_or(true),
         error: None,
         refunded: None,
         created_ms: now,

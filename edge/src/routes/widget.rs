@@ -190,14 +190,15 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
         .filter(|a| a.status == AttemptStatus::Started)
         .ok_or(EdgeError::Refused(ErrorCode::InvalidState))?;
     let reason = attempt.reason;
-    Ok(crate::http::json(
-        200,
-        &json!({
-            "id": record.id, "status": record.status, "provider": attempt.provider,
-            "redirect_url": attempt.redirect_url,
-            "reason": { "code": reason.as_str(), "message": reason.message_en(), "message_bn": reason.message_bn() },
-        }),
-    ))
+    let mut answer = json!({
+        "id": record.id, "status": record.status, "provider": attempt.provider,
+        "redirect_url": attempt.redirect_url,
+        "reason": { "code": reason.as_str(), "message": reason.message_en(), "message_bn": reason.message_bn() },
+    });
+    if let Some(from) = attempt.failover_from {
+        answer["failover_from"] = json!(from);
+    }
+    Ok(crate::http::json(200, &answer))
 }
 
 #[cfg(test)]

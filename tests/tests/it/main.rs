@@ -7,6 +7,7 @@
 mod attempts;
 mod bad_input;
 mod demo_webhooks;
+mod failover;
 mod flow;
 mod foundation;
 mod hardening;

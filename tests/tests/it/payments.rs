@@ -226,15 +226,16 @@ async fn wrong_or_missing_keys_are_refused() {
 #[tokio::test]
 async fn without_a_choice_the_shoppers_operator_picks_the_wallet() {
     let s = Stack::from_env();
-    // Teletalk (015…) leans to Nagad; with no phone, the most-used wallet (bKash).
-    let teletalk = s
+    // Grameenphone (017…) leans to Nagad; with no phone and no health data yet, the
+    // most-used wallet (bKash).
+    let grameenphone = s
         .create(
             &Stack::order_id("op"),
             &Stack::amount(60),
-            json!({ "customer_phone": "01511000001" }),
+            json!({ "customer_phone": "01711000001" }),
         )
         .await;
-    let (code, c) = s.confirm(&teletalk, None).await;
+    let (code, c) = s.confirm(&grameenphone, None).await;
     assert_eq!(code, 200, "{c}");
     assert_eq!(
         (c["provider"].as_str(), c["reason"]["code"].as_str()),

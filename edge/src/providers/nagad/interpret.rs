@@ -24,7 +24,8 @@ pub(crate) const UNKNOWN_SHOPPER_IP: &str = "127.0.0.1";
 pub(crate) fn client_type(device: Device) -> ClientType {
     match device {
         Device::Desktop => ClientType::PcWeb,
-        Device::MobileWeb => ClientType::MobileWeb,
+        // A feature phone's browser is a mobile browser to Nagad (B.2 has no closer type).
+        Device::MobileWeb | Device::FeaturePhone => ClientType::MobileWeb,
         Device::MobileApp => ClientType::MobileApp,
         Device::Webview => ClientType::WalletWebView,
     }

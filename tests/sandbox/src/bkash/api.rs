@@ -38,7 +38,13 @@ impl Go {
 
 /// Faults first (A.15): sleeps injected latency; answers an injected status, code, outage or hang.
 pub async fn faults(s: &Shared, op: &'static str, flavor: Flavor) -> Result<Go, Early> {
-    let Some(fault) = s.faults.enter(Provider::Bkash, op, s.config.hang).await else {
+    faults_for(s, op, flavor, None).await
+}
+
+/// [`faults`] for a call about `reference` (create: the `merchantInvoiceNumber`), so a rule
+/// naming it hits only that payment's calls.
+pub async fn faults_for(s: &Shared, op: &'static str, flavor: Flavor, reference: Option<&str>) -> Result<Go, Early> {
+    let Some(fault) = s.faults.enter_for(Provider::Bkash, op, reference, s.config.hang).await else {
         return Ok(Go::default());
     };
     if fault == crate::faults::Injected::AnswerLost {

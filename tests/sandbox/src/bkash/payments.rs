@@ -42,7 +42,13 @@ pub async fn create(State(s): State<Shared>, h: HeaderMap, body: Result<Bytes, B
 }
 
 async fn create_inner(s: &Shared, h: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
-    api::faults(s, "create", T).await?;
+    // A fault rule may name the invoice (our payment id): only that payment's create fails.
+    let invoice = body
+        .as_ref()
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(b).ok())
+        .and_then(|m| m.get("merchantInvoiceNumber")?.as_str().map(str::to_owned));
+    api::faults_for(s, "create", T, invoice.as_deref()).await?;
     let merchant = api::authorize(s, h, T)?;
     let map = api::object(body)?;
     let refuse = |c: &str| {

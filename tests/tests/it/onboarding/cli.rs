@@ -32,8 +32,13 @@ fn admin(s: &Stack, args: &[&str], env: &[(&str, &str)]) -> (bool, Value, String
     )
 }
 
-const BKASH_PASSWORD: &str = "sandboxTokenizedUser02@12345";
-const BKASH_APP_SECRET: &str = "2is7hdktrekvrbljjh44ll3d9l1dtjo4pasmjvs5vl5qr3fug4b";
+// The sandbox's second bKash merchant (TEST ONLY; tests/sandbox/src/bkash/choices.rs
+// SECOND_*): not the deployment's account, so a payment that lands there can only have used
+// the merchant's own credential.
+const BKASH_USERNAME: &str = "testOnlyTokenizedUser03";
+const BKASH_PASSWORD: &str = "testOnlyTokenizedUser03@12345";
+const BKASH_APP_KEY: &str = "testonly0second0appkey0003";
+const BKASH_APP_SECRET: &str = "testonly0second0appsecret0not0issued0by0bkash000003";
 
 /// A new payment of the merchant's, confirmed at `provider`: (status, body).
 async fn pay(s: &Stack, key: &str, provider: &str) -> (u16, Value) {
@@ -75,9 +80,9 @@ async fn an_operator_onboards_a_shop_with_its_own_wallet_credentials_which_never
         "--provider",
         "bkash",
         "--username",
-        "sandboxTokenizedUser02",
+        BKASH_USERNAME,
         "--app-key",
-        "4f6o0cjiki2rfm34kfdadl1eqq",
+        BKASH_APP_KEY,
     ];
     // No password in the environment: refused before anything is sent.
     let (ok, _, err) = admin(&s, &bkash_args, &[]);
@@ -89,7 +94,7 @@ async fn an_operator_onboards_a_shop_with_its_own_wallet_credentials_which_never
     assert!(ok, "{err}");
     assert_eq!(
         (c["provider"].as_str(), c["account"].as_str()),
-        (Some("bkash"), Some("sandboxTokenizedUser02"))
+        (Some("bkash"), Some(BKASH_USERNAME))
     );
     let (status, e) = pay(&s, &key, "bkash").await;
     assert_eq!(
@@ -98,12 +103,21 @@ async fn an_operator_onboards_a_shop_with_its_own_wallet_credentials_which_never
         "{e}"
     );
 
-    // The right one: the next payment reaches bKash's page.
+    // The right one: the next payment is created in the merchant's own bKash account.
     let (ok, _, err) = admin(&s, &bkash_args, &set_bkash(BKASH_PASSWORD));
     assert!(ok, "{err}");
     let (status, confirmed) = pay(&s, &key, "bkash").await;
     assert_eq!(status, 200, "{confirmed}");
-    assert!(confirmed["redirect_url"].as_str().is_some(), "{confirmed}");
+    let reference = bdpay_tests::bkash_reference(&confirmed);
+    let at_bkash: Value = bdpay_tests::client()
+        .get(s.sandbox_url(&format!("/__control/bkash/payments/{reference}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(at_bkash["merchant"], BKASH_USERNAME, "{at_bkash}");
 
     // Nagad: keys are checked as RSA keys when set.
     let keys = format!("{}/sandbox/test-keys", env!("CARGO_MANIFEST_DIR"));
@@ -158,7 +172,7 @@ async fn an_operator_onboards_a_shop_with_its_own_wallet_credentials_which_never
         assert!(!text.contains(secret), "{text}");
     }
     assert!(
-        text.contains("683002007104225") && text.contains("sandboxTokenizedUser02"),
+        text.contains("683002007104225") && text.contains(BKASH_USERNAME),
         "{text}"
     );
 
