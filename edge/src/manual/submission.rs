@@ -6,6 +6,7 @@
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::provider::Provider;
+use bdpay_shared::trx_id;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{FormEntry, Headers, Method, Request, RequestInit};
@@ -134,7 +135,8 @@ pub fn wallet_and_trx(provider: &str, trx_id: &str) -> EdgeResult<(Provider, Str
     let provider: Provider = provider
         .parse()
         .map_err(|_| EdgeError::invalid(ErrorCode::InvalidRequest, "provider must be bkash or nagad"))?;
-    let trx_id = trx_id_of(provider, trx_id).ok_or_else(|| {
+    // Trimmed, upper-cased, Bangla digits read as ASCII; bKash 10, Nagad 8 letters and digits.
+    let trx_id = trx_id::normalize(provider, trx_id).ok_or_else(|| {
         EdgeError::invalid(
             ErrorCode::InvalidRequest,
             match provider {
@@ -149,18 +151,6 @@ pub fn wallet_and_trx(provider: &str, trx_id: &str) -> EdgeResult<(Provider, Str
 fn sender(s: &str) -> EdgeResult<Msisdn> {
     Msisdn::parse(s)
         .map_err(|_| EdgeError::invalid(ErrorCode::InvalidPhone, "sender_phone: an 11-digit number starting 01"))
-}
-
-/// The TrxID as `p` writes it, or `None` when it cannot be one: trimmed, upper-cased, then
-/// bKash 10 and Nagad 8 letters and digits (docs/providers.md A.7, B.6). The one place the
-/// form is judged: `bdpay_shared::trx_id::normalize` replaces it once that lands.
-fn trx_id_of(p: Provider, s: &str) -> Option<String> {
-    let len = match p {
-        Provider::Bkash => 10,
-        Provider::Nagad => 8,
-    };
-    let t = s.trim();
-    (t.len() == len && t.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| t.to_ascii_uppercase())
 }
 
 #[cfg(test)]
@@ -178,8 +168,9 @@ mod tests {
             (Provider::Bkash, "CKP40QZ7TM".to_owned())
         );
         assert_eq!(
-            wallet_and_trx("nagad", "0003K7QD").unwrap(),
-            (Provider::Nagad, "0003K7QD".to_owned())
+            wallet_and_trx("nagad", "০০০৩k7qd").unwrap(),
+            (Provider::Nagad, "0003K7QD".to_owned()),
+            "Bangla digits, as a phone may type them"
         );
         for (p, t) in [
             ("bkash", "CKP40QZ7T"),
