@@ -22,6 +22,7 @@ const SHOPPER_NAGAD: &str = "01711000001";
 
 /// A merchant of this test's own, with its keys.
 struct Shop {
+    id: String,
     test_key: String,
     live_key: String,
     read_key: String,
@@ -75,6 +76,7 @@ async fn shop(s: &Stack, tag: &str) -> Shop {
         "numbers come back masked"
     );
     Shop {
+        id,
         test_key,
         live_key,
         read_key,
@@ -484,12 +486,42 @@ async fn a_voucher_is_an_image_of_at_most_one_mebibyte() {
 }
 
 #[tokio::test]
-async fn a_test_key_never_sees_a_live_transfer() {
+async fn fallback_offers_it_only_where_no_wallet_can_take_the_payment_and_a_test_key_never_sees_a_live_transfer() {
     let s = Stack::from_env();
     let shop = shop(&s, "modes").await;
+    let merchant = shop.id.clone();
+    let (status, set) = s
+        .call(
+            Method::PUT,
+            ADMIN_TOKEN,
+            &format!("/admin/merchants/{merchant}/manual_transfer"),
+            Some(json!({ "mode": "fallback", "nagad": SHOP_NAGAD, "bkash": null })),
+        )
+        .await;
+    assert_eq!((status, set["bkash"].is_null()), (200, true), "{set}");
+    // Test mode: both sandbox wallets can take it, so no manual transfer.
+    let test = payment(&s, &shop.test_key, "450.00").await;
+    let (status, e) = s.confirm(&test, Some("manual_transfer")).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{e}"
+    );
+    let (status, c) = s.confirm(&test, Some("bkash")).await;
+    assert_eq!(status, 200, "{c}");
+    assert!(c["redirect_url"].is_string(), "{c}");
+    // Live mode here has no wallet set up at all: routing finds none usable, and fallback answers
+    // with the instructions where a confirm used to be 503 provider_unavailable.
     let live = payment(&s, &shop.live_key, "450.00").await;
-    let c = confirm_manual(&s, &live).await;
+    let (status, c) = s.confirm(&live, None).await;
+    assert_eq!(status, 200, "{c}");
     assert_eq!(c["next_action"]["type"], "manual_transfer", "{c}");
+    assert_eq!(
+        c["next_action"]["instructions"]["wallets"],
+        json!([{ "provider": "nagad", "number": SHOP_NAGAD, "kind": "send_money" }])
+    );
+    let (status, e) = submit(&s, &live, "bkash", "CKP40QZ7TM", SHOPPER_BKASH).await;
+    assert_eq!(status, 400, "no bKash number to send to: {e}");
     let (status, t) = submit(&s, &live, "nagad", "0042LIVE", SHOPPER_NAGAD).await;
     assert_eq!(status, 200, "{t}");
     let id = t["manual_transfer"]["id"].as_str().unwrap();
