@@ -20,6 +20,7 @@ mod idempotent;
 mod keys;
 mod ledger;
 mod log;
+mod manual;
 mod payment;
 mod providers;
 mod refunds;

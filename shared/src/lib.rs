@@ -9,6 +9,7 @@ pub mod errors;
 pub mod health;
 pub mod ids;
 pub mod locale;
+pub mod manual_transfer;
 pub mod money;
 pub mod phone;
 pub mod provider;

@@ -5,6 +5,7 @@
 
 use bdpay_shared::errors::{ApiError, ErrorCode};
 use bdpay_shared::ids::RefundId;
+use bdpay_shared::manual_transfer::offer::{self, Asked, Offer};
 use bdpay_shared::provider::Provider;
 use bdpay_shared::routing::{Availability, HealthState, ProviderHealth};
 use serde_json::json;
@@ -12,6 +13,7 @@ use worker::{Env, State};
 
 use super::claim::{self, Answer, Next};
 use super::decide::{self, Confirm, StartPlan, Step};
+use super::manual;
 use super::record::{PaymentRecord, StoredPhone};
 use super::refunding::{self, Ask};
 use super::settle;
@@ -31,6 +33,8 @@ pub struct Ctx<'a> {
 /// The shopper's confirm, as the object receives it.
 pub struct ConfirmInput {
     pub provider: Option<Provider>,
+    /// `"provider": "manual_transfer"`: the shopper asks to pay by hand.
+    pub manual_transfer: bool,
     pub device: Device,
     pub shopper_ip: Option<String>,
     pub customer_phone: Option<StoredPhone>,
@@ -99,6 +103,27 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         config.data_keys.decrypt_phone(&at, &p.enc).ok()
     });
     let up = availability_to_call(ctx.env, r).await;
+    // Manual transfer: asked for, or the merchant's way forward when no wallet can take it.
+    let asked = if input.manual_transfer {
+        Asked::ManualTransfer
+    } else {
+        Asked::Wallet
+    };
+    let setting = crate::ledger::manual_settings::load(ctx.env, &r.merchant_id)
+        .await
+        .map(|s| s.setting())
+        .unwrap_or_default();
+    match offer::offer(setting, asked, decide::wallet_usable(r, up)) {
+        Offer::Manual => {
+            manual::may_pay(r, now_ms)?;
+            if paid_elsewhere(ctx, r).await {
+                return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
+            }
+            return manual::offer(r, now_ms);
+        }
+        Offer::NotOffered => return Err(manual::not_offered()),
+        Offer::Wallets => manual::wallet_asked(r),
+    }
     let operator = phone.as_ref().map(|p| p.operator());
     if let Confirm::Same = decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
         return Ok(());
@@ -211,7 +236,7 @@ fn log_start(r: &PaymentRecord, plan: &StartPlan) {
 }
 
 /// Whether another payment of the order has already been paid (a new attempt is refused).
-async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
+pub(super) async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
     let Ok(db) = ctx.env.d1("DB") else { return false };
     matches!(
         order_claims::holder(&db, &r.merchant_id, r.order_id.as_str()).await,
@@ -311,6 +336,13 @@ pub async fn follow_up(ctx: &Ctx<'_>, r: &mut PaymentRecord, now_ms: i64) {
                     "duplicate_payment",
                     &json!({ "payment": r.id, "order_held_by": holder.payment_id, "holder_state": holder.state }),
                 );
+                if r.paid_transfer().is_some() {
+                    // Money sent by hand has no provider refund: a person sends it back.
+                    crate::log::error("duplicate_manual_transfer_needs_a_person", &json!({ "payment": r.id }));
+                    r.order_claim = Some(super::record::Held::Duplicate);
+                    r.touch(now_ms);
+                    return;
+                }
                 let reason = format!("Duplicate payment: order already paid by {}", holder.payment_id);
                 if refund_in_full(ctx, r, None, claim::DUPLICATE_KEY, reason, now_ms).await {
                     r.order_claim = Some(super::record::Held::Duplicate);

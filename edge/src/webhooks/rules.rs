@@ -5,11 +5,12 @@ use sha2::{Digest, Sha256};
 
 /// Every event type a merchant can receive: a payment's and a refund's moves, and a
 /// provider's health moves in the endpoint's mode (`bdpay_shared::health`).
-pub const EVENT_TYPES: [&str; 9] = [
+pub const EVENT_TYPES: [&str; 10] = [
     "payment.succeeded",
     "payment.failed",
     "payment.cancelled",
     "payment.expired",
+    "payment.requires_review",
     "refund.succeeded",
     "refund.failed",
     "provider.degraded",
@@ -116,7 +117,7 @@ pub fn check_url(raw: &str, livemode: bool, dev: bool) -> Result<(), &'static st
 
 /// The endpoint's `events`, stored as `*` or `,a,b,` (so SQL matches `,type,` with instr).
 pub fn events_filter(events: &[String]) -> Result<String, &'static str> {
-    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, refund.succeeded, refund.failed, provider.degraded, provider.down, provider.up)";
+    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, payment.requires_review, refund.succeeded, refund.failed, provider.degraded, provider.down, provider.up)";
     if events.is_empty() || events.len() > EVENT_TYPES.len() {
         return Err(RULE);
     }

@@ -14,6 +14,7 @@ mod hardening;
 mod health;
 mod ipn;
 mod keys;
+mod manual_transfer;
 mod modes;
 mod onboarding;
 mod orders;
