@@ -1,4 +1,4 @@
-//! The command line, parsed by hand: eight commands, a few flags each. Pure, so every form is
+//! The command line, parsed by hand: nine commands, a few flags each. Pure, so every form is
 //! a unit test. Secrets never come as arguments (they would sit in shell history and `ps`):
 //! bKash's password and app secret come from the environment, Nagad's keys from files.
 
@@ -42,6 +42,11 @@ pub enum Command {
         bkash: Option<String>,
         nagad: Option<String>,
     },
+    /// P1 alerts: the ops numbers that get an SMS (an empty list removes them).
+    SetAlerts {
+        merchant: String,
+        sms: Vec<String>,
+    },
 }
 
 /// Where a provider credential's values come from.
@@ -70,6 +75,7 @@ pub const USAGE: &str = "usage:
   bdpay-admin credentials remove --merchant MER_ID --mode test|live --provider bkash|nagad
   bdpay-admin manual-transfer set --merchant MER_ID --mode off|fallback|always [--bkash 01…] [--nagad 01…]
                                           (the shop's own wallets shoppers send money to; one left out is removed)
+  bdpay-admin alerts set --merchant MER_ID --sms 01…[,01…]   (P1 alerts by SMS; an empty --sms removes them)
 environment: BDPAY_ADMIN_TOKEN (required), BDPAY_EDGE_URL (default http://127.0.0.1:8787)";
 
 /// The value after `flag`, if given.
@@ -159,6 +165,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 nagad,
             })
         }
+        ["alerts", "set", ..] => Ok(Command::SetAlerts {
+            merchant: need(args, "--merchant", "alerts set")?,
+            sms: need(args, "--sms", "alerts set")?
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }),
         _ => Err(USAGE.into()),
     }
 }
@@ -226,6 +241,13 @@ mod tests {
             })
         );
         assert_eq!(
+            parse(&args("alerts set --merchant mer_1 --sms 01911000001,01711000002")),
+            Ok(Command::SetAlerts {
+                merchant: "mer_1".into(),
+                sms: vec!["01911000001".into(), "01711000002".into()]
+            })
+        );
+        assert_eq!(
             parse(&args(
                 "credentials remove --merchant mer_1 --mode test --provider nagad"
             )),
@@ -280,6 +302,7 @@ mod tests {
         assert!(parse(&args("credentials set --merchant m --mode test"))
             .unwrap_err()
             .contains("--provider"));
+        assert!(parse(&args("alerts set --merchant m")).unwrap_err().contains("--sms"));
         assert!(parse(&args("manual-transfer set --merchant m --mode sometimes"))
             .unwrap_err()
             .contains("--mode"));

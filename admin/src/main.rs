@@ -154,6 +154,11 @@ fn request(command: args::Command) -> Result<Call, String> {
             format!("/admin/merchants/{merchant}/manual_transfer"),
             Some(json!({ "mode": mode, "bkash": bkash, "nagad": nagad })),
         ),
+        C::SetAlerts { merchant, sms } => call(
+            Method::PUT,
+            format!("/admin/merchants/{merchant}/alerts"),
+            Some(json!({ "sms": sms })),
+        ),
     })
 }
 

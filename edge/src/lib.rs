@@ -3,6 +3,7 @@
 //! once (one Durable Object per payment). Static files (`www/`) are served by the assets
 //! binding before this code runs; everything else comes here.
 
+mod alerts;
 mod auth;
 mod batch;
 mod body;

@@ -84,6 +84,15 @@ pub async fn announce(env: &Env, provider: Provider, mode: Mode, moves: &[Transi
             &json!({ "provider": provider.as_str(), "mode": mode.as_str(), "type": kind, "seq": t.seq,
                      "merchants": merchants.len(), "not_woken": not_woken }),
         );
+        // Down is a P1: ops get an SMS too (at most one per cause per 15 minutes, so a move
+        // announced again sends nothing new).
+        if t.to == bdpay_shared::health::HealthState::Down {
+            let cause = bdpay_shared::alerts::Cause::ProviderDown {
+                provider,
+                live: mode == Mode::Live,
+            };
+            crate::alerts::raise_for_mode(env, mode == Mode::Live, cause).await;
+        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! | webhook endpoint's signing secret | `webhook_endpoints/secret/<we_…>` |
 //! | stored idempotent reply (row key: merchant and key) | `idempotency_keys/response/<mer_…>/<key>` |
 //! | a merchant's provider credential (row key: merchant, mode, provider) | `merchant_credentials/sealed/<mer_…>/<mode>/<provider>` |
+//! | a merchant's ops number for P1 alerts (row key: merchant, slot) | `merchant_alert_contacts/number/<mer_…>/<slot>` |
 //! | a merchant's wallet number for manual transfers (row key: merchant, provider) | `merchant_wallets/number/<mer_…>/<provider>` |
 //! | a manual transfer's sender number | `manual_transfers/sender_phone/<mt_…>` |
 
@@ -33,6 +34,12 @@ pub fn idempotent_response(merchant_id: &str, key: &str) -> String {
 /// The rotation reads the row's key back as `id` = `<mode>/<provider>` beside its merchant.
 pub fn merchant_credential(merchant_id: &str, mode_and_provider: &str) -> String {
     format!("merchant_credentials/sealed/{merchant_id}/{mode_and_provider}")
+}
+
+/// One of a merchant's ops numbers for P1 alerts (`merchant_alert_contacts.number_enc`; row
+/// key: merchant, slot).
+pub fn alert_contact(merchant_id: &str, slot: &str) -> String {
+    format!("merchant_alert_contacts/number/{merchant_id}/{slot}")
 }
 
 /// A merchant's own wallet number that receives manual transfers (`merchant_wallets.number_enc`).

@@ -22,15 +22,18 @@ pub enum Table {
     /// `sender_phone_enc` of manual transfers, re-sealed in D1 (compare-and-swap; the payment's
     /// record holds only the masked number).
     ManualTransfers,
+    /// `number_enc` of merchants' ops numbers for P1 alerts, re-sealed in D1 (compare-and-swap).
+    AlertContacts,
 }
 
-pub const TABLES: [Table; 6] = [
+pub const TABLES: [Table; 7] = [
     Table::Payments,
     Table::WebhookEndpoints,
     Table::IdempotencyKeys,
     Table::MerchantCredentials,
     Table::MerchantWallets,
     Table::ManualTransfers,
+    Table::AlertContacts,
 ];
 
 impl Table {
@@ -42,6 +45,7 @@ impl Table {
             Table::MerchantCredentials => "merchant_credentials",
             Table::MerchantWallets => "merchant_wallets",
             Table::ManualTransfers => "manual_transfers",
+            Table::AlertContacts => "merchant_alert_contacts",
         }
     }
 
@@ -53,7 +57,8 @@ impl Table {
             | Table::IdempotencyKeys
             | Table::MerchantCredentials
             | Table::MerchantWallets
-            | Table::ManualTransfers => 100,
+            | Table::ManualTransfers
+            | Table::AlertContacts => 100,
         }
     }
 }
@@ -176,8 +181,10 @@ mod tests {
         job.record(Table::MerchantWallets, Batch::default(), 7);
         assert_eq!(job.finished_ms, None);
         job.record(Table::ManualTransfers, Batch::default(), 8);
+        assert_eq!(job.next(), Some((Table::AlertContacts, 0)));
+        job.record(Table::AlertContacts, Batch::default(), 9);
         assert_eq!(job.next(), None);
-        assert_eq!(job.finished_ms, Some(8));
+        assert_eq!(job.finished_ms, Some(9));
         let p = &job.tables[0];
         assert_eq!((p.cursor, p.done, p.failed, p.finished), (45, 22, 1, true));
     }

@@ -208,6 +208,7 @@ impl PaymentObject {
                     let fields = json!({ "payment": r.id, "cause": cause, "failures": r.outbox_failures, "failing_since_ms": since });
                     if now - since >= OUTBOX_ALERT_MS {
                         crate::log::error("ledger_outbox_stuck", &fields);
+                        crate::alerts::raise(&self.env, &r.merchant_id, bdpay_shared::alerts::Cause::OutboxStuck).await;
                     } else {
                         crate::log::warn("ledger_write_deferred", &fields);
                     }

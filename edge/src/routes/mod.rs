@@ -2,6 +2,7 @@
 //! authorise, call, respond. Errors become the contract's JSON here and nowhere else.
 
 mod admin;
+mod alerts;
 mod credentials;
 mod demo;
 mod demo_webhooks;
@@ -101,6 +102,7 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Get, ["admin", "merchants"]) => onboarding::list_merchants(req, env).await,
         (Post, ["admin", "merchants", id, "keys"]) => onboarding::issue_key(req, env, id).await,
         (Post, ["admin", "keys", id, "revoke"]) => onboarding::revoke_key(req, env, id).await,
+        (Put, ["admin", "merchants", id, "alerts"]) => alerts::set(req, env, id).await,
         (Get, ["admin", "merchants", id, "credentials"]) => credentials::list(req, env, id).await,
         (Put, ["admin", "merchants", id, "credentials", provider]) => credentials::set(req, env, id, provider).await,
         (Delete, ["admin", "merchants", id, "credentials", provider]) => {

@@ -170,6 +170,29 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<(Option<Stri
 }
 
 /// A merchant of its own (so its events are only these), with an endpoint for provider events.
+/// The watching merchant's ops phone (TEST number).
+const OPS_PHONE: &str = "01911000001";
+
+/// The SMS the sandbox's gateway took for the ops phone.
+async fn ops_sms(s: &Stack) -> Vec<String> {
+    let all: serde_json::Value = s
+        .http
+        .get(s.sandbox_url("/__control/sms"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    all["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["to"] == "8801911000001")
+        .filter_map(|m| m["text"].as_str().map(str::to_owned))
+        .collect()
+}
+
 async fn watcher(s: &Stack) -> (String, Arc<Mutex<Vec<Delivery>>>) {
     let post = reqwest::Method::POST;
     let (status, m) = s
@@ -181,6 +204,16 @@ async fn watcher(s: &Stack) -> (String, Arc<Mutex<Vec<Delivery>>>) {
         )
         .await;
     assert_eq!(status, 201, "{m}");
+    // Its ops phone for P1 alerts (an SMS when a wallet goes down).
+    let (status, a) = s
+        .call(
+            reqwest::Method::PUT,
+            ADMIN_TOKEN,
+            &format!("/admin/merchants/{}/alerts", m["id"].as_str().unwrap()),
+            Some(json!({ "sms": [OPS_PHONE] })),
+        )
+        .await;
+    assert_eq!((status, a["sms"][0].as_str()), (200, Some("01XX0001")), "{a}");
     let keys = format!("/admin/merchants/{}/keys", m["id"].as_str().unwrap());
     let (status, k) = s
         .call(post.clone(), ADMIN_TOKEN, &keys, Some(json!({ "mode": "test" })))
@@ -309,6 +342,17 @@ async fn down_and_up(s: Stack) {
         "down after {failures} failures (and {earlier} just before), before the threshold"
     );
     let down = delivered(&seen, "provider.down", 20).await;
+    // A P1: the merchant's ops phone got one SMS about it.
+    let mut texts = Vec::new();
+    for _ in 0..40 {
+        texts = ops_sms(&s).await;
+        if !texts.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains("bKash is down (test mode)"), "{texts:?}");
     let listed = events(&s, &key, "provider.down").await;
     assert_eq!(listed.len(), 1, "one provider.down for the merchant: {listed:?}");
     let event = &listed[0];
@@ -341,6 +385,11 @@ async fn down_and_up(s: Stack) {
     assert_eq!(down_now.len(), 1, "delivered once: {down_now:?}");
     assert!(down[0].signed && down[0].event["id"] == event["id"], "{:?}", down[0]);
     assert_eq!(bkash_state(&s).await, "down");
+    assert_eq!(
+        ops_sms(&s).await.len(),
+        1,
+        "one SMS for the outage, not one per failure"
+    );
 
     // bKash back; after the cooldown one call finds it working: up, announced once.
     clear_faults(&s).await;
