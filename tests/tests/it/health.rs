@@ -60,10 +60,13 @@ async fn provider_health_counts_calls_and_both_providers_are_up() {
     assert_eq!(providers.len(), 2, "{after}");
     for provider in ["bkash", "nagad"] {
         let p = &after["providers"][provider];
-        assert_eq!(
+        // The suite injects one-off faults on purpose (a 502 here, a hang there): early in a
+        // run, with few calls, they can make a wallet `degraded` (under 80 % of 20+ calls),
+        // which is the truth; they never open the breaker.
+        assert_ne!(
             checked(p),
-            "up",
-            "the suite's one-off faults trip nothing: {provider} {p}"
+            "down",
+            "the suite's one-off faults never open the breaker: {provider} {p}"
         );
         let (was, is) = (
             before["providers"][provider]["calls"].as_u64().unwrap(),

@@ -226,8 +226,9 @@ async fn wrong_or_missing_keys_are_refused() {
 #[tokio::test]
 async fn without_a_choice_the_shoppers_operator_picks_the_wallet() {
     let s = Stack::from_env();
-    // Grameenphone (017…) leans to Nagad; with no phone and no health data yet, the
-    // most-used wallet (bKash).
+    // Grameenphone (017…) leans to Nagad; with no phone, the rules after the operator's decide
+    // (latency, the success-rate draw, or bKash as the most used without data). Other tests'
+    // calls move the rates meanwhile, so which wallet it is depends on the run.
     let grameenphone = s
         .create(
             &Stack::order_id("op"),
@@ -243,8 +244,9 @@ async fn without_a_choice_the_shoppers_operator_picks_the_wallet() {
     );
     let nobody = s.create(&Stack::order_id("op"), &Stack::amount(60), json!({})).await;
     let (_, c) = s.confirm(&nobody, None).await;
-    assert_eq!(
-        (c["provider"].as_str(), c["reason"]["code"].as_str()),
-        (Some("bkash"), Some("most_used"))
+    assert_ne!(c["reason"]["code"], "phone_operator", "{c}");
+    assert!(
+        ["responding_fast", "success_rate", "most_used"].contains(&c["reason"]["code"].as_str().unwrap_or_default()),
+        "{c}"
     );
 }
