@@ -211,6 +211,10 @@ random_id!(
     /// A refund batch: `rb_` + 24 of `[a-z0-9]`.
     BatchId, "rb_", "a refund batch id such as \"rb_0123456789abcdefghijklmn\""
 );
+random_id!(
+    /// A manual transfer (money the shopper sent by hand, quoting its TrxID): `mt_` + 24 of `[a-z0-9]`.
+    ManualTransferId, "mt_", "a manual transfer id such as \"mt_0123456789abcdefghijklmn\""
+);
 
 /// The order id we send Nagad for a payment: `BDP` + the first 17 characters of
 /// the payment id's body, upper-cased (20 alphanumerics, Nagad's maximum; docs/providers.md B.4).
@@ -264,6 +268,9 @@ mod tests {
         assert_eq!(one.as_str(), "re_110000000000000000000000");
         assert_eq!(EventId::from_random([7; 15]).as_str().len(), 28);
         assert!(BatchId::from_random([7; 15]).as_str().starts_with("rb_"));
+        let mt = ManualTransferId::from_random([7; 15]);
+        assert_eq!(ManualTransferId::parse(mt.as_str()), Ok(mt));
+        assert!(mt.as_str().starts_with("mt_") && mt.as_str().len() == 27);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod device;
 pub mod errors;
 pub mod ids;
 pub mod locale;
+pub mod manual_transfer;
 pub mod money;
 pub mod phone;
 pub mod provider;

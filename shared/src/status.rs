@@ -19,6 +19,9 @@ pub enum PaymentStatus {
     RequiresMethod,
     /// The shopper is at the provider; the outcome is not known.
     Pending,
+    /// The shopper says they sent the money by hand (a manual transfer, quoting its TrxID):
+    /// it waits until bKash's search confirms it or a person decides.
+    RequiresReview,
     Succeeded,
     Failed,
     Cancelled,
@@ -29,9 +32,10 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
-    pub const ALL: [PaymentStatus; 8] = [
+    pub const ALL: [PaymentStatus; 9] = [
         PaymentStatus::RequiresMethod,
         PaymentStatus::Pending,
+        PaymentStatus::RequiresReview,
         PaymentStatus::Succeeded,
         PaymentStatus::Failed,
         PaymentStatus::Cancelled,
@@ -45,6 +49,7 @@ impl PaymentStatus {
         match self {
             PaymentStatus::RequiresMethod => "requires_method",
             PaymentStatus::Pending => "pending",
+            PaymentStatus::RequiresReview => "requires_review",
             PaymentStatus::Succeeded => "succeeded",
             PaymentStatus::Failed => "failed",
             PaymentStatus::Cancelled => "cancelled",
@@ -56,10 +61,13 @@ impl PaymentStatus {
 
     /// The shopper's part is over: the widget stops polling and tells the page.
     /// Succeeded and the refund states are final in this sense, though refunds can
-    /// still move them.
+    /// still move them. A payment in review is not: its outcome is still to come.
     #[must_use]
     pub const fn is_final(self) -> bool {
-        !matches!(self, PaymentStatus::RequiresMethod | PaymentStatus::Pending)
+        !matches!(
+            self,
+            PaymentStatus::RequiresMethod | PaymentStatus::Pending | PaymentStatus::RequiresReview
+        )
     }
 
     /// Money was captured and not all of it refunded: a refund may be asked for.
@@ -104,6 +112,7 @@ impl PaymentStatus {
             PaymentStatus::Failed => Some("payment.failed"),
             PaymentStatus::Cancelled => Some("payment.cancelled"),
             PaymentStatus::Expired => Some("payment.expired"),
+            PaymentStatus::RequiresReview => Some("payment.requires_review"),
             _ => None,
         }
     }
@@ -203,10 +212,17 @@ pub enum Event {
     TimedOut,
     /// A refund completed at the provider; `fully` when nothing is left to refund.
     Refunded { fully: bool },
+    /// The shopper quoted the TrxID of money they sent by hand (a manual transfer).
+    ManualTransferSubmitted,
+    /// A person approved the manual transfer (bKash's own search confirming it is
+    /// `ProviderSucceeded`).
+    ReviewApproved,
+    /// A person rejected the manual transfer: no money of the shopper's is the payment's.
+    ReviewRejected,
 }
 
 impl Event {
-    pub const ALL: [Event; 7] = [
+    pub const ALL: [Event; 10] = [
         Event::SentToProvider,
         Event::ProviderSucceeded,
         Event::ProviderFailed,
@@ -214,6 +230,9 @@ impl Event {
         Event::TimedOut,
         Event::Refunded { fully: false },
         Event::Refunded { fully: true },
+        Event::ManualTransferSubmitted,
+        Event::ReviewApproved,
+        Event::ReviewRejected,
     ];
 
     /// A name for logs and the D1 status-events table.
@@ -227,6 +246,9 @@ impl Event {
             Event::TimedOut => "timed_out",
             Event::Refunded { fully: false } => "refunded_partially",
             Event::Refunded { fully: true } => "refunded_fully",
+            Event::ManualTransferSubmitted => "manual_transfer_submitted",
+            Event::ReviewApproved => "review_approved",
+            Event::ReviewRejected => "review_rejected",
         }
     }
 }
@@ -282,6 +304,12 @@ pub fn next(from: PaymentStatus, event: Event) -> Result<Outcome, Refused> {
         (Pending, E::ProviderFailed) => Ok(Moved(Failed)),
         (RequiresMethod | Pending, E::Cancelled) => Ok(Moved(Cancelled)),
         (RequiresMethod | Pending, E::TimedOut) => Ok(Moved(Expired)),
+        // A manual transfer, from wherever a new attempt could start: it waits for review and
+        // never expires on our clock (the shopper's money may have moved).
+        (RequiresMethod | Pending | Failed | Cancelled, E::ManualTransferSubmitted) => Ok(Moved(RequiresReview)),
+        // bKash's search found the transfer, or an earlier wallet attempt paid after all.
+        (RequiresReview, E::ProviderSucceeded | E::ReviewApproved) => Ok(Moved(Succeeded)),
+        (RequiresReview, E::ReviewRejected) => Ok(Moved(Failed)),
         (Succeeded | PartiallyRefunded, E::Refunded { fully }) => {
             Ok(Moved(if fully { Refunded } else { PartiallyRefunded }))
         }
@@ -289,7 +317,8 @@ pub fn next(from: PaymentStatus, event: Event) -> Result<Outcome, Refused> {
         (Succeeded, E::ProviderSucceeded)
         | (Failed, E::ProviderFailed)
         | (Cancelled, E::Cancelled)
-        | (Expired, E::TimedOut) => Ok(Unchanged),
+        | (Expired, E::TimedOut)
+        | (RequiresReview, E::ManualTransferSubmitted) => Ok(Unchanged),
         (from, event) => Err(Refused { from, event }),
     }
 }
@@ -415,16 +444,17 @@ mod tests {
     #[rustfmt::skip]
     fn expected(from: PaymentStatus, event: Event) -> Want<PaymentStatus> {
         use {Event as E, PaymentStatus as S};
-        let row: [Want<S>; 7] = match from {
-            //                   Sent           Succeeded         Failed         Cancelled         TimedOut        Refunded(part)          Refunded(full)
-            S::RequiresMethod    => [to(S::Pending), NO,              NO,            to(S::Cancelled), to(S::Expired), NO,                     NO],
-            S::Pending           => [to(S::Pending), to(S::Succeeded), to(S::Failed), to(S::Cancelled), to(S::Expired), NO,                     NO],
-            S::Succeeded         => [NO,             SAME,            NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded)],
-            S::Failed            => [to(S::Pending), to(S::Succeeded), SAME,          NO,               NO,             NO,                     NO],
-            S::Cancelled         => [to(S::Pending), to(S::Succeeded), NO,            SAME,             NO,             NO,                     NO],
-            S::Expired           => [NO,             to(S::Succeeded), NO,            NO,               SAME,           NO,                     NO],
-            S::PartiallyRefunded => [NO,             NO,              NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded)],
-            S::Refunded          => [NO; 7],
+        let row: [Want<S>; 10] = match from {
+            //                   Sent           Succeeded         Failed         Cancelled         TimedOut        Refunded(part)            Refunded(full)   Manual                 Approved          Rejected
+            S::RequiresMethod    => [to(S::Pending), NO,              NO,            to(S::Cancelled), to(S::Expired), NO,                       NO,              to(S::RequiresReview), NO,               NO],
+            S::Pending           => [to(S::Pending), to(S::Succeeded), to(S::Failed), to(S::Cancelled), to(S::Expired), NO,                       NO,              to(S::RequiresReview), NO,               NO],
+            S::RequiresReview    => [NO,             to(S::Succeeded), NO,            NO,               NO,             NO,                       NO,              SAME,                  to(S::Succeeded), to(S::Failed)],
+            S::Succeeded         => [NO,             SAME,            NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded), NO,                    NO,               NO],
+            S::Failed            => [to(S::Pending), to(S::Succeeded), SAME,          NO,               NO,             NO,                       NO,              to(S::RequiresReview), NO,               NO],
+            S::Cancelled         => [to(S::Pending), to(S::Succeeded), NO,            SAME,             NO,             NO,                       NO,              to(S::RequiresReview), NO,               NO],
+            S::Expired           => [NO,             to(S::Succeeded), NO,            NO,               SAME,           NO,                       NO,              NO,                    NO,               NO],
+            S::PartiallyRefunded => [NO,             NO,              NO,            NO,               NO,             to(S::PartiallyRefunded), to(S::Refunded), NO,                    NO,               NO],
+            S::Refunded          => [NO; 10],
         };
         let column = match event {
             E::SentToProvider => 0,
@@ -434,6 +464,9 @@ mod tests {
             E::TimedOut => 4,
             E::Refunded { fully: false } => 5,
             E::Refunded { fully: true } => 6,
+            E::ManualTransferSubmitted => 7,
+            E::ReviewApproved => 8,
+            E::ReviewRejected => 9,
         };
         row[column]
     }
@@ -469,6 +502,31 @@ mod tests {
     }
 
     #[test]
+    fn a_manual_transfer_waits_in_review_and_neither_expires_nor_fails_on_a_wallet_page() {
+        use PaymentStatus as S;
+        assert_eq!(
+            next(S::Failed, Event::ManualTransferSubmitted),
+            Ok(Outcome::Moved(S::RequiresReview))
+        );
+        for quiet in [
+            Event::TimedOut,
+            Event::Cancelled,
+            Event::ProviderFailed,
+            Event::SentToProvider,
+        ] {
+            assert!(next(S::RequiresReview, quiet).is_err(), "{}", quiet.as_str());
+        }
+        assert_eq!(
+            next(S::RequiresReview, Event::ReviewRejected),
+            Ok(Outcome::Moved(S::Failed))
+        );
+        assert!(
+            next(S::Expired, Event::ManualTransferSubmitted).is_err(),
+            "too late to pay by hand"
+        );
+    }
+
+    #[test]
     fn late_success_after_expiry_still_counts_as_paid() {
         assert_eq!(
             next(PaymentStatus::Expired, Event::ProviderSucceeded),
@@ -495,9 +553,16 @@ mod tests {
     }
 
     #[test]
-    fn only_requires_method_and_pending_are_not_final() {
+    fn only_requires_method_pending_and_review_are_not_final() {
         let open: Vec<_> = PaymentStatus::ALL.into_iter().filter(|s| !s.is_final()).collect();
-        assert_eq!(open, [PaymentStatus::RequiresMethod, PaymentStatus::Pending]);
+        assert_eq!(
+            open,
+            [
+                PaymentStatus::RequiresMethod,
+                PaymentStatus::Pending,
+                PaymentStatus::RequiresReview
+            ]
+        );
         let refundable: Vec<_> = PaymentStatus::ALL.into_iter().filter(|s| s.can_refund()).collect();
         assert_eq!(refundable, [PaymentStatus::Succeeded, PaymentStatus::PartiallyRefunded]);
     }
@@ -507,9 +572,14 @@ mod tests {
         for s in PaymentStatus::ALL {
             assert!(!(s.is_paid() && s.ended_unpaid()), "{s}");
             assert_eq!(s.is_final(), s.is_paid() || s.ended_unpaid(), "{s}");
-            assert_eq!(s.may_confirm(), !s.is_paid() && s != PaymentStatus::Expired, "{s}");
+            let waits = matches!(s, PaymentStatus::Expired | PaymentStatus::RequiresReview);
+            assert_eq!(s.may_confirm(), !s.is_paid() && !waits, "{s}");
         }
         assert_eq!(PaymentStatus::Succeeded.announced_as(), Some("payment.succeeded"));
+        assert_eq!(
+            PaymentStatus::RequiresReview.announced_as(),
+            Some("payment.requires_review")
+        );
         assert_eq!(PaymentStatus::Pending.announced_as(), None);
     }
 

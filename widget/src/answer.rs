@@ -112,7 +112,9 @@ impl Widget {
                     st.started = true;
                     start
                 }
-                PaymentStatus::Pending => {
+                // A manual transfer in review: keep waiting (the widget's manual-transfer screen
+                // is its own work; until then the shopper sees "waiting").
+                PaymentStatus::Pending | PaymentStatus::RequiresReview => {
                     st.phase = Phase::Waiting;
                     None
                 }
@@ -131,6 +133,8 @@ impl Widget {
             if let (Some(p), Some(url)) = (p, url) {
                 self.show_link(p, &url, self.cfg.device == Device::Desktop);
             }
+            self.schedule();
+        } else if status == PaymentStatus::RequiresReview {
             self.schedule();
         }
         self.render();

@@ -164,7 +164,7 @@ pub fn final_status(lang: Lang, status: PaymentStatus) -> &'static str {
         PaymentStatus::PartiallyRefunded => t.partly_refunded,
         PaymentStatus::Refunded => t.refunded,
         PaymentStatus::RequiresMethod => t.choose,
-        PaymentStatus::Pending => t.waiting,
+        PaymentStatus::Pending | PaymentStatus::RequiresReview => t.waiting,
     }
 }
 

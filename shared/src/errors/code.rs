@@ -44,6 +44,9 @@ pub enum ErrorCode {
     /// The shopper's earlier attempt (at either wallet) has an outcome we are still
     /// confirming with the provider: a new attempt could charge twice. Wait, then retry.
     AttemptInProgress,
+    /// A manual transfer's TrxID was already quoted for another payment: a transaction pays
+    /// for one payment only.
+    TrxIdAlreadyUsed,
     // The shopper's wallet or the provider said no (402).
     InsufficientBalance,
     WalletBlocked,
@@ -53,6 +56,8 @@ pub enum ErrorCode {
     AmountOverLimit,
     DuplicateTransaction,
     ProviderDeclined,
+    /// A person at the shop looked at the shopper's manual transfer and did not accept it.
+    ManualTransferRejected,
     // A provider fault, or our setup at a provider (5xx).
     ProviderUnavailable,
     ProviderTimeout,
@@ -81,7 +86,7 @@ const fn spec(name: &'static str, status: u16, retryable: bool, en: &'static str
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 33] = [
+    pub const ALL: [ErrorCode; 35] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAmount,
         ErrorCode::InvalidPhone,
@@ -103,6 +108,7 @@ impl ErrorCode {
         ErrorCode::PaymentCancelled,
         ErrorCode::OrderAlreadyPaid,
         ErrorCode::AttemptInProgress,
+        ErrorCode::TrxIdAlreadyUsed,
         ErrorCode::InsufficientBalance,
         ErrorCode::WalletBlocked,
         ErrorCode::InvalidWallet,
@@ -111,6 +117,7 @@ impl ErrorCode {
         ErrorCode::AmountOverLimit,
         ErrorCode::DuplicateTransaction,
         ErrorCode::ProviderDeclined,
+        ErrorCode::ManualTransferRejected,
         ErrorCode::ProviderUnavailable,
         ErrorCode::ProviderTimeout,
         ErrorCode::ProviderConfigError,
@@ -187,6 +194,9 @@ impl ErrorCode {
             C::AttemptInProgress => spec("attempt_in_progress", 409, true,
                 "Your earlier payment attempt is still being confirmed with the wallet. Please wait a moment, then try again.",
                 "আপনার আগের পেমেন্ট চেষ্টাটি এখনো ওয়ালেটের কাছে নিশ্চিত করা হচ্ছে। একটু অপেক্ষা করে আবার চেষ্টা করুন।"),
+            C::TrxIdAlreadyUsed => spec("trx_id_already_used", 409, false,
+                "This transaction ID (TrxID) was already used for another payment. Check the ID in your confirmation SMS.",
+                "এই ট্রানজ্যাকশন আইডি (TrxID) আগেই অন্য একটি পেমেন্টে ব্যবহার করা হয়েছে। কনফার্মেশন এসএমএসে আইডিটি মিলিয়ে দেখুন।"),
             C::PaymentCancelled => spec("payment_cancelled", 409, false,
                 "The payment was cancelled.",
                 "পেমেন্টটি বাতিল করা হয়েছে।"),
@@ -214,6 +224,9 @@ impl ErrorCode {
             C::ProviderDeclined => spec("provider_declined", 402, false,
                 "The provider declined the payment.",
                 "সেবাদাতা পেমেন্টটি গ্রহণ করেনি।"),
+            C::ManualTransferRejected => spec("manual_transfer_rejected", 402, false,
+                "The shop could not confirm the money you sent by hand. Please contact the shop.",
+                "আপনার নিজে পাঠানো টাকা দোকান নিশ্চিত করতে পারেনি। অনুগ্রহ করে দোকানের সাথে যোগাযোগ করুন।"),
             C::ProviderUnavailable => spec("provider_unavailable", 503, true,
                 "The payment service is not available right now. Please try again shortly.",
                 "পেমেন্ট সেবাটি এই মুহূর্তে পাওয়া যাচ্ছে না। একটু পরে আবার চেষ্টা করুন।"),
