@@ -77,16 +77,23 @@ impl Widget {
                 .or(st.provider);
             let avail = field(json, "providers");
             if Array::is_array(&avail) {
+                // Each entry: `available`, and the wallet's health `state` (up, degraded, down)
+                // where the edge tracks it. A down wallet is unavailable whatever else it says.
                 let list = Array::from(&avail);
+                let mut degraded = false;
                 for p in Provider::ALL {
-                    let on = list.iter().any(|e| {
-                        text_field(&e, "provider").as_deref() == Some(p.as_str())
-                            && field(&e, "available").as_bool() != Some(false)
-                    });
+                    let entry = list
+                        .iter()
+                        .find(|e| text_field(e, "provider").as_deref() == Some(p.as_str()));
+                    let state = entry.as_ref().and_then(|e| text_field(e, "state"));
+                    let on = entry.is_some_and(|e| field(&e, "available").as_bool() != Some(false))
+                        && state.as_deref() != Some("down");
+                    degraded |= state.as_deref() == Some("degraded");
                     if let Some(a) = st.available.get_mut(slot(p)) {
                         *a = on;
                     }
                 }
+                st.degraded = degraded;
             }
             let rec = field(json, "recommended");
             if let Some(p) = text_field(&rec, "provider").and_then(|s| s.parse().ok()) {
@@ -105,17 +112,32 @@ impl Widget {
             if let Some(url) = web_link(text_field(&next, "url")) {
                 st.redirect = Some(url);
             }
+            drop(st);
+            // The manual-transfer instructions stand while the payment waits for a transfer.
+            let manual = status.may_confirm()
+                && text_field(&next, "type").as_deref() == Some("manual_transfer")
+                && self.show_manual(&next);
+            let mut st = self.st.borrow_mut();
             match status {
+                _ if manual => {
+                    st.phase = Phase::Manual;
+                    None
+                }
                 PaymentStatus::RequiresMethod => {
                     st.phase = Phase::Choose;
                     let start = self.cfg.start.filter(|_| !st.started);
                     st.started = true;
                     start
                 }
-                // A manual transfer in review: keep waiting (the widget's manual-transfer screen
-                // is its own work; until then the shopper sees "waiting").
-                PaymentStatus::Pending | PaymentStatus::RequiresReview => {
+                PaymentStatus::Pending => {
                     st.phase = Phase::Waiting;
+                    None
+                }
+                PaymentStatus::RequiresReview => {
+                    if st.phase != Phase::Review {
+                        st.attempt = 0; // the review's own backoff, from the start
+                    }
+                    st.phase = Phase::Review;
                     None
                 }
                 s => {
@@ -125,16 +147,14 @@ impl Widget {
                 }
             }
         };
-        if status == PaymentStatus::Pending {
-            let (p, url) = {
-                let st = self.st.borrow();
-                (st.provider, st.redirect.clone())
-            };
-            if let (Some(p), Some(url)) = (p, url) {
-                self.show_link(p, &url, self.cfg.device == Device::Desktop);
-            }
-            self.schedule();
-        } else if status == PaymentStatus::RequiresReview {
+        let (phase, p, url) = {
+            let st = self.st.borrow();
+            (st.phase, st.provider, st.redirect.clone())
+        };
+        if let (Phase::Waiting, Some(p), Some(url)) = (phase, p, url) {
+            self.show_link(p, &url, self.cfg.device == Device::Desktop);
+        }
+        if matches!(phase, Phase::Waiting | Phase::Review) {
             self.schedule();
         }
         self.render();

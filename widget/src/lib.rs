@@ -2,16 +2,20 @@
 //! widget/loader.js) loads it and calls [`mount`] for its script tag.
 //!
 //! The shopper sees the amount in the page's language, a button per provider with the
-//! recommended one marked, an optional phone field, and a status line; the page hears
-//! `bdpay:status` / `bdpay:succeeded` / `bdpay:failed` / `bdpay:cancelled` (docs/design.md,
-//! "The widget on a page"). Size rules: no formatting machinery, serde_json or panics with messages on the widget's path.
+//! recommended one marked (a down one disabled), an optional phone field, and a status line;
+//! when the wallet tapped did not answer, why and a way on to the other one; when no wallet
+//! can take the payment, how to send the money by hand and a form for its TrxID (manual.rs).
+//! The page hears `bdpay:status` (every status, `requires_review` too) / `bdpay:succeeded` /
+//! `bdpay:failed` / `bdpay:cancelled` (docs/design.md, "The widget on a page"). Size rules: no formatting machinery, serde_json or panics with messages on the widget's path.
 
 mod amount;
 mod answer;
 mod api;
+mod clip;
 mod config;
 mod events;
 mod flow;
+mod manual;
 mod phone;
 mod poll;
 mod qr;
