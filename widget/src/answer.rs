@@ -78,22 +78,19 @@ impl Widget {
             let avail = field(json, "providers");
             if Array::is_array(&avail) {
                 // Each entry: `available`, and the wallet's health `state` (up, degraded, down)
-                // where the edge tracks it. A down wallet is unavailable whatever else it says.
-                let list = Array::from(&avail);
-                let mut degraded = false;
-                for p in Provider::ALL {
-                    let entry = list
-                        .iter()
-                        .find(|e| text_field(e, "provider").as_deref() == Some(p.as_str()));
-                    let state = entry.as_ref().and_then(|e| text_field(e, "state"));
-                    let on = entry.is_some_and(|e| field(&e, "available").as_bool() != Some(false))
-                        && state.as_deref() != Some("down");
-                    degraded |= state.as_deref() == Some("degraded");
-                    if let Some(a) = st.available.get_mut(slot(p)) {
+                // where the edge tracks it. A down wallet is unavailable whatever else it says;
+                // a wallet the list leaves out is unavailable too.
+                st.available = [false, false];
+                st.degraded = false;
+                for e in Array::from(&avail).iter() {
+                    let state = text_field(&e, "state");
+                    let on = field(&e, "available").as_bool() != Some(false) && state.as_deref() != Some("down");
+                    st.degraded |= state.as_deref() == Some("degraded");
+                    let p = text_field(&e, "provider").and_then(|s| s.parse::<Provider>().ok());
+                    if let Some(a) = p.and_then(|p| st.available.get_mut(slot(p))) {
                         *a = on;
                     }
                 }
-                st.degraded = degraded;
             }
             let rec = field(json, "recommended");
             if let Some(p) = text_field(&rec, "provider").and_then(|s| s.parse().ok()) {
@@ -168,7 +165,7 @@ impl Widget {
     pub(crate) fn announce(&self, status: PaymentStatus) {
         let (provider, code, notice) = {
             let mut st = self.st.borrow_mut();
-            if st.announced == Some(status) {
+            if st.announced == Some(status) || st.retired {
                 return;
             }
             st.announced = Some(status);

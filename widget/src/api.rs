@@ -100,6 +100,7 @@ pub fn confirm(cfg: &Config, provider: Option<Provider>, phone: Option<&Msisdn>)
     post(cfg, "/confirm", body)
 }
 
+#[cfg(feature = "manual")]
 /// `POST /v1/payments/{id}/manual_transfer`: the wallet the shopper sent from, the TrxID
 /// (`trx_id::normalize`d: upper-case letters and digits) and the sender's number (digits).
 pub fn manual_transfer(cfg: &Config, provider: Provider, trx_id: &str, sender: &Msisdn) -> Promise {

@@ -19,6 +19,7 @@ pub(crate) enum Call {
     Status,
     /// Confirm, with the wallet tapped and the phase it was tapped in.
     Confirm(Provider, Phase),
+    #[cfg(feature = "manual")]
     ManualTransfer,
 }
 
@@ -70,6 +71,7 @@ impl Widget {
                         self.st.borrow_mut().phase = Phase::Manual;
                         self.render();
                         // The shopper's tap brought a new screen: start reading it at the top.
+                        #[cfg(feature = "manual")]
                         let _ = self.view.manual.message.focus();
                         return;
                     }
@@ -201,10 +203,17 @@ impl Widget {
 
     /// Every answer from the edge comes here.
     pub(crate) fn done(self: &Rc<Self>, reply: Reply, call: Call) {
-        self.st.borrow_mut().busy = false;
+        {
+            let mut st = self.st.borrow_mut();
+            if st.retired {
+                return;
+            }
+            st.busy = false;
+        }
         match call {
             Call::Status => self.on_status(reply),
             Call::Confirm(p, before) => self.on_confirm(p, reply, before),
+            #[cfg(feature = "manual")]
             Call::ManualTransfer => self.on_submitted(reply),
         }
     }

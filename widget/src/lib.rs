@@ -11,10 +11,14 @@
 mod amount;
 mod answer;
 mod api;
+#[cfg(feature = "manual")]
 mod clip;
 mod config;
 mod events;
 mod flow;
+#[cfg(not(feature = "manual"))]
+mod lazy;
+#[cfg(feature = "manual")]
 mod manual;
 mod phone;
 mod poll;
@@ -36,10 +40,21 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 /// Mounts the widget into `target`. `script` is the loader's `<script>` tag (its `data-*`
 /// attributes configure the widget; without it the target's own are read), `api` the edge's
 /// origin, `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `first` the
-/// loader's early `/status` request (a `Promise<Response>`), or `undefined`. Never throws: whatever is wrong is said in the box and in a `bdpay:failed` event.
+/// loader's early `/status` request (a `Promise<Response>`), or `undefined`, and `more` the
+/// loader's function that mounts the build with the manual-transfer screen in this one's place
+/// (lazy.rs), or `undefined`. Never throws: whatever is wrong is said in the box and in a
+/// `bdpay:failed` event.
 #[wasm_bindgen]
-pub fn mount(target: web_sys::Element, script: Option<web_sys::Element>, api: &str, device: &str, first: JsValue) {
-    // The loader passes a fetch promise or nothing.
+pub fn mount(
+    target: web_sys::Element,
+    script: Option<web_sys::Element>,
+    api: &str,
+    device: &str,
+    first: JsValue,
+    more: JsValue,
+) {
+    // The loader passes a fetch promise or nothing, a function or nothing.
     let first = (!first.is_undefined() && !first.is_null()).then(|| first.unchecked_into());
-    widget::start(target, script, api, device, first);
+    let more = more.is_function().then(|| more.unchecked_into());
+    widget::start(target, script, api, device, first, more);
 }

@@ -17,6 +17,9 @@ impl Widget {
     /// Draws the state: every part shown, hidden, enabled or worded from `State` alone.
     pub(crate) fn render(&self) {
         let st = self.st.borrow();
+        if st.retired {
+            return;
+        }
         let t = text(self.lang);
         let v = &self.view;
         let phase = st.phase;
@@ -33,9 +36,12 @@ impl Widget {
             show(&v.amount, false);
         }
         show(&v.form, choosing || offer.is_some());
-        show(&v.manual.root, phase == Phase::Manual);
-        flag(&v.manual.submit, "disabled", st.busy);
-        flag(&v.manual.submit, "aria-busy", st.busy && phase == Phase::Manual);
+        #[cfg(feature = "manual")]
+        {
+            show(&v.manual.root, phase == Phase::Manual);
+            flag(&v.manual.submit, "disabled", st.busy);
+            flag(&v.manual.submit, "aria-busy", st.busy && phase == Phase::Manual);
+        }
         show(&v.phone_box, choosing);
         show(&v.offer, offer.is_some());
         say(&v.offer, offer.unwrap_or(""));

@@ -39,12 +39,16 @@ pub struct Text {
     /// While a wallet is `degraded`: confirmation may be slow (docs/design.md, "Routing").
     pub slow: &'static str,
     /// The manual-transfer screen's first line when the edge sent no words of its own.
+    #[cfg(feature = "manual")]
     pub manual: &'static str,
     /// `requires_review`: the shopper's transfer is in, the shop is checking it.
     pub review: &'static str,
+    #[cfg(feature = "manual")]
     pub copied: &'static str,
+    #[cfg(feature = "manual")]
     pub copy_failed: &'static str,
     /// A TrxID with a character no TrxID has, one of the wrong length, no wallet chosen.
+    #[cfg(feature = "manual")]
     pub trx_errors: [&'static str; 3],
     /// Around the two names: "বিকাশ এখন সাড়া দিচ্ছে না, নগদ দিয়ে পেমেন্ট করুন।"
     pub failover: (&'static str, &'static str),
@@ -85,10 +89,14 @@ static BN: Text = Text {
     unexpected: "পেমেন্ট সার্ভার থেকে অপ্রত্যাশিত উত্তর এসেছে। একটু পরে আবার চেষ্টা করুন।",
     bad_link: "পেমেন্ট পেজের ঠিকানা পাওয়া যায়নি। আবার চেষ্টা করুন।",
     slow: "এখন পেমেন্ট নিশ্চিত হতে স্বাভাবিকের চেয়ে বেশি সময় লাগতে পারে।",
+    #[cfg(feature = "manual")]
     manual: "আপনার ওয়ালেট অ্যাপ থেকে নিজে টাকা পাঠিয়ে পেমেন্ট করুন।",
     review: "আপনার পাঠানো টাকার তথ্য পেয়েছি; দোকান এটি যাচাই করছে।",
+    #[cfg(feature = "manual")]
     copied: "কপি হয়েছে",
+    #[cfg(feature = "manual")]
     copy_failed: "কপি করা যায়নি; নিজে লিখে নিন।",
+    #[cfg(feature = "manual")]
     trx_errors: [
         "TrxID-তে শুধু ইংরেজি অক্ষর ও সংখ্যা থাকে (যেমন CKP40QZ7TM)।",
         "বিকাশের TrxID ১০ অক্ষরের, নগদের ৮ অক্ষরের।",
@@ -140,10 +148,14 @@ static EN: Text = Text {
     unexpected: "The payment server sent an unexpected answer. Please try again shortly.",
     bad_link: "The payment page's address is missing. Please try again.",
     slow: "Confirming the payment may take longer than usual right now.",
+    #[cfg(feature = "manual")]
     manual: "Pay by sending the money yourself from your wallet app.",
     review: "We received your transfer; the shop is confirming it.",
+    #[cfg(feature = "manual")]
     copied: "Copied",
+    #[cfg(feature = "manual")]
     copy_failed: "Could not copy; please write it down.",
+    #[cfg(feature = "manual")]
     trx_errors: [
         "A TrxID has only letters and digits (e.g. CKP40QZ7TM).",
         "A bKash TrxID has 10 characters, a Nagad one 8.",

@@ -48,6 +48,15 @@ b{font-weight:700;margin-inline-end:6px}\
 a{color:var(--bdpay-link,#1d4ed8)}\
 .k{margin-top:12px;justify-content:center;background:var(--bdpay-secondary,#e4e7eb);color:inherit}\
 .pb{margin-top:12px;justify-content:center;font-weight:600;background:var(--bdpay-primary,#1f2933);color:var(--bdpay-primary-text,#fff)}\
+[hidden]{display:none!important}"
+    };
+}
+
+/// The manual-transfer screen's rules, in the builds that have it.
+#[cfg(feature = "manual")]
+macro_rules! manual_css {
+    () => {
+        "\
 dl{margin:8px 0 0}\
 .v{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:2px 8px;padding:8px 0;border-bottom:1px solid var(--bdpay-border,#d9e2ec)}\
 dt{flex-basis:100%;font-size:.875em;color:var(--bdpay-muted,#52606d)}\
@@ -57,40 +66,22 @@ fieldset{border:0;padding:0;margin:8px 0 0;display:flex;flex-wrap:wrap;gap:0 20p
 legend{font-size:.875em;padding:0;margin-bottom:2px}\
 fieldset label{display:flex;align-items:center;gap:8px;min-height:44px;font-size:1em;margin:0}\
 [type=radio]{width:22px;height:22px;margin:0}\
-[hidden]{display:none!important}"
+"
+    };
+}
+#[cfg(not(feature = "manual"))]
+macro_rules! manual_css {
+    () => {
+        ""
     };
 }
 
-/// The whole shadow tree for one language, as one literal: no string building in the wasm.
-/// `$m` are the manual-transfer screen's words: the two wallets' number labels, amount,
-/// reference, copy, the wallet used, TrxID, the sender's number, submit.
-macro_rules! skeleton {
-    ($total:literal, $phone:literal, $bkash:literal, $nagad:literal, $pay:literal, $retry:literal,
-     [$mb:literal, $mn:literal, $ma:literal, $mr:literal, $copy:literal, $used:literal, $trx:literal,
-      $sender:literal, $submit:literal]) => {
+/// The manual-transfer screen: where to send what, copy buttons, then the shopper's form.
+#[cfg(feature = "manual")]
+macro_rules! manual_html {
+    ($mb:literal, $mn:literal, $ma:literal, $mr:literal, $copy:literal, $used:literal, $trx:literal,
+     $sender:literal, $submit:literal, $bkash:literal, $nagad:literal) => {
         concat!(
-            "<style>",
-            css!(),
-            "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>",
-            "<div class=a id=a hidden><small>",
-            $total,
-            "</small><span id=av></span></div>",
-            "<form id=f novalidate><div id=pw><label for=p>",
-            $phone,
-            "</label>",
-            "<input id=p type=tel inputmode=tel autocomplete=tel maxlength=20 aria-describedby=pt>",
-            "<div id=pt class=t aria-live=polite></div></div><p id=z class=z hidden></p><div class=b>",
-            "<button type=button aria-describedby=y id=bbkash data-provider=bkash><span><b>",
-            $bkash,
-            "</b>",
-            $pay,
-            "</span><span class=r hidden id=rbkash></span></button>",
-            "<button type=button aria-describedby=y id=bnagad data-provider=nagad><span><b>",
-            $nagad,
-            "</b>",
-            $pay,
-            "</span><span class=r hidden id=rnagad></span></button></div></form>",
-            // The manual transfer: where to send what, copy buttons, then the shopper's form.
             "<div id=mt hidden><p id=mm class=y tabindex=-1></p><dl>",
             "<div class=v id=wbkash><dt id=lbkash>",
             $mb,
@@ -123,7 +114,48 @@ macro_rules! skeleton {
             "</label><input id=ms type=tel inputmode=tel autocomplete=tel maxlength=20 aria-describedby=mst>",
             "<div id=mst class=t aria-live=polite></div><button id=mb class=pb>",
             $submit,
-            "</button></form></div>",
+            "</button></form></div>"
+        )
+    };
+}
+#[cfg(not(feature = "manual"))]
+macro_rules! manual_html {
+    ($($word:literal),*) => {
+        ""
+    };
+}
+
+/// The whole shadow tree for one language, as one literal: no string building in the wasm.
+/// `$m` are the manual-transfer screen's words: the two wallets' number labels, amount,
+/// reference, copy, the wallet used, TrxID, the sender's number, submit.
+macro_rules! skeleton {
+    ($total:literal, $phone:literal, $bkash:literal, $nagad:literal, $pay:literal, $retry:literal,
+     [$mb:literal, $mn:literal, $ma:literal, $mr:literal, $copy:literal, $used:literal, $trx:literal,
+      $sender:literal, $submit:literal]) => {
+        concat!(
+            "<style>",
+            css!(),
+            manual_css!(),
+            "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>",
+            "<div class=a id=a hidden><small>",
+            $total,
+            "</small><span id=av></span></div>",
+            "<form id=f novalidate><div id=pw><label for=p>",
+            $phone,
+            "</label>",
+            "<input id=p type=tel inputmode=tel autocomplete=tel maxlength=20 aria-describedby=pt>",
+            "<div id=pt class=t aria-live=polite></div></div><p id=z class=z hidden></p><div class=b>",
+            "<button type=button aria-describedby=y id=bbkash data-provider=bkash><span><b>",
+            $bkash,
+            "</b>",
+            $pay,
+            "</span><span class=r hidden id=rbkash></span></button>",
+            "<button type=button aria-describedby=y id=bnagad data-provider=nagad><span><b>",
+            $nagad,
+            "</b>",
+            $pay,
+            "</span><span class=r hidden id=rnagad></span></button></div></form>",
+            manual_html!($mb, $mn, $ma, $mr, $copy, $used, $trx, $sender, $submit, $bkash, $nagad),
             "<p id=y class=y hidden></p><div id=g class=g hidden><i></i></div>",
             "<p id=s class=s role=status aria-live=polite><span id=s1></span><span id=e class=e></span></p>",
             "<button type=button id=fo class=pb hidden></button>",
@@ -208,33 +240,8 @@ pub struct View {
     pub retry: HtmlElement,
     /// "Continue to Nagad" after a failover (phones).
     pub onward: HtmlElement,
-    pub manual: Manual,
-}
-
-/// The manual-transfer screen's parts.
-pub struct Manual {
-    pub root: Element,
-    /// The first line: what to do (focused when a tap brought the screen).
-    pub message: HtmlElement,
-    /// Per provider: the row, its number, its copy button.
-    pub rows: [Element; 2],
-    pub numbers: [Element; 2],
-    pub copy_numbers: [Element; 2],
-    pub amount: Element,
-    pub copy_amount: Element,
-    pub reference: Element,
-    pub copy_reference: Element,
-    /// Says "copied" (a live region).
-    pub copied: Element,
-    /// Per provider: the radio's label and the radio.
-    pub choices: [Element; 2],
-    pub used: [HtmlInputElement; 2],
-    pub used_hint: Element,
-    pub trx: HtmlInputElement,
-    pub trx_hint: Element,
-    pub sender: HtmlInputElement,
-    pub sender_hint: Element,
-    pub submit: HtmlElement,
+    #[cfg(feature = "manual")]
+    pub manual: crate::manual::Manual,
 }
 
 /// The index of a provider in [`View::buttons`].
@@ -266,65 +273,37 @@ impl View {
             #[allow(unreachable_patterns)]
             _ => ANY,
         });
-        // Our own skeleton: the ids are the elements we wrote. All are looked up first and
-        // checked in one pattern: a `?` per field would make the compiler write the drop of
-        // every part found so far at each of them (quadratic: 20 KB of wasm at 45 parts).
-        let [Some(merchant), Some(order), Some(amount), Some(amount_value), Some(phone_box), Some(phone), Some(phone_hint), Some(form), Some(offer), Some(rbkash), Some(rnagad), Some(bbkash), Some(bnagad), Some(reason), Some(progress), Some(status), Some(error), Some(qr), Some(qr_code), Some(qr_text), Some(qr_link), Some(retry), Some(onward), Some(mt), Some(mm), Some(wbkash), Some(wnagad), Some(nbkash), Some(nnagad), Some(cbkash), Some(cnagad), Some(ma), Some(ca), Some(mr), Some(cr), Some(mk), Some(obkash), Some(onagad), Some(ubkash), Some(unagad), Some(mwt), Some(mx), Some(mxt), Some(ms), Some(mst), Some(mb)] =
-            [
-                "m", "o", "a", "av", "pw", "p", "pt", "f", "z", "rbkash", "rnagad", "bbkash", "bnagad", "y", "g", "s1",
-                "e", "q", "qc", "qt", "ql", "k", "fo", "mt", "mm", "wbkash", "wnagad", "nbkash", "nnagad", "cbkash",
-                "cnagad", "ma", "ca", "mr", "cr", "mk", "obkash", "onagad", "ubkash", "unagad", "mwt", "mx", "mxt",
-                "ms", "mst", "mb",
-            ]
-            .map(|id| root.get_element_by_id(id))
-        else {
-            return None;
-        };
-        let html = JsCast::unchecked_into::<HtmlElement>;
-        let input = JsCast::unchecked_into::<HtmlInputElement>;
+        // Our own skeleton: every id is an element we wrote (a browser test finds them all).
+        // Looked up without `?`: an early return per part would make the compiler write the
+        // drop of all parts found so far at each one.
+        let host = root.host();
+        let el = |id: &str| root.get_element_by_id(id).unwrap_or_else(|| host.clone());
+        let html = |id: &str| el(id).unchecked_into::<HtmlElement>();
         Some(View {
-            root,
-            merchant,
-            order,
-            amount,
-            amount_value,
-            phone_box,
-            phone: input(phone),
-            phone_hint,
-            form,
-            offer,
-            badges: [rbkash, rnagad],
-            buttons: [html(bbkash), html(bnagad)],
-            reason,
-            progress,
-            status,
-            error,
-            qr,
-            qr_code,
-            qr_text,
-            qr_link,
-            retry: html(retry),
-            onward: html(onward),
-            manual: Manual {
-                root: mt,
-                message: html(mm),
-                rows: [wbkash, wnagad],
-                numbers: [nbkash, nnagad],
-                copy_numbers: [cbkash, cnagad],
-                amount: ma,
-                copy_amount: ca,
-                reference: mr,
-                copy_reference: cr,
-                copied: mk,
-                choices: [obkash, onagad],
-                used: [input(ubkash), input(unagad)],
-                used_hint: mwt,
-                trx: input(mx),
-                trx_hint: mxt,
-                sender: input(ms),
-                sender_hint: mst,
-                submit: html(mb),
-            },
+            root: root.clone(),
+            merchant: el("m"),
+            order: el("o"),
+            amount: el("a"),
+            amount_value: el("av"),
+            phone_box: el("pw"),
+            phone: el("p").unchecked_into(),
+            phone_hint: el("pt"),
+            form: el("f"),
+            offer: el("z"),
+            badges: [el("rbkash"), el("rnagad")],
+            buttons: [html("bbkash"), html("bnagad")],
+            reason: el("y"),
+            progress: el("g"),
+            status: el("s1"),
+            error: el("e"),
+            qr: el("q"),
+            qr_code: el("qc"),
+            qr_text: el("qt"),
+            qr_link: el("ql"),
+            retry: html("k"),
+            onward: html("fo"),
+            #[cfg(feature = "manual")]
+            manual: crate::manual::Manual::find(&root),
         })
     }
 }
@@ -334,12 +313,9 @@ pub fn show(el: &Element, visible: bool) {
     let _ = el.toggle_attribute_with_force("hidden", !visible);
 }
 
-/// Sets an element's text (never HTML: the words may come from the network). The same
-/// words again change nothing, so a live region does not repeat itself at every poll.
+/// Sets an element's text (never HTML: the words may come from the network).
 pub fn say(el: &Element, s: &str) {
-    if el.text_content().as_deref() != Some(s) {
-        el.set_text_content(Some(s));
-    }
+    el.set_text_content(Some(s));
 }
 
 /// Sets or removes a boolean attribute.

@@ -100,6 +100,7 @@ pub(crate) struct State {
     /// The wallet the edge failed over from, for the sentence that says so.
     pub(crate) failover_from: Option<Provider>,
     /// The manual transfer's wallets that the shop can receive into.
+    #[cfg(feature = "manual")]
     pub(crate) offered: [bool; 2],
     pub(crate) phone: Typed,
     pub(crate) redirect: Option<String>,
@@ -111,6 +112,8 @@ pub(crate) struct State {
     pub(crate) listeners: Vec<EventListener>,
     pub(crate) busy: bool,
     pub(crate) started: bool,
+    /// Another widget took over the container (lazy.rs): this one stays silent.
+    pub(crate) retired: bool,
 }
 
 /// A mounted widget. Its listeners and timer hold it alive for as long as the page lives.
@@ -120,11 +123,23 @@ pub struct Widget {
     pub(crate) view: View,
     pub(crate) cfg: Config,
     pub(crate) st: RefCell<State>,
+    /// The loader's way to the build with the manual-transfer screen (lazy.rs).
+    #[cfg(not(feature = "manual"))]
+    pub(crate) more: Option<js_sys::Function>,
 }
 
 /// Mounts into `host`: reads the attributes, draws the skeleton, then loads the status
 /// (from the loader's early request when there is one).
-pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, first: Option<Promise>) {
+pub fn start(
+    host: Element,
+    script: Option<Element>,
+    api: &str,
+    device: &str,
+    first: Option<Promise>,
+    more: Option<js_sys::Function>,
+) {
+    #[cfg(feature = "manual")]
+    let _ = more; // this build has the screen
     let lang = config::lang(script.as_ref(), &host);
     let Some(view) = View::build(&host, lang) else {
         host.set_text_content(Some(text(lang).unexpected));
@@ -150,6 +165,7 @@ pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, fi
             available: [true, true],
             degraded: false,
             failover_from: None,
+            #[cfg(feature = "manual")]
             offered: [false, false],
             phone: Typed::Empty,
             redirect: None,
@@ -160,7 +176,10 @@ pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, fi
             listeners: Vec::new(),
             busy: true,
             started: false,
+            retired: false,
         }),
+        #[cfg(not(feature = "manual"))]
+        more,
     });
     w.listen();
     w.render();
@@ -240,14 +259,19 @@ impl Widget {
         let id = el.as_ref().map(Element::id).unwrap_or_default();
         match kind.as_str() {
             "input" if id == "p" => self.on_phone(true),
-            "input" => self.on_manual_input(&id, true),
             "focusout" if id == "p" => self.on_phone(false),
+            #[cfg(feature = "manual")]
+            "input" => self.on_manual_input(&id, true),
+            #[cfg(feature = "manual")]
             "focusout" => self.on_manual_input(&id, false),
+            #[cfg(feature = "manual")]
+            "submit" if id == "mf" => {
+                e.prevent_default();
+                self.submit_manual();
+            }
             "submit" => {
                 e.prevent_default();
-                if id == "mf" {
-                    self.submit_manual();
-                } else if let Some(p) = self.primary() {
+                if let Some(p) = self.primary() {
                     self.choose(p);
                 }
             }
@@ -261,11 +285,14 @@ impl Widget {
                     None => match button.id().as_str() {
                         "k" => self.retry(),
                         "fo" => self.onward(),
+                        #[cfg(feature = "manual")]
                         _ => {
                             if let Some(value) = button.get_attribute("data-copy") {
                                 self.copy(&button, &value);
                             }
                         }
+                        #[cfg(not(feature = "manual"))]
+                        _ => {}
                     },
                 }
             }

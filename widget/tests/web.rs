@@ -234,7 +234,14 @@ async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
             log.borrow_mut().push((e.type_(), detail));
         }));
     }
-    bdpay_widget::mount(host.clone(), None, "http://127.0.0.1:9", "mobile_web", first.into());
+    bdpay_widget::mount(
+        host.clone(),
+        None,
+        "http://127.0.0.1:9",
+        "mobile_web",
+        first.into(),
+        JsValue::UNDEFINED,
+    );
     tick().await;
     let root = host.shadow_root().expect("a shadow root");
     Mounted {
@@ -821,4 +828,19 @@ async fn a_trx_id_already_used_is_refused_in_the_shoppers_language_and_after_a_c
     assert_eq!(w.text("mxt"), "এই ট্রানজ্যাকশন আইডি আগেই ব্যবহার করা হয়েছে।");
     assert_eq!(w.part("mx").get_attribute("aria-invalid").as_deref(), Some("true"));
     assert!(!w.disabled("mb"), "the shopper may correct it and send again");
+}
+
+#[wasm_bindgen_test]
+async fn every_part_the_widget_draws_into_is_in_its_skeleton() {
+    // View::build and Manual::find look their parts up without failing (a missing one would
+    // fall back to the container): this is where a missing id shows.
+    let w = mount_payment("en", answer(200, &status_json("requires_method", "1250.00", ""))).await;
+    let ids = [
+        "m", "o", "a", "av", "pw", "p", "pt", "f", "z", "rbkash", "rnagad", "bbkash", "bnagad", "y", "g", "s1", "e",
+        "q", "qc", "qt", "ql", "k", "fo", "mt", "mm", "wbkash", "wnagad", "nbkash", "nnagad", "cbkash", "cnagad", "ma",
+        "ca", "mr", "cr", "mk", "obkash", "onagad", "ubkash", "unagad", "mwt", "mx", "mxt", "ms", "mst", "mb",
+    ];
+    for id in ids {
+        assert!(w.root.get_element_by_id(id).is_some(), "#{id}");
+    }
 }
