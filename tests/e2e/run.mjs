@@ -241,6 +241,7 @@ const tests = {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.shop });
     await buy(t, { lang: "bn", product: "kantha", quantity: 1 });
     const paymentId = await page.getAttribute("script[data-payment]", "data-payment");
+    const orderId = (await page.locator(`${WIDGET} #o`).textContent()).trim().split(" ").pop();
     const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type, bdpay-client-secret", "access-control-allow-methods": "GET, POST, OPTIONS" };
     const json = (route, status, body) =>
       route.request().method() === "OPTIONS"
@@ -253,13 +254,31 @@ const tests = {
       message_bn: "আপনার বিকাশ বা নগদ অ্যাপ থেকে সেন্ড মানি করে নিচের দোকানের যেকোনো একটি নম্বরে ঠিক এই পরিমাণ টাকা পাঠান, রেফারেন্সের ঘরে নিচের রেফারেন্সটি লিখুন, তারপর কনফার্মেশন এসএমএস থেকে ট্রানজ্যাকশন আইডি (TrxID) এখানে দিন।",
     };
     const posted = [];
-    await page.route("**/v1/payments/*/confirm", (r) =>
-      json(r, 200, { id: paymentId, status: "requires_method", next_action: { type: "manual_transfer", instructions } }));
+    // Once confirm has offered the manual transfer, the status says so too (the phone build
+    // hands over to its "-manual" twin, which asks for the status); once a transfer is in, it
+    // says requires_review.
+    let stage = "wallets";
+    const both_down = [{ provider: "bkash", available: false, state: "down" }, { provider: "nagad", available: false, state: "down" }];
+    const status = (s, next) => ({ id: paymentId, status: s, amount: "1250.00", currency: "BDT", order_id: orderId, merchant_name: "Demo Shop",
+      provider: s === "requires_review" ? "bkash" : null, providers: both_down, recommended: null, error: null, next_action: next });
+    await page.route("**/v1/payments/*/status*", (r) =>
+      stage === "wallets" ? r.fallback()
+        : json(r, 200, stage === "manual" ? status("requires_method", { type: "manual_transfer", instructions }) : status("requires_review", null)));
+    await page.route("**/v1/payments/*/confirm", (r) => {
+      if (r.request().method() === "POST") stage = "manual";
+      return json(r, 200, { id: paymentId, status: "requires_method", next_action: { type: "manual_transfer", instructions } });
+    });
     await page.route("**/v1/payments/*/manual_transfer", (r) => {
-      if (r.request().method() === "POST") posted.push(r.request().postData());
+      if (r.request().method() === "POST") {
+        posted.push(r.request().postData());
+        stage = "review";
+      }
       return json(r, 200, { id: paymentId, status: "requires_review", manual_transfer: { id: "mt_e2e", provider: "bkash", trx_id: "CKP40QZ7TM", status: "pending_review", has_voucher: false } });
     });
+    // A phone: its build has no manual-transfer screen, so the "-manual" twin is fetched now.
+    const twin = page.waitForRequest((r) => /bdpay_widget_bg\.[0-9a-f]+\.wasm$/.test(r.url()));
     await page.click(`${WIDGET} button[data-provider=bkash]`);
+    await twin;
     await widgetStatus(page, "manual_transfer");
     const number = (await page.locator(`${WIDGET} #nbkash`).textContent()).trim();
     if (number !== "01929918378") throw new Error(`bKash number: ${number}`);
@@ -278,11 +297,6 @@ const tests = {
     await page.locator(`${WIDGET} #mx`).pressSequentially("0qz7tm");
     await page.check(`${WIDGET} #ubkash`);
     await page.locator(`${WIDGET} #ms`).fill("01770618575");
-    // From now on the payment is in review: the widget's polls hear so.
-    await page.route("**/v1/payments/*/status*", (r) =>
-      json(r, 200, { id: paymentId, status: "requires_review", amount: "1250.00", currency: "BDT", order_id: "x", merchant_name: "Demo Shop",
-        provider: "bkash", providers: [{ provider: "bkash", available: false, state: "down" }, { provider: "nagad", available: false, state: "down" }],
-        recommended: null, error: null, next_action: null }));
     await page.click(`${WIDGET} #mb`);
     await widgetStatus(page, "requires_review");
     const want = JSON.stringify({ client_secret: await page.getAttribute("script[data-payment]", "data-client-secret"), provider: "bkash", trx_id: "CKP40QZ7TM", sender_phone: "01770618575" });
