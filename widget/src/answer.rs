@@ -69,7 +69,7 @@ impl Widget {
             return self.on_status(Reply::Unreachable);
         };
         self.show_facts(json);
-        let start = {
+        let (start, entering) = {
             let mut st = self.st.borrow_mut();
             st.trouble = None;
             st.provider = text_field(json, "provider")
@@ -115,7 +115,8 @@ impl Widget {
                 && text_field(&next, "type").as_deref() == Some("manual_transfer")
                 && self.show_manual(&next);
             let mut st = self.st.borrow_mut();
-            match status {
+            let entering = manual && st.phase != Phase::Manual;
+            let start = match status {
                 _ if manual => {
                     st.phase = Phase::Manual;
                     None
@@ -142,7 +143,8 @@ impl Widget {
                     st.timer = None;
                     None
                 }
-            }
+            };
+            (start, entering)
         };
         let (phase, p, url) = {
             let st = self.st.borrow();
@@ -155,6 +157,9 @@ impl Widget {
             self.schedule();
         }
         self.render();
+        if entering {
+            self.focus_manual();
+        }
         self.announce(status);
         if let Some(p) = start {
             self.confirm(p);

@@ -70,10 +70,7 @@ impl Widget {
                     if self.show_manual(&next) {
                         self.st.borrow_mut().phase = Phase::Manual;
                         self.render();
-                        // The shopper's tap brought a new screen: start reading it at the top.
-                        #[cfg(feature = "manual")]
-                        let _ = self.view.manual.message.focus();
-                        return;
+                        return self.focus_manual();
                     }
                     return self.back(before, Some(String::from(t.unexpected)));
                 }

@@ -26,6 +26,9 @@ impl Widget {
         more.call0(&JsValue::UNDEFINED).is_ok()
     }
 
+    /// This build draws no manual-transfer screen: nothing to focus.
+    pub(crate) fn focus_manual(&self) {}
+
     /// Stops listening, polling, drawing and telling the page: another widget takes over the
     /// container. Answers still on their way are dropped when they come.
     fn retire(&self) {

@@ -188,6 +188,12 @@ impl Widget {
         true
     }
 
+    /// The screen just came (a tap, or this build taking over from a phone build's): reading
+    /// starts at its first line, for a screen reader too.
+    pub(crate) fn focus_manual(&self) {
+        let _ = self.view.manual.message.focus();
+    }
+
     /// The radio the shopper checked.
     fn chosen_wallet(&self) -> Option<Provider> {
         Provider::ALL
