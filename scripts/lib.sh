@@ -51,6 +51,7 @@ $(test_data_keys)
 BDPAY_HASH_KEY="dGVzdC1vbmx5LWhhc2gta2V5LWZvci1waG9uZS1sb29rdXBz"
 BDPAY_DEMO_WEBHOOK_SECRET="$DEMO_WEBHOOK_SECRET"
 BDPAY_ADMIN_TOKEN="$TEST_ADMIN_TOKEN"
+SMS_API_KEY="test_only_sms_api_key_0001"
 VARS
   # With the Nagad relay in the stack (BDPAY_RELAY_PORT): the key the edge signs relayed calls with.
   if [[ -n "${BDPAY_RELAY_PORT:-}" ]]; then
@@ -131,9 +132,11 @@ start_edge() {
     --var "BKASH_REFUND_BASE_URL:http://127.0.0.1:$sbx/bkash" \
     --var "BKASH_SNS_CERT_HOSTS:127.0.0.1:$sbx" \
     --var "NAGAD_BASE_URL:http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" "${relay_vars[@]}" \
+    --var "SMS_GATEWAY_URL:http://127.0.0.1:$sbx/sms/api/smsapi" --var "SMS_SENDER_ID:bdpay" \
     --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" --var "BDPAY_ENV:${BDPAY_ENV_FOR_EDGE:-dev}" \
     --var "BDPAY_WEBHOOK_RETRY_BASE_SECS:${BDPAY_WEBHOOK_RETRY_BASE_SECS:-60}" \
-    --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" >"$log" 2>&1 </dev/null &
+    --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" \
+    --var "BDPAY_BREAKER_COOLDOWN_SECS:${BDPAY_BREAKER_COOLDOWN_SECS:-30}" >"$log" 2>&1 </dev/null &
   STACK_PIDS+=($!)
   EDGE_PID=$!
   wait_http "http://127.0.0.1:$port/healthz" 180 "worker (wrangler dev)" "$log"

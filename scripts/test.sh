@@ -39,6 +39,8 @@ say "5/6 integration and end to end: worker on :$EDGE_PORT against the sandbox o
 export BDPAY_WEBHOOK_RETRY_BASE_SECS=1
 # A refund the provider never lists needs a person after 60 s here (6 h live).
 export BDPAY_REFUND_GIVE_UP_SECS=60
+# A provider's breaker lets a probe through 2 s after it opened here (30 s live).
+export BDPAY_BREAKER_COOLDOWN_SECS=2
 # Test fixtures beside the dev seed: a live key and a live event (edge/seeds/test.sql).
 export BDPAY_TEST_SEED=edge/seeds/test.sql
 start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$LOGS/sandbox.log"
@@ -49,12 +51,14 @@ BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1
   cargo test -q -p bdpay-tests -- --test-threads 4
 # Tests that write the local D1 directly (wrangler d1 execute) run alone: while wrangler holds
 # the database the worker may get SQLITE_BUSY, which would fail a test running beside them.
+# So does the provider-health drill: it takes bKash down for everyone (and leaves it up).
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_PERSIST_DIR="$STATE_DIR/test-state" \
   cargo test -q -p bdpay-tests -- --ignored --test-threads 1 \
   hardening::a_crashed_requests_key_is_taken_over_after_a_minute \
   hardening::a_refund_re_run_after_a_crash_finds_the_refund_already_made \
-  hardening::the_nightly_cron_deletes_only_what_is_past_its_retention
+  hardening::the_nightly_cron_deletes_only_what_is_past_its_retention \
+  health::provider_health_bkash_down_is_announced_once_and_a_probe_brings_it_up
 say "   end to end: the demo shop in headless Chromium (360x740, slow 3G, 4x CPU)"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/run.mjs

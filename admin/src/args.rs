@@ -1,4 +1,4 @@
-//! The command line, parsed by hand: seven commands, a few flags each. Pure, so every form is
+//! The command line, parsed by hand: nine commands, a few flags each. Pure, so every form is
 //! a unit test. Secrets never come as arguments (they would sit in shell history and `ps`):
 //! bKash's password and app secret come from the environment, Nagad's keys from files.
 
@@ -34,6 +34,19 @@ pub enum Command {
         live: bool,
         provider: String,
     },
+    /// Manual transfers: the mode and the numbers shoppers send to (a number left out is
+    /// removed).
+    SetManualTransfer {
+        merchant: String,
+        mode: String,
+        bkash: Option<String>,
+        nagad: Option<String>,
+    },
+    /// P1 alerts: the ops numbers that get an SMS (an empty list removes them).
+    SetAlerts {
+        merchant: String,
+        sms: Vec<String>,
+    },
 }
 
 /// Where a provider credential's values come from.
@@ -60,6 +73,9 @@ pub const USAGE: &str = "usage:
                               --private-key-file MERCHANT_KEY.pem --pg-public-key-file NAGAD_PUBLIC.pem
   bdpay-admin credentials list --merchant MER_ID      (which are set; never their values)
   bdpay-admin credentials remove --merchant MER_ID --mode test|live --provider bkash|nagad
+  bdpay-admin manual-transfer set --merchant MER_ID --mode off|fallback|always [--bkash 01…] [--nagad 01…]
+                                          (the shop's own wallets shoppers send money to; one left out is removed)
+  bdpay-admin alerts set --merchant MER_ID --sms 01…[,01…]   (P1 alerts by SMS; an empty --sms removes them)
 environment: BDPAY_ADMIN_TOKEN (required), BDPAY_EDGE_URL (default http://127.0.0.1:8787)";
 
 /// The value after `flag`, if given.
@@ -129,6 +145,35 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             live: live(args, "credentials remove")?,
             provider: need(args, "--provider", "credentials remove")?,
         }),
+        ["manual-transfer", "set", ..] => {
+            let c = "manual-transfer set";
+            let mode = match flag(args, "--mode") {
+                Some(m @ ("off" | "fallback" | "always")) => m.to_owned(),
+                _ => return Err(format!("{c} needs --mode off, fallback or always")),
+            };
+            let bkash = flag(args, "--bkash").map(str::to_owned);
+            let nagad = flag(args, "--nagad").map(str::to_owned);
+            if mode != "off" && bkash.is_none() && nagad.is_none() {
+                return Err(format!(
+                    "{c} --mode {mode} needs --bkash or --nagad (a number to send to)"
+                ));
+            }
+            Ok(Command::SetManualTransfer {
+                merchant: need(args, "--merchant", c)?,
+                mode,
+                bkash,
+                nagad,
+            })
+        }
+        ["alerts", "set", ..] => Ok(Command::SetAlerts {
+            merchant: need(args, "--merchant", "alerts set")?,
+            sms: need(args, "--sms", "alerts set")?
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }),
         _ => Err(USAGE.into()),
     }
 }
@@ -196,6 +241,13 @@ mod tests {
             })
         );
         assert_eq!(
+            parse(&args("alerts set --merchant mer_1 --sms 01911000001,01711000002")),
+            Ok(Command::SetAlerts {
+                merchant: "mer_1".into(),
+                sms: vec!["01911000001".into(), "01711000002".into()]
+            })
+        );
+        assert_eq!(
             parse(&args(
                 "credentials remove --merchant mer_1 --mode test --provider nagad"
             )),
@@ -203,6 +255,26 @@ mod tests {
                 merchant: "mer_1".into(),
                 live: false,
                 provider: "nagad".into()
+            })
+        );
+        assert_eq!(
+            parse(&args(
+                "manual-transfer set --merchant mer_1 --bkash 01929918378 --mode fallback"
+            )),
+            Ok(Command::SetManualTransfer {
+                merchant: "mer_1".into(),
+                mode: "fallback".into(),
+                bkash: Some("01929918378".into()),
+                nagad: None
+            })
+        );
+        assert_eq!(
+            parse(&args("manual-transfer set --merchant mer_1 --mode off")),
+            Ok(Command::SetManualTransfer {
+                merchant: "mer_1".into(),
+                mode: "off".into(),
+                bkash: None,
+                nagad: None
             })
         );
         assert_eq!(
@@ -230,6 +302,16 @@ mod tests {
         assert!(parse(&args("credentials set --merchant m --mode test"))
             .unwrap_err()
             .contains("--provider"));
+        assert!(parse(&args("alerts set --merchant m")).unwrap_err().contains("--sms"));
+        assert!(parse(&args("manual-transfer set --merchant m --mode sometimes"))
+            .unwrap_err()
+            .contains("--mode"));
+        assert!(parse(&args("manual-transfer set --merchant m --mode always"))
+            .unwrap_err()
+            .contains("--bkash or --nagad"));
+        assert!(parse(&args("manual-transfer set --mode off"))
+            .unwrap_err()
+            .contains("--merchant"));
         assert_eq!(parse(&args("")), Err(USAGE.into()));
     }
 }

@@ -1,6 +1,6 @@
 //! `bdpay-admin`: onboarding from an operator's shell. Creates merchants, issues and revokes
-//! their API keys, and sets their own bKash and Nagad credentials, through the edge's admin
-//! API (Bearer `BDPAY_ADMIN_TOKEN`). Prints the edge's JSON answer; an issued key appears
+//! their API keys, sets their own bKash and Nagad credentials and their manual-transfer
+//! wallets, through the edge's admin API (Bearer `BDPAY_ADMIN_TOKEN`). Prints the edge's JSON answer; an issued key appears
 //! once, in that answer; a credential never appears at all (only its account part).
 
 mod args;
@@ -143,6 +143,21 @@ fn request(command: args::Command) -> Result<Call, String> {
             Method::DELETE,
             format!("/admin/merchants/{merchant}/credentials/{provider}?mode={}", mode(live)),
             None,
+        ),
+        C::SetManualTransfer {
+            merchant,
+            mode,
+            bkash,
+            nagad,
+        } => call(
+            Method::PUT,
+            format!("/admin/merchants/{merchant}/manual_transfer"),
+            Some(json!({ "mode": mode, "bkash": bkash, "nagad": nagad })),
+        ),
+        C::SetAlerts { merchant, sms } => call(
+            Method::PUT,
+            format!("/admin/merchants/{merchant}/alerts"),
+            Some(json!({ "sms": sms })),
         ),
     })
 }

@@ -3,6 +3,7 @@
 //! once (one Durable Object per payment). Static files (`www/`) are served by the assets
 //! binding before this code runs; everything else comes here.
 
+mod alerts;
 mod auth;
 mod batch;
 mod body;
@@ -14,11 +15,13 @@ mod deployment;
 mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+mod health;
 mod http;
 mod idempotent;
 mod keys;
 mod ledger;
 mod log;
+mod manual;
 mod payment;
 mod providers;
 mod refunds;
@@ -26,6 +29,7 @@ mod routes;
 mod webhooks;
 
 pub use batch::object::BatchObject;
+pub use health::object::HealthObject;
 pub use keys::object::KeyRotationObject;
 pub use payment::object::PaymentObject;
 pub use providers::bkash::token_object::TokenObject;

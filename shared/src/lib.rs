@@ -4,8 +4,10 @@
 //! so every rule is testable on the host and the crate compiles for
 //! `wasm32-unknown-unknown` (widget, edge) as well as the host (sandbox, tests).
 
+pub mod alerts;
 pub mod device;
 pub mod errors;
+pub mod health;
 pub mod ids;
 pub mod locale;
 pub mod manual_transfer;

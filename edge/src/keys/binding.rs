@@ -8,6 +8,9 @@
 //! | webhook endpoint's signing secret | `webhook_endpoints/secret/<we_…>` |
 //! | stored idempotent reply (row key: merchant and key) | `idempotency_keys/response/<mer_…>/<key>` |
 //! | a merchant's provider credential (row key: merchant, mode, provider) | `merchant_credentials/sealed/<mer_…>/<mode>/<provider>` |
+//! | a merchant's ops number for P1 alerts (row key: merchant, slot) | `merchant_alert_contacts/number/<mer_…>/<slot>` |
+//! | a merchant's wallet number for manual transfers (row key: merchant, provider) | `merchant_wallets/number/<mer_…>/<provider>` |
+//! | a manual transfer's sender number | `manual_transfers/sender_phone/<mt_…>` |
 
 /// A payment's phone number: in its object's record (`customer_phone.enc`) and in D1
 /// (`payments.customer_phone_enc`), written there from the record.
@@ -33,6 +36,23 @@ pub fn merchant_credential(merchant_id: &str, mode_and_provider: &str) -> String
     format!("merchant_credentials/sealed/{merchant_id}/{mode_and_provider}")
 }
 
+/// One of a merchant's ops numbers for P1 alerts (`merchant_alert_contacts.number_enc`; row
+/// key: merchant, slot).
+pub fn alert_contact(merchant_id: &str, slot: &str) -> String {
+    format!("merchant_alert_contacts/number/{merchant_id}/{slot}")
+}
+
+/// A merchant's own wallet number that receives manual transfers (`merchant_wallets.number_enc`).
+/// The rotation reads the row's key back as `id` = `<provider>` beside its merchant.
+pub fn merchant_wallet(merchant_id: &str, provider: &str) -> String {
+    format!("merchant_wallets/number/{merchant_id}/{provider}")
+}
+
+/// The number a shopper sent a manual transfer from (`manual_transfers.sender_phone_enc`).
+pub fn transfer_sender(transfer_id: &str) -> String {
+    format!("manual_transfers/sender_phone/{transfer_id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +66,7 @@ mod tests {
             "idempotency_keys/response/mer_1/a/b"
         );
         assert_ne!(idempotent_response("mer_1", "x"), idempotent_response("mer_2", "x"));
+        assert_eq!(merchant_wallet("mer_1", "bkash"), "merchant_wallets/number/mer_1/bkash");
+        assert_eq!(transfer_sender("mt_1"), "manual_transfers/sender_phone/mt_1");
     }
 }

@@ -7,7 +7,8 @@
 //! - payments' phone: in the payment object's record and (copied from it) in
 //!   `payments.customer_phone_enc`; the rotation asks the object ([`rekey_record`]), which
 //!   stores the record and lets its outbox rewrite the D1 row.
-//! - `webhook_endpoints.secret_enc`, `idempotency_keys.response`: re-sealed in D1 in place.
+//! - `webhook_endpoints.secret_enc`, `idempotency_keys.response`, `merchant_credentials.sealed`,
+//!   `merchant_wallets.number_enc`, `manual_transfers.sender_phone_enc`: re-sealed in D1 in place.
 
 pub mod binding;
 pub mod guard;

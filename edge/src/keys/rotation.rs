@@ -17,13 +17,23 @@ pub enum Table {
     IdempotencyKeys,
     /// `sealed` merchants' provider credentials, re-sealed in D1 (compare-and-swap).
     MerchantCredentials,
+    /// `number_enc` of merchants' wallets for manual transfers, re-sealed in D1 (compare-and-swap).
+    MerchantWallets,
+    /// `sender_phone_enc` of manual transfers, re-sealed in D1 (compare-and-swap; the payment's
+    /// record holds only the masked number).
+    ManualTransfers,
+    /// `number_enc` of merchants' ops numbers for P1 alerts, re-sealed in D1 (compare-and-swap).
+    AlertContacts,
 }
 
-pub const TABLES: [Table; 4] = [
+pub const TABLES: [Table; 7] = [
     Table::Payments,
     Table::WebhookEndpoints,
     Table::IdempotencyKeys,
     Table::MerchantCredentials,
+    Table::MerchantWallets,
+    Table::ManualTransfers,
+    Table::AlertContacts,
 ];
 
 impl Table {
@@ -33,6 +43,9 @@ impl Table {
             Table::WebhookEndpoints => "webhook_endpoints",
             Table::IdempotencyKeys => "idempotency_keys",
             Table::MerchantCredentials => "merchant_credentials",
+            Table::MerchantWallets => "merchant_wallets",
+            Table::ManualTransfers => "manual_transfers",
+            Table::AlertContacts => "merchant_alert_contacts",
         }
     }
 
@@ -40,7 +53,12 @@ impl Table {
     pub fn batch(self) -> usize {
         match self {
             Table::Payments => 20,
-            Table::WebhookEndpoints | Table::IdempotencyKeys | Table::MerchantCredentials => 100,
+            Table::WebhookEndpoints
+            | Table::IdempotencyKeys
+            | Table::MerchantCredentials
+            | Table::MerchantWallets
+            | Table::ManualTransfers
+            | Table::AlertContacts => 100,
         }
     }
 }
@@ -159,8 +177,14 @@ mod tests {
         job.record(Table::IdempotencyKeys, Batch::default(), 5);
         assert_eq!(job.next(), Some((Table::MerchantCredentials, 0)));
         job.record(Table::MerchantCredentials, Batch::default(), 6);
+        assert_eq!(job.next(), Some((Table::MerchantWallets, 0)));
+        job.record(Table::MerchantWallets, Batch::default(), 7);
+        assert_eq!(job.finished_ms, None);
+        job.record(Table::ManualTransfers, Batch::default(), 8);
+        assert_eq!(job.next(), Some((Table::AlertContacts, 0)));
+        job.record(Table::AlertContacts, Batch::default(), 9);
         assert_eq!(job.next(), None);
-        assert_eq!(job.finished_ms, Some(6));
+        assert_eq!(job.finished_ms, Some(9));
         let p = &job.tables[0];
         assert_eq!((p.cursor, p.done, p.failed, p.finished), (45, 22, 1, true));
     }

@@ -30,6 +30,9 @@ impl Row {
             Table::MerchantCredentials => {
                 binding::merchant_credential(self.merchant_id.as_deref().unwrap_or(""), &self.id)
             }
+            Table::AlertContacts => binding::alert_contact(self.merchant_id.as_deref().unwrap_or(""), &self.id),
+            Table::MerchantWallets => binding::merchant_wallet(self.merchant_id.as_deref().unwrap_or(""), &self.id),
+            Table::ManualTransfers => binding::transfer_sender(&self.id),
         }
     }
 }
@@ -46,6 +49,13 @@ const STALE_REPLIES: &str = "SELECT rowid AS rid, key AS id, merchant_id, respon
 // The row's id is `<mode>/<provider>`, as `ledger::credentials::slot` names it.
 const STALE_CREDENTIALS: &str = "SELECT rowid AS rid, mode || '/' || provider AS id, merchant_id, sealed AS enc \
     FROM merchant_credentials WHERE rowid > ?1 AND substr(sealed, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
+// The row's id is its `provider`, beside its merchant (`binding::merchant_wallet`).
+const STALE_CONTACTS: &str = "SELECT rowid AS rid, CAST(slot AS TEXT) AS id, merchant_id, number_enc AS enc \
+    FROM merchant_alert_contacts WHERE rowid > ?1 AND substr(number_enc, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
+const STALE_WALLETS: &str = "SELECT rowid AS rid, provider AS id, merchant_id, number_enc AS enc \
+    FROM merchant_wallets WHERE rowid > ?1 AND substr(number_enc, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
+const STALE_TRANSFERS: &str = "SELECT rowid AS rid, id, merchant_id, sender_phone_enc AS enc \
+    FROM manual_transfers WHERE rowid > ?1 AND substr(sender_phone_enc, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
 
 const LEFT_PAYMENTS: &str = "SELECT COUNT(*) AS n FROM payments WHERE customer_phone_enc IS NOT NULL \
     AND customer_phone_enc <> '' AND substr(customer_phone_enc, 1, length(?1)) <> ?1";
@@ -55,6 +65,11 @@ const LEFT_REPLIES: &str = "SELECT COUNT(*) AS n FROM idempotency_keys WHERE sta
     AND substr(response, 1, length(?1)) <> ?1";
 const LEFT_CREDENTIALS: &str =
     "SELECT COUNT(*) AS n FROM merchant_credentials WHERE substr(sealed, 1, length(?1)) <> ?1";
+const LEFT_CONTACTS: &str =
+    "SELECT COUNT(*) AS n FROM merchant_alert_contacts WHERE substr(number_enc, 1, length(?1)) <> ?1";
+const LEFT_WALLETS: &str = "SELECT COUNT(*) AS n FROM merchant_wallets WHERE substr(number_enc, 1, length(?1)) <> ?1";
+const LEFT_TRANSFERS: &str =
+    "SELECT COUNT(*) AS n FROM manual_transfers WHERE substr(sender_phone_enc, 1, length(?1)) <> ?1";
 
 /// Up to `table.batch()` rows after `cursor` not sealed under `prefix`.
 pub async fn stale(db: &D1Database, table: Table, cursor: i64, prefix: &str) -> worker::Result<Vec<Row>> {
@@ -63,6 +78,9 @@ pub async fn stale(db: &D1Database, table: Table, cursor: i64, prefix: &str) -> 
         Table::WebhookEndpoints => STALE_ENDPOINTS,
         Table::IdempotencyKeys => STALE_REPLIES,
         Table::MerchantCredentials => STALE_CREDENTIALS,
+        Table::MerchantWallets => STALE_WALLETS,
+        Table::AlertContacts => STALE_CONTACTS,
+        Table::ManualTransfers => STALE_TRANSFERS,
     };
     db.prepare(sql)
         .bind(&[int(cursor), prefix.into(), int(table.batch() as i64)])?
@@ -82,6 +100,9 @@ pub async fn left(db: &D1Database, table: Table, prefix: &str) -> worker::Result
         Table::WebhookEndpoints => LEFT_ENDPOINTS,
         Table::IdempotencyKeys => LEFT_REPLIES,
         Table::MerchantCredentials => LEFT_CREDENTIALS,
+        Table::MerchantWallets => LEFT_WALLETS,
+        Table::AlertContacts => LEFT_CONTACTS,
+        Table::ManualTransfers => LEFT_TRANSFERS,
     };
     let n: Option<N> = db.prepare(sql).bind(&[prefix.into()])?.first(None).await?;
     Ok(n.map_or(0, |n| n.n))
@@ -118,6 +139,30 @@ pub fn replace(db: &D1Database, table: Table, row: &Row, fresh: &str) -> worker:
                 row.enc.as_str().into(),
             ])?
         }
+        Table::AlertContacts => db
+            .prepare(
+                "UPDATE merchant_alert_contacts SET number_enc = ?1 \
+                 WHERE merchant_id = ?2 AND slot = CAST(?3 AS INTEGER) AND number_enc = ?4",
+            )
+            .bind(&[
+                fresh.into(),
+                row.merchant_id.as_deref().unwrap_or("").into(),
+                row.id.as_str().into(),
+                row.enc.as_str().into(),
+            ])?,
+        Table::MerchantWallets => db
+            .prepare(
+                "UPDATE merchant_wallets SET number_enc = ?1 WHERE merchant_id = ?2 AND provider = ?3 AND number_enc = ?4",
+            )
+            .bind(&[
+                fresh.into(),
+                row.merchant_id.as_deref().unwrap_or("").into(),
+                row.id.as_str().into(),
+                row.enc.as_str().into(),
+            ])?,
+        Table::ManualTransfers => db
+            .prepare("UPDATE manual_transfers SET sender_phone_enc = ?1 WHERE id = ?2 AND sender_phone_enc = ?3")
+            .bind(&[fresh.into(), row.id.as_str().into(), row.enc.as_str().into()])?,
     };
     Ok(Some(stmt))
 }

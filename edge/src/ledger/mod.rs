@@ -3,6 +3,8 @@
 
 pub mod credentials;
 pub mod idempotency;
+pub mod manual_settings;
+pub mod manual_transfers;
 pub mod order_claims;
 pub mod payments;
 pub mod refunds;

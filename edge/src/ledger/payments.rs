@@ -39,7 +39,7 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
     let err = |e: worker::Error| e.to_string();
     if r.outbox_row {
         let phone = r.customer_phone.as_ref();
-        let main = r.main_attempt();
+        let money = r.money_source();
         let metadata = r.metadata.as_ref().map(|m| m.to_string());
         let values: [JsValue; 20] = [
             r.id.as_str().into(),
@@ -49,9 +49,9 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
             int(r.amount.poisha()),
             int(r.refunded.map_or(0, |m| m.poisha())),
             r.status.as_str().into(),
-            opt(main.map(|a| a.provider.as_str())),
-            opt(main.map(|a| a.provider_ref.as_str())),
-            opt(r.paid().and_then(|a| a.trx_id.as_deref())),
+            opt(money.provider.map(|p| p.as_str())),
+            opt(money.reference),
+            opt(money.trx_id),
             opt(phone.map(|p| p.masked.as_str())),
             opt(phone.map(|p| p.hash.as_str())),
             opt(phone.map(|p| p.enc.as_str())),
@@ -78,6 +78,7 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
             statements.push(db.prepare(UPSERT_ATTEMPT).bind(&values).map_err(err)?);
         }
         statements.extend(super::refunds::upserts(db, r)?);
+        statements.extend(super::manual_transfers::outbox(db, r)?);
     }
     for e in &r.outbox_events {
         let detail = e.detail.as_ref().map(|d| d.to_string());

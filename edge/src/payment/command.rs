@@ -7,6 +7,7 @@ use bdpay_shared::provider::Provider;
 use serde::{Deserialize, Serialize};
 
 use super::record::{PaymentRecord, StoredPhone};
+use super::stored_transfer::NewTransfer;
 use crate::providers::{Device, Mode};
 
 #[derive(Serialize, Deserialize)]
@@ -20,6 +21,9 @@ pub enum Command {
     Confirm {
         client_secret_hash: String,
         provider: Option<Provider>,
+        /// `"provider": "manual_transfer"`: pay by hand (docs/design.md "Manual transfers").
+        #[serde(default)]
+        manual_transfer: bool,
         device: Device,
         shopper_ip: Option<String>,
         customer_phone: Option<StoredPhone>,
@@ -57,6 +61,21 @@ pub enum Command {
         mode: Mode,
         refund_id: String,
         succeeded: bool,
+        note: Option<String>,
+    },
+    /// The shopper quotes a manual transfer's TrxID (checked and sealed by the worker).
+    SubmitTransfer {
+        client_secret_hash: String,
+        transfer: NewTransfer,
+        /// The sender's number, sealed for `binding::transfer_sender(transfer.id)`.
+        sender_enc: String,
+    },
+    /// A person approves or rejects a manual transfer (ops review).
+    DecideTransfer {
+        merchant_id: String,
+        mode: Mode,
+        transfer_id: String,
+        approve: bool,
         note: Option<String>,
     },
 }

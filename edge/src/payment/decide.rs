@@ -207,6 +207,7 @@ pub fn started(r: &mut PaymentRecord, plan: StartPlan, s: Started, attempt_ttl_m
         error: None,
     });
     r.error = None;
+    r.manual_shown = false; // the widget follows this attempt now
     let n = r.attempts.len();
     let detail = json!({ "provider": plan.provider.as_str(), "attempt": n });
     r.apply(Event::SentToProvider, "confirm", now_ms, Some(detail));
@@ -319,6 +320,15 @@ pub fn expire_unstarted(r: &mut PaymentRecord, now_ms: i64) {
     if r.status == PaymentStatus::RequiresMethod && r.expires_ms <= now_ms {
         r.apply(Event::TimedOut, "expiry", now_ms, None);
     }
+}
+
+/// Whether some wallet can take this payment now (routing's own answer, no choice made):
+/// false only when routing finds no usable provider (none configured, or all `down`), the
+/// case manual transfer's `fallback` mode is for. An amount outside every wallet's limits is
+/// not that case.
+pub fn wallet_usable(r: &PaymentRecord, up: Availability) -> bool {
+    let inputs = routing_inputs(r, None, None, None, up);
+    !matches!(routing::route(&inputs), Err(NoProvider::Unavailable))
 }
 
 /// Which providers this payment's mode can use now (health unknown until it is tracked).

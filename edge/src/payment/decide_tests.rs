@@ -343,7 +343,9 @@ fn a_confirm_without_a_choice_takes_the_wallet_the_widget_recommended() {
     for c in ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] {
         let mut r = record();
         r.id = PaymentId::parse(&format!("pay_{}", c.to_string().repeat(24))).unwrap();
-        let shown = crate::payment::view::widget(&r, up).recommended.map(|c| c.provider);
+        let shown = crate::payment::view::widget(&r, up, None)
+            .recommended
+            .map(|c| c.provider);
         let Ok(Confirm::Start(plan)) = confirm(&r, None, None, WEB, up, 10) else {
             panic!("refused")
         };

@@ -5,12 +5,15 @@
 
 use bdpay_shared::errors::{ApiError, ErrorCode};
 use bdpay_shared::ids::RefundId;
+use bdpay_shared::manual_transfer::offer::{self, Asked, Offer};
 use bdpay_shared::provider::Provider;
+use bdpay_shared::routing::{Availability, HealthState, ProviderHealth};
 use serde_json::json;
 use worker::{Env, State};
 
 use super::claim::{self, Answer, Next};
 use super::decide::{self, Confirm, StartPlan, Step};
+use super::manual;
 use super::record::{PaymentRecord, StoredPhone};
 use super::refunding::{self, Ask};
 use super::settle;
@@ -19,7 +22,7 @@ use crate::config::EdgeConfig;
 use crate::error::provider_error;
 use crate::ledger::order_claims;
 use crate::providers::refund::RefundAsk;
-use crate::providers::{AnyProvider, Device, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
+use crate::providers::{AnyProvider, Device, PaymentRef, ProviderFailure, Start, Started};
 
 /// What the object works with.
 pub struct Ctx<'a> {
@@ -30,6 +33,8 @@ pub struct Ctx<'a> {
 /// The shopper's confirm, as the object receives it.
 pub struct ConfirmInput {
     pub provider: Option<Provider>,
+    /// `"provider": "manual_transfer"`: the shopper asks to pay by hand.
+    pub manual_transfer: bool,
     pub device: Device,
     pub shopper_ip: Option<String>,
     pub customer_phone: Option<StoredPhone>,
@@ -37,16 +42,41 @@ pub struct ConfirmInput {
 
 /// A client for `p` with the payment's merchant's credentials (its own, else the deployment's).
 async fn client(ctx: &Ctx<'_>, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
-    let config = ProviderConfig::for_merchant(ctx.env, &r.merchant_id, r.mode, p).await?;
+    let config = crate::providers::merchant_config::load(ctx.env, &r.merchant_id, r.mode, p).await?;
     AnyProvider::new(p, &config, ctx.env, &r.merchant_id)
 }
 
-/// Which providers the payment's merchant can use now in its mode (configured; health comes later).
-pub async fn availability(env: &Env, r: &PaymentRecord) -> bdpay_shared::routing::Availability {
-    match ProviderConfig::for_merchant(env, &r.merchant_id, r.mode, Provider::Bkash).await {
+/// Which providers the payment's merchant can use now in its mode: configured, with their
+/// health (`health::states`: up, degraded or down, success rate, latency).
+pub async fn availability(env: &Env, r: &PaymentRecord) -> Availability {
+    let configured = match crate::providers::merchant_config::load(env, &r.merchant_id, r.mode, Provider::Bkash).await {
         Ok(c) => decide::availability(|p| c.is_configured(p)),
         Err(_) => decide::availability(|_| false),
+    };
+    let states = crate::health::states(env, r.mode).await;
+    configured
+        .with_health(Provider::Bkash, states.bkash)
+        .with_health(Provider::Nagad, states.nagad)
+}
+
+/// As [`availability`], for a confirm about to call a provider: a wallet that is down counts
+/// as up when its breaker hands this confirm the one half-open probe (after the cooldown), so
+/// a wallet that came back is found again; otherwise it stays out of routing.
+async fn availability_to_call(env: &Env, r: &PaymentRecord) -> Availability {
+    let mut up = availability(env, r).await;
+    for p in Provider::ALL {
+        let health = up.of(p).health;
+        if health.state == HealthState::Down && crate::health::permit(env, r.mode, p).await {
+            up = up.with_health(
+                p,
+                ProviderHealth {
+                    state: HealthState::Up,
+                    ..health
+                },
+            );
+        }
     }
+    up
 }
 
 /// Stores the record before a call that may move money. `false`: not stored, do not call.
@@ -72,7 +102,28 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         let at = crate::keys::binding::payment_phone(r.id.as_str());
         config.data_keys.decrypt_phone(&at, &p.enc).ok()
     });
-    let up = availability(ctx.env, r).await;
+    let up = availability_to_call(ctx.env, r).await;
+    // Manual transfer: asked for, or the merchant's way forward when no wallet can take it.
+    let asked = if input.manual_transfer {
+        Asked::ManualTransfer
+    } else {
+        Asked::Wallet
+    };
+    let setting = crate::ledger::manual_settings::load(ctx.env, &r.merchant_id)
+        .await
+        .map(|s| s.setting())
+        .unwrap_or_default();
+    match offer::offer(setting, asked, decide::wallet_usable(r, up)) {
+        Offer::Manual => {
+            manual::may_pay(r, now_ms)?;
+            if paid_elsewhere(ctx, r).await {
+                return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
+            }
+            return manual::offer(r, now_ms);
+        }
+        Offer::NotOffered => return Err(manual::not_offered()),
+        Offer::Wallets => manual::wallet_asked(r),
+    }
     let operator = phone.as_ref().map(|p| p.operator());
     if let Confirm::Same = decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
         return Ok(());
@@ -185,7 +236,7 @@ fn log_start(r: &PaymentRecord, plan: &StartPlan) {
 }
 
 /// Whether another payment of the order has already been paid (a new attempt is refused).
-async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
+pub(super) async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
     let Ok(db) = ctx.env.d1("DB") else { return false };
     matches!(
         order_claims::holder(&db, &r.merchant_id, r.order_id.as_str()).await,
@@ -285,6 +336,13 @@ pub async fn follow_up(ctx: &Ctx<'_>, r: &mut PaymentRecord, now_ms: i64) {
                     "duplicate_payment",
                     &json!({ "payment": r.id, "order_held_by": holder.payment_id, "holder_state": holder.state }),
                 );
+                if r.paid_transfer().is_some() {
+                    // Money sent by hand has no provider refund: a person sends it back.
+                    crate::log::error("duplicate_manual_transfer_needs_a_person", &json!({ "payment": r.id }));
+                    r.order_claim = Some(super::record::Held::Duplicate);
+                    r.touch(now_ms);
+                    return;
+                }
                 let reason = format!("Duplicate payment: order already paid by {}", holder.payment_id);
                 if refund_in_full(ctx, r, None, claim::DUPLICATE_KEY, reason, now_ms).await {
                     r.order_claim = Some(super::record::Held::Duplicate);
@@ -427,6 +485,7 @@ pub async fn refund_checks(ctx: &Ctx<'_>, r: &mut PaymentRecord, give_up_ms: i64
 pub async fn flush_outbox(r: &PaymentRecord, env: &Env) -> Result<(), String> {
     let db = env.d1("DB").map_err(|e| e.to_string())?;
     crate::ledger::payments::write_outbox(&db, r).await?;
+    crate::health::record_calls(env, r.mode, r.outbox_calls.iter().map(|c| c.health())).await;
     crate::webhooks::after_ledger_write(env, r).await;
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! One payment, from its first attempt to its last refund.
 //!
-//! - [`record`], [`attempt`], [`stored_refund`]: what its Durable Object stores.
-//! - [`decide`], [`settle`], [`claim`], [`refunding`]: every choice, as pure functions (host-tested).
-//! - [`flow`]: carries the choices out (provider calls, order claims) and feeds back the answers.
+//! - [`record`], [`attempt`], [`stored_refund`], [`stored_transfer`]: what its Durable Object stores.
+//! - [`decide`], [`settle`], [`claim`], [`refunding`], [`manual`]: every choice, as pure functions
+//!   (host-tested).
+//! - [`flow`], [`manual_flow`]: carry the choices out (provider calls, order claims, TrxID
+//!   claims) and feed back the answers.
 //! - [`object`], [`storage`]: the Durable Object, the only writer of the record.
 //! - [`command`], [`client`]: how the rest of the worker talks to it; [`view`]: how callers see it.
 
@@ -12,10 +14,13 @@ pub mod client;
 pub mod command;
 pub mod decide;
 pub mod flow;
+pub mod manual;
+pub mod manual_flow;
 pub mod object;
 pub mod record;
 pub mod refunding;
 pub mod settle;
 pub mod storage;
 pub mod stored_refund;
+pub mod stored_transfer;
 pub mod view;

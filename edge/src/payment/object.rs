@@ -1,8 +1,9 @@
 //! The Durable Object that is the single writer of one payment's state. Every command for a
-//! payment (create, confirm, return, check, refund, alarm) goes through it, under `lock`, so
-//! while one awaits a provider the next waits and then reads the stored result: never two
-//! executes. It decides with `payment::decide` / `claim` / `refunding` (pure), acts through
-//! `payment::flow`, and alone touches its storage and alarm (`payment::storage`).
+//! payment (create, confirm, return, check, refund, manual transfer, alarm) goes through it,
+//! under `lock`, so while one awaits a provider the next waits and then reads the stored
+//! result: never two executes. It decides with `payment::decide` / `claim` / `refunding` /
+//! `manual` (pure), acts through `payment::flow` / `manual_flow`, and alone touches its
+//! storage and alarm (`payment::storage`).
 
 use std::cell::RefCell;
 
@@ -15,6 +16,8 @@ use worker::{durable_object, DurableObject, Env, Request, Response, State};
 use super::command::{Command, Reply};
 use super::decide;
 use super::flow::{self, ConfirmInput, Ctx};
+use super::manual;
+use super::manual_flow;
 use super::record::PaymentRecord;
 use super::refunding::{self, Ask};
 use super::settle;
@@ -64,6 +67,7 @@ impl DurableObject for PaymentObject {
         let ctx = self.ctx();
         let steps = decide::on_alarm(&r, now);
         flow::run(&ctx, &mut r, steps, now).await;
+        manual_flow::searches(&ctx, &mut r, now).await;
         settle::give_up(&mut r, now);
         decide::expire_unstarted(&mut r, now);
         let give_up_ms = EdgeConfig::from_env(&self.env).map_or(6 * 3600 * 1000, |c| c.refund_give_up_ms);
@@ -121,9 +125,9 @@ impl PaymentObject {
             return self.save(r).await;
         }
         let merchant = match &cmd {
-            Command::Refund { merchant_id, mode, .. } | Command::ResolveRefund { merchant_id, mode, .. } => {
-                Some((merchant_id.clone(), *mode))
-            }
+            Command::Refund { merchant_id, mode, .. }
+            | Command::ResolveRefund { merchant_id, mode, .. }
+            | Command::DecideTransfer { merchant_id, mode, .. } => Some((merchant_id.clone(), *mode)),
             _ => None,
         };
         let mut r = match self.load().await {
@@ -138,7 +142,7 @@ impl PaymentObject {
         };
         let now = now_ms();
         let ctx = self.ctx();
-        if let Command::Confirm { client_secret_hash, .. } = &cmd {
+        if let Command::Confirm { client_secret_hash, .. } | Command::SubmitTransfer { client_secret_hash, .. } = &cmd {
             if !secret_matches(&r, client_secret_hash) {
                 return error(ErrorCode::Unauthorized);
             }
@@ -204,6 +208,7 @@ impl PaymentObject {
                     let fields = json!({ "payment": r.id, "cause": cause, "failures": r.outbox_failures, "failing_since_ms": since });
                     if now - since >= OUTBOX_ALERT_MS {
                         crate::log::error("ledger_outbox_stuck", &fields);
+                        crate::alerts::raise(&self.env, &r.merchant_id, bdpay_shared::alerts::Cause::OutboxStuck).await;
                     } else {
                         crate::log::warn("ledger_write_deferred", &fields);
                     }
@@ -229,12 +234,14 @@ async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) 
         Command::Confirm {
             client_secret_hash: _,
             provider,
+            manual_transfer,
             device,
             shopper_ip,
             customer_phone,
         } => {
             let input = ConfirmInput {
                 provider,
+                manual_transfer,
                 device,
                 shopper_ip,
                 customer_phone,
@@ -287,6 +294,15 @@ async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) 
             note,
             ..
         } => refunding::resolve(r, &refund_id, succeeded, note, now),
+        Command::SubmitTransfer {
+            transfer, sender_enc, ..
+        } => manual_flow::submit(ctx, r, manual_flow::Submission { transfer, sender_enc }, now).await,
+        Command::DecideTransfer {
+            transfer_id,
+            approve,
+            note,
+            ..
+        } => manual::decide(r, &transfer_id, approve, note, now),
     }
 }
 
@@ -302,6 +318,7 @@ pub fn next_alarm_ms(r: &PaymentRecord, now_ms: i64) -> Option<i64> {
         .filter_map(|a| a.wake_ms())
         .chain(refunding::next_check_ms(r))
         .chain(r.claim_retry_ms)
+        .chain(manual::wake_ms(r))
         .chain(outbox)
         .chain(unstarted)
         .min()

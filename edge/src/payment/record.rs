@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::attempt::Attempt;
 use super::stored_refund::StoredRefund;
+use super::stored_transfer::StoredTransfer;
 use crate::providers::{CallRecord, Mode};
 
 /// The most attempts (wallet pages) one payment may have.
@@ -39,6 +40,18 @@ impl CallRow {
             latency_ms: c.latency_ms,
             at_ms,
         }
+    }
+
+    /// The call as provider health counts it (`bdpay_shared::health`).
+    pub fn health(&self) -> bdpay_shared::health::Call {
+        bdpay_shared::health::Call::observed(
+            self.provider,
+            self.http_status,
+            self.provider_code.as_deref(),
+            &self.outcome,
+            self.latency_ms,
+            self.at_ms,
+        )
     }
 }
 
@@ -155,6 +168,27 @@ pub struct PaymentRecord {
     /// Every refund asked of this payment; D1 follows with the row.
     #[serde(default)]
     pub refunds: Vec<StoredRefund>,
+    /// When the shopper was last given manual transfer instructions (a transfer quoted later
+    /// is taken even if the wallets are back: the money may have moved).
+    #[serde(default)]
+    pub manual_offered_ms: Option<i64>,
+    /// The instructions are the widget's next action: set by a confirm answered with them,
+    /// cleared by a confirm for a wallet.
+    #[serde(default)]
+    pub manual_shown: bool,
+    /// Every manual transfer quoted for this payment, oldest first; D1 follows with the rows.
+    #[serde(default)]
+    pub transfers: Vec<StoredTransfer>,
+}
+
+/// Who holds a payment's money ([`PaymentRecord::money_source`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MoneySource<'a> {
+    pub provider: Option<Provider>,
+    /// bKash `paymentID` / Nagad payment reference.
+    pub reference: Option<&'a str>,
+    /// bKash `trxID` / Nagad's issuer reference / a manual transfer's TrxID.
+    pub trx_id: Option<&'a str>,
 }
 
 /// The result of offering an event to the record.
@@ -243,6 +277,34 @@ impl PaymentRecord {
     /// The attempt that stands for the payment: the paid one, else the newest.
     pub fn main_attempt(&self) -> Option<&Attempt> {
         self.paid().or_else(|| self.current())
+    }
+
+    /// The manual transfer whose money is the payment's (verified or approved), when no
+    /// wallet attempt's is.
+    pub fn paid_transfer(&self) -> Option<&StoredTransfer> {
+        if self.paid_attempt.is_some() {
+            return None;
+        }
+        self.transfers.iter().rev().find(|t| t.status.is_paid())
+    }
+
+    /// Who holds the money, as the ledger and the merchant's view show it: a paid attempt's
+    /// provider, reference and transaction id, else a paid manual transfer's provider and
+    /// TrxID (no reference: no checkout took part); before that, the newest attempt's.
+    pub fn money_source(&self) -> MoneySource<'_> {
+        if let Some(t) = self.paid_transfer() {
+            return MoneySource {
+                provider: Some(t.provider),
+                reference: None,
+                trx_id: Some(t.trx_id.as_str()),
+            };
+        }
+        let main = self.main_attempt();
+        MoneySource {
+            provider: main.map(|a| a.provider),
+            reference: main.map(|a| a.provider_ref.as_str()),
+            trx_id: self.paid().and_then(|a| a.trx_id.as_deref()),
+        }
     }
 
     /// Whether the shopper may still act on it (a new attempt) at `now_ms`.

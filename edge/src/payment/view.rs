@@ -3,14 +3,16 @@
 //! a hash or a secret.
 
 use bdpay_shared::errors::ErrorBody;
+use bdpay_shared::manual_transfer::ReviewStatus;
 use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::routing::{self, Availability};
+use bdpay_shared::routing::{self, Availability, HealthState};
 use bdpay_shared::status::{AttemptStatus, PaymentStatus};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::record::PaymentRecord;
+use crate::manual::instructions::Instructions;
 use crate::providers::Mode;
 
 /// `2026-11-26T03:58:29.000Z` from unix milliseconds.
@@ -38,12 +40,24 @@ pub struct MerchantView<'a> {
     pub allow_failover: bool,
     pub error: Option<&'a ErrorBody>,
     pub attempts: Vec<AttemptView<'a>>,
+    /// The newest manual transfer quoted for this payment, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual_transfer: Option<TransferRef<'a>>,
     pub created_at: String,
     pub updated_at: String,
     pub paid_at: Option<String>,
     pub expires_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<&'a str>,
+}
+
+/// A manual transfer as the payment shows it (ops review shows the rest).
+#[derive(Serialize)]
+pub struct TransferRef<'a> {
+    pub id: &'a str,
+    pub provider: Provider,
+    pub trx_id: &'a str,
+    pub status: ReviewStatus,
 }
 
 /// One attempt as the merchant sees it.
@@ -60,7 +74,7 @@ pub struct AttemptView<'a> {
 }
 
 pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> MerchantView<'a> {
-    let main = r.main_attempt();
+    let money = r.money_source();
     MerchantView {
         id: r.id.as_str(),
         object: "payment",
@@ -70,9 +84,9 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
         amount_refunded: r.refunded.unwrap_or(Money::ZERO),
         currency: "BDT",
         order_id: r.order_id.as_str(),
-        provider: main.map(|a| a.provider),
-        provider_reference: main.map(|a| a.provider_ref.as_str()),
-        provider_transaction_id: r.paid().and_then(|a| a.trx_id.as_deref()),
+        provider: money.provider,
+        provider_reference: money.reference,
+        provider_transaction_id: money.trx_id,
         customer_phone: r.customer_phone.as_ref().map(|p| p.masked.as_str()),
         payer: r.paid().and_then(|a| a.payer_masked.as_deref()),
         return_url: r.return_url.as_deref(),
@@ -93,7 +107,17 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
             .collect(),
         created_at: iso(r.created_ms),
         updated_at: iso(r.updated_ms),
-        paid_at: r.paid().and_then(|a| a.paid_at_ms).map(iso),
+        paid_at: r
+            .paid()
+            .and_then(|a| a.paid_at_ms)
+            .or_else(|| r.paid_transfer().and_then(|t| t.decided_ms))
+            .map(iso),
+        manual_transfer: r.transfers.last().map(|t| TransferRef {
+            id: &t.id,
+            provider: t.provider,
+            trx_id: &t.trx_id,
+            status: t.status,
+        }),
         expires_at: iso(r.expires_ms),
         client_secret,
     }
@@ -103,6 +127,8 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
 pub struct ProviderOption {
     pub provider: Provider,
     pub available: bool,
+    /// The wallet's health: `up`, `degraded` (confirmations may take longer) or `down`.
+    pub state: HealthState,
 }
 
 #[derive(Serialize)]
@@ -113,11 +139,14 @@ pub struct Recommendation {
     pub reason_bn: &'static str,
 }
 
+/// What the widget should do next (`"type"` tells which).
 #[derive(Serialize)]
-pub struct NextAction<'a> {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub url: &'a str,
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum NextAction<'a> {
+    /// Send the shopper to the wallet's page.
+    Redirect { url: &'a str },
+    /// Show how to pay by hand (`manual::instructions`).
+    ManualTransfer { instructions: Instructions },
 }
 
 /// The widget's status: enough to render (amount, merchant, choices) and to follow the flow.
@@ -137,7 +166,9 @@ pub struct WidgetView<'a> {
     pub livemode: bool,
 }
 
-pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
+/// `manual`: the manual transfer instructions, when they stand for this payment
+/// (`payment::manual::offer_stands`); they come before a wallet page.
+pub fn widget(r: &PaymentRecord, up: Availability, manual: Option<Instructions>) -> WidgetView<'_> {
     let inputs = super::decide::routing_inputs(r, None, None, None, up);
     let recommended = routing::route(&inputs).ok().map(|c| Recommendation {
         provider: c.provider,
@@ -146,11 +177,11 @@ pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
         reason_bn: c.reason.message_bn(),
     });
     let current = r.current();
-    let next_action = match (r.status, current) {
-        (PaymentStatus::Pending, Some(a)) if a.status == AttemptStatus::Started => Some(NextAction {
-            kind: "redirect",
-            url: &a.redirect_url,
-        }),
+    let next_action = match (manual, r.status, current) {
+        (Some(instructions), ..) => Some(NextAction::ManualTransfer { instructions }),
+        (None, PaymentStatus::Pending, Some(a)) if a.status == AttemptStatus::Started => {
+            Some(NextAction::Redirect { url: &a.redirect_url })
+        }
         _ => None,
     };
     WidgetView {
@@ -160,15 +191,17 @@ pub fn widget(r: &PaymentRecord, up: Availability) -> WidgetView<'_> {
         currency: "BDT",
         order_id: r.order_id.as_str(),
         merchant_name: &r.merchant_name,
-        provider: r.main_attempt().map(|a| a.provider),
+        provider: r.money_source().provider,
         providers: [
             ProviderOption {
                 provider: Provider::Bkash,
                 available: up.usable(Provider::Bkash, r.amount).is_ok(),
+                state: up.of(Provider::Bkash).health.state,
             },
             ProviderOption {
                 provider: Provider::Nagad,
                 available: up.usable(Provider::Nagad, r.amount).is_ok(),
+                state: up.of(Provider::Nagad).health.state,
             },
         ],
         recommended,

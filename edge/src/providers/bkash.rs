@@ -5,9 +5,11 @@
 //!
 //! Never executed twice: an execute that times out or answers 5xx is `Unknown` (query later
 //! with [`Bkash::check`]); "already completed" codes (2062, 2117, …) are answered by a query.
+//! [`Bkash::search`] looks a TrxID up (a manual transfer's Send Money).
 
 pub(crate) mod interpret;
 pub(crate) mod refund;
+pub mod search;
 pub mod sns;
 pub(crate) mod token;
 pub mod token_object;
@@ -188,6 +190,18 @@ impl Bkash {
             }
         }
         result
+    }
+
+    /// Search by TrxID (A.9): read-only, safe to repeat. What bKash shows of the transaction
+    /// (a manual transfer's Send Money, A.17), recorded as op `search`.
+    pub async fn search(
+        &self,
+        trx_id: &str,
+        calls: &mut Vec<CallRecord>,
+    ) -> Result<search::Transaction, ProviderFailure> {
+        let body = search::request(trx_id)?;
+        let a = self.api("search", path::SEARCH, &body, calls).await?;
+        recorded("search", &a, search::read(a.status, &a.body, trx_id), calls)
     }
 
     /// One authorized call (A.3 headers). A 401 (API Gateway answered before bKash saw the

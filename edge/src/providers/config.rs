@@ -181,7 +181,7 @@ impl<F: Fn(&str) -> Option<String>> Source for F {
 }
 
 /// Reads vars and secrets from the worker environment (both are plain strings there).
-struct EnvSource<'a>(&'a worker::Env);
+pub(crate) struct EnvSource<'a>(pub(crate) &'a worker::Env);
 
 impl Source for EnvSource<'_> {
     fn get(&self, name: &str) -> Option<String> {
@@ -193,34 +193,9 @@ impl Source for EnvSource<'_> {
 impl ProviderConfig {
     /// The deployment's configuration for `mode`, from the worker's vars and secrets. A
     /// provider without its settings fails when it is used ([`ProviderConfig::bkash`],
-    /// [`ProviderConfig::nagad`]). For a merchant's payments use [`ProviderConfig::for_merchant`].
+    /// [`ProviderConfig::nagad`]). For a merchant's payments use `providers::merchant_config::load`.
     pub fn from_env(env: &worker::Env, mode: Mode) -> ProviderConfig {
         ProviderConfig::from_source(&EnvSource(env), mode)
-    }
-
-    /// The configuration `merchant_id` pays through in `mode`: its own stored credentials
-    /// (`bdpay-admin credentials set`) in front of the deployment's settings. `provider`
-    /// is the one about to be used, named if the credentials cannot be read (then nothing is
-    /// configured: never the deployment's account in place of an unreadable merchant one).
-    pub async fn for_merchant(
-        env: &worker::Env,
-        merchant_id: &str,
-        mode: Mode,
-        provider: Provider,
-    ) -> Result<ProviderConfig, ProviderFailure> {
-        let unread = || ProviderFailure::unavailable(provider, "merchant_credentials");
-        let secret = |name: &str| env.secret(name).map(|v| v.to_string()).ok();
-        let keys =
-            crate::crypto::DataKeys::from_secrets(secret).map_err(|_| ProviderFailure::config(provider, "data_key"))?;
-        let db = env.d1("DB").map_err(|_| unread())?;
-        let own = crate::ledger::credentials::for_merchant(&db, &keys, merchant_id, mode)
-            .await
-            .map_err(|_| unread())?;
-        let env_source = EnvSource(env);
-        Ok(ProviderConfig::from_source(
-            &super::credentials::Overlay::new(&env_source, mode, &own),
-            mode,
-        ))
     }
 
     /// As [`ProviderConfig::from_env`], from any [`Source`].

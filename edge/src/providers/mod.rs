@@ -8,6 +8,7 @@ pub mod bkash;
 pub mod config;
 pub mod credentials;
 pub(crate) mod failure;
+pub mod merchant_config;
 pub mod nagad;
 pub mod refund;
 pub(crate) mod transport;

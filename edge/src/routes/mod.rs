@@ -2,10 +2,15 @@
 //! authorise, call, respond. Errors become the contract's JSON here and nowhere else.
 
 mod admin;
+mod alerts;
 mod credentials;
 mod demo;
 mod demo_webhooks;
+mod health;
 mod ipn;
+mod manual_review;
+mod manual_settings;
+mod manual_transfer;
 mod onboarding;
 mod payments;
 mod refunds;
@@ -27,7 +32,10 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     let method = req.method();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     // The widget's endpoints answer CORS for any origin, errors included.
-    let is_widget = matches!(segments.as_slice(), ["v1", "payments", _, "confirm" | "status"]);
+    let is_widget = matches!(
+        segments.as_slice(),
+        ["v1", "payments", _, "confirm" | "status" | "manual_transfer"]
+    );
     // worker-rs reads any method it has no name for (QUERY, …) as GET: those are not GET here.
     let unnamed = method == Method::Get && !req.inner().method().eq_ignore_ascii_case("GET");
     let result = if unnamed {
@@ -68,11 +76,16 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Delete, ["v1", "webhook_endpoints", id]) => webhooks::delete_endpoint(req, env, id).await,
         (Get, ["v1", "events"]) => webhooks::list_events(req, env).await,
         (Post, ["v1", "events", id, "redeliver"]) => webhooks::redeliver(req, env, id).await,
+        (Get, ["v1", "health", "providers"]) => health::providers(req, env).await,
+        (Get, ["v1", "manual_transfers"]) => manual_review::list(req, env).await,
+        (Post, ["v1", "manual_transfers", id, "approve"]) => manual_review::decide(req, env, id, true).await,
+        (Post, ["v1", "manual_transfers", id, "reject"]) => manual_review::decide(req, env, id, false).await,
 
         // Widget → edge (client secret).
-        (Options, ["v1", "payments", _, "confirm" | "status"]) => Ok(widget::preflight()),
+        (Options, ["v1", "payments", _, "confirm" | "status" | "manual_transfer"]) => Ok(widget::preflight()),
         (Post, ["v1", "payments", id, "confirm"]) => widget::confirm(req, env, id).await,
         (Get, ["v1", "payments", id, "status"]) => widget::status(req, env, id).await,
+        (Post, ["v1", "payments", id, "manual_transfer"]) => manual_transfer::submit(req, env, id).await,
 
         // Provider → edge.
         (Get, ["v1", "return", "bkash"]) => returns::handle(req, env, Provider::Bkash, None).await,
@@ -89,11 +102,13 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Get, ["admin", "merchants"]) => onboarding::list_merchants(req, env).await,
         (Post, ["admin", "merchants", id, "keys"]) => onboarding::issue_key(req, env, id).await,
         (Post, ["admin", "keys", id, "revoke"]) => onboarding::revoke_key(req, env, id).await,
+        (Put, ["admin", "merchants", id, "alerts"]) => alerts::set(req, env, id).await,
         (Get, ["admin", "merchants", id, "credentials"]) => credentials::list(req, env, id).await,
         (Put, ["admin", "merchants", id, "credentials", provider]) => credentials::set(req, env, id, provider).await,
         (Delete, ["admin", "merchants", id, "credentials", provider]) => {
             credentials::delete(req, env, id, provider).await
         }
+        (Put, ["admin", "merchants", id, "manual_transfer"]) => manual_settings::set(req, env, id).await,
 
         // The demo shop's server side (dev configuration only).
         (Post, ["demo", "checkout"]) => demo::checkout(req, env).await,
@@ -112,7 +127,7 @@ fn known(path: &[&str]) -> bool {
         ["healthz"]
             | ["v1", "payments"]
             | ["v1", "payments", _]
-            | ["v1", "payments", _, "confirm" | "status"]
+            | ["v1", "payments", _, "confirm" | "status" | "manual_transfer"]
             | ["v1", "return", "bkash" | "nagad"]
             | ["v1", "return", "bkash" | "nagad", _]
             | ["v1", "ipn", "bkash" | "nagad"]
@@ -125,6 +140,9 @@ fn known(path: &[&str]) -> bool {
             | ["v1", "webhook_endpoints", _]
             | ["v1", "events"]
             | ["v1", "events", _, "redeliver"]
+            | ["v1", "health", "providers"]
+            | ["v1", "manual_transfers"]
+            | ["v1", "manual_transfers", _, "approve" | "reject"]
     )
 }
 

@@ -147,6 +147,9 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         outbox_failures: 0,
         outbox_failing_since_ms: None,
         refunds: Vec::new(),
+        manual_offered_ms: None,
+        manual_shown: false,
+        transfers: Vec::new(),
     };
     let stored = objects::send(
         env,

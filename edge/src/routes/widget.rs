@@ -1,7 +1,8 @@
-//! Widget → edge: `confirm` and `status`, authorised by the payment's client secret (not by
-//! the origin), so both answer CORS for any origin. The secret may come in the header
-//! `BdPay-Client-Secret` (kept out of URLs and logs) or, as before, in the query (status) or
-//! the body (confirm); given both ways, the two must agree.
+//! Widget → edge: `confirm` and `status` (and `manual_transfer`, routes::manual_transfer),
+//! authorised by the payment's client secret (not by the origin), so they answer CORS for any
+//! origin. The secret may come in the header `BdPay-Client-Secret` (kept out of URLs and
+//! logs) or, as before, in the query (status) or the body (confirm); given both ways, the two
+//! must agree.
 
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::ids::{ClientSecret, PaymentId};
@@ -13,14 +14,18 @@ use serde_json::json;
 use worker::{Env, Headers, Request, Response};
 
 use crate::body;
+use crate::clock::now_ms;
 use crate::config::EdgeConfig;
 use crate::crypto::sha256_hex;
 use crate::error::{EdgeError, EdgeResult};
+use crate::ledger::manual_settings;
+use crate::manual::instructions::{self, Instructions};
 use crate::payment::client as objects;
 use crate::payment::command::Command;
 use crate::payment::flow::availability;
+use crate::payment::manual;
 use crate::payment::object::secret_matches;
-use crate::payment::record::StoredPhone;
+use crate::payment::record::{PaymentRecord, StoredPhone};
 use crate::payment::view;
 use crate::providers::Device;
 
@@ -36,7 +41,7 @@ pub fn with_cors(mut resp: Response) -> Response {
 /// The request headers the widget's endpoints admit from any origin.
 const ALLOW_HEADERS: &str = "content-type, bdpay-client-secret";
 
-/// The preflight for confirm and status.
+/// The preflight for confirm, status and manual_transfer.
 pub fn preflight() -> Response {
     let headers = Headers::new();
     let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
@@ -58,7 +63,7 @@ pub fn pick_secret(header: Option<String>, other: Option<String>) -> Option<Stri
     }
 }
 
-fn header_secret(req: &Request) -> Option<String> {
+pub(super) fn header_secret(req: &Request) -> Option<String> {
     req.headers()
         .get(SECRET_HEADER)
         .ok()
@@ -68,7 +73,7 @@ fn header_secret(req: &Request) -> Option<String> {
 
 /// The payment id in the path and the secret must belong together; the secret's hash must
 /// match the stored one (checked by the object for confirm, here for status).
-fn parse_secret(id: &str, secret: &str) -> EdgeResult<(PaymentId, ClientSecret)> {
+pub(super) fn parse_secret(id: &str, secret: &str) -> EdgeResult<(PaymentId, ClientSecret)> {
     let id = PaymentId::parse(id).map_err(|_| EdgeError::not_found())?;
     let secret = ClientSecret::parse(secret).map_err(|_| EdgeError::unauthorized())?;
     if secret.payment_id() != id {
@@ -91,9 +96,28 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
         return Err(EdgeError::unauthorized());
     }
     let up = availability(env, &record).await;
-    let mut resp = crate::http::json(200, &view::widget(&record, up));
+    let manual = standing_instructions(env, &record).await;
+    let mut resp = crate::http::json(200, &view::widget(&record, up, manual));
     let _ = resp.headers_mut().set("cache-control", "private, max-age=1");
     Ok(resp)
+}
+
+/// The manual transfer instructions, when they stand for this payment now.
+async fn standing_instructions(env: &Env, r: &PaymentRecord) -> Option<Instructions> {
+    if !manual::offer_stands(r, now_ms()) {
+        return None;
+    }
+    let settings = manual_settings::load(env, &r.merchant_id).await?;
+    instructions::instructions(&r.id, r.amount, &settings)
+}
+
+/// What the shopper picked: a wallet, or paying by hand.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Choice {
+    Bkash,
+    Nagad,
+    ManualTransfer,
 }
 
 #[derive(Deserialize)]
@@ -103,7 +127,7 @@ struct ConfirmBody {
     #[serde(default)]
     client_secret: Option<String>,
     #[serde(default)]
-    provider: Option<Provider>,
+    provider: Option<Choice>,
     #[serde(default)]
     customer_phone: Option<Msisdn>,
     #[serde(default)]
@@ -136,14 +160,31 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
         .ok()
         .flatten()
         .filter(|ip| ip.split('.').count() == 4 && ip.split('.').all(|o| o.parse::<u8>().is_ok()));
+    let provider = match input.provider {
+        Some(Choice::Bkash) => Some(Provider::Bkash),
+        Some(Choice::Nagad) => Some(Provider::Nagad),
+        Some(Choice::ManualTransfer) | None => None,
+    };
     let cmd = Command::Confirm {
         client_secret_hash: sha256_hex(secret.expose().as_bytes()),
-        provider: input.provider,
+        provider,
+        manual_transfer: matches!(input.provider, Some(Choice::ManualTransfer)),
         device: input.device.unwrap_or(Device::MobileWeb),
         shopper_ip,
         customer_phone,
     };
     let record = objects::send(env, &id, &cmd).await?;
+    if manual::offer_stands(&record, now_ms()) {
+        // Answered with the instructions (asked for, or no wallet can take the payment).
+        let instructions = standing_instructions(env, &record)
+            .await
+            .ok_or_else(|| EdgeError::internal("manual transfer offered without a number to send to"))?;
+        return Ok(crate::http::json(
+            200,
+            &json!({ "id": record.id, "status": record.status,
+                     "next_action": view::NextAction::ManualTransfer { instructions } }),
+        ));
+    }
     let attempt = record
         .current()
         .filter(|a| a.status == AttemptStatus::Started)

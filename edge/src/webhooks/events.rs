@@ -51,25 +51,56 @@ pub fn record_statements(
     r: &PaymentRecord,
     w: &OutboxWebhook,
 ) -> Result<Vec<D1PreparedStatement>, String> {
-    let err = |e: worker::Error| e.to_string();
     let id = rules::event_id(r.id.as_str(), w.version, w.refund_id.as_deref());
     let body = payload(r, w)?;
+    let event = NewEvent {
+        id: &id,
+        merchant_id: &r.merchant_id,
+        mode: r.mode.as_str(),
+        event_type: &w.event_type,
+        payment_id: Some(r.id.as_str()),
+        refund_id: w.refund_id.as_deref(),
+        payload: &body,
+        at_ms: w.at_ms,
+    };
+    new_event_statements(db, &event)
+}
+
+/// An event to record for one merchant (a payment's, or a provider's health).
+pub struct NewEvent<'a> {
+    /// Deterministic, so recording it again inserts nothing.
+    pub id: &'a str,
+    pub merchant_id: &'a str,
+    pub mode: &'a str,
+    pub event_type: &'a str,
+    /// None for an event about no payment (`provider.*`).
+    pub payment_id: Option<&'a str>,
+    pub refund_id: Option<&'a str>,
+    /// The exact JSON body the merchant receives.
+    pub payload: &'a str,
+    pub at_ms: i64,
+}
+
+/// The event row and one queue row per live endpoint of its merchant (same mode) whose
+/// filter takes the type; both INSERT OR IGNORE.
+pub fn new_event_statements(db: &D1Database, e: &NewEvent<'_>) -> Result<Vec<D1PreparedStatement>, String> {
+    let err = |e: worker::Error| e.to_string();
     let event: [JsValue; 8] = [
-        id.as_str().into(),
-        r.merchant_id.as_str().into(),
-        r.mode.as_str().into(),
-        w.event_type.as_str().into(),
-        r.id.as_str().into(),
-        opt(w.refund_id.as_deref()),
-        body.as_str().into(),
-        int(w.at_ms),
+        e.id.into(),
+        e.merchant_id.into(),
+        e.mode.into(),
+        e.event_type.into(),
+        opt(e.payment_id),
+        opt(e.refund_id),
+        e.payload.into(),
+        int(e.at_ms),
     ];
-    let pattern = format!(",{},", w.event_type);
+    let pattern = format!(",{},", e.event_type);
     let queue: [JsValue; 5] = [
-        id.as_str().into(),
-        int(w.at_ms),
-        r.merchant_id.as_str().into(),
-        r.mode.as_str().into(),
+        e.id.into(),
+        int(e.at_ms),
+        e.merchant_id.into(),
+        e.mode.into(),
         pattern.as_str().into(),
     ];
     Ok(vec![

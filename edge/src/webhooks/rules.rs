@@ -3,14 +3,19 @@
 
 use sha2::{Digest, Sha256};
 
-/// Every event type a merchant can receive.
-pub const EVENT_TYPES: [&str; 6] = [
+/// Every event type a merchant can receive: a payment's and a refund's moves, and a
+/// provider's health moves in the endpoint's mode (`bdpay_shared::health`).
+pub const EVENT_TYPES: [&str; 10] = [
     "payment.succeeded",
     "payment.failed",
     "payment.cancelled",
     "payment.expired",
+    "payment.requires_review",
     "refund.succeeded",
     "refund.failed",
+    "provider.degraded",
+    "provider.down",
+    "provider.up",
 ];
 
 /// Base-36 alphabet of our ids.
@@ -112,7 +117,7 @@ pub fn check_url(raw: &str, livemode: bool, dev: bool) -> Result<(), &'static st
 
 /// The endpoint's `events`, stored as `*` or `,a,b,` (so SQL matches `,type,` with instr).
 pub fn events_filter(events: &[String]) -> Result<String, &'static str> {
-    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, refund.succeeded, refund.failed)";
+    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, payment.requires_review, refund.succeeded, refund.failed, provider.degraded, provider.down, provider.up)";
     if events.is_empty() || events.len() > EVENT_TYPES.len() {
         return Err(RULE);
     }
@@ -307,6 +312,11 @@ mod tests {
             ["payment.succeeded", "refund.failed"]
         );
         assert_eq!(events_list("*"), ["*"]);
+        assert_eq!(
+            events_filter(&["provider.up".into(), "provider.down".into(), "provider.degraded".into()]),
+            Ok(",provider.degraded,provider.down,provider.up,".into()),
+            "a provider's health moves (bdpay_shared::health)"
+        );
         for bad in [
             vec![],
             vec!["payment.refunded".to_string()],
@@ -314,6 +324,18 @@ mod tests {
         ] {
             assert!(events_filter(&bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// docs/api.openapi.yaml's `EventType` enum is exactly these types, in this order.
+    #[test]
+    fn the_openapi_file_lists_exactly_these_event_types() {
+        let spec = include_str!("../../../docs/api.openapi.yaml");
+        let start = spec.find("\n    EventType:\n").expect("an EventType schema");
+        let rest = &spec[start..];
+        let open = rest.find("enum: [").expect("a flow-style enum") + "enum: [".len();
+        let close = open + rest[open..].find(']').expect("the enum's end");
+        let listed: Vec<&str> = rest[open..close].split(',').map(str::trim).collect();
+        assert_eq!(listed, EVENT_TYPES);
     }
 
     #[test]

@@ -97,12 +97,16 @@ fn d1(sql: &str) -> Vec<Value> {
     v[0]["results"].as_array().cloned().unwrap_or_default()
 }
 
-/// Every ciphertext in D1, as (table, row, value).
+/// Every ciphertext in D1, as (table, row, value), in one statement (one `wrangler` run, so
+/// the client's idle connection to the worker is still open after it). D1's SQLite takes at
+/// most five terms in one compound SELECT: the manual-transfer tables come as a sub-select.
 fn ciphertexts() -> Vec<(String, String, String)> {
     let rows = d1("SELECT 'payments' AS t, id AS r, customer_phone_enc AS v FROM payments WHERE customer_phone_enc IS NOT NULL \
          UNION ALL SELECT 'webhook_endpoints', id, secret_enc FROM webhook_endpoints \
          UNION ALL SELECT 'idempotency_keys', merchant_id || '/' || key, response FROM idempotency_keys WHERE status_code > 0 \
-         UNION ALL SELECT 'merchant_credentials', merchant_id || '/' || mode || '/' || provider, sealed FROM merchant_credentials");
+         UNION ALL SELECT 'merchant_credentials', merchant_id || '/' || mode || '/' || provider, sealed FROM merchant_credentials \
+         UNION ALL SELECT t, r, v FROM (SELECT 'merchant_wallets' AS t, merchant_id || '/' || provider AS r, number_enc AS v \
+           FROM merchant_wallets UNION ALL SELECT 'manual_transfers', id, sender_phone_enc FROM manual_transfers)");
     rows.iter()
         .map(|r| {
             let s = |k: &str| r[k].as_str().unwrap_or("").to_owned();

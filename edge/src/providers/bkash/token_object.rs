@@ -181,7 +181,9 @@ impl TokenObject {
             Next::Call(op) => op,
         };
         let config = match &ask.merchant {
-            Some(merchant) => ProviderConfig::for_merchant(&self.env, merchant, ask.mode, Provider::Bkash).await?,
+            Some(merchant) => {
+                crate::providers::merchant_config::load(&self.env, merchant, ask.mode, Provider::Bkash).await?
+            }
             None => ProviderConfig::from_env(&self.env, ask.mode),
         };
         let result = self.call(&config, op, stored.as_ref(), &mut budget, notes).await;
