@@ -3,6 +3,8 @@
 # wasm-bindgen's `web` target, wasm-opt -Oz, short import names, esbuild --minify. Two builds:
 # "phone" without the QR encoder and "desktop" with it (feature `qr`), each in Bangla and in
 # English (features `bn`, `en`): the loader picks one of the four by screen and data-lang.
+# The phone builds leave out the manual-transfer screen (feature `manual`, about 6 KB gzip):
+# their "-manual" twins have it, and the loader fetches one only when a payment needs it.
 # Output:
 #   www/pkg/bdpay_widget.<hash>.js, www/pkg/bdpay_widget_bg.<hash>.wasm  (cached for a year)
 #   www/bdpay.js  (the loader from widget/loader.js with those names written in; cached 5 min)
@@ -52,9 +54,10 @@ publish() {
 }
 
 echo "building widget (wasm-opt -Oz; phone and desktop builds, one per language)"
-declare -A FEATURES=([phone-bn]=bn [phone-en]=en [desktop-bn]=qr,bn [desktop-en]=qr,en)
+declare -A FEATURES=([phone-bn]=bn [phone-en]=en [phone-bn-manual]=bn,manual [phone-en-manual]=en,manual
+  [desktop-bn]=qr,bn,manual [desktop-en]=qr,en,manual)
 files="" manifest=""
-for variant in phone-bn phone-en desktop-bn desktop-en; do
+for variant in phone-bn phone-en phone-bn-manual phone-en-manual desktop-bn desktop-en; do
   build "$variant" --no-default-features --features "${FEATURES[$variant]}"
   js=$(publish "$TMP/$variant/bdpay_widget.js" bdpay_widget js)
   wasm=$(publish "$TMP/$variant/bdpay_widget_bg.wasm" bdpay_widget_bg wasm)
@@ -73,10 +76,15 @@ printf '%s' "$manifest" >.bdpay/widget-files.txt
 # Keep this build's files and the previous build's; older ones go.
 for pattern in 'bdpay_widget.*.js' 'bdpay_widget_bg.*.wasm'; do
   # shellcheck disable=SC2012 # names are ours: [a-z_.0-9] only
-  ls -t "$OUT"/$pattern 2>/dev/null | tail -n +9 | xargs -r rm -f
+  ls -t "$OUT"/$pattern 2>/dev/null | tail -n +13 | xargs -r rm -f
 done
 rm -f "$OUT/bdpay_widget.js" "$OUT/bdpay_widget_bg.wasm" # the unhashed names of older builds
 while read -r variant js wasm; do
-  printf '  %-11s %7d B gzip (loader + %s + %s)\n' "$variant" \
-    "$(($(gzip -9c www/bdpay.js | wc -c) + $(gzip -9c "$js" | wc -c) + $(gzip -9c "$wasm" | wc -c)))" "${js#www/}" "${wasm#www/}"
+  if [[ $variant == *-manual ]]; then
+    printf '  %-15s %7d B gzip (%s + %s, only when a payment needs the manual-transfer screen)\n' "$variant" \
+      "$(($(gzip -9c "$js" | wc -c) + $(gzip -9c "$wasm" | wc -c)))" "${js#www/}" "${wasm#www/}"
+  else
+    printf '  %-15s %7d B gzip (loader + %s + %s)\n' "$variant" \
+      "$(($(gzip -9c www/bdpay.js | wc -c) + $(gzip -9c "$js" | wc -c) + $(gzip -9c "$wasm" | wc -c)))" "${js#www/}" "${wasm#www/}"
+  fi
 done <.bdpay/widget-files.txt

@@ -20,19 +20,27 @@
   var desk = at("device") === "desktop" || (!view && w.matchMedia &&
     matchMedia("(min-width: 720px) and (hover: hover) and (pointer: fine)").matches);
   var dev = desk ? "desktop" : view ? "webview" : /KAIOS/i.test(ua) ? "feature_phone" : "mobile_web";
-  // [glue, wasm] for each build: phone or desktop (with the QR encoder), Bangla or English.
-  var files = __BDPAY_FILES__[(desk ? "desktop-" : "phone-") + (en ? "en" : "bn")];
+  // [glue, wasm] for each build: phone or desktop (with the QR encoder), Bangla or English;
+  // a phone build's "-manual" twin adds the manual-transfer screen, loaded only when needed.
+  var all = __BDPAY_FILES__, key = (desk ? "desktop-" : "phone-") + (en ? "en" : "bn");
+  // Fetches a build's glue and wasm now; resolves to its module, ready to mount.
+  function load(f) {
+    var wasm = fetch(new URL(f[1], src));
+    // One glue module per wasm build (the query names it), in case a page mounts two kinds.
+    var m = import(new URL(f[0], src).href + "?" + f[1].slice(-17, -5)).then(function (g) {
+      return g.default({ module_or_path: wasm }).then(function () { return g; });
+    });
+    wasm.catch(function () {});
+    m.catch(function () {});
+    return m;
+  }
   // Everything the first screen needs starts now and travels together: glue, wasm, status.
-  var wasm = fetch(new URL(files[1], src));
-  // One glue module per wasm build (the query names it), in case a page mounts two kinds.
-  var glue = import(new URL(files[0], src).href + "?" + files[1].slice(-17, -5));
+  var ready = load(all[key]);
   var first;
   if (/^pay_[a-z0-9]{24}$/.test(pay) && sec) {
     first = fetch(api + "/v1/payments/" + pay + "/status?client_secret=" + encodeURIComponent(sec), { cache: "no-store" });
     first.catch(function () {});
   }
-  wasm.catch(function () {});
-  glue.catch(function () {});
 
   function box(t, words, status) {
     t.setAttribute("data-bdpay-status", status);
@@ -56,12 +64,17 @@
       else d.body.appendChild(t);
     }
     box(t, en ? "Loading the payment…" : "পেমেন্ট লোড হচ্ছে…", "loading");
-    glue.then(function (m) {
-      return m.default({ module_or_path: wasm }).then(function () { m.mount(t, s, api, dev, first); });
-    }).catch(function () {
+    var failed = function () {
       box(t, en ? "The payment could not load. Check your connection and reload the page."
         : "পেমেন্ট লোড হয়নি। ইন্টারনেট সংযোগ দেখে পেজটি আবার লোড করুন।", "load_failed");
-    });
+    };
+    // The widget calls `more` when the payment needs the manual-transfer screen: that build
+    // takes the container over and asks for the status itself.
+    var twin = all[key + "-manual"];
+    var more = twin && function () {
+      load(twin).then(function (m) { m.mount(t, s, api, dev); }).catch(failed);
+    };
+    ready.then(function (m) { m.mount(t, s, api, dev, first, more); }).catch(failed);
   }
   if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", start);
   else start();

@@ -189,6 +189,122 @@ const tests = {
     await shot(page, "3-nagad-success-same-payment");
   },
 
+  async "bKash down: the shopper taps bKash, reads the Bangla failover message and pays with Nagad"(t) {
+    const { page } = t;
+    // The demo shop's server answers /demo/checkout with the payment it created; a first bKash
+    // attempt's invoice is that payment id, so the sandbox fails bKash for this checkout only
+    // (the other tests keep their bKash).
+    let paymentId = null;
+    page.on("response", async (r) => {
+      if (r.request().method() === "POST" && new URL(r.url()).pathname === "/demo/checkout") {
+        paymentId = (await r.json().catch(() => ({}))).payment_id || paymentId;
+      }
+    });
+    await buy(t, { lang: "bn", product: "kantha", quantity: 2 });
+    paymentId ||= await page.getAttribute("script[data-payment]", "data-payment");
+    if (!/^pay_[a-z0-9]{24}$/.test(paymentId || "")) throw new Error(`the payment id: ${paymentId}`);
+    const fault = await fetch(`${SANDBOX}/__control/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ provider: "bkash", op: "create", reference: paymentId, fault: { kind: "status", status: 503 } }),
+    });
+    if (!fault.ok) throw new Error(`sandbox fault: ${fault.status} ${await fault.text()}`);
+    await page.click(`${WIDGET} button[data-provider=bkash]`);
+    await widgetStatus(page, "failover");
+    const line = await statusLine(page);
+    if (!line.includes("বিকাশ এখন সাড়া দিচ্ছে না, নগদ দিয়ে পেমেন্ট করুন")) throw new Error(`status line: ${line}`);
+    const onward = page.locator(`${WIDGET} #fo`);
+    if ((await onward.textContent()) !== "নগদ দিয়ে চালিয়ে যান") throw new Error(`the button: ${await onward.textContent()}`);
+    // Still there a while later: nothing takes the shopper away before they have read it.
+    await page.waitForTimeout(2000);
+    if ((await page.getAttribute(WIDGET, "data-bdpay-status")) !== "failover") throw new Error("left before the tap");
+    await shot(page, "7-bkash-down-failover-bn");
+    await onward.click();
+    await page.waitForURL((u) => !u.href.startsWith(t.shop));
+    if (!new URL(page.url()).pathname.startsWith("/nagad/")) throw new Error(`Nagad's page: ${page.url()}`);
+    await page.locator("input:not([type=hidden]):visible").first().waitFor({ state: "visible" });
+    await shot(page, "7-nagad-page-after-failover");
+    await payAtProvider(t, { wallet: WALLETS.nagad.ok, otp: WALLETS.nagad.otp, pin: WALLETS.nagad.pin });
+    await widgetStatus(page, "succeeded");
+    if (!(await statusLine(page)).includes("পেমেন্ট সফল হয়েছে")) throw new Error(`status line: ${await statusLine(page)}`);
+    const paid = new URL(page.url()).searchParams.get("bdpay_payment");
+    if (paid !== paymentId) throw new Error(`the same payment paid with Nagad: ${paymentId} then ${paid}`);
+    await shot(page, "7-nagad-success-after-failover");
+  },
+
+  // The edge's manual-transfer answers are not on main yet (branch `manual`): until they are,
+  // the browser answers confirm, manual_transfer and the later status polls itself with the
+  // contract's shapes (docs/design.md, "Widget → edge"). Everything else is real: the demo
+  // shop, the loader, the widget on a throttled phone, the clipboard.
+  async "manual transfer (edge answers stubbed in the browser): instructions, copy, TrxID checked as typed, submit, in review"(t) {
+    const { page, context } = t;
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.shop });
+    await buy(t, { lang: "bn", product: "kantha", quantity: 1 });
+    const paymentId = await page.getAttribute("script[data-payment]", "data-payment");
+    const orderId = (await page.locator(`${WIDGET} #o`).textContent()).trim().split(" ").pop();
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type, bdpay-client-secret", "access-control-allow-methods": "GET, POST, OPTIONS" };
+    const json = (route, status, body) =>
+      route.request().method() === "OPTIONS"
+        ? route.fulfill({ status: 204, headers: cors })
+        : route.fulfill({ status, headers: { ...cors, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const instructions = {
+      amount: "1250.00", currency: "BDT", reference: paymentId.slice(4, 14).toUpperCase(),
+      wallets: [{ provider: "bkash", number: "01929918378", kind: "send_money" }, { provider: "nagad", number: "01911000001", kind: "send_money" }],
+      message: "Send exactly this amount with Send Money in your bKash or Nagad app to one of the shop's numbers below, write the reference in the transfer's reference field, then enter the transaction ID (TrxID) from the confirmation SMS here.",
+      message_bn: "আপনার বিকাশ বা নগদ অ্যাপ থেকে সেন্ড মানি করে নিচের দোকানের যেকোনো একটি নম্বরে ঠিক এই পরিমাণ টাকা পাঠান, রেফারেন্সের ঘরে নিচের রেফারেন্সটি লিখুন, তারপর কনফার্মেশন এসএমএস থেকে ট্রানজ্যাকশন আইডি (TrxID) এখানে দিন।",
+    };
+    const posted = [];
+    // Once confirm has offered the manual transfer, the status says so too (the phone build
+    // hands over to its "-manual" twin, which asks for the status); once a transfer is in, it
+    // says requires_review.
+    let stage = "wallets";
+    const both_down = [{ provider: "bkash", available: false, state: "down" }, { provider: "nagad", available: false, state: "down" }];
+    const status = (s, next) => ({ id: paymentId, status: s, amount: "1250.00", currency: "BDT", order_id: orderId, merchant_name: "Demo Shop",
+      provider: s === "requires_review" ? "bkash" : null, providers: both_down, recommended: null, error: null, next_action: next });
+    await page.route("**/v1/payments/*/status*", (r) =>
+      stage === "wallets" ? r.fallback()
+        : json(r, 200, stage === "manual" ? status("requires_method", { type: "manual_transfer", instructions }) : status("requires_review", null)));
+    await page.route("**/v1/payments/*/confirm", (r) => {
+      if (r.request().method() === "POST") stage = "manual";
+      return json(r, 200, { id: paymentId, status: "requires_method", next_action: { type: "manual_transfer", instructions } });
+    });
+    await page.route("**/v1/payments/*/manual_transfer", (r) => {
+      if (r.request().method() === "POST") {
+        posted.push(r.request().postData());
+        stage = "review";
+      }
+      return json(r, 200, { id: paymentId, status: "requires_review", manual_transfer: { id: "mt_e2e", provider: "bkash", trx_id: "CKP40QZ7TM", status: "pending_review", has_voucher: false } });
+    });
+    // A phone: its build has no manual-transfer screen, so the "-manual" twin is fetched now.
+    const twin = page.waitForRequest((r) => /bdpay_widget_bg\.[0-9a-f]+\.wasm$/.test(r.url()));
+    await page.click(`${WIDGET} button[data-provider=bkash]`);
+    await twin;
+    await widgetStatus(page, "manual_transfer");
+    const number = (await page.locator(`${WIDGET} #nbkash`).textContent()).trim();
+    if (number !== "01929918378") throw new Error(`bKash number: ${number}`);
+    if ((await page.locator(`${WIDGET} #ma`).textContent()) !== "৳১,২৫০.০০") throw new Error("the amount in Bangla digits");
+    await page.click(`${WIDGET} #cbkash`);
+    await page.locator(`${WIDGET} #mk`).filter({ hasText: "কপি হয়েছে" }).waitFor();
+    const clip = await page.evaluate(() => navigator.clipboard.readText().catch((e) => `unreadable: ${e}`));
+    if (clip !== "01929918378") throw new Error(`clipboard: ${clip}`);
+    await page.locator(`${WIDGET} #mx`).pressSequentially("ABC!");
+    const flagged = (await page.locator(`${WIDGET} #mxt`).textContent()).trim();
+    if (!flagged.includes("শুধু ইংরেজি অক্ষর ও সংখ্যা")) throw new Error(`"ABC!" not flagged: ${flagged}`);
+    await shot(page, "8-manual-transfer-bn");
+    await page.locator(`${WIDGET} #mx`).fill("");
+    await page.locator(`${WIDGET} #mx`).pressSequentially("ckp4");
+    if ((await page.locator(`${WIDGET} #mxt`).textContent()).trim() !== "") throw new Error("a TrxID being typed is flagged");
+    await page.locator(`${WIDGET} #mx`).pressSequentially("0qz7tm");
+    await page.check(`${WIDGET} #ubkash`);
+    await page.locator(`${WIDGET} #ms`).fill("01770618575");
+    await page.click(`${WIDGET} #mb`);
+    await widgetStatus(page, "requires_review");
+    const want = JSON.stringify({ client_secret: await page.getAttribute("script[data-payment]", "data-client-secret"), provider: "bkash", trx_id: "CKP40QZ7TM", sender_phone: "01770618575" });
+    if (posted.length !== 1 || posted[0] !== want) throw new Error(`posted: ${posted.join(" | ")}`);
+    if (!(await statusLine(page)).includes("দোকান এটি যাচাই করছে")) throw new Error(`status line: ${await statusLine(page)}`);
+    await shot(page, "8-manual-transfer-in-review-bn");
+  },
+
   async "cancel on the provider's page comes back as cancelled"(t) {
     const { page } = t;
     await buy(t, { lang: "bn", product: "mug", quantity: 3 });

@@ -69,7 +69,7 @@ impl Widget {
             return self.on_status(Reply::Unreachable);
         };
         self.show_facts(json);
-        let start = {
+        let (start, entering) = {
             let mut st = self.st.borrow_mut();
             st.trouble = None;
             st.provider = text_field(json, "provider")
@@ -77,13 +77,17 @@ impl Widget {
                 .or(st.provider);
             let avail = field(json, "providers");
             if Array::is_array(&avail) {
-                let list = Array::from(&avail);
-                for p in Provider::ALL {
-                    let on = list.iter().any(|e| {
-                        text_field(&e, "provider").as_deref() == Some(p.as_str())
-                            && field(&e, "available").as_bool() != Some(false)
-                    });
-                    if let Some(a) = st.available.get_mut(slot(p)) {
+                // Each entry: `available`, and the wallet's health `state` (up, degraded, down)
+                // where the edge tracks it. A down wallet is unavailable whatever else it says;
+                // a wallet the list leaves out is unavailable too.
+                st.available = [false, false];
+                st.degraded = false;
+                for e in Array::from(&avail).iter() {
+                    let state = text_field(&e, "state");
+                    let on = field(&e, "available").as_bool() != Some(false) && state.as_deref() != Some("down");
+                    st.degraded |= state.as_deref() == Some("degraded");
+                    let p = text_field(&e, "provider").and_then(|s| s.parse::<Provider>().ok());
+                    if let Some(a) = p.and_then(|p| st.available.get_mut(slot(p))) {
                         *a = on;
                     }
                 }
@@ -105,17 +109,33 @@ impl Widget {
             if let Some(url) = web_link(text_field(&next, "url")) {
                 st.redirect = Some(url);
             }
-            match status {
+            drop(st);
+            // The manual-transfer instructions stand while the payment waits for a transfer.
+            let manual = status.may_confirm()
+                && text_field(&next, "type").as_deref() == Some("manual_transfer")
+                && self.show_manual(&next);
+            let mut st = self.st.borrow_mut();
+            let entering = manual && st.phase != Phase::Manual;
+            let start = match status {
+                _ if manual => {
+                    st.phase = Phase::Manual;
+                    None
+                }
                 PaymentStatus::RequiresMethod => {
                     st.phase = Phase::Choose;
                     let start = self.cfg.start.filter(|_| !st.started);
                     st.started = true;
                     start
                 }
-                // A manual transfer in review: keep waiting (the widget's manual-transfer screen
-                // is its own work; until then the shopper sees "waiting").
-                PaymentStatus::Pending | PaymentStatus::RequiresReview => {
+                PaymentStatus::Pending => {
                     st.phase = Phase::Waiting;
+                    None
+                }
+                PaymentStatus::RequiresReview => {
+                    if st.phase != Phase::Review {
+                        st.attempt = 0; // the review's own backoff, from the start
+                    }
+                    st.phase = Phase::Review;
                     None
                 }
                 s => {
@@ -123,21 +143,23 @@ impl Widget {
                     st.timer = None;
                     None
                 }
-            }
-        };
-        if status == PaymentStatus::Pending {
-            let (p, url) = {
-                let st = self.st.borrow();
-                (st.provider, st.redirect.clone())
             };
-            if let (Some(p), Some(url)) = (p, url) {
-                self.show_link(p, &url, self.cfg.device == Device::Desktop);
-            }
-            self.schedule();
-        } else if status == PaymentStatus::RequiresReview {
+            (start, entering)
+        };
+        let (phase, p, url) = {
+            let st = self.st.borrow();
+            (st.phase, st.provider, st.redirect.clone())
+        };
+        if let (Phase::Waiting, Some(p), Some(url)) = (phase, p, url) {
+            self.show_link(p, &url, self.cfg.device == Device::Desktop);
+        }
+        if matches!(phase, Phase::Waiting | Phase::Review) {
             self.schedule();
         }
         self.render();
+        if entering {
+            self.focus_manual();
+        }
         self.announce(status);
         if let Some(p) = start {
             self.confirm(p);
@@ -148,7 +170,7 @@ impl Widget {
     pub(crate) fn announce(&self, status: PaymentStatus) {
         let (provider, code, notice) = {
             let mut st = self.st.borrow_mut();
-            if st.announced == Some(status) {
+            if st.announced == Some(status) || st.retired {
                 return;
             }
             st.announced = Some(status);

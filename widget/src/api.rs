@@ -1,4 +1,4 @@
-//! The widget's two calls to the edge, confirm and status, over `fetch`. Bodies are read
+//! The widget's calls to the edge, confirm, status and manual_transfer, over `fetch`. Bodies are read
 //! with the browser's own JSON parser and picked apart with `Reflect`: no JSON code in the wasm.
 
 use bdpay_shared::locale::Lang;
@@ -89,15 +89,7 @@ fn fetch(url: &str, init: &RequestInit) -> Promise {
 /// `POST /v1/payments/{id}/confirm`. The body is written by hand: every value is either a
 /// fixed word or a parsed id or number, none of which can hold a quote or a backslash.
 pub fn confirm(cfg: &Config, provider: Option<Provider>, phone: Option<&Msisdn>) -> Promise {
-    let mut url = String::with_capacity(96);
-    url.push_str(&cfg.api);
-    url.push_str("/v1/payments/");
-    url.push_str(cfg.payment.as_str());
-    url.push_str("/confirm");
-    let mut body = String::with_capacity(160);
-    body.push_str("{\"client_secret\":\"");
-    body.push_str(cfg.secret.expose());
-    body.push('"');
+    let mut body = start_body(cfg);
     if let Some(p) = provider {
         push_pair(&mut body, "provider", p.as_str());
     }
@@ -105,7 +97,37 @@ pub fn confirm(cfg: &Config, provider: Option<Provider>, phone: Option<&Msisdn>)
         push_pair(&mut body, "customer_phone", m.expose_digits());
     }
     push_pair(&mut body, "device", cfg.device.as_str());
+    post(cfg, "/confirm", body)
+}
+
+#[cfg(feature = "manual")]
+/// `POST /v1/payments/{id}/manual_transfer`: the wallet the shopper sent from, the TrxID
+/// (`trx_id::normalize`d: upper-case letters and digits) and the sender's number (digits).
+pub fn manual_transfer(cfg: &Config, provider: Provider, trx_id: &str, sender: &Msisdn) -> Promise {
+    let mut body = start_body(cfg);
+    push_pair(&mut body, "provider", provider.as_str());
+    push_pair(&mut body, "trx_id", trx_id);
+    push_pair(&mut body, "sender_phone", sender.expose_digits());
+    post(cfg, "/manual_transfer", body)
+}
+
+/// `{"client_secret":"…"`: a parsed ClientSecret is `[A-Za-z0-9_]` only.
+fn start_body(cfg: &Config) -> String {
+    let mut body = String::with_capacity(192);
+    body.push_str("{\"client_secret\":\"");
+    body.push_str(cfg.secret.expose());
+    body.push('"');
+    body
+}
+
+/// POSTs the JSON `body` (closed here) to `/v1/payments/{id}{tail}`.
+fn post(cfg: &Config, tail: &str, mut body: String) -> Promise {
     body.push('}');
+    let mut url = String::with_capacity(112);
+    url.push_str(&cfg.api);
+    url.push_str("/v1/payments/");
+    url.push_str(cfg.payment.as_str());
+    url.push_str(tail);
     let headers = Object::new();
     let _ = Reflect::set(&headers, &"content-type".into(), &"application/json".into());
     let init = RequestInit::new();

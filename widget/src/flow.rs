@@ -7,19 +7,28 @@ use bdpay_shared::device::Device;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::status::PaymentStatus;
 
-use crate::api::{self, text_field, Reply};
+use crate::api::{self, field, text_field, Reply};
 use crate::phone::{judge, Typed};
 use crate::poll;
 use crate::text::text;
 use crate::view::slot;
 use crate::widget::{web_link, Phase, Trouble, Widget};
 
+/// Which call an answer is for.
+pub(crate) enum Call {
+    Status,
+    /// Confirm, with the wallet tapped and the phase it was tapped in.
+    Confirm(Provider, Phase),
+    #[cfg(feature = "manual")]
+    ManualTransfer,
+}
+
 impl Widget {
     pub(crate) fn confirm(self: &Rc<Self>, p: Provider) {
         let typed = judge(&self.view.phone.value(), false);
         if let Typed::Invalid(_) = typed {
             self.st.borrow_mut().phone = typed;
-            self.show_phone(typed);
+            self.show_phone(&self.view.phone, &self.view.phone_hint, typed);
             let _ = self.view.phone.focus();
             return;
         }
@@ -47,7 +56,7 @@ impl Widget {
         api::read(
             &pending,
             self.lang,
-            Box::new(move |reply| w.done(reply, Some((p, before)))),
+            Box::new(move |reply| w.done(reply, Call::Confirm(p, before))),
         );
     }
 
@@ -55,11 +64,26 @@ impl Widget {
         let t = text(self.lang);
         match reply {
             Reply::Ok(json) => {
+                let next = field(&json, "next_action");
+                if text_field(&next, "type").as_deref() == Some("manual_transfer") {
+                    // No wallet can take the payment: the shopper sends the money by hand.
+                    if self.show_manual(&next) {
+                        self.st.borrow_mut().phase = Phase::Manual;
+                        self.render();
+                        return self.focus_manual();
+                    }
+                    return self.back(before, Some(String::from(t.unexpected)));
+                }
                 let status = text_field(&json, "status").and_then(|s| s.parse::<PaymentStatus>().ok());
                 let url = web_link(text_field(&json, "redirect_url"));
                 let chosen = text_field(&json, "provider").and_then(|s| s.parse().ok()).unwrap_or(p);
+                // The wallet tapped did not answer and the edge started the other one
+                // (docs/design.md, "Widget → edge": failover).
+                let from = text_field(&json, "failover_from")
+                    .and_then(|s| s.parse::<Provider>().ok())
+                    .filter(|f| *f != chosen);
                 match (status, url) {
-                    (Some(PaymentStatus::Pending), Some(url)) => self.go(chosen, url),
+                    (Some(PaymentStatus::Pending), Some(url)) => self.go(chosen, url, from),
                     (Some(s), _) if s.is_final() => self.reload(),
                     _ => self.back(before, Some(String::from(t.bad_link))),
                 }
@@ -101,7 +125,10 @@ impl Widget {
     }
 
     /// Confirmed: to the provider's page in this tab, or on a desktop, a QR code and a wait.
-    pub(crate) fn go(self: &Rc<Self>, p: Provider, url: String) {
+    /// After a failover (`from`) a phone first says that `from` did not answer and waits for
+    /// a tap on "Continue to …": no timer, so a slow reader or a screen reader hears it all
+    /// and the shopper agrees to the other wallet before its page loads.
+    pub(crate) fn go(self: &Rc<Self>, p: Provider, url: String, from: Option<Provider>) {
         let desktop = self.cfg.device == Device::Desktop;
         self.show_link(p, &url, desktop);
         {
@@ -109,13 +136,37 @@ impl Widget {
             st.provider = Some(p);
             st.redirect = Some(url.clone());
             st.attempt = 0;
-            st.phase = if desktop { Phase::Waiting } else { Phase::Redirecting(p) };
+            st.failover_from = from;
+            if let Some(a) = from.and_then(|f| st.available.get_mut(slot(f))) {
+                *a = false;
+            }
+            st.phase = match (desktop, from) {
+                (true, _) => Phase::Waiting,
+                (false, Some(_)) => Phase::Failover(p),
+                (false, None) => Phase::Redirecting(p),
+            };
         }
         self.render();
         self.announce(PaymentStatus::Pending);
         if desktop {
             self.schedule();
+        } else if from.is_some() {
+            let _ = self.view.onward.focus();
         } else if let Some(w) = web_sys::window() {
+            let _ = w.location().assign(&url);
+        }
+    }
+
+    /// "Continue to Nagad" after a failover: to the wallet's page.
+    pub(crate) fn onward(&self) {
+        let url = {
+            let mut st = self.st.borrow_mut();
+            let Phase::Failover(p) = st.phase else { return };
+            st.phase = Phase::Redirecting(p);
+            st.redirect.clone()
+        };
+        self.render();
+        if let (Some(w), Some(url)) = (web_sys::window(), url) {
             let _ = w.location().assign(&url);
         }
     }
@@ -143,17 +194,24 @@ impl Widget {
         api::read(
             &api::status(&self.cfg),
             self.lang,
-            Box::new(move |reply| w.done(reply, None)),
+            Box::new(move |reply| w.done(reply, Call::Status)),
         );
     }
 
-    /// Every answer from the edge comes here: a confirm's (with what was clicked and where
-    /// from) or a status.
-    pub(crate) fn done(self: &Rc<Self>, reply: Reply, confirmed: Option<(Provider, Phase)>) {
-        self.st.borrow_mut().busy = false;
-        match confirmed {
-            Some((p, before)) => self.on_confirm(p, reply, before),
-            None => self.on_status(reply),
+    /// Every answer from the edge comes here.
+    pub(crate) fn done(self: &Rc<Self>, reply: Reply, call: Call) {
+        {
+            let mut st = self.st.borrow_mut();
+            if st.retired {
+                return;
+            }
+            st.busy = false;
+        }
+        match call {
+            Call::Status => self.on_status(reply),
+            Call::Confirm(p, before) => self.on_confirm(p, reply, before),
+            #[cfg(feature = "manual")]
+            Call::ManualTransfer => self.on_submitted(reply),
         }
     }
 
@@ -164,7 +222,7 @@ impl Widget {
             st.timer = None;
             return;
         }
-        st.timer = Some(poll::after(self, st.attempt));
+        st.timer = Some(poll::after(self, st.attempt, st.degraded));
         st.attempt = st.attempt.saturating_add(1);
     }
 
@@ -180,7 +238,7 @@ impl Widget {
     pub(crate) fn set_offline(self: &Rc<Self>, offline: bool) {
         let resume = {
             let mut st = self.st.borrow_mut();
-            let waiting = matches!(st.phase, Phase::Loading | Phase::Waiting) || st.trouble.is_some();
+            let waiting = matches!(st.phase, Phase::Loading | Phase::Waiting | Phase::Review) || st.trouble.is_some();
             if offline {
                 if waiting {
                     st.trouble = Some(Trouble::Offline);

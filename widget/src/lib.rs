@@ -2,16 +2,24 @@
 //! widget/loader.js) loads it and calls [`mount`] for its script tag.
 //!
 //! The shopper sees the amount in the page's language, a button per provider with the
-//! recommended one marked, an optional phone field, and a status line; the page hears
-//! `bdpay:status` / `bdpay:succeeded` / `bdpay:failed` / `bdpay:cancelled` (docs/design.md,
-//! "The widget on a page"). Size rules: no formatting machinery, serde_json or panics with messages on the widget's path.
+//! recommended one marked (a down one disabled), an optional phone field, and a status line;
+//! when the wallet tapped did not answer, why and a way on to the other one; when no wallet
+//! can take the payment, how to send the money by hand and a form for its TrxID (manual.rs).
+//! The page hears `bdpay:status` (every status, `requires_review` too) / `bdpay:succeeded` /
+//! `bdpay:failed` / `bdpay:cancelled` (docs/design.md, "The widget on a page"). Size rules: no formatting machinery, serde_json or panics with messages on the widget's path.
 
 mod amount;
 mod answer;
 mod api;
+#[cfg(feature = "manual")]
+mod clip;
 mod config;
 mod events;
 mod flow;
+#[cfg(not(feature = "manual"))]
+mod lazy;
+#[cfg(feature = "manual")]
+mod manual;
 mod phone;
 mod poll;
 mod qr;
@@ -32,10 +40,21 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 /// Mounts the widget into `target`. `script` is the loader's `<script>` tag (its `data-*`
 /// attributes configure the widget; without it the target's own are read), `api` the edge's
 /// origin, `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `first` the
-/// loader's early `/status` request (a `Promise<Response>`), or `undefined`. Never throws: whatever is wrong is said in the box and in a `bdpay:failed` event.
+/// loader's early `/status` request (a `Promise<Response>`), or `undefined`, and `more` the
+/// loader's function that mounts the build with the manual-transfer screen in this one's place
+/// (lazy.rs), or `undefined`. Never throws: whatever is wrong is said in the box and in a
+/// `bdpay:failed` event.
 #[wasm_bindgen]
-pub fn mount(target: web_sys::Element, script: Option<web_sys::Element>, api: &str, device: &str, first: JsValue) {
-    // The loader passes a fetch promise or nothing.
+pub fn mount(
+    target: web_sys::Element,
+    script: Option<web_sys::Element>,
+    api: &str,
+    device: &str,
+    first: JsValue,
+    more: JsValue,
+) {
+    // The loader passes a fetch promise or nothing, a function or nothing.
     let first = (!first.is_undefined() && !first.is_null()).then(|| first.unchecked_into());
-    widget::start(target, script, api, device, first);
+    let more = more.is_function().then(|| more.unchecked_into());
+    widget::start(target, script, api, device, first, more);
 }

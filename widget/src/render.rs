@@ -4,6 +4,7 @@ use bdpay_shared::locale::push_poisha;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::status::PaymentStatus;
 use wasm_bindgen::JsValue;
+use web_sys::{Element, HtmlInputElement};
 
 use crate::amount::wire_poisha;
 use crate::api::text_field;
@@ -16,6 +17,9 @@ impl Widget {
     /// Draws the state: every part shown, hidden, enabled or worded from `State` alone.
     pub(crate) fn render(&self) {
         let st = self.st.borrow();
+        if st.retired {
+            return;
+        }
         let t = text(self.lang);
         let v = &self.view;
         let phase = st.phase;
@@ -32,6 +36,12 @@ impl Widget {
             show(&v.amount, false);
         }
         show(&v.form, choosing || offer.is_some());
+        #[cfg(feature = "manual")]
+        {
+            show(&v.manual.root, phase == Phase::Manual);
+            flag(&v.manual.submit, "disabled", st.busy);
+            flag(&v.manual.submit, "aria-busy", st.busy && phase == Phase::Manual);
+        }
         show(&v.phone_box, choosing);
         show(&v.offer, offer.is_some());
         say(&v.offer, offer.unwrap_or(""));
@@ -84,8 +94,22 @@ impl Widget {
                 let _ = v.progress.remove_attribute("data-provider");
             }
         }
-        let mut line = String::with_capacity(96);
+        let mut line = String::with_capacity(160);
+        if let Phase::Failover(to) = phase {
+            let mut label = String::with_capacity(48);
+            push_with_provider(&mut label, self.lang, to, Doing::ContinueTo);
+            say(&v.onward, &label);
+        }
+        show(&v.onward, matches!(phase, Phase::Failover(_)));
+        if let (Some(from), Phase::Failover(_) | Phase::Waiting) = (st.failover_from, phase) {
+            // Said before the shopper leaves (a phone), or while a desktop waits on the QR code.
+            text::push_failover(&mut line, self.lang, from, from.other());
+            if phase == Phase::Waiting {
+                line.push(' ');
+            }
+        }
         match (st.trouble, phase) {
+            (Some(Trouble::Stalled), Phase::Review) => text::push_all(&mut line, &[t.review, " ", t.still_waiting]),
             (Some(Trouble::Offline), _) => line.push_str(t.offline),
             (Some(Trouble::Unreachable), _) => line.push_str(t.unreachable),
             (Some(Trouble::Stalled), _) => line.push_str(t.still_waiting),
@@ -94,8 +118,16 @@ impl Widget {
             (None, Phase::Starting(p)) => push_with_provider(&mut line, self.lang, p, Doing::Starting),
             (None, Phase::Redirecting(p)) => push_with_provider(&mut line, self.lang, p, Doing::Redirecting),
             (None, Phase::Waiting) => line.push_str(t.waiting),
+            (None, Phase::Failover(_)) => {}
+            // The screen's own first line says what to do (show_manual); this line stays for
+            // the answer to the form, under its button.
+            (None, Phase::Manual) => {}
+            (None, Phase::Review) => line.push_str(t.review),
             (None, Phase::Final(s)) => line.push_str(text::final_status(self.lang, s)),
             (None, Phase::Broken) => {}
+        }
+        if st.degraded && st.trouble.is_none() && matches!(phase, Phase::Choose | Phase::Waiting | Phase::Review) {
+            text::push_all(&mut line, &[" ", t.slow]);
         }
         if st.notice.is_some() {
             line.push(' ');
@@ -106,8 +138,9 @@ impl Widget {
         show(&v.retry, st.trouble.is_some());
     }
 
-    pub(crate) fn show_phone(&self, typed: Typed) {
-        let v = &self.view;
+    /// A phone field's hint and `aria-invalid`: the shopper's optional number or, on the
+    /// manual-transfer form, the number the money was sent from.
+    pub(crate) fn show_phone(&self, input: &HtmlInputElement, hint_el: &Element, typed: Typed) {
         let mut hint = String::with_capacity(64);
         match typed {
             Typed::Valid(m) => {
@@ -120,12 +153,7 @@ impl Widget {
             Typed::Invalid(e) => hint.push_str(text::phone_error(self.lang, e)),
             Typed::Empty | Typed::Partial => {}
         }
-        say(&v.phone_hint, &hint);
-        let bad = matches!(typed, Typed::Invalid(_));
-        let _ = v.phone_hint.set_attribute("class", if bad { "t x" } else { "t" });
-        let _ = v
-            .phone
-            .set_attribute("aria-invalid", if bad { "true" } else { "false" });
+        hint_for(input, hint_el, &hint, matches!(typed, Typed::Invalid(_)));
     }
 
     /// The provider's link: a QR code on a desktop, a plain link on a phone.
@@ -168,4 +196,16 @@ impl Widget {
             }
         }
     }
+}
+
+/// Words under a field, red and `aria-invalid` when `bad`.
+pub(crate) fn hint_for(input: &HtmlInputElement, hint_el: &Element, words: &str, bad: bool) {
+    say_error(hint_el, words, bad);
+    let _ = input.set_attribute("aria-invalid", if bad { "true" } else { "false" });
+}
+
+/// Words under a field, red when `bad`.
+pub(crate) fn say_error(hint_el: &Element, words: &str, bad: bool) {
+    say(hint_el, words);
+    let _ = hint_el.set_attribute("class", if bad { "t x" } else { "t" });
 }

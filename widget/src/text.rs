@@ -36,12 +36,28 @@ pub struct Text {
     pub bad_secret: &'static str,
     pub unexpected: &'static str,
     pub bad_link: &'static str,
+    /// While a wallet is `degraded`: confirmation may be slow (docs/design.md, "Routing").
+    pub slow: &'static str,
+    /// The manual-transfer screen's first line when the edge sent no words of its own.
+    #[cfg(feature = "manual")]
+    pub manual: &'static str,
+    /// `requires_review`: the shopper's transfer is in, the shop is checking it.
+    pub review: &'static str,
+    #[cfg(feature = "manual")]
+    pub copied: &'static str,
+    #[cfg(feature = "manual")]
+    pub copy_failed: &'static str,
+    /// A TrxID with a character no TrxID has, one of the wrong length, no wallet chosen.
+    #[cfg(feature = "manual")]
+    pub trx_errors: [&'static str; 3],
+    /// Around the two names: "বিকাশ এখন সাড়া দিচ্ছে না, নগদ দিয়ে পেমেন্ট করুন।"
+    pub failover: (&'static str, &'static str),
     /// Grameenphone, Banglalink, Robi, Airtel, Teletalk as shoppers write them.
     pub operators: [&'static str; 5],
     /// What is wrong with a typed number: bad character, length, prefix, operator.
     pub phone_errors: [&'static str; 4],
     /// Around a provider's name: starting, redirecting, "pay with", the phone's suggestion.
-    pub with_provider: [(&'static str, &'static str); 4],
+    pub with_provider: [(&'static str, &'static str); 5],
 }
 
 #[cfg(feature = "bn")]
@@ -72,6 +88,21 @@ static BN: Text = Text {
     bad_secret: "পেমেন্টের গোপন কোড এই পেমেন্টের নয় (data-client-secret)।",
     unexpected: "পেমেন্ট সার্ভার থেকে অপ্রত্যাশিত উত্তর এসেছে। একটু পরে আবার চেষ্টা করুন।",
     bad_link: "পেমেন্ট পেজের ঠিকানা পাওয়া যায়নি। আবার চেষ্টা করুন।",
+    slow: "এখন পেমেন্ট নিশ্চিত হতে স্বাভাবিকের চেয়ে বেশি সময় লাগতে পারে।",
+    #[cfg(feature = "manual")]
+    manual: "আপনার ওয়ালেট অ্যাপ থেকে নিজে টাকা পাঠিয়ে পেমেন্ট করুন।",
+    review: "আপনার পাঠানো টাকার তথ্য পেয়েছি; দোকান এটি যাচাই করছে।",
+    #[cfg(feature = "manual")]
+    copied: "কপি হয়েছে",
+    #[cfg(feature = "manual")]
+    copy_failed: "কপি করা যায়নি; নিজে লিখে নিন।",
+    #[cfg(feature = "manual")]
+    trx_errors: [
+        "TrxID-তে শুধু ইংরেজি অক্ষর ও সংখ্যা থাকে (যেমন CKP40QZ7TM)।",
+        "বিকাশের TrxID ১০ অক্ষরের, নগদের ৮ অক্ষরের।",
+        "কোন ওয়ালেট থেকে পাঠিয়েছেন, বেছে নিন।",
+    ],
+    failover: (" এখন সাড়া দিচ্ছে না, ", " দিয়ে পেমেন্ট করুন।"),
     operators: ["গ্রামীণফোন", "বাংলালিংক", "রবি", "এয়ারটেল", "টেলিটক"],
     phone_errors: [
         "শুধু সংখ্যা লিখুন।",
@@ -84,6 +115,7 @@ static BN: Text = Text {
         ("", "-এর পেজে নিয়ে যাওয়া হচ্ছে…"),
         ("", " দিয়ে পেমেন্ট করুন"),
         ("এই নম্বরে ", " প্রস্তাবিত"),
+        ("", " দিয়ে চালিয়ে যান"),
     ],
 };
 
@@ -115,6 +147,21 @@ static EN: Text = Text {
     bad_secret: "The client secret does not belong to this payment (data-client-secret).",
     unexpected: "The payment server sent an unexpected answer. Please try again shortly.",
     bad_link: "The payment page's address is missing. Please try again.",
+    slow: "Confirming the payment may take longer than usual right now.",
+    #[cfg(feature = "manual")]
+    manual: "Pay by sending the money yourself from your wallet app.",
+    review: "We received your transfer; the shop is confirming it.",
+    #[cfg(feature = "manual")]
+    copied: "Copied",
+    #[cfg(feature = "manual")]
+    copy_failed: "Could not copy; please write it down.",
+    #[cfg(feature = "manual")]
+    trx_errors: [
+        "A TrxID has only letters and digits (e.g. CKP40QZ7TM).",
+        "A bKash TrxID has 10 characters, a Nagad one 8.",
+        "Choose the wallet you sent the money from.",
+    ],
+    failover: (" is not responding right now. Pay with ", "."),
     operators: ["Grameenphone", "Banglalink", "Robi", "Airtel", "Teletalk"],
     phone_errors: [
         "Digits only, please.",
@@ -127,6 +174,7 @@ static EN: Text = Text {
         ("Taking you to ", "…"),
         ("Pay with ", ""),
         ("", " suggested for this number"),
+        ("Continue to ", ""),
     ],
 };
 
@@ -164,7 +212,8 @@ pub fn final_status(lang: Lang, status: PaymentStatus) -> &'static str {
         PaymentStatus::PartiallyRefunded => t.partly_refunded,
         PaymentStatus::Refunded => t.refunded,
         PaymentStatus::RequiresMethod => t.choose,
-        PaymentStatus::Pending | PaymentStatus::RequiresReview => t.waiting,
+        PaymentStatus::Pending => t.waiting,
+        PaymentStatus::RequiresReview => t.review,
     }
 }
 
@@ -194,6 +243,13 @@ pub fn phone_error(lang: Lang, e: PhoneError) -> &'static str {
     text(lang).phone_errors.get(i).copied().unwrap_or("")
 }
 
+/// Appends the failover sentence: `from` did not answer, pay with `to` (both names from
+/// `Provider::display_name`).
+pub fn push_failover(out: &mut String, lang: Lang, from: Provider, to: Provider) {
+    let (mid, end) = text(lang).failover;
+    push_all(out, &[from.display_name(lang), mid, to.display_name(lang), end]);
+}
+
 /// Appends a sentence around a provider's name: "বিকাশ চালু হচ্ছে…", "Pay with Nagad".
 pub fn push_with_provider(out: &mut String, lang: Lang, p: Provider, what: Doing) {
     let (before, after) = text(lang).with_provider.get(what as usize).copied().unwrap_or(("", ""));
@@ -207,6 +263,7 @@ pub enum Doing {
     Redirecting,
     PayWith,
     PhoneSuggests,
+    ContinueTo,
 }
 
 /// Appends each piece in turn.

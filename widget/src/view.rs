@@ -47,16 +47,95 @@ b{font-weight:700;margin-inline-end:6px}\
 .q p{margin:0 0 8px}\
 a{color:var(--bdpay-link,#1d4ed8)}\
 .k{margin-top:12px;justify-content:center;background:var(--bdpay-secondary,#e4e7eb);color:inherit}\
+.pb{margin-top:12px;justify-content:center;font-weight:600;background:var(--bdpay-primary,#1f2933);color:var(--bdpay-primary-text,#fff)}\
 [hidden]{display:none!important}"
     };
 }
 
+/// The manual-transfer screen's rules, in the builds that have it.
+#[cfg(feature = "manual")]
+macro_rules! manual_css {
+    () => {
+        "\
+dl{margin:8px 0 0}\
+.v{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:2px 8px;padding:8px 0;border-bottom:1px solid var(--bdpay-border,#d9e2ec)}\
+dt{flex-basis:100%;font-size:.875em;color:var(--bdpay-muted,#52606d)}\
+dd{margin:0;flex:1;display:flex;align-items:center;justify-content:space-between;gap:8px;font-size:1.125em;overflow-wrap:anywhere}\
+.c{width:auto;min-height:44px;padding:6px 14px;justify-content:center;font-size:.875em;background:var(--bdpay-secondary,#e4e7eb);color:inherit}\
+fieldset{border:0;padding:0;margin:8px 0 0;display:flex;flex-wrap:wrap;gap:0 20px}\
+legend{font-size:.875em;padding:0;margin-bottom:2px}\
+fieldset label{display:flex;align-items:center;gap:8px;min-height:44px;font-size:1em;margin:0}\
+[type=radio]{width:22px;height:22px;margin:0}\
+"
+    };
+}
+#[cfg(not(feature = "manual"))]
+macro_rules! manual_css {
+    () => {
+        ""
+    };
+}
+
+/// The manual-transfer screen: where to send what, copy buttons, then the shopper's form.
+#[cfg(feature = "manual")]
+macro_rules! manual_html {
+    ($mb:literal, $mn:literal, $ma:literal, $mr:literal, $copy:literal, $used:literal, $trx:literal,
+     $sender:literal, $submit:literal, $bkash:literal, $nagad:literal) => {
+        concat!(
+            "<div id=mt hidden><p id=mm class=y tabindex=-1></p><dl>",
+            "<div class=v id=wbkash><dt id=lbkash>",
+            $mb,
+            "</dt><dd><b id=nbkash></b><button type=button class=c id=cbkash aria-describedby=lbkash>",
+            $copy,
+            "</button></dd></div><div class=v id=wnagad><dt id=lnagad>",
+            $mn,
+            "</dt><dd><b id=nnagad></b><button type=button class=c id=cnagad aria-describedby=lnagad>",
+            $copy,
+            "</button></dd></div><div class=v><dt id=la>",
+            $ma,
+            "</dt><dd><b id=ma></b><button type=button class=c id=ca aria-describedby=la>",
+            $copy,
+            "</button></dd></div><div class=v><dt id=lr>",
+            $mr,
+            "</dt><dd><b id=mr></b><button type=button class=c id=cr aria-describedby=lr>",
+            $copy,
+            "</button></dd></div></dl><p id=mk class=t aria-live=polite></p>",
+            "<form id=mf novalidate><fieldset aria-describedby=mwt><legend>",
+            $used,
+            "</legend><label id=obkash><input type=radio name=mw id=ubkash value=bkash>",
+            $bkash,
+            "</label><label id=onagad><input type=radio name=mw id=unagad value=nagad>",
+            $nagad,
+            "</label></fieldset><div id=mwt class=t aria-live=polite></div><label for=mx>",
+            $trx,
+            "</label><input id=mx autocomplete=off autocapitalize=characters spellcheck=false maxlength=24 ",
+            "aria-describedby=mxt><div id=mxt class=t aria-live=polite></div><label for=ms>",
+            $sender,
+            "</label><input id=ms type=tel inputmode=tel autocomplete=tel maxlength=20 aria-describedby=mst>",
+            "<div id=mst class=t aria-live=polite></div><button id=mb class=pb>",
+            $submit,
+            "</button></form></div>"
+        )
+    };
+}
+#[cfg(not(feature = "manual"))]
+macro_rules! manual_html {
+    ($($word:literal),*) => {
+        ""
+    };
+}
+
 /// The whole shadow tree for one language, as one literal: no string building in the wasm.
+/// `$m` are the manual-transfer screen's words: the two wallets' number labels, amount,
+/// reference, copy, the wallet used, TrxID, the sender's number, submit.
 macro_rules! skeleton {
-    ($total:literal, $phone:literal, $bkash:literal, $nagad:literal, $pay:literal, $retry:literal) => {
+    ($total:literal, $phone:literal, $bkash:literal, $nagad:literal, $pay:literal, $retry:literal,
+     [$mb:literal, $mn:literal, $ma:literal, $mr:literal, $copy:literal, $used:literal, $trx:literal,
+      $sender:literal, $submit:literal]) => {
         concat!(
             "<style>",
             css!(),
+            manual_css!(),
             "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>",
             "<div class=a id=a hidden><small>",
             $total,
@@ -76,8 +155,10 @@ macro_rules! skeleton {
             "</b>",
             $pay,
             "</span><span class=r hidden id=rnagad></span></button></div></form>",
+            manual_html!($mb, $mn, $ma, $mr, $copy, $used, $trx, $sender, $submit, $bkash, $nagad),
             "<p id=y class=y hidden></p><div id=g class=g hidden><i></i></div>",
             "<p id=s class=s role=status aria-live=polite><span id=s1></span><span id=e class=e></span></p>",
+            "<button type=button id=fo class=pb hidden></button>",
             "<div id=q class=q hidden><span id=qc></span><div><p id=qt></p><a id=ql></a></div></div>",
             "<button type=button id=k class=k hidden>",
             $retry,
@@ -87,7 +168,25 @@ macro_rules! skeleton {
 }
 
 #[cfg(feature = "bn")]
-const BN: &str = skeleton!("মোট", "মোবাইল নম্বর (ঐচ্ছিক)", "বিকাশ", "নগদ", "পেমেন্ট করুন", "আবার চেষ্টা করুন");
+const BN: &str = skeleton!(
+    "মোট",
+    "মোবাইল নম্বর (ঐচ্ছিক)",
+    "বিকাশ",
+    "নগদ",
+    "পেমেন্ট করুন",
+    "আবার চেষ্টা করুন",
+    [
+        "বিকাশ নম্বর (সেন্ড মানি)",
+        "নগদ নম্বর (সেন্ড মানি)",
+        "টাকার পরিমাণ",
+        "রেফারেন্স (ট্রান্সফারে এটি লিখুন)",
+        "কপি",
+        "যে ওয়ালেট থেকে পাঠিয়েছেন",
+        "ট্রানজ্যাকশন আইডি (TrxID, এসএমএস-এ পাবেন)",
+        "যে নম্বর থেকে পাঠিয়েছেন",
+        "জমা দিন"
+    ]
+);
 #[cfg(feature = "en")]
 const EN: &str = skeleton!(
     "Total",
@@ -95,7 +194,18 @@ const EN: &str = skeleton!(
     "bKash",
     "Nagad",
     "Pay",
-    "Try again"
+    "Try again",
+    [
+        "bKash number (Send Money)",
+        "Nagad number (Send Money)",
+        "Amount",
+        "Reference (write it in the transfer)",
+        "Copy",
+        "The wallet you sent from",
+        "Transaction ID (TrxID, in the SMS)",
+        "The number you sent from",
+        "Submit"
+    ]
 );
 
 /// The skeleton of a build without the page's language (see `text::ANY`).
@@ -128,6 +238,10 @@ pub struct View {
     pub qr_text: Element,
     pub qr_link: Element,
     pub retry: HtmlElement,
+    /// "Continue to Nagad" after a failover (phones).
+    pub onward: HtmlElement,
+    #[cfg(feature = "manual")]
+    pub manual: crate::manual::Manual,
 }
 
 /// The index of a provider in [`View::buttons`].
@@ -159,31 +273,37 @@ impl View {
             #[allow(unreachable_patterns)]
             _ => ANY,
         });
-        let el = |id: &str| root.get_element_by_id(id);
-        // Our own skeleton: the ids are the elements we wrote.
-        let html = |id: &str| el(id).map(JsCast::unchecked_into::<HtmlElement>);
+        // Our own skeleton: every id is an element we wrote (a browser test finds them all).
+        // Looked up without `?`: an early return per part would make the compiler write the
+        // drop of all parts found so far at each one.
+        let host = root.host();
+        let el = |id: &str| root.get_element_by_id(id).unwrap_or_else(|| host.clone());
+        let html = |id: &str| el(id).unchecked_into::<HtmlElement>();
         Some(View {
             root: root.clone(),
-            merchant: el("m")?,
-            order: el("o")?,
-            amount: el("a")?,
-            amount_value: el("av")?,
-            phone_box: el("pw")?,
-            phone: el("p")?.unchecked_into(),
-            phone_hint: el("pt")?,
-            form: el("f")?,
-            offer: el("z")?,
-            badges: [el("rbkash")?, el("rnagad")?],
-            buttons: [html("bbkash")?, html("bnagad")?],
-            reason: el("y")?,
-            progress: el("g")?,
-            status: el("s1")?,
-            error: el("e")?,
-            qr: el("q")?,
-            qr_code: el("qc")?,
-            qr_text: el("qt")?,
-            qr_link: el("ql")?,
-            retry: html("k")?,
+            merchant: el("m"),
+            order: el("o"),
+            amount: el("a"),
+            amount_value: el("av"),
+            phone_box: el("pw"),
+            phone: el("p").unchecked_into(),
+            phone_hint: el("pt"),
+            form: el("f"),
+            offer: el("z"),
+            badges: [el("rbkash"), el("rnagad")],
+            buttons: [html("bbkash"), html("bnagad")],
+            reason: el("y"),
+            progress: el("g"),
+            status: el("s1"),
+            error: el("e"),
+            qr: el("q"),
+            qr_code: el("qc"),
+            qr_text: el("qt"),
+            qr_link: el("ql"),
+            retry: html("k"),
+            onward: html("fo"),
+            #[cfg(feature = "manual")]
+            manual: crate::manual::Manual::find(&root),
         })
     }
 }

@@ -17,6 +17,7 @@ use web_sys::{Element, Event, EventTarget};
 use crate::api;
 use crate::config::{self, Config, ConfigError};
 use crate::events::{fire, Detail};
+use crate::flow::Call;
 use crate::phone::{judge, suggests, Typed};
 use crate::text::text;
 use crate::view::{say, show, slot, View};
@@ -31,8 +32,15 @@ pub(crate) enum Phase {
     Starting(Provider),
     /// On the way to the provider's page (same tab).
     Redirecting(Provider),
+    /// The wallet chosen did not answer and the edge moved the payment to this one: the
+    /// shopper reads why and continues with a tap (phones; a desktop shows it while waiting).
+    Failover(Provider),
     /// `pending`: polling; on a desktop the link is shown as a QR code too.
     Waiting,
+    /// No wallet can take the payment: send the money by hand and quote its TrxID.
+    Manual,
+    /// `requires_review`: the transfer is quoted; polling until the shop decides.
+    Review,
     Final(PaymentStatus),
     /// The widget cannot go on: bad attributes, a wrong secret, an unknown payment.
     Broken,
@@ -46,7 +54,10 @@ impl Phase {
             Phase::Choose => "requires_method",
             Phase::Starting(_) => "confirming",
             Phase::Redirecting(_) => "redirecting",
+            Phase::Failover(_) => "failover",
             Phase::Waiting => "pending",
+            Phase::Manual => "manual_transfer",
+            Phase::Review => "requires_review",
             Phase::Final(s) => s.as_str(),
             Phase::Broken => "error",
         }
@@ -84,6 +95,13 @@ pub(crate) struct State {
     pub(crate) recommended_for: Option<Reason>,
     pub(crate) reason: Option<String>,
     pub(crate) available: [bool; 2],
+    /// A provider's health is `degraded`: polls every 10 s and says confirming may be slow.
+    pub(crate) degraded: bool,
+    /// The wallet the edge failed over from, for the sentence that says so.
+    pub(crate) failover_from: Option<Provider>,
+    /// The manual transfer's wallets that the shop can receive into.
+    #[cfg(feature = "manual")]
+    pub(crate) offered: [bool; 2],
     pub(crate) phone: Typed,
     pub(crate) redirect: Option<String>,
     /// Words for the shopper under the status: a provider's error or a refusal.
@@ -94,6 +112,8 @@ pub(crate) struct State {
     pub(crate) listeners: Vec<EventListener>,
     pub(crate) busy: bool,
     pub(crate) started: bool,
+    /// Another widget took over the container (lazy.rs): this one stays silent.
+    pub(crate) retired: bool,
 }
 
 /// A mounted widget. Its listeners and timer hold it alive for as long as the page lives.
@@ -103,11 +123,23 @@ pub struct Widget {
     pub(crate) view: View,
     pub(crate) cfg: Config,
     pub(crate) st: RefCell<State>,
+    /// The loader's way to the build with the manual-transfer screen (lazy.rs).
+    #[cfg(not(feature = "manual"))]
+    pub(crate) more: Option<js_sys::Function>,
 }
 
 /// Mounts into `host`: reads the attributes, draws the skeleton, then loads the status
 /// (from the loader's early request when there is one).
-pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, first: Option<Promise>) {
+pub fn start(
+    host: Element,
+    script: Option<Element>,
+    api: &str,
+    device: &str,
+    first: Option<Promise>,
+    more: Option<js_sys::Function>,
+) {
+    #[cfg(feature = "manual")]
+    let _ = more; // this build has the screen
     let lang = config::lang(script.as_ref(), &host);
     let Some(view) = View::build(&host, lang) else {
         host.set_text_content(Some(text(lang).unexpected));
@@ -131,6 +163,10 @@ pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, fi
             recommended_for: None,
             reason: None,
             available: [true, true],
+            degraded: false,
+            failover_from: None,
+            #[cfg(feature = "manual")]
+            offered: [false, false],
             phone: Typed::Empty,
             redirect: None,
             notice: None,
@@ -140,13 +176,16 @@ pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, fi
             listeners: Vec::new(),
             busy: true,
             started: false,
+            retired: false,
         }),
+        #[cfg(not(feature = "manual"))]
+        more,
     });
     w.listen();
     w.render();
     let w2 = Rc::clone(&w);
     let pending = first.unwrap_or_else(|| api::status(&w2.cfg));
-    api::read(&pending, lang, Box::new(move |reply| w2.done(reply, None)));
+    api::read(&pending, lang, Box::new(move |reply| w2.done(reply, Call::Status)));
 }
 
 /// Attributes that cannot start a payment: words in the box and a `bdpay:failed` event.
@@ -217,9 +256,19 @@ impl Widget {
             _ => {}
         }
         let el: Option<Element> = e.target().map(JsCast::unchecked_into);
+        let id = el.as_ref().map(Element::id).unwrap_or_default();
         match kind.as_str() {
-            "input" => self.on_phone(true),
-            "focusout" if el.as_ref().is_some_and(|t| t.id() == "p") => self.on_phone(false),
+            "input" if id == "p" => self.on_phone(true),
+            "focusout" if id == "p" => self.on_phone(false),
+            #[cfg(feature = "manual")]
+            "input" => self.on_manual_input(&id, true),
+            #[cfg(feature = "manual")]
+            "focusout" => self.on_manual_input(&id, false),
+            #[cfg(feature = "manual")]
+            "submit" if id == "mf" => {
+                e.prevent_default();
+                self.submit_manual();
+            }
             "submit" => {
                 e.prevent_default();
                 if let Some(p) = self.primary() {
@@ -227,12 +276,24 @@ impl Widget {
                 }
             }
             "click" => {
-                let button = el.and_then(|t| t.closest("button").ok().flatten());
-                let provider = button.as_ref().and_then(|b| b.get_attribute("data-provider"));
+                let Some(button) = el.and_then(|t| t.closest("button").ok().flatten()) else {
+                    return;
+                };
+                let provider = button.get_attribute("data-provider");
                 match provider.and_then(|p| p.parse().ok()) {
                     Some(p) => self.choose(p),
-                    None if button.is_some_and(|b| b.id() == "k") => self.retry(),
-                    None => {}
+                    None => match button.id().as_str() {
+                        "k" => self.retry(),
+                        "fo" => self.onward(),
+                        #[cfg(feature = "manual")]
+                        _ => {
+                            if let Some(value) = button.get_attribute("data-copy") {
+                                self.copy(&button, &value);
+                            }
+                        }
+                        #[cfg(not(feature = "manual"))]
+                        _ => {}
+                    },
                 }
             }
             _ => {}
@@ -273,7 +334,7 @@ impl Widget {
         let value = self.view.phone.value();
         let typed = judge(&value, typing);
         self.st.borrow_mut().phone = typed;
-        self.show_phone(typed);
+        self.show_phone(&self.view.phone, &self.view.phone_hint, typed);
         self.render();
     }
 }

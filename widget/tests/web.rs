@@ -1,6 +1,8 @@
 //! Browser tests of the widget's rendering and formatting (wasm-bindgen-test in headless
 //! Chromium). Each test mounts into a fresh container with a canned `/status` answer, the way
-//! the loader hands over its early request, so no network is involved.
+//! the loader hands over its early request, so no network is involved. Tests that go further
+//! (confirm, polls, the manual transfer) put a stub edge in `window.fetch` ([`Edge`]): canned
+//! answers by path, every request recorded.
 
 // A test that cannot set up its page should stop loudly.
 #![allow(clippy::expect_used)]
@@ -9,11 +11,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use js_sys::{Promise, Reflect};
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{CustomEvent, Element, Event, EventInit, HtmlInputElement, Response, ResponseInit, ShadowRoot};
+use web_sys::{
+    CustomEvent, Element, Event, EventInit, HtmlElement, HtmlInputElement, Response, ResponseInit, ShadowRoot,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -68,6 +73,18 @@ impl Mounted {
     fn fired(&self) -> Vec<String> {
         self.events.borrow().iter().map(|(n, _)| n.clone()).collect()
     }
+    /// `key` of every `name` event, in order.
+    fn details(&self, name: &str, key: &str) -> Vec<String> {
+        let events = self.events.borrow();
+        events
+            .iter()
+            .filter(|(n, _)| n == name)
+            .filter_map(|(_, d)| Reflect::get(d, &JsValue::from_str(key)).ok()?.as_string())
+            .collect()
+    }
+    fn disabled(&self, id: &str) -> bool {
+        self.part(id).has_attribute("disabled")
+    }
     fn detail(&self, name: &str, key: &str) -> Option<String> {
         let events = self.events.borrow();
         let (_, d) = events.iter().find(|(n, _)| n == name)?;
@@ -83,6 +100,119 @@ async fn tick() {
             .expect("timer");
     });
     JsFuture::from(p).await.expect("tick");
+}
+
+/// A request the widget sent to the stub edge.
+#[derive(Clone, Debug)]
+struct Sent {
+    method: String,
+    url: String,
+    content_type: String,
+    body: String,
+}
+
+/// `window.fetch` replaced by canned answers (the first route whose text the URL contains);
+/// the real one comes back when this is dropped. Widgets of earlier tests may still poll:
+/// each test uses its own payment id, and [`Edge::sent`] keeps only that payment's requests.
+struct Edge {
+    payment: String,
+    log: Rc<RefCell<Vec<Sent>>>,
+    real: JsValue,
+    _fetch: Closure<dyn FnMut(JsValue, JsValue) -> Promise>,
+}
+
+impl Edge {
+    fn new(payment: &str, routes: Vec<(&'static str, u16, String)>) -> Edge {
+        let window = web_sys::window().expect("window");
+        let real = Reflect::get(&window, &JsValue::from_str("fetch")).expect("fetch");
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let sent = Rc::clone(&log);
+        let fetch = Closure::<dyn FnMut(JsValue, JsValue) -> Promise>::new(move |url: JsValue, init: JsValue| {
+            let url = url.as_string().unwrap_or_default();
+            let get = |o: &JsValue, k: &str| Reflect::get(o, &JsValue::from_str(k)).ok().and_then(|v| v.as_string());
+            let headers = Reflect::get(&init, &JsValue::from_str("headers")).unwrap_or(JsValue::UNDEFINED);
+            sent.borrow_mut().push(Sent {
+                method: get(&init, "method").unwrap_or_else(|| String::from("GET")),
+                content_type: get(&headers, "content-type").unwrap_or_default(),
+                body: get(&init, "body").unwrap_or_default(),
+                url: url.clone(),
+            });
+            match routes.iter().find(|(path, _, _)| url.contains(path)) {
+                Some((_, status, body)) => answer(*status, body),
+                None => Promise::reject(&JsValue::from_str("no such route on the stub edge")),
+            }
+        });
+        Reflect::set(&window, &JsValue::from_str("fetch"), fetch.as_ref()).expect("stub fetch");
+        Edge {
+            payment: String::from(payment),
+            log,
+            real,
+            _fetch: fetch,
+        }
+    }
+
+    /// This test's requests so far.
+    fn sent(&self) -> Vec<Sent> {
+        self.sent_for(&self.payment)
+    }
+
+    fn sent_for(&self, payment: &str) -> Vec<Sent> {
+        let log = self.log.borrow();
+        log.iter().filter(|s| s.url.contains(payment)).cloned().collect()
+    }
+}
+
+impl Drop for Edge {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = Reflect::set(&w, &JsValue::from_str("fetch"), &self.real);
+        }
+    }
+}
+
+/// A payment id and its client secret of this test's own (`name`: up to 24 of [a-z0-9]).
+fn own_payment(name: &str) -> (String, String) {
+    let payment = format!("pay_{name:0<24}");
+    let secret = format!("{payment}_secret_ABCDEFGHIJKLMNOPQRSTUVWXYZ012345");
+    (payment, secret)
+}
+
+async fn mount_own(payment: &str, secret: &str, lang: &str, first: Promise) -> Mounted {
+    let attrs = [
+        ("data-payment", payment),
+        ("data-client-secret", secret),
+        ("data-lang", lang),
+    ];
+    mount(&attrs, first).await
+}
+
+/// Types `value` into a field of the widget, as an `input` event (`typing`) or then leaving it.
+fn type_into(w: &Mounted, id: &str, value: &str) {
+    let input: HtmlInputElement = w.part(id).unchecked_into();
+    input.set_value(value);
+    dispatch(&input, "input");
+}
+
+fn dispatch(target: &Element, kind: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let e = Event::new_with_event_init_dict(kind, &init).expect("an event");
+    target.dispatch_event(&e).expect("dispatched");
+}
+
+fn click(w: &Mounted, id: &str) {
+    w.part(id).unchecked_into::<HtmlElement>().click();
+}
+
+async fn wait_ms(ms: i32) {
+    let p = Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("timer");
+    });
+    JsFuture::from(p).await.expect("wait");
 }
 
 async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
@@ -104,7 +234,14 @@ async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
             log.borrow_mut().push((e.type_(), detail));
         }));
     }
-    bdpay_widget::mount(host.clone(), None, "http://127.0.0.1:9", "mobile_web", first.into());
+    bdpay_widget::mount(
+        host.clone(),
+        None,
+        "http://127.0.0.1:9",
+        "mobile_web",
+        first.into(),
+        JsValue::UNDEFINED,
+    );
     tick().await;
     let root = host.shadow_root().expect("a shadow root");
     Mounted {
@@ -290,4 +427,420 @@ async fn a_typed_number_does_not_override_a_stronger_routing_reason() {
     assert!(w.text("pt").contains("বাংলালিংক"));
     assert_eq!(w.text("rnagad"), "প্রস্তাবিত");
     assert!(w.hidden("rbkash"));
+}
+
+// ---- issue #14: failover, wallet health, manual transfer ----
+
+/// A confirm answer after the edge failed over from bKash to Nagad.
+fn failed_over(payment: &str) -> String {
+    format!(
+        "{{\"id\":\"{payment}\",\"status\":\"pending\",\"provider\":\"nagad\",\
+         \"redirect_url\":\"https://sandbox.example/nagad/page\",\"reason\":{{\"code\":\"failover\",\
+         \"message\":\"bKash did not answer; the payment moved to Nagad.\",\"message_bn\":\"বিকাশ সাড়া দেয়নি।\"}},\
+         \"failover_from\":\"bkash\"}}"
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_failover_is_said_in_bangla_before_the_shopper_leaves_and_waits_for_a_tap() {
+    let (pay, secret) = own_payment("failoverbn");
+    let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
+    let first = answer(200, &status_json("requires_method", "1250.00", ""));
+    let w = mount_own(&pay, &secret, "bn", first).await;
+    click(&w, "bbkash");
+    tick().await;
+    assert_eq!(w.status(), "failover");
+    let line = w.text("s1");
+    assert_eq!(line, "বিকাশ এখন সাড়া দিচ্ছে না, নগদ দিয়ে পেমেন্ট করুন।");
+    let live = w
+        .part("s1")
+        .closest("[role=status]")
+        .ok()
+        .flatten()
+        .expect("a live region");
+    assert_eq!(live.get_attribute("aria-live").as_deref(), Some("polite"));
+    assert!(!w.hidden("fo"));
+    assert_eq!(w.text("fo"), "নগদ দিয়ে চালিয়ে যান");
+    assert!(w.hidden("f"), "no wallet buttons beside the way on");
+    assert_eq!(w.details("bdpay:status", "status"), ["requires_method", "pending"]);
+    assert_eq!(w.details("bdpay:status", "provider"), ["nagad"]);
+    let sent = edge.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].method, "POST");
+    assert!(sent[0].url.ends_with(&format!("/v1/payments/{pay}/confirm")));
+    assert_eq!(sent[0].content_type, "application/json");
+    assert_eq!(
+        sent[0].body,
+        format!("{{\"client_secret\":\"{secret}\",\"provider\":\"bkash\",\"device\":\"mobile_web\"}}")
+    );
+    // No timer takes the shopper away: still here, still saying it.
+    wait_ms(2500).await;
+    assert_eq!(w.status(), "failover");
+    assert!(w.text("s1").starts_with("বিকাশ এখন সাড়া দিচ্ছে না"));
+}
+
+#[wasm_bindgen_test]
+async fn a_failover_is_said_in_english_and_on_a_desktop_beside_the_qr_code() {
+    let (pay, secret) = own_payment("failoveren");
+    let pending = status_json("pending", "1250.00", ",\"provider\":\"nagad\"");
+    let edge = Edge::new(
+        &pay,
+        vec![("/confirm", 200, failed_over(&pay)), ("/status", 200, pending)],
+    );
+    let first = answer(200, &status_json("requires_method", "1250.00", ""));
+    let w = mount_own(&pay, &secret, "en", first).await;
+    click(&w, "bbkash");
+    tick().await;
+    assert_eq!(w.text("s1"), "bKash is not responding right now. Pay with Nagad.");
+    assert_eq!(w.text("fo"), "Continue to Nagad");
+    drop(edge);
+
+    let (pay, secret) = own_payment("failoverdesk");
+    let pending = status_json("pending", "1250.00", ",\"provider\":\"nagad\"");
+    let _edge = Edge::new(
+        &pay,
+        vec![("/confirm", 200, failed_over(&pay)), ("/status", 200, pending)],
+    );
+    let attrs = [
+        ("data-payment", pay.as_str()),
+        ("data-client-secret", secret.as_str()),
+        ("data-lang", "en"),
+        ("data-device", "desktop"),
+    ];
+    let w = mount(&attrs, answer(200, &status_json("requires_method", "1250.00", ""))).await;
+    click(&w, "bbkash");
+    tick().await;
+    assert_eq!(w.status(), "pending");
+    assert!(
+        w.text("s1")
+            .starts_with("bKash is not responding right now. Pay with Nagad. "),
+        "{}",
+        w.text("s1")
+    );
+    assert!(!w.hidden("q"), "the QR code of Nagad's page");
+    assert!(w.hidden("fo"));
+}
+
+#[wasm_bindgen_test]
+async fn a_down_wallet_is_disabled_with_the_unavailable_badge_in_both_languages() {
+    let health = ",\"providers\":[{\"provider\":\"bkash\",\"available\":true,\"state\":\"down\"},\
+                  {\"provider\":\"nagad\",\"available\":true,\"state\":\"up\"}],\
+                  \"recommended\":{\"provider\":\"nagad\",\"code\":\"other_unavailable\",\
+                  \"reason\":\"bKash is unavailable\",\"reason_bn\":\"বিকাশ এখন বন্ধ\"}";
+    let w = mount_payment("bn", answer(200, &status_json("requires_method", "1250.00", health))).await;
+    assert!(w.disabled("bbkash"));
+    assert!(!w.hidden("rbkash"));
+    assert_eq!(w.text("rbkash"), "এখন বন্ধ");
+    assert!(!w.disabled("bnagad"));
+    assert_eq!(w.text("rnagad"), "প্রস্তাবিত");
+
+    // `available: false` alone (an edge without health states) says the same, in English.
+    let off =
+        ",\"providers\":[{\"provider\":\"bkash\",\"available\":true},{\"provider\":\"nagad\",\"available\":false}]";
+    let w = mount_payment("en", answer(200, &status_json("requires_method", "1250.00", off))).await;
+    assert!(w.disabled("bnagad"));
+    assert_eq!(w.text("rnagad"), "Unavailable now");
+    assert!(!w.disabled("bbkash"));
+}
+
+#[wasm_bindgen_test]
+async fn a_degraded_wallet_says_confirming_may_take_longer_and_polls_every_ten_seconds() {
+    let degraded =
+        ",\"provider\":\"bkash\",\"providers\":[{\"provider\":\"bkash\",\"available\":true,\"state\":\"degraded\"},\
+                    {\"provider\":\"nagad\",\"available\":true,\"state\":\"up\"}]";
+    let healthy =
+        ",\"provider\":\"bkash\",\"providers\":[{\"provider\":\"bkash\",\"available\":true,\"state\":\"up\"},\
+                   {\"provider\":\"nagad\",\"available\":true,\"state\":\"up\"}]";
+    let (slow, slow_secret) = own_payment("degraded");
+    let (usual, usual_secret) = own_payment("healthy");
+    let edge = Edge::new(
+        &slow,
+        vec![("/status", 200, status_json("pending", "1250.00", healthy))],
+    );
+    let w = mount_own(
+        &slow,
+        &slow_secret,
+        "bn",
+        answer(200, &status_json("pending", "1250.00", degraded)),
+    )
+    .await;
+    assert_eq!(w.status(), "pending");
+    assert_eq!(
+        w.text("s1"),
+        "পেমেন্ট নিশ্চিত হওয়ার অপেক্ষায়… এখন পেমেন্ট নিশ্চিত হতে স্বাভাবিকের চেয়ে বেশি সময় লাগতে পারে।"
+    );
+    let en = mount_own(
+        &slow,
+        &slow_secret,
+        "en",
+        answer(200, &status_json("pending", "1250.00", degraded)),
+    )
+    .await;
+    assert!(en
+        .text("s1")
+        .ends_with("Confirming the payment may take longer than usual right now."));
+    let _usual = mount_own(
+        &usual,
+        &usual_secret,
+        "bn",
+        answer(200, &status_json("pending", "1250.00", healthy)),
+    )
+    .await;
+    wait_ms(1600).await;
+    assert_eq!(
+        edge.sent_for(&usual).len(),
+        1,
+        "a healthy wallet's first poll comes after 1 s"
+    );
+    assert!(edge.sent().is_empty(), "while degraded the first poll waits 10 s");
+}
+
+/// The manual-transfer instructions as the edge sends them in `next_action`.
+fn manual_action(wallets: &str) -> String {
+    format!(
+        "{{\"type\":\"manual_transfer\",\"instructions\":{{\"amount\":\"1250.00\",\"currency\":\"BDT\",\
+         \"reference\":\"0123456789\",\"wallets\":[{wallets}],\
+         \"message\":\"Send exactly this amount with Send Money.\",\
+         \"message_bn\":\"সেন্ড মানি করে ঠিক এই পরিমাণ টাকা পাঠান।\"}}}}"
+    )
+}
+
+const BOTH_WALLETS: &str = "{\"provider\":\"bkash\",\"number\":\"01929918378\",\"kind\":\"send_money\"},\
+                            {\"provider\":\"nagad\",\"number\":\"01911000001\",\"kind\":\"send_money\"}";
+
+fn manual_status(payment: &str) -> String {
+    let both_down = ",\"providers\":[{\"provider\":\"bkash\",\"available\":false,\"state\":\"down\"},\
+                     {\"provider\":\"nagad\",\"available\":false,\"state\":\"down\"}],\"recommended\":null";
+    let mut s = status_json("requires_method", "1250.00", both_down);
+    s.truncate(s.len() - 1);
+    s.push_str(",\"next_action\":");
+    s.push_str(&manual_action(BOTH_WALLETS));
+    s.push('}');
+    s.replacen(PAY, payment, 1)
+}
+
+/// `navigator.clipboard.writeText` recording what it was given (resolves), or, with `None`,
+/// no clipboard at all and `document.execCommand` recording its commands (answers true).
+struct Clipboard {
+    copied: Rc<RefCell<Vec<String>>>,
+    _write: Closure<dyn FnMut(JsValue) -> Promise>,
+    _exec: Closure<dyn FnMut(JsValue) -> bool>,
+}
+
+impl Clipboard {
+    fn new(api: bool) -> Clipboard {
+        let window = web_sys::window().expect("window");
+        let copied = Rc::new(RefCell::new(Vec::new()));
+        let log = Rc::clone(&copied);
+        let write = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |v: JsValue| {
+            log.borrow_mut().push(v.as_string().unwrap_or_default());
+            Promise::resolve(&JsValue::UNDEFINED)
+        });
+        let log = Rc::clone(&copied);
+        let exec = Closure::<dyn FnMut(JsValue) -> bool>::new(move |v: JsValue| {
+            log.borrow_mut().push(v.as_string().unwrap_or_default());
+            true
+        });
+        let desc = Object::new();
+        let clip = Object::new();
+        Reflect::set(&clip, &JsValue::from_str("writeText"), write.as_ref()).expect("writeText");
+        let value = if api { clip.into() } else { JsValue::UNDEFINED };
+        Reflect::set(&desc, &JsValue::from_str("value"), &value).expect("value");
+        Reflect::set(&desc, &JsValue::from_str("configurable"), &JsValue::TRUE).expect("configurable");
+        Object::define_property(&window.navigator(), &JsValue::from_str("clipboard"), &desc);
+        if !api {
+            let document = window.document().expect("document");
+            Reflect::set(&document, &JsValue::from_str("execCommand"), exec.as_ref()).expect("execCommand");
+        }
+        Clipboard {
+            copied,
+            _write: write,
+            _exec: exec,
+        }
+    }
+}
+
+impl Drop for Clipboard {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = Reflect::delete_property(&w.navigator(), &JsValue::from_str("clipboard"));
+            if let Some(d) = w.document() {
+                let _ = Reflect::delete_property(&d, &JsValue::from_str("execCommand"));
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_manual_transfer_screen_says_where_to_send_what_and_copies_it() {
+    let (pay, secret) = own_payment("manualscreen");
+    let w = mount_own(&pay, &secret, "bn", answer(200, &manual_status(&pay))).await;
+    assert_eq!(w.status(), "manual_transfer");
+    assert!(!w.hidden("mt"));
+    assert!(w.hidden("f"), "no wallet buttons: both are down");
+    assert_eq!(w.text("s1"), "", "the status line waits under the form for its answer");
+    let live = w.root.query_selector_all("[role=status]").expect("a query");
+    assert_eq!(
+        live.length(),
+        1,
+        "one status line: merchants and tests find it by its role"
+    );
+    assert_eq!(w.text("mm"), "সেন্ড মানি করে ঠিক এই পরিমাণ টাকা পাঠান।");
+    assert_eq!(w.text("nbkash"), "01929918378");
+    assert_eq!(w.text("nnagad"), "01911000001");
+    assert!(w.text("lbkash").contains("বিকাশ"));
+    assert_eq!(w.text("ma"), "৳১,২৫০.০০");
+    assert_eq!(w.text("mr"), "0123456789");
+    assert!(
+        !w.hidden("obkash") && !w.hidden("onagad"),
+        "both wallets to choose from"
+    );
+
+    let clipboard = Clipboard::new(true);
+    click(&w, "cbkash");
+    tick().await;
+    click(&w, "ca");
+    tick().await;
+    assert_eq!(*clipboard.copied.borrow(), ["01929918378", "1250"]);
+    assert_eq!(w.text("cbkash"), "কপি হয়েছে");
+    assert_eq!(w.text("mk"), "কপি হয়েছে");
+    assert_eq!(w.text("cnagad"), "কপি", "only what was copied says so");
+    drop(clipboard);
+
+    // A webview without the clipboard API: the fallback copies.
+    let fallback = Clipboard::new(false);
+    click(&w, "cr");
+    tick().await;
+    assert_eq!(*fallback.copied.borrow(), ["copy"], "document.execCommand(\"copy\")");
+    assert_eq!(w.text("cr"), "কপি হয়েছে");
+}
+
+#[wasm_bindgen_test]
+async fn the_trx_id_is_flagged_at_once_when_it_cannot_become_one_but_not_while_typing_one() {
+    let (pay, secret) = own_payment("manualtrx");
+    let w = mount_own(&pay, &secret, "bn", answer(200, &manual_status(&pay))).await;
+    type_into(&w, "mx", "ABC!");
+    assert_eq!(w.text("mxt"), "TrxID-তে শুধু ইংরেজি অক্ষর ও সংখ্যা থাকে (যেমন CKP40QZ7TM)।");
+    assert_eq!(w.part("mx").get_attribute("aria-invalid").as_deref(), Some("true"));
+    type_into(&w, "mx", "CKP4");
+    assert_eq!(w.text("mxt"), "");
+    assert_eq!(w.part("mx").get_attribute("aria-invalid").as_deref(), Some("false"));
+    // Leaving it short, once the wallet is known, is an error.
+    w.part("ubkash").unchecked_into::<HtmlInputElement>().set_checked(true);
+    dispatch(&w.part("ubkash"), "input");
+    dispatch(&w.part("mx"), "focusout");
+    assert_eq!(w.text("mxt"), "বিকাশের TrxID ১০ অক্ষরের, নগদের ৮ অক্ষরের।");
+    type_into(&w, "mx", "ckp40qz7tm");
+    assert_eq!(w.text("mxt"), "✓");
+}
+
+#[wasm_bindgen_test]
+async fn submitting_a_manual_transfer_posts_its_json_and_then_says_the_shop_is_confirming() {
+    let (pay, secret) = own_payment("manualsubmit");
+    let review = status_json("requires_review", "1250.00", ",\"provider\":\"bkash\"").replacen(PAY, &pay, 1);
+    let submitted = format!(
+        "{{\"id\":\"{pay}\",\"status\":\"requires_review\",\"manual_transfer\":{{\"id\":\"mt_x\",\
+         \"provider\":\"bkash\",\"trx_id\":\"CKP40QZ7TM\",\"status\":\"pending_review\",\"has_voucher\":false}}}}"
+    );
+    let edge = Edge::new(
+        &pay,
+        vec![("/manual_transfer", 200, submitted), ("/status", 200, review)],
+    );
+    let w = mount_own(&pay, &secret, "bn", answer(200, &manual_status(&pay))).await;
+    // Submitting empty says what is missing and sends nothing.
+    dispatch(&w.part("mf"), "submit");
+    tick().await;
+    assert_eq!(w.text("mwt"), "কোন ওয়ালেট থেকে পাঠিয়েছেন, বেছে নিন।");
+    assert_eq!(w.text("mst"), "১১ সংখ্যার মোবাইল নম্বর লিখুন (01XXXXXXXXX)।");
+    assert!(edge.sent().is_empty());
+
+    w.part("ubkash").unchecked_into::<HtmlInputElement>().set_checked(true);
+    dispatch(&w.part("ubkash"), "input");
+    type_into(&w, "mx", " ckp40qz7tm ");
+    type_into(&w, "ms", "01770618575");
+    assert!(w.text("mst").contains("নম্বর"), "{}", w.text("mst"));
+    dispatch(&w.part("mf"), "submit");
+    tick().await;
+    let sent = edge.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].method, "POST");
+    assert!(sent[0].url.ends_with(&format!("/v1/payments/{pay}/manual_transfer")));
+    assert_eq!(sent[0].content_type, "application/json");
+    assert_eq!(
+        sent[0].body,
+        format!(
+            "{{\"client_secret\":\"{secret}\",\"provider\":\"bkash\",\"trx_id\":\"CKP40QZ7TM\",\
+             \"sender_phone\":\"01770618575\"}}"
+        )
+    );
+    assert_eq!(w.status(), "requires_review");
+    assert_eq!(w.text("s1"), "আপনার পাঠানো টাকার তথ্য পেয়েছি; দোকান এটি যাচাই করছে।");
+    assert!(w.hidden("mt"));
+    assert_eq!(
+        w.details("bdpay:status", "status"),
+        ["requires_method", "requires_review"]
+    );
+    // And it keeps polling.
+    wait_ms(1300).await;
+    assert!(
+        edge.sent().iter().any(|s| s.url.contains("/status")),
+        "polled in review"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_trx_id_already_used_is_refused_in_the_shoppers_language_and_after_a_confirm() {
+    let (pay, secret) = own_payment("manualused");
+    let used = "{\"error\":{\"code\":\"trx_id_already_used\",\"message\":\"This transaction ID was already used.\",\
+                \"message_bn\":\"এই ট্রানজ্যাকশন আইডি আগেই ব্যবহার করা হয়েছে।\",\"retryable\":false}}";
+    let only_nagad = "{\"provider\":\"nagad\",\"number\":\"01911000001\",\"kind\":\"send_money\"}";
+    let confirmed = format!(
+        "{{\"id\":\"{pay}\",\"status\":\"requires_method\",\"next_action\":{}}}",
+        manual_action(only_nagad)
+    );
+    let _edge = Edge::new(
+        &pay,
+        vec![
+            ("/confirm", 200, confirmed),
+            ("/manual_transfer", 409, String::from(used)),
+        ],
+    );
+    let w = mount_own(
+        &pay,
+        &secret,
+        "bn",
+        answer(200, &status_json("requires_method", "1250.00", "")),
+    )
+    .await;
+    click(&w, "bnagad");
+    tick().await;
+    assert_eq!(w.status(), "manual_transfer", "confirm answered with the instructions");
+    assert!(w.hidden("wbkash") && w.hidden("obkash"), "only Nagad is offered");
+    assert!(
+        w.part("unagad").unchecked_into::<HtmlInputElement>().checked(),
+        "and chosen"
+    );
+    type_into(&w, "mx", "000177YT");
+    type_into(&w, "ms", "01711000001");
+    dispatch(&w.part("mf"), "submit");
+    tick().await;
+    assert_eq!(w.status(), "manual_transfer");
+    assert_eq!(w.text("mxt"), "এই ট্রানজ্যাকশন আইডি আগেই ব্যবহার করা হয়েছে।");
+    assert_eq!(w.part("mx").get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(!w.disabled("mb"), "the shopper may correct it and send again");
+}
+
+#[wasm_bindgen_test]
+async fn every_part_the_widget_draws_into_is_in_its_skeleton() {
+    // View::build and Manual::find look their parts up without failing (a missing one would
+    // fall back to the container): this is where a missing id shows.
+    let w = mount_payment("en", answer(200, &status_json("requires_method", "1250.00", ""))).await;
+    let ids = [
+        "m", "o", "a", "av", "pw", "p", "pt", "f", "z", "rbkash", "rnagad", "bbkash", "bnagad", "y", "g", "s1", "e",
+        "q", "qc", "qt", "ql", "k", "fo", "mt", "mm", "wbkash", "wnagad", "nbkash", "nnagad", "cbkash", "cnagad", "ma",
+        "ca", "mr", "cr", "mk", "obkash", "onagad", "ubkash", "unagad", "mwt", "mx", "mxt", "ms", "mst", "mb",
+    ];
+    for id in ids {
+        assert!(w.root.get_element_by_id(id).is_some(), "#{id}");
+    }
 }

@@ -1,0 +1,40 @@
+//! The phone builds have no manual-transfer screen: it is about 6 KB gzip that nearly every
+//! shopper would download for nothing. When a payment needs it (a `manual_transfer`
+//! next_action), this widget steps aside and calls the loader's `more`, which mounts the build
+//! that has the screen into the same container; that one asks for the status again, and the
+//! status still carries the instructions (docs/design.md, "Widget → edge").
+
+use wasm_bindgen::JsValue;
+
+use crate::widget::{Phase, Widget};
+
+impl Widget {
+    /// Hands over to the build with the manual-transfer screen; false when there is none to
+    /// hand over to (mounted without the loader).
+    pub(crate) fn show_manual(&self, _next: &JsValue) -> bool {
+        let Some(more) = self.more.as_ref() else {
+            return false;
+        };
+        {
+            let mut st = self.st.borrow_mut();
+            st.phase = Phase::Loading;
+            st.trouble = None;
+            st.notice = None;
+        }
+        self.render();
+        self.retire();
+        more.call0(&JsValue::UNDEFINED).is_ok()
+    }
+
+    /// This build draws no manual-transfer screen: nothing to focus.
+    pub(crate) fn focus_manual(&self) {}
+
+    /// Stops listening, polling, drawing and telling the page: another widget takes over the
+    /// container. Answers still on their way are dropped when they come.
+    fn retire(&self) {
+        let mut st = self.st.borrow_mut();
+        st.retired = true;
+        st.listeners.clear();
+        st.timer = None;
+    }
+}
