@@ -26,6 +26,41 @@ const WALLETS = {
   nagad: { ok: "01711000001", poor: "01711000002", otp: "123456", pin: "1234" },
 };
 
+// The operators' token of the local stack (TEST ONLY, scripts/lib.sh TEST_ADMIN_TOKEN).
+const ADMIN_TOKEN = process.env.BDPAY_ADMIN_TOKEN || "adm_test_only_operator_token_0001";
+// The manual-transfer shop's receiving numbers (sandbox wallets).
+const SHOP = { bkash: "01929918378", nagad: "01911000001" };
+
+/** A call to the edge with a Bearer key; the JSON answer, or an error naming the status. */
+async function api(method, route, key, body) {
+  const r = await fetch(EDGE + route, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json", "idempotency-key": `e2e-${Date.now()}-${Math.random()}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const answer = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** A merchant of its own with a live key and fallback manual transfer to SHOP's numbers. */
+async function manualShop() {
+  const m = await api("POST", "/admin/merchants", ADMIN_TOKEN, { name: "E2E manual transfer shop" });
+  const live = (await api("POST", `/admin/merchants/${m.id}/keys`, ADMIN_TOKEN, { mode: "live" })).key;
+  await api("PUT", `/admin/merchants/${m.id}/manual_transfer`, ADMIN_TOKEN, { mode: "fallback", ...SHOP });
+  return { id: m.id, live };
+}
+
+/** A Send Money in the sandbox (tests/sandbox/README.md): its TrxID. */
+async function sendMoney(from, to, amount) {
+  const r = await fetch(`${SANDBOX}/__control/bkash/send_money`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, to, amount }),
+  });
+  const b = await r.json();
+  if (!r.ok || !b.trxID) throw new Error(`send money: ${r.status} ${JSON.stringify(b)}`);
+  return b.trxID;
+}
+
 fs.mkdirSync(OUT, { recursive: true });
 
 /**
@@ -232,77 +267,68 @@ const tests = {
     await shot(page, "7-nagad-success-after-failover");
   },
 
-  // The edge's manual-transfer answers are not on main yet (branch `manual`): until they are,
-  // the browser answers confirm, manual_transfer and the later status polls itself with the
-  // contract's shapes (docs/design.md, "Widget → edge"). Everything else is real: the demo
-  // shop, the loader, the widget on a throttled phone, the clipboard.
-  async "manual transfer (edge answers stubbed in the browser): instructions, copy, TrxID checked as typed, submit, in review"(t) {
+  // Manual transfer for real: a merchant of its own (admin API, TEST-ONLY operator token) with
+  // fallback manual transfer to a bKash and a Nagad number, and a LIVE payment: live mode has
+  // no wallet set up here, so neither can take it and confirm answers with the instructions.
+  // The demo shop's /demo/checkout is answered with that payment. The phone build hands over
+  // to its -manual twin; the shop's person approves; the widget hears it.
+  async "manual transfer: both wallets unavailable, the shopper sends money, quotes the TrxID, is told the shop is confirming, then paid"(t) {
     const { page, context } = t;
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.shop });
+    const shop = await manualShop();
+    const order = `WEB-MANUAL-${Date.now().toString(36)}`;
+    const payment = await api("POST", "/v1/payments", shop.live, { order_id: order, amount: "1250.00", return_url: `${t.shop}/thanks.html` });
+    await page.route("**/demo/checkout", (r) => r.fulfill({ status: 200, contentType: "application/json",
+      body: JSON.stringify({ payment_id: payment.id, client_secret: payment.client_secret, amount: payment.amount, order_id: payment.order_id }) }));
     await buy(t, { lang: "bn", product: "kantha", quantity: 1 });
-    const paymentId = await page.getAttribute("script[data-payment]", "data-payment");
-    const orderId = (await page.locator(`${WIDGET} #o`).textContent()).trim().split(" ").pop();
-    const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type, bdpay-client-secret", "access-control-allow-methods": "GET, POST, OPTIONS" };
-    const json = (route, status, body) =>
-      route.request().method() === "OPTIONS"
-        ? route.fulfill({ status: 204, headers: cors })
-        : route.fulfill({ status, headers: { ...cors, "content-type": "application/json" }, body: JSON.stringify(body) });
-    const instructions = {
-      amount: "1250.00", currency: "BDT", reference: paymentId.slice(4, 14).toUpperCase(),
-      wallets: [{ provider: "bkash", number: "01929918378", kind: "send_money" }, { provider: "nagad", number: "01911000001", kind: "send_money" }],
-      message: "Send exactly this amount with Send Money in your bKash or Nagad app to one of the shop's numbers below, write the reference in the transfer's reference field, then enter the transaction ID (TrxID) from the confirmation SMS here.",
-      message_bn: "আপনার বিকাশ বা নগদ অ্যাপ থেকে সেন্ড মানি করে নিচের দোকানের যেকোনো একটি নম্বরে ঠিক এই পরিমাণ টাকা পাঠান, রেফারেন্সের ঘরে নিচের রেফারেন্সটি লিখুন, তারপর কনফার্মেশন এসএমএস থেকে ট্রানজ্যাকশন আইডি (TrxID) এখানে দিন।",
-    };
-    const posted = [];
-    // Once confirm has offered the manual transfer, the status says so too (the phone build
-    // hands over to its "-manual" twin, which asks for the status); once a transfer is in, it
-    // says requires_review.
-    let stage = "wallets";
-    const both_down = [{ provider: "bkash", available: false, state: "down" }, { provider: "nagad", available: false, state: "down" }];
-    const status = (s, next) => ({ id: paymentId, status: s, amount: "1250.00", currency: "BDT", order_id: orderId, merchant_name: "Demo Shop",
-      provider: s === "requires_review" ? "bkash" : null, providers: both_down, recommended: null, error: null, next_action: next });
-    await page.route("**/v1/payments/*/status*", (r) =>
-      stage === "wallets" ? r.fallback()
-        : json(r, 200, stage === "manual" ? status("requires_method", { type: "manual_transfer", instructions }) : status("requires_review", null)));
-    await page.route("**/v1/payments/*/confirm", (r) => {
-      if (r.request().method() === "POST") stage = "manual";
-      return json(r, 200, { id: paymentId, status: "requires_method", next_action: { type: "manual_transfer", instructions } });
-    });
-    await page.route("**/v1/payments/*/manual_transfer", (r) => {
-      if (r.request().method() === "POST") {
-        posted.push(r.request().postData());
-        stage = "review";
-      }
-      return json(r, 200, { id: paymentId, status: "requires_review", manual_transfer: { id: "mt_e2e", provider: "bkash", trx_id: "CKP40QZ7TM", status: "pending_review", has_voucher: false } });
-    });
-    // A phone: its build has no manual-transfer screen, so the "-manual" twin is fetched now.
+    const bkash = page.locator(`${WIDGET} button[data-provider=bkash]`);
+    if ((await page.locator(`${WIDGET} #rbkash`).textContent()) !== "এখন বন্ধ") throw new Error("bKash not badged unavailable");
+    if (await bkash.isDisabled()) throw new Error("with both wallets down the buttons must stay tappable");
+    await shot(page, "8-both-wallets-unavailable-bn");
+    // A phone: its build has no manual-transfer screen, so the -manual twin comes now.
     const twin = page.waitForRequest((r) => /bdpay_widget_bg\.[0-9a-f]+\.wasm$/.test(r.url()));
-    await page.click(`${WIDGET} button[data-provider=bkash]`);
+    await bkash.click();
     await twin;
     await widgetStatus(page, "manual_transfer");
     const number = (await page.locator(`${WIDGET} #nbkash`).textContent()).trim();
-    if (number !== "01929918378") throw new Error(`bKash number: ${number}`);
+    if (number !== SHOP.bkash) throw new Error(`bKash number: ${number}`);
     if ((await page.locator(`${WIDGET} #ma`).textContent()) !== "৳১,২৫০.০০") throw new Error("the amount in Bangla digits");
+    const reference = (await page.locator(`${WIDGET} #mr`).textContent()).trim();
+    if (reference !== payment.id.slice(4, 14).toUpperCase()) throw new Error(`reference: ${reference}`);
     await page.click(`${WIDGET} #cbkash`);
     await page.locator(`${WIDGET} #mk`).filter({ hasText: "কপি হয়েছে" }).waitFor();
     const clip = await page.evaluate(() => navigator.clipboard.readText().catch((e) => `unreadable: ${e}`));
-    if (clip !== "01929918378") throw new Error(`clipboard: ${clip}`);
+    if (clip !== SHOP.bkash) throw new Error(`clipboard: ${clip}`);
     await page.locator(`${WIDGET} #mx`).pressSequentially("ABC!");
     const flagged = (await page.locator(`${WIDGET} #mxt`).textContent()).trim();
     if (!flagged.includes("শুধু ইংরেজি অক্ষর ও সংখ্যা")) throw new Error(`"ABC!" not flagged: ${flagged}`);
     await shot(page, "8-manual-transfer-bn");
+    // The shopper's Send Money (the sandbox's ledger) and its TrxID, typed in lower case.
+    const trx = await sendMoney(WALLETS.bkash.ok, SHOP.bkash, "1250.00");
     await page.locator(`${WIDGET} #mx`).fill("");
-    await page.locator(`${WIDGET} #mx`).pressSequentially("ckp4");
+    await page.locator(`${WIDGET} #mx`).pressSequentially(trx.slice(0, 4).toLowerCase());
     if ((await page.locator(`${WIDGET} #mxt`).textContent()).trim() !== "") throw new Error("a TrxID being typed is flagged");
-    await page.locator(`${WIDGET} #mx`).pressSequentially("0qz7tm");
+    await page.locator(`${WIDGET} #mx`).pressSequentially(trx.slice(4).toLowerCase());
     await page.check(`${WIDGET} #ubkash`);
-    await page.locator(`${WIDGET} #ms`).fill("01770618575");
+    await page.locator(`${WIDGET} #ms`).fill(WALLETS.bkash.ok);
+    const posted = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith(`/v1/payments/${payment.id}/manual_transfer`));
     await page.click(`${WIDGET} #mb`);
+    const want = JSON.stringify({ client_secret: payment.client_secret, provider: "bkash", trx_id: trx, sender_phone: WALLETS.bkash.ok });
+    if ((await posted).postData() !== want) throw new Error(`posted: ${(await posted).postData()}`);
     await widgetStatus(page, "requires_review");
-    const want = JSON.stringify({ client_secret: await page.getAttribute("script[data-payment]", "data-client-secret"), provider: "bkash", trx_id: "CKP40QZ7TM", sender_phone: "01770618575" });
-    if (posted.length !== 1 || posted[0] !== want) throw new Error(`posted: ${posted.join(" | ")}`);
     if (!(await statusLine(page)).includes("দোকান এটি যাচাই করছে")) throw new Error(`status line: ${await statusLine(page)}`);
     await shot(page, "8-manual-transfer-in-review-bn");
+    // Back later (a reload): the phone build meets requires_review and hands over again.
+    await page.reload();
+    await widgetStatus(page, "requires_review");
+    if (!(await statusLine(page)).includes("দোকান এটি যাচাই করছে")) throw new Error(`after a reload: ${await statusLine(page)}`);
+    // The shop's person finds the money and approves; the widget's poll hears it.
+    const [transfer] = (await api("GET", `/v1/manual_transfers?status=pending_review`, shop.live)).data.filter((x) => x.payment_id === payment.id);
+    if (!transfer) throw new Error("the transfer is not listed for review");
+    await api("POST", `/v1/manual_transfers/${transfer.id}/approve`, shop.live, { note: "seen in the wallet app" });
+    await widgetStatus(page, "succeeded");
+    if (!(await statusLine(page)).includes("পেমেন্ট সফল হয়েছে")) throw new Error(`status line: ${await statusLine(page)}`);
+    await shot(page, "8-manual-transfer-approved-bn");
   },
 
   async "cancel on the provider's page comes back as cancelled"(t) {

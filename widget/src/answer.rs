@@ -111,9 +111,10 @@ impl Widget {
             }
             drop(st);
             // The manual-transfer instructions stand while the payment waits for a transfer.
-            let manual = status.may_confirm()
+            let manual = (status.may_confirm()
                 && text_field(&next, "type").as_deref() == Some("manual_transfer")
-                && self.show_manual(&next);
+                && self.show_manual(&next))
+                || (status == PaymentStatus::RequiresReview && self.review_elsewhere());
             let mut st = self.st.borrow_mut();
             let entering = manual && st.phase != Phase::Manual;
             let start = match status {

@@ -9,9 +9,19 @@ use wasm_bindgen::JsValue;
 use crate::widget::{Phase, Widget};
 
 impl Widget {
+    /// The manual-transfer screen: the build that has it takes over.
+    pub(crate) fn show_manual(&self, _next: &JsValue) -> bool {
+        self.hand_over()
+    }
+
+    /// A payment in review (after a manual transfer): the build with its words takes over.
+    pub(crate) fn review_elsewhere(&self) -> bool {
+        self.hand_over()
+    }
+
     /// Hands over to the build with the manual-transfer screen; false when there is none to
     /// hand over to (mounted without the loader).
-    pub(crate) fn show_manual(&self, _next: &JsValue) -> bool {
+    fn hand_over(&self) -> bool {
         let Some(more) = self.more.as_ref() else {
             return false;
         };

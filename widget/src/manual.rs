@@ -194,6 +194,11 @@ impl Widget {
         let _ = self.view.manual.message.focus();
     }
 
+    /// This build says what review means itself.
+    pub(crate) fn review_elsewhere(&self) -> bool {
+        false
+    }
+
     /// The radio the shopper checked.
     fn chosen_wallet(&self) -> Option<Provider> {
         Provider::ALL

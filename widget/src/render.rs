@@ -51,13 +51,17 @@ impl Widget {
             _ => None,
         };
         let primary = failed.map(Provider::other).or(from_phone).or(st.recommended);
+        // An unavailable wallet is disabled while the other one can take the payment. With
+        // both down, both stay tappable (badged): the edge's answer is then the manual
+        // transfer, where the shop offers it, or words saying no wallet works now.
+        let one_on = st.available.contains(&true);
         for ((p, b), badge) in Provider::ALL.into_iter().zip(&v.buttons).zip(&v.badges) {
             let on = st.available.get(slot(p)).copied().unwrap_or(false);
             show(b, failed != Some(p));
             flag(
                 b,
                 "disabled",
-                !on || st.busy || !matches!(phase, Phase::Choose | Phase::Final(_)),
+                (!on && one_on) || st.busy || !matches!(phase, Phase::Choose | Phase::Final(_)),
             );
             flag(b, "aria-busy", phase == Phase::Starting(p));
             let words = if !on {
@@ -109,6 +113,7 @@ impl Widget {
             }
         }
         match (st.trouble, phase) {
+            #[cfg(feature = "manual")]
             (Some(Trouble::Stalled), Phase::Review) => text::push_all(&mut line, &[t.review, " ", t.still_waiting]),
             (Some(Trouble::Offline), _) => line.push_str(t.offline),
             (Some(Trouble::Unreachable), _) => line.push_str(t.unreachable),
@@ -122,7 +127,9 @@ impl Widget {
             // The screen's own first line says what to do (show_manual); this line stays for
             // the answer to the form, under its button.
             (None, Phase::Manual) => {}
-            (None, Phase::Review) => line.push_str(t.review),
+            (None, Phase::Review) => {
+                line.push_str(text::final_status(self.lang, PaymentStatus::RequiresReview));
+            }
             (None, Phase::Final(s)) => line.push_str(text::final_status(self.lang, s)),
             (None, Phase::Broken) => {}
         }

@@ -42,6 +42,7 @@ pub struct Text {
     #[cfg(feature = "manual")]
     pub manual: &'static str,
     /// `requires_review`: the shopper's transfer is in, the shop is checking it.
+    #[cfg(feature = "manual")]
     pub review: &'static str,
     #[cfg(feature = "manual")]
     pub copied: &'static str,
@@ -91,6 +92,7 @@ static BN: Text = Text {
     slow: "এখন পেমেন্ট নিশ্চিত হতে স্বাভাবিকের চেয়ে বেশি সময় লাগতে পারে।",
     #[cfg(feature = "manual")]
     manual: "আপনার ওয়ালেট অ্যাপ থেকে নিজে টাকা পাঠিয়ে পেমেন্ট করুন।",
+    #[cfg(feature = "manual")]
     review: "আপনার পাঠানো টাকার তথ্য পেয়েছি; দোকান এটি যাচাই করছে।",
     #[cfg(feature = "manual")]
     copied: "কপি হয়েছে",
@@ -150,6 +152,7 @@ static EN: Text = Text {
     slow: "Confirming the payment may take longer than usual right now.",
     #[cfg(feature = "manual")]
     manual: "Pay by sending the money yourself from your wallet app.",
+    #[cfg(feature = "manual")]
     review: "We received your transfer; the shop is confirming it.",
     #[cfg(feature = "manual")]
     copied: "Copied",
@@ -213,7 +216,12 @@ pub fn final_status(lang: Lang, status: PaymentStatus) -> &'static str {
         PaymentStatus::Refunded => t.refunded,
         PaymentStatus::RequiresMethod => t.choose,
         PaymentStatus::Pending => t.waiting,
+        #[cfg(feature = "manual")]
         PaymentStatus::RequiresReview => t.review,
+        // A build without the manual-transfer screen hands a payment in review over to the one
+        // with it (lazy.rs); mounted without the loader it can only say it is waiting.
+        #[cfg(not(feature = "manual"))]
+        PaymentStatus::RequiresReview => t.waiting,
     }
 }
 

@@ -541,6 +541,16 @@ async fn a_down_wallet_is_disabled_with_the_unavailable_badge_in_both_languages(
     assert!(w.disabled("bnagad"));
     assert_eq!(w.text("rnagad"), "Unavailable now");
     assert!(!w.disabled("bbkash"));
+
+    // Both down: both badged but still tappable, so the shopper can reach the edge's answer
+    // (the manual transfer where the shop offers it, else its words) instead of a dead end.
+    let both = ",\"providers\":[{\"provider\":\"bkash\",\"available\":false,\"state\":\"down\"},\
+                {\"provider\":\"nagad\",\"available\":false,\"state\":\"down\"}],\"recommended\":null";
+    let w = mount_payment("bn", answer(200, &status_json("requires_method", "1250.00", both))).await;
+    for p in ["bkash", "nagad"] {
+        assert_eq!(w.text(&format!("r{p}")), "এখন বন্ধ");
+        assert!(!w.disabled(&format!("b{p}")), "{p}");
+    }
 }
 
 #[wasm_bindgen_test]
