@@ -12,16 +12,7 @@ use crate::phone::{judge, Typed};
 use crate::poll;
 use crate::text::text;
 use crate::view::slot;
-use crate::widget::{web_link, Phase, Trouble, Widget};
-
-/// Which call an answer is for.
-pub(crate) enum Call {
-    Status,
-    /// Confirm, with the wallet tapped and the phase it was tapped in.
-    Confirm(Provider, Phase),
-    #[cfg(feature = "manual")]
-    ManualTransfer,
-}
+use crate::widget::{web_link, Call, Phase, Trouble, Widget};
 
 impl Widget {
     pub(crate) fn confirm(self: &Rc<Self>, p: Provider) {

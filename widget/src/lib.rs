@@ -20,6 +20,8 @@ mod flow;
 mod lazy;
 #[cfg(feature = "manual")]
 mod manual;
+#[cfg(feature = "manual")]
+mod manual_view;
 mod phone;
 mod poll;
 mod qr;

@@ -241,7 +241,7 @@ pub struct View {
     /// "Continue to Nagad" after a failover (phones).
     pub onward: HtmlElement,
     #[cfg(feature = "manual")]
-    pub manual: crate::manual::Manual,
+    pub manual: crate::manual_view::Manual,
 }
 
 /// The index of a provider in [`View::buttons`].
@@ -303,7 +303,7 @@ impl View {
             retry: html("k"),
             onward: html("fo"),
             #[cfg(feature = "manual")]
-            manual: crate::manual::Manual::find(&root),
+            manual: crate::manual_view::Manual::find(&root),
         })
     }
 }

@@ -17,7 +17,6 @@ use web_sys::{Element, Event, EventTarget};
 use crate::api;
 use crate::config::{self, Config, ConfigError};
 use crate::events::{fire, Detail};
-use crate::flow::Call;
 use crate::phone::{judge, suggests, Typed};
 use crate::text::text;
 use crate::view::{say, show, slot, View};
@@ -221,6 +220,15 @@ fn broken(host: &Element, view: &View, lang: Lang, e: ConfigError) {
 /// Only links to web pages are followed: never `javascript:` or `data:`.
 pub(crate) fn web_link(url: Option<String>) -> Option<String> {
     url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}
+
+/// Which call an answer is for.
+pub(crate) enum Call {
+    Status,
+    /// Confirm, with the wallet tapped and the phase it was tapped in.
+    Confirm(Provider, Phase),
+    #[cfg(feature = "manual")]
+    ManualTransfer,
 }
 
 impl Widget {
