@@ -58,7 +58,8 @@ BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1
   hardening::a_crashed_requests_key_is_taken_over_after_a_minute \
   hardening::a_refund_re_run_after_a_crash_finds_the_refund_already_made \
   hardening::the_nightly_cron_deletes_only_what_is_past_its_retention \
-  health::provider_health_bkash_down_is_announced_once_and_a_probe_brings_it_up
+  health::provider_health_bkash_down_is_announced_once_and_a_probe_brings_it_up \
+  outage::both_wallets_down_the_checkout_still_succeeds
 say "   end to end: the demo shop in headless Chromium (360x740, slow 3G, 4x CPU)"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/run.mjs

@@ -61,12 +61,20 @@ pub async fn availability(env: &Env, r: &PaymentRecord) -> Availability {
 
 /// As [`availability`], for a confirm about to call a provider: a wallet that is down counts
 /// as up when its breaker hands this confirm the one half-open probe (after the cooldown), so
-/// a wallet that came back is found again; otherwise it stays out of routing.
-async fn availability_to_call(env: &Env, r: &PaymentRecord) -> Availability {
+/// a wallet that came back is found again. Only a wallet this confirm would call asks for the
+/// probe: the one the shopper chose, or (no choice) bKash then Nagad when no wallet is up; a
+/// probe taken and not used would hold the slot until it lapses.
+async fn availability_to_call(env: &Env, r: &PaymentRecord, chosen: Option<Provider>) -> Availability {
     let mut up = availability(env, r).await;
-    for p in Provider::ALL {
-        let health = up.of(p).health;
-        if health.state == HealthState::Down && crate::health::permit(env, r.mode, p).await {
+    let down = |up: &Availability, p: Provider| up.of(p).health.state == HealthState::Down;
+    let candidates: Vec<Provider> = match chosen {
+        Some(p) => vec![p],
+        None if Provider::ALL.iter().all(|p| down(&up, *p)) => Provider::ALL.to_vec(),
+        None => Vec::new(),
+    };
+    for p in candidates {
+        if down(&up, p) && crate::health::permit(env, r.mode, p).await {
+            let health = up.of(p).health;
             up = up.with_health(
                 p,
                 ProviderHealth {
@@ -74,6 +82,7 @@ async fn availability_to_call(env: &Env, r: &PaymentRecord) -> Availability {
                     ..health
                 },
             );
+            break;
         }
     }
     up
@@ -102,7 +111,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         let at = crate::keys::binding::payment_phone(r.id.as_str());
         config.data_keys.decrypt_phone(&at, &p.enc).ok()
     });
-    let up = availability_to_call(ctx.env, r).await;
+    let up = availability_to_call(ctx.env, r, input.provider).await;
     // Manual transfer: asked for, or the merchant's way forward when no wallet can take it.
     let asked = if input.manual_transfer {
         Asked::ManualTransfer
@@ -114,13 +123,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         .map(|s| s.setting())
         .unwrap_or_default();
     match offer::offer(setting, asked, decide::wallet_usable(r, up)) {
-        Offer::Manual => {
-            manual::may_pay(r, now_ms)?;
-            if paid_elsewhere(ctx, r).await {
-                return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
-            }
-            return manual::offer(r, now_ms);
-        }
+        Offer::Manual => return offer_manual(ctx, r, now_ms).await,
         Offer::NotOffered => return Err(manual::not_offered()),
         Offer::Wallets => manual::wallet_asked(r),
     }
@@ -160,7 +163,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         .then(|| decide::failover(r, plan.provider, up))
         .flatten();
     let Some(next) = next else {
-        return Err(provider_error(&failure));
+        return after_outage(ctx, r, setting, &failure, now_ms).await;
     };
     crate::log::warn(
         "provider_failover",
@@ -173,8 +176,33 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
             decide::started(r, next, s, config.attempt_ttl_ms, crate::clock::now_ms());
             Ok(())
         }
-        Err(f) => Err(provider_error(&f)),
+        Err(f) => after_outage(ctx, r, setting, &f, now_ms).await,
     }
+}
+
+/// The manual-transfer instructions instead of a wallet's page.
+async fn offer_manual(ctx: &Ctx<'_>, r: &mut PaymentRecord, now_ms: i64) -> Result<(), ApiError> {
+    manual::may_pay(r, now_ms)?;
+    if paid_elsewhere(ctx, r).await {
+        return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
+    }
+    manual::offer(r, now_ms)
+}
+
+/// No wallet could start the payment after all (the one tried, and the other, did not answer,
+/// e.g. a half-open probe that failed): the merchant's fallback, a manual transfer, when it
+/// has one and the payment allows moving on from the wallet chosen; else the wallet's error.
+async fn after_outage(
+    ctx: &Ctx<'_>,
+    r: &mut PaymentRecord,
+    setting: offer::Setting,
+    failure: &ProviderFailure,
+    now_ms: i64,
+) -> Result<(), ApiError> {
+    if r.allow_failover && is_outage(failure) && offer::offer(setting, Asked::Wallet, false) == Offer::Manual {
+        return offer_manual(ctx, r, now_ms).await;
+    }
+    Err(provider_error(failure))
 }
 
 /// What the shopper brought to a confirm, for the provider's start call.

@@ -18,6 +18,7 @@ mod manual_transfer;
 mod modes;
 mod onboarding;
 mod orders;
+mod outage;
 mod payments;
 mod production;
 mod refunds;
