@@ -73,19 +73,7 @@ pub async fn merchants_in_mode(db: &D1Database, mode: &str) -> worker::Result<Ve
 /// 404 when there is no such merchant.
 pub async fn replace(env: &Env, merchant_id: &str, phones: &[Msisdn]) -> EdgeResult<Vec<String>> {
     let db = env.d1("DB")?;
-    #[derive(Deserialize)]
-    struct Found {
-        #[allow(dead_code)]
-        id: String,
-    }
-    let found: Option<Found> = db
-        .prepare("SELECT id FROM merchants WHERE id = ?1")
-        .bind(&[merchant_id.into()])?
-        .first(None)
-        .await?;
-    if found.is_none() {
-        return Err(EdgeError::not_found());
-    }
+    crate::ledger::merchants::require(&db, merchant_id).await?;
     let keys = keys(env).map_err(EdgeError::internal)?;
     let now = now_ms();
     let mut statements = vec![db

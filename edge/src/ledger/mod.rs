@@ -5,6 +5,7 @@ pub mod credentials;
 pub mod idempotency;
 pub mod manual_settings;
 pub mod manual_transfers;
+pub mod merchants;
 pub mod order_claims;
 pub mod payments;
 pub mod refunds;

@@ -4,7 +4,6 @@
 
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::provider::Provider;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::{Env, Request, Response};
 
@@ -35,18 +34,7 @@ fn mode(name: Option<&str>) -> EdgeResult<Mode> {
 }
 
 async fn merchant_exists(env: &Env, merchant_id: &str) -> EdgeResult<()> {
-    #[derive(Deserialize)]
-    struct Found {
-        #[allow(dead_code)]
-        id: String,
-    }
-    let found: Option<Found> = env
-        .d1("DB")?
-        .prepare("SELECT id FROM merchants WHERE id = ?1")
-        .bind(&[merchant_id.into()])?
-        .first(None)
-        .await?;
-    found.map(|_| ()).ok_or_else(EdgeError::not_found)
+    crate::ledger::merchants::require(&env.d1("DB")?, merchant_id).await
 }
 
 /// `PUT /admin/merchants/{id}/credentials/{bkash|nagad}` `{"mode", …the provider's fields}`

@@ -178,19 +178,7 @@ pub async fn issue_key(mut req: Request, env: &Env, merchant_id: &str) -> EdgeRe
         }
     };
     let db = env.d1("DB")?;
-    #[derive(Deserialize)]
-    struct Found {
-        #[allow(dead_code)]
-        id: String,
-    }
-    let exists: Option<Found> = db
-        .prepare("SELECT id FROM merchants WHERE id = ?1")
-        .bind(&[merchant_id.into()])?
-        .first(None)
-        .await?;
-    if exists.is_none() {
-        return Err(EdgeError::not_found());
-    }
+    crate::ledger::merchants::require(&db, merchant_id).await?;
     let shape = KeyShape {
         live,
         read_only: input.read_only,
