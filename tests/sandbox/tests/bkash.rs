@@ -782,8 +782,24 @@ async fn the_statement_lists_the_days_payments_and_refunds() {
         .text()
         .await
         .unwrap();
-    assert!(csv.starts_with("type,trx_id,payment_id,invoice,amount,fee,net,settlement_date"));
+    assert!(csv.starts_with(
+        "type,trx_id,payment_id,invoice,amount,fee,net,settlement_date,completed_time,original_trx_id,wallet\r\n"
+    ));
     assert_eq!(csv.lines().count(), 3);
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",01XX8575")), "{csv}");
+    // Another merchant account's statement holds none of these lines.
+    let other = sbx
+        .http
+        .get(sbx.url(&format!(
+            "/__control/statements/bkash/{today}?format=csv&merchant=testOnlyTokenizedUser04"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(other.lines().count(), 1, "{other}");
     assert_eq!(
         sbx.http
             .get(sbx.url("/__control/statements/bkash/2024-02-30"))

@@ -16,6 +16,13 @@ pub const SECOND_PASSWORD: &str = "testOnlyTokenizedUser03@12345";
 pub const SECOND_APP_KEY: &str = "testonly0second0appkey0003";
 pub const SECOND_APP_SECRET: &str = "testonly0second0appsecret0not0issued0by0bkash000003";
 
+/// TEST-ONLY: a third merchant's credential set, so a reconciliation test can fetch a
+/// statement that holds only its own merchant's payments (the statement export's `merchant`).
+pub const THIRD_USERNAME: &str = "testOnlyTokenizedUser04";
+pub const THIRD_PASSWORD: &str = "testOnlyTokenizedUser04@12345";
+pub const THIRD_APP_KEY: &str = "testonly0third00appkey0004";
+pub const THIRD_APP_SECRET: &str = "testonly0third00appsecret0not0issued0by0bkash000004";
+
 /// One merchant's bKash credential set: the `username`/`password` headers and the
 /// `app_key`/`app_secret` body of a grant (A.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,9 +33,9 @@ pub struct Credential {
     pub app_secret: &'static str,
 }
 
-/// Every credential set the sandbox accepts: the published one, then the TEST-ONLY second.
+/// Every credential set the sandbox accepts: the published one, then the TEST-ONLY others.
 /// Tokens, payments and refund v2's `refund_v2_missing` variant are each bound to one.
-pub static CREDENTIALS: [Credential; 2] = [
+pub static CREDENTIALS: [Credential; 3] = [
     Credential {
         username: USERNAME,
         password: PASSWORD,
@@ -40,6 +47,12 @@ pub static CREDENTIALS: [Credential; 2] = [
         password: SECOND_PASSWORD,
         app_key: SECOND_APP_KEY,
         app_secret: SECOND_APP_SECRET,
+    },
+    Credential {
+        username: THIRD_USERNAME,
+        password: THIRD_PASSWORD,
+        app_key: THIRD_APP_KEY,
+        app_secret: THIRD_APP_SECRET,
     },
 ];
 
@@ -174,7 +187,7 @@ mod tests {
 
     #[test]
     fn credentials_are_distinct_and_found_by_username_or_app_key() {
-        let [a, b] = &CREDENTIALS;
+        let [a, b, _] = &CREDENTIALS;
         assert_ne!(a.username, b.username);
         assert_ne!(a.app_key, b.app_key);
         assert_eq!(credential_by_username(SECOND_USERNAME), Some(b));

@@ -2,7 +2,9 @@
 //! NOT a bKash API: Tokenized Checkout has no report or settlement call (A.11); merchants
 //! download statements from bKash's portal. This stands in for that download so
 //! reconciliation can be tested: one Dhaka day's completed payments and refunds, each with
-//! its fee (MDR, `choices::MDR_BASIS_POINTS`), net and settlement date (next Dhaka business day).
+//! its fee (MDR, `choices::MDR_BASIS_POINTS`), net, settlement date (next Dhaka business day)
+//! and the customer's wallet, masked as a portal shows it (`01XX8575`). `?merchant=<username>`
+//! keeps one merchant account's lines, as that merchant's own portal would.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
@@ -33,6 +35,7 @@ struct Row {
     completed_time: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     original_trx_id: String,
+    wallet: String,
     #[serde(skip)]
     at_ms: i64,
     #[serde(skip)]
@@ -42,6 +45,8 @@ struct Row {
 #[derive(Deserialize)]
 pub struct Format {
     format: Option<String>,
+    /// A credential's `username`: only that merchant account's lines.
+    merchant: Option<String>,
 }
 
 /// Poisha as `-250.00` / `1250.00`.
@@ -77,7 +82,7 @@ pub fn settlement_date(start_ms: i64) -> String {
     }
 }
 
-fn rows(s: &Shared, start: i64) -> Vec<Row> {
+fn rows(s: &Shared, start: i64, merchant: Option<&str>) -> Vec<Row> {
     let end = start + DAY_MS;
     let settle = settlement_date(start);
     let within = |t: i64| (start..end).contains(&t);
@@ -87,6 +92,10 @@ fn rows(s: &Shared, start: i64) -> Vec<Row> {
         let (Some(trx), Some(at)) = (p.trx_id(), p.completed_ms()) else {
             continue;
         };
+        if merchant.is_some_and(|m| m != p.merchant.username) {
+            continue;
+        }
+        let wallet = p.wallet.as_deref().map(choices::mask).unwrap_or_default();
         if within(at) {
             let gross = p.amount.poisha();
             let f = fee(gross);
@@ -101,6 +110,7 @@ fn rows(s: &Shared, start: i64) -> Vec<Row> {
                 settlement_date: settle.clone(),
                 completed_time: DhakaTime::from_unix_millis(at).bkash(),
                 original_trx_id: String::new(),
+                wallet: wallet.clone(),
                 at_ms: at,
                 poisha: [gross, f, gross - f],
             });
@@ -118,6 +128,7 @@ fn rows(s: &Shared, start: i64) -> Vec<Row> {
                 settlement_date: settle.clone(),
                 completed_time: DhakaTime::from_unix_millis(r.at_ms).bkash(),
                 original_trx_id: trx.to_owned(),
+                wallet: wallet.clone(),
                 at_ms: r.at_ms,
                 poisha: [back, 0, back],
             });
@@ -144,11 +155,11 @@ pub async fn export(State(s): State<Shared>, Path(date): Path<String>, Query(q):
         )
             .into_response();
     };
-    let rows = rows(&s, start);
+    let rows = rows(&s, start, q.merchant.as_deref());
     let csv = q.format.as_deref() == Some("csv");
     if csv {
         let mut out = String::from(
-            "type,trx_id,payment_id,invoice,amount,fee,net,settlement_date,completed_time,original_trx_id\r\n",
+            "type,trx_id,payment_id,invoice,amount,fee,net,settlement_date,completed_time,original_trx_id,wallet\r\n",
         );
         for r in &rows {
             let fields = [
@@ -162,6 +173,7 @@ pub async fn export(State(s): State<Shared>, Path(date): Path<String>, Query(q):
                 &r.settlement_date,
                 &r.completed_time,
                 &r.original_trx_id,
+                &r.wallet,
             ];
             out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
             out.push_str("\r\n");

@@ -1,7 +1,8 @@
 //! `GET /__control/statements/nagad/{YYYY-MM-DD}[?format=csv]`: NOT a Nagad API. Nagad has no
 //! search, list or settlement call (B.9); merchants reconcile from portal statements. This
 //! stands in for that download: one Dhaka day's successful payments and refunds, each with
-//! fee (`choices::FEE_BASIS_POINTS`), net and settlement date (next Dhaka business day).
+//! fee (`choices::FEE_BASIS_POINTS`), net, settlement date (next Dhaka business day) and the
+//! customer's wallet masked as the portal shows it (`01XX8575`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
@@ -17,7 +18,7 @@ use crate::Shared;
 
 pub const NOTICE: &str = "bdpay sandbox statement export: NOT a Nagad API (Nagad offers only verify; merchants download statements from its portal).";
 const DAY_MS: i64 = 86_400_000;
-const COLUMNS: [&str; 11] = [
+const COLUMNS: [&str; 12] = [
     "type",
     "trx_id",
     "payment_ref_id",
@@ -29,6 +30,7 @@ const COLUMNS: [&str; 11] = [
     "net",
     "time",
     "settlement_date",
+    "wallet",
 ];
 
 #[derive(Serialize)]
@@ -47,6 +49,7 @@ struct Line {
     net: String,
     time: String,
     settlement_date: String,
+    wallet: String,
     #[serde(skip)]
     sums: (i64, i64, i64),
     #[serde(skip)]
@@ -54,7 +57,7 @@ struct Line {
 }
 
 impl Line {
-    fn fields(&self) -> [&str; 11] {
+    fn fields(&self) -> [&str; 12] {
         [
             self.kind,
             &self.trx_id,
@@ -67,6 +70,7 @@ impl Line {
             &self.net,
             &self.time,
             &self.settlement_date,
+            &self.wallet,
         ]
     }
 }
@@ -137,6 +141,7 @@ fn lines(s: &Shared, midnight: i64) -> Vec<Line> {
             net: taka(gross - fee),
             time: when(at_ms),
             settlement_date: settles.clone(),
+            wallet: p.wallet.map(|w| w.masked()).unwrap_or_default(),
             sums: (gross, fee, gross - fee),
             at_ms,
         };

@@ -137,7 +137,8 @@ async fn the_statement_lists_the_days_payments_and_refunds() {
         .text()
         .await
         .unwrap();
-    assert!(csv.starts_with("type,trx_id,payment_ref_id,order_id,issuer_payment_ref,merchant_reference,amount,fee,net,time,settlement_date\r\n"));
+    assert!(csv.starts_with("type,trx_id,payment_ref_id,order_id,issuer_payment_ref,merchant_reference,amount,fee,net,time,settlement_date,wallet\r\n"));
+    assert!(csv.lines().nth(1).is_some_and(|l| l.ends_with(",01XX0001")), "{csv}");
     assert_eq!(csv.lines().count(), 3);
     let r = n
         .http
