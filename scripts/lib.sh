@@ -142,6 +142,7 @@ start_edge() {
   wait_http "http://127.0.0.1:$port/healthz" 180 "worker (wrangler dev)" "$log"
   if [[ "${BDPAY_ENV_FOR_EDGE:-dev}" == dev ]]; then
     seed_demo_merchant "$port" "$persist" >>"$log.migrate" 2>&1 || { cat "$log.migrate" >&2; return 1; }
+    seed_demo_finance "$port" "$sbx" >>"$log.migrate" 2>&1 || { cat "$log.migrate" >&2; return 1; }
   fi
 }
 
@@ -177,6 +178,17 @@ seed_demo_merchant() {
   admin credentials set --merchant mer_demo --mode test --provider nagad --merchant-id 683002007104225 \
     --private-key-file "$keys/nagad-merchant.key.pem" --pg-public-key-file "$keys/nagad-gateway.pub.pem" || return 1
   touch "$marker"
+}
+
+# seed_demo_finance EDGE_PORT SANDBOX_PORT: the demo merchant's statement URLs, the sandbox's
+# statement exports (its own bKash account only), set on every start (the sandbox's port may
+# differ between dev and test; PUT is idempotent).
+seed_demo_finance() {
+  ADMIN_PORT=$1
+  local base="http://127.0.0.1:$2/__control/statements"
+  admin finance set --merchant mer_demo --mode test \
+    --bkash-statement-url "$base/bkash/{date}?format=csv&merchant=sandboxTokenizedUser02" \
+    --nagad-statement-url "$base/nagad/{date}?format=csv" --nagad-settlement standard
 }
 
 # restart_edge PORT SANDBOX_PORT PERSIST_DIR LOG: kills the worker (as a crash would: no

@@ -47,6 +47,14 @@ pub enum Command {
         merchant: String,
         sms: Vec<String>,
     },
+    /// Finance: the statement URLs the nightly job fetches, and how Nagad settles.
+    SetFinance {
+        merchant: String,
+        live: bool,
+        bkash_statement_url: Option<String>,
+        nagad_statement_url: Option<String>,
+        nagad_settlement: String,
+    },
 }
 
 /// Where a provider credential's values come from.
@@ -76,6 +84,9 @@ pub const USAGE: &str = "usage:
   bdpay-admin manual-transfer set --merchant MER_ID --mode off|fallback|always [--bkash 01…] [--nagad 01…]
                                           (the shop's own wallets shoppers send money to; one left out is removed)
   bdpay-admin alerts set --merchant MER_ID --sms 01…[,01…]   (P1 alerts by SMS; an empty --sms removes them)
+  bdpay-admin finance set --merchant MER_ID --mode test|live [--bkash-statement-url URL] [--nagad-statement-url URL]
+                          [--nagad-settlement standard|expedite]
+                                          (URLs carry {date}; one left out is removed)
 environment: BDPAY_ADMIN_TOKEN (required), BDPAY_EDGE_URL (default http://127.0.0.1:8787)";
 
 /// The value after `flag`, if given.
@@ -163,6 +174,21 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 mode,
                 bkash,
                 nagad,
+            })
+        }
+        ["finance", "set", ..] => {
+            let c = "finance set";
+            let nagad_settlement = match flag(args, "--nagad-settlement") {
+                None => "standard".to_owned(),
+                Some(s @ ("standard" | "expedite")) => s.to_owned(),
+                Some(_) => return Err(format!("{c} --nagad-settlement must be standard or expedite")),
+            };
+            Ok(Command::SetFinance {
+                merchant: need(args, "--merchant", c)?,
+                live: live(args, c)?,
+                bkash_statement_url: flag(args, "--bkash-statement-url").map(str::to_owned),
+                nagad_statement_url: flag(args, "--nagad-statement-url").map(str::to_owned),
+                nagad_settlement,
             })
         }
         ["alerts", "set", ..] => Ok(Command::SetAlerts {
@@ -303,6 +329,19 @@ mod tests {
             .unwrap_err()
             .contains("--provider"));
         assert!(parse(&args("alerts set --merchant m")).unwrap_err().contains("--sms"));
+        assert_eq!(
+            parse(&args("finance set --merchant mer_1 --mode test --bkash-statement-url http://s/{date} --nagad-settlement expedite")),
+            Ok(Command::SetFinance {
+                merchant: "mer_1".into(),
+                live: false,
+                bkash_statement_url: Some("http://s/{date}".into()),
+                nagad_statement_url: None,
+                nagad_settlement: "expedite".into(),
+            })
+        );
+        assert!(parse(&args("finance set --merchant m --mode test --nagad-settlement fast"))
+            .unwrap_err()
+            .contains("standard or expedite"));
         assert!(parse(&args("manual-transfer set --merchant m --mode sometimes"))
             .unwrap_err()
             .contains("--mode"));

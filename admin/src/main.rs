@@ -159,6 +159,21 @@ fn request(command: args::Command) -> Result<Call, String> {
             format!("/admin/merchants/{merchant}/alerts"),
             Some(json!({ "sms": sms })),
         ),
+        C::SetFinance {
+            merchant,
+            live,
+            bkash_statement_url,
+            nagad_statement_url,
+            nagad_settlement,
+        } => call(
+            Method::PUT,
+            format!("/admin/merchants/{merchant}/finance"),
+            Some(json!({
+                "mode": mode(live),
+                "statement_urls": { "bkash": bkash_statement_url, "nagad": nagad_statement_url },
+                "nagad_settlement": nagad_settlement,
+            })),
+        ),
     })
 }
 

@@ -13,6 +13,7 @@ mod cron;
 mod crypto;
 mod deployment;
 mod error;
+mod finance;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod health;
@@ -29,6 +30,7 @@ mod routes;
 mod webhooks;
 
 pub use batch::object::BatchObject;
+pub use finance::object::ReconObject;
 pub use health::object::HealthObject;
 pub use keys::object::KeyRotationObject;
 pub use payment::object::PaymentObject;

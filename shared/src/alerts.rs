@@ -18,6 +18,8 @@ pub enum Cause {
     ProviderDown { provider: Provider, live: bool },
     /// A payment's ledger writes have failed for an hour (D1 not taking them).
     OutboxStuck,
+    /// A day's reconciliation differs from the providers' statements by more than 2 %.
+    ReconciliationAlarm { live: bool },
 }
 
 impl Cause {
@@ -33,6 +35,9 @@ impl Cause {
                 )
             }
             Cause::OutboxStuck => "outbox_stuck".to_owned(),
+            Cause::ReconciliationAlarm { live } => {
+                format!("reconciliation_alarm:{}", if live { "live" } else { "test" })
+            }
         }
     }
 
@@ -50,6 +55,10 @@ impl Cause {
             Cause::OutboxStuck => {
                 "bdpay P1: payment records have not reached the ledger for an hour. Payments still settle; reports lag. Check D1.".to_owned()
             }
+            Cause::ReconciliationAlarm { live } => format!(
+                "bdpay P1: a day's {} payments differ from the wallet statements by over 2%. Check the reconciliation report before paying out.",
+                if live { "live" } else { "test" }
+            ),
         }
     }
 }

@@ -215,6 +215,10 @@ random_id!(
     /// A manual transfer (money the shopper sent by hand, quoting its TrxID): `mt_` + 24 of `[a-z0-9]`.
     ManualTransferId, "mt_", "a manual transfer id such as \"mt_0123456789abcdefghijklmn\""
 );
+random_id!(
+    /// Where a merchant's settled money goes (a bank account, `POST /v1/payees`): `pye_` + 24 of `[a-z0-9]`.
+    PayeeId, "pye_", "a payee id such as \"pye_0123456789abcdefghijklmn\""
+);
 
 /// The order id we send Nagad for a payment: `BDP` + the first 17 characters of
 /// the payment id's body, upper-cased (20 alphanumerics, Nagad's maximum; docs/providers.md B.4).
@@ -270,6 +274,9 @@ mod tests {
         assert!(BatchId::from_random([7; 15]).as_str().starts_with("rb_"));
         let mt = ManualTransferId::from_random([7; 15]);
         assert_eq!(ManualTransferId::parse(mt.as_str()), Ok(mt));
+        let pye = PayeeId::from_random([9; 15]);
+        assert_eq!(PayeeId::parse(pye.as_str()), Ok(pye));
+        assert!(PayeeId::parse(mt.as_str()).is_err());
         assert!(mt.as_str().starts_with("mt_") && mt.as_str().len() == 27);
     }
 

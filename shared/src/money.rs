@@ -262,9 +262,26 @@ pub fn push_money(out: &mut String, money: Money, lang: Lang) {
     locale::push_poisha(out, money.poisha().unsigned_abs(), lang);
 }
 
+/// A signed count of poisha as the contract writes money, `"1250.00"` or `"-250.00"`: for
+/// differences and net totals, which (unlike a [`Money`]) may be below zero.
+#[must_use]
+pub fn signed_text(poisha: i64) -> String {
+    let sign = if poisha < 0 { "-" } else { "" };
+    let abs = poisha.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signed_text_writes_differences() {
+        assert_eq!(signed_text(-25_000), "-250.00");
+        assert_eq!(signed_text(125_005), "1250.05");
+        assert_eq!(signed_text(0), "0.00");
+        assert_eq!(signed_text(i64::MIN), "-92233720368547758.08");
+    }
 
     fn money(s: &str) -> Money {
         Money::parse(s).unwrap()

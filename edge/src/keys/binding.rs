@@ -11,6 +11,7 @@
 //! | a merchant's ops number for P1 alerts (row key: merchant, slot) | `merchant_alert_contacts/number/<mer_…>/<slot>` |
 //! | a merchant's wallet number for manual transfers (row key: merchant, provider) | `merchant_wallets/number/<mer_…>/<provider>` |
 //! | a manual transfer's sender number | `manual_transfers/sender_phone/<mt_…>` |
+//! | a payee's bank account number | `payees/account/<pye_…>` |
 
 /// A payment's phone number: in its object's record (`customer_phone.enc`) and in D1
 /// (`payments.customer_phone_enc`), written there from the record.
@@ -69,4 +70,9 @@ mod tests {
         assert_eq!(merchant_wallet("mer_1", "bkash"), "merchant_wallets/number/mer_1/bkash");
         assert_eq!(transfer_sender("mt_1"), "manual_transfers/sender_phone/mt_1");
     }
+}
+
+/// A payee's bank account number (`payees.account_enc`).
+pub fn payee_account(payee_id: &str) -> String {
+    format!("payees/account/{payee_id}")
 }

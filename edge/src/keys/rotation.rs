@@ -24,9 +24,11 @@ pub enum Table {
     ManualTransfers,
     /// `number_enc` of merchants' ops numbers for P1 alerts, re-sealed in D1 (compare-and-swap).
     AlertContacts,
+    /// `account_enc` of payees' bank account numbers, re-sealed in D1 (compare-and-swap).
+    Payees,
 }
 
-pub const TABLES: [Table; 7] = [
+pub const TABLES: [Table; 8] = [
     Table::Payments,
     Table::WebhookEndpoints,
     Table::IdempotencyKeys,
@@ -34,6 +36,7 @@ pub const TABLES: [Table; 7] = [
     Table::MerchantWallets,
     Table::ManualTransfers,
     Table::AlertContacts,
+    Table::Payees,
 ];
 
 impl Table {
@@ -46,6 +49,7 @@ impl Table {
             Table::MerchantWallets => "merchant_wallets",
             Table::ManualTransfers => "manual_transfers",
             Table::AlertContacts => "merchant_alert_contacts",
+            Table::Payees => "payees",
         }
     }
 
@@ -58,7 +62,8 @@ impl Table {
             | Table::MerchantCredentials
             | Table::MerchantWallets
             | Table::ManualTransfers
-            | Table::AlertContacts => 100,
+            | Table::AlertContacts
+            | Table::Payees => 100,
         }
     }
 }

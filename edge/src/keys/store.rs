@@ -33,6 +33,7 @@ impl Row {
             Table::AlertContacts => binding::alert_contact(self.merchant_id.as_deref().unwrap_or(""), &self.id),
             Table::MerchantWallets => binding::merchant_wallet(self.merchant_id.as_deref().unwrap_or(""), &self.id),
             Table::ManualTransfers => binding::transfer_sender(&self.id),
+            Table::Payees => binding::payee_account(&self.id),
         }
     }
 }
@@ -56,6 +57,8 @@ const STALE_WALLETS: &str = "SELECT rowid AS rid, provider AS id, merchant_id, n
     FROM merchant_wallets WHERE rowid > ?1 AND substr(number_enc, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
 const STALE_TRANSFERS: &str = "SELECT rowid AS rid, id, merchant_id, sender_phone_enc AS enc \
     FROM manual_transfers WHERE rowid > ?1 AND substr(sender_phone_enc, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
+const STALE_PAYEES: &str = "SELECT rowid AS rid, id, merchant_id, account_enc AS enc \
+    FROM payees WHERE rowid > ?1 AND substr(account_enc, 1, length(?2)) <> ?2 ORDER BY rowid LIMIT ?3";
 
 const LEFT_PAYMENTS: &str = "SELECT COUNT(*) AS n FROM payments WHERE customer_phone_enc IS NOT NULL \
     AND customer_phone_enc <> '' AND substr(customer_phone_enc, 1, length(?1)) <> ?1";
@@ -70,6 +73,7 @@ const LEFT_CONTACTS: &str =
 const LEFT_WALLETS: &str = "SELECT COUNT(*) AS n FROM merchant_wallets WHERE substr(number_enc, 1, length(?1)) <> ?1";
 const LEFT_TRANSFERS: &str =
     "SELECT COUNT(*) AS n FROM manual_transfers WHERE substr(sender_phone_enc, 1, length(?1)) <> ?1";
+const LEFT_PAYEES: &str = "SELECT COUNT(*) AS n FROM payees WHERE substr(account_enc, 1, length(?1)) <> ?1";
 
 /// Up to `table.batch()` rows after `cursor` not sealed under `prefix`.
 pub async fn stale(db: &D1Database, table: Table, cursor: i64, prefix: &str) -> worker::Result<Vec<Row>> {
@@ -81,6 +85,7 @@ pub async fn stale(db: &D1Database, table: Table, cursor: i64, prefix: &str) -> 
         Table::MerchantWallets => STALE_WALLETS,
         Table::AlertContacts => STALE_CONTACTS,
         Table::ManualTransfers => STALE_TRANSFERS,
+        Table::Payees => STALE_PAYEES,
     };
     db.prepare(sql)
         .bind(&[int(cursor), prefix.into(), int(table.batch() as i64)])?
@@ -103,6 +108,7 @@ pub async fn left(db: &D1Database, table: Table, prefix: &str) -> worker::Result
         Table::MerchantWallets => LEFT_WALLETS,
         Table::AlertContacts => LEFT_CONTACTS,
         Table::ManualTransfers => LEFT_TRANSFERS,
+        Table::Payees => LEFT_PAYEES,
     };
     let n: Option<N> = db.prepare(sql).bind(&[prefix.into()])?.first(None).await?;
     Ok(n.map_or(0, |n| n.n))
@@ -162,6 +168,9 @@ pub fn replace(db: &D1Database, table: Table, row: &Row, fresh: &str) -> worker:
             ])?,
         Table::ManualTransfers => db
             .prepare("UPDATE manual_transfers SET sender_phone_enc = ?1 WHERE id = ?2 AND sender_phone_enc = ?3")
+            .bind(&[fresh.into(), row.id.as_str().into(), row.enc.as_str().into()])?,
+        Table::Payees => db
+            .prepare("UPDATE payees SET account_enc = ?1 WHERE id = ?2 AND account_enc = ?3")
             .bind(&[fresh.into(), row.id.as_str().into(), row.enc.as_str().into()])?,
     };
     Ok(Some(stmt))

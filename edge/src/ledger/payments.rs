@@ -22,9 +22,11 @@ const UPSERT: &str =
     WHERE excluded.version > payments.version";
 
 const UPSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, n, provider, provider_ref, status, \
-    provider_trx_id, created_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+    provider_trx_id, created_at, version, invoice, paid_at, payer_masked) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
     ON CONFLICT(payment_id, n) DO UPDATE SET status = excluded.status, provider_trx_id = excluded.provider_trx_id, \
-    version = excluded.version WHERE excluded.version > payment_attempts.version";
+    version = excluded.version, invoice = excluded.invoice, paid_at = excluded.paid_at, \
+    payer_masked = excluded.payer_masked WHERE excluded.version > payment_attempts.version";
 
 const INSERT_EVENT: &str =
     "INSERT OR IGNORE INTO payment_events (payment_id, version, status, reason, detail, created_at) \
@@ -74,6 +76,9 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
                 opt(a.trx_id.as_deref()),
                 int(a.created_ms),
                 int(r.version as i64),
+                a.invoice.as_str().into(),
+                a.paid_at_ms.map_or(JsValue::NULL, int),
+                opt(a.payer_masked.as_deref()),
             ];
             statements.push(db.prepare(UPSERT_ATTEMPT).bind(&values).map_err(err)?);
         }

@@ -70,6 +70,19 @@ pub enum Command {
         /// The sender's number, sealed for `binding::transfer_sender(transfer.id)`.
         sender_enc: String,
     },
+    /// Reconciliation: the provider's statement shows this attempt paid though we never
+    /// learned it (`finance::run`). Applied as the provider's answer, once.
+    StatementPaid {
+        merchant_id: String,
+        mode: Mode,
+        provider: Provider,
+        provider_ref: String,
+        trx_id: String,
+        amount: Money,
+        paid_at_ms: i64,
+        /// The statement's day (`YYYY-MM-DD`), named in the payment's event as the evidence.
+        day: String,
+    },
     /// A person approves or rejects a manual transfer (ops review).
     DecideTransfer {
         merchant_id: String,

@@ -1,7 +1,7 @@
 //! One payment, from its first attempt to its last refund.
 //!
 //! - [`record`], [`attempt`], [`stored_refund`], [`stored_transfer`]: what its Durable Object stores.
-//! - [`decide`], [`settle`], [`claim`], [`refunding`], [`manual`]: every choice, as pure functions
+//! - [`decide`], [`settle`], [`claim`], [`refunding`], [`manual`], [`statement_paid`]: every choice, as pure functions
 //!   (host-tested).
 //! - [`flow`], [`manual_flow`]: carry the choices out (provider calls, order claims, TrxID
 //!   claims) and feed back the answers.
@@ -20,6 +20,7 @@ pub mod object;
 pub mod record;
 pub mod refunding;
 pub mod settle;
+pub mod statement_paid;
 pub mod storage;
 pub mod stored_refund;
 pub mod stored_transfer;

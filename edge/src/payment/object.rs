@@ -21,6 +21,7 @@ use super::manual_flow;
 use super::record::PaymentRecord;
 use super::refunding::{self, Ask};
 use super::settle;
+use super::statement_paid;
 use super::storage;
 use crate::clock::now_ms;
 use crate::config::EdgeConfig;
@@ -127,7 +128,8 @@ impl PaymentObject {
         let merchant = match &cmd {
             Command::Refund { merchant_id, mode, .. }
             | Command::ResolveRefund { merchant_id, mode, .. }
-            | Command::DecideTransfer { merchant_id, mode, .. } => Some((merchant_id.clone(), *mode)),
+            | Command::DecideTransfer { merchant_id, mode, .. }
+            | Command::StatementPaid { merchant_id, mode, .. } => Some((merchant_id.clone(), *mode)),
             _ => None,
         };
         let mut r = match self.load().await {
@@ -303,6 +305,25 @@ async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) 
             note,
             ..
         } => manual::decide(r, &transfer_id, approve, note, now),
+        Command::StatementPaid {
+            provider,
+            provider_ref,
+            trx_id,
+            amount,
+            paid_at_ms,
+            day,
+            ..
+        } => {
+            let seen = statement_paid::SeenPaid {
+                provider,
+                provider_ref: &provider_ref,
+                trx_id,
+                amount,
+                paid_at_ms,
+                day: &day,
+            };
+            statement_paid::apply(r, seen, now)
+        }
     }
 }
 

@@ -6,15 +6,21 @@ mod alerts;
 mod credentials;
 mod demo;
 mod demo_webhooks;
+mod finance_query;
+mod finance_settings;
 mod health;
 mod ipn;
 mod manual_review;
 mod manual_settings;
 mod manual_transfer;
 mod onboarding;
+mod payees;
 mod payments;
+mod reconciliation;
 mod refunds;
 mod returns;
+mod settlements;
+mod statements;
 mod webhooks;
 mod widget;
 
@@ -80,6 +86,17 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Get, ["v1", "manual_transfers"]) => manual_review::list(req, env).await,
         (Post, ["v1", "manual_transfers", id, "approve"]) => manual_review::decide(req, env, id, true).await,
         (Post, ["v1", "manual_transfers", id, "reject"]) => manual_review::decide(req, env, id, false).await,
+        (Put, ["v1", "statements", provider, date]) => statements::put(req, env, provider, date).await,
+        (Get, ["v1", "statements", provider, date]) => statements::get(req, env, provider, date).await,
+        (Post, ["v1", "reconciliation", date, "run"]) => reconciliation::run(req, env, date).await,
+        (Get, ["v1", "reconciliation"]) => reconciliation::list(req, env).await,
+        (Get, ["v1", "reconciliation", date]) => reconciliation::get(req, env, date).await,
+        (Get, ["v1", "settlements", "calendar"]) => settlements::calendar(req, env).await,
+        (Get, ["v1", "settlements", date]) => settlements::get(req, env, date).await,
+        (Get, ["v1", "settlements", date, "beps"]) => settlements::beps(req, env, date).await,
+        (Post, ["v1", "payees"]) => payees::create(req, env).await,
+        (Get, ["v1", "payees"]) => payees::list(req, env).await,
+        (Delete, ["v1", "payees", id]) => payees::delete(req, env, id).await,
 
         // Widget → edge (client secret).
         (Options, ["v1", "payments", _, "confirm" | "status" | "manual_transfer"]) => Ok(widget::preflight()),
@@ -109,6 +126,7 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
             credentials::delete(req, env, id, provider).await
         }
         (Put, ["admin", "merchants", id, "manual_transfer"]) => manual_settings::set(req, env, id).await,
+        (Put, ["admin", "merchants", id, "finance"]) => finance_settings::set(req, env, id).await,
 
         // The demo shop's server side (dev configuration only).
         (Post, ["demo", "checkout"]) => demo::checkout(req, env).await,
@@ -143,6 +161,14 @@ fn known(path: &[&str]) -> bool {
             | ["v1", "health", "providers"]
             | ["v1", "manual_transfers"]
             | ["v1", "manual_transfers", _, "approve" | "reject"]
+            | ["v1", "statements", _, _]
+            | ["v1", "reconciliation"]
+            | ["v1", "reconciliation", _]
+            | ["v1", "reconciliation", _, "run"]
+            | ["v1", "settlements", _]
+            | ["v1", "settlements", _, "beps"]
+            | ["v1", "payees"]
+            | ["v1", "payees", _]
     )
 }
 

@@ -4,8 +4,9 @@
 use sha2::{Digest, Sha256};
 
 /// Every event type a merchant can receive: a payment's and a refund's moves, and a
-/// provider's health moves in the endpoint's mode (`bdpay_shared::health`).
-pub const EVENT_TYPES: [&str; 10] = [
+/// provider's health moves in the endpoint's mode (`bdpay_shared::health`), and a day whose
+/// reconciliation differs from the provider's statement by more than 2 % (`finance`).
+pub const EVENT_TYPES: [&str; 11] = [
     "payment.succeeded",
     "payment.failed",
     "payment.cancelled",
@@ -16,6 +17,7 @@ pub const EVENT_TYPES: [&str; 10] = [
     "provider.degraded",
     "provider.down",
     "provider.up",
+    "reconciliation.alarm",
 ];
 
 /// Base-36 alphabet of our ids.

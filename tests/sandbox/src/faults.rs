@@ -21,8 +21,8 @@ pub struct FaultRule {
     pub provider: Option<Provider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
-    /// Only calls about this payment (bKash `paymentID`; for bKash `create`, the
-    /// `merchantInvoiceNumber`), where the op knows it: `webhook` and `create` do. A rule with a reference never hits a call without one, so tests
+    /// Only calls about this payment (bKash `paymentID`, Nagad `paymentRefId`; for bKash `create`,
+    /// the `merchantInvoiceNumber`), where the op knows it: `webhook` and `create` do. A rule with a reference never hits a call without one, so tests
     /// running side by side cannot take each other's faults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,

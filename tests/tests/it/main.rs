@@ -8,6 +8,7 @@ mod attempts;
 mod bad_input;
 mod demo_webhooks;
 mod failover;
+mod finance;
 mod flow;
 mod foundation;
 mod hardening;

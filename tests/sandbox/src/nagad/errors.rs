@@ -87,6 +87,16 @@ pub async fn enter(s: &Shared, op: &str) -> Option<Response> {
     injected(&fault)
 }
 
+/// [`enter`] for a handler that knows which payment the call is about (`paymentRefId`):
+/// rules naming another payment pass it by.
+pub async fn enter_for(s: &Shared, op: &str, reference: &str) -> Option<Response> {
+    let fault = s
+        .faults
+        .enter_for(Provider::Nagad, op, Some(reference), s.config.hang)
+        .await?;
+    injected(&fault)
+}
+
 /// [`enter`] for a handler that honours `answer_lost`: `Ok(true)` means do the work, then
 /// hold the answer past the client's timeout ([`hold_answer`]).
 pub async fn enter_lossy(s: &Shared, op: &str) -> Result<bool, Response> {

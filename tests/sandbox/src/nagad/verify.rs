@@ -16,7 +16,7 @@ use crate::ledger::Record;
 use crate::Shared;
 
 pub async fn verify(State(s): State<Shared>, Path(reference): Path<String>) -> Response {
-    if let Some(fault) = errors::enter(&s, "verify").await {
+    if let Some(fault) = errors::enter_for(&s, "verify", &reference).await {
         return fault;
     }
     outcome::expire(&s, &reference);

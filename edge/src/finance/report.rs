@@ -1,0 +1,242 @@
+//! The reconciliation report of one merchant's Dhaka day: built from each provider's match
+//! (`shared::recon`), kept in `reconciliations` (a re-run replaces it), read back as JSON or
+//! as CSV for finance. Money as strings; confidence in [0, 1].
+
+use bdpay_shared::money::signed_text;
+use bdpay_shared::provider::Provider;
+use bdpay_shared::recon::{EntryKind, Item, LedgerEntry, Outcome, StatementLine, Summary};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use worker::D1Database;
+
+use super::day::Day;
+use crate::ledger::int;
+use crate::payment::view::iso;
+use crate::providers::Mode;
+
+/// What one provider brought to the day.
+pub struct ProviderRun {
+    pub provider: Provider,
+    /// Where the statement came from and when; null: no statement for the day.
+    pub statement: Value,
+    pub entries: Vec<LedgerEntry>,
+    pub lines: Vec<StatementLine>,
+    pub outcome: Option<Outcome>,
+}
+
+pub struct Report {
+    pub status: &'static str,
+    pub alarm: bool,
+    pub summary: Value,
+    pub body: Value,
+}
+
+/// The day's report over both providers. A provider with ledger money but no statement
+/// leaves the report `incomplete` (its entries are not judged missing).
+pub fn build(day: &Day, runs: &[ProviderRun], now_ms: i64) -> Report {
+    let mut total = Summary::default();
+    let mut incomplete = false;
+    let mut items = Vec::new();
+    let mut statements = serde_json::Map::new();
+    let mut per_provider = serde_json::Map::new();
+    for run in runs {
+        statements.insert(run.provider.as_str().into(), run.statement.clone());
+        match &run.outcome {
+            Some(o) => {
+                total = total.merge(&o.summary);
+                per_provider.insert(run.provider.as_str().into(), summary_json(&o.summary));
+                items.extend(o.items.iter().map(|i| item_json(run, i)));
+            }
+            None => incomplete |= run.entries.iter().any(|e| e.settled),
+        }
+    }
+    let status = if incomplete { "incomplete" } else { "complete" };
+    let summary = summary_json(&total);
+    let alarm = total.alarm();
+    let body = json!({
+        "object": "reconciliation",
+        "date": day.text,
+        "status": status,
+        "statements": statements,
+        "summary": summary,
+        "providers": per_provider,
+        "alarm": alarm,
+        "created_at": iso(now_ms),
+        "items": items,
+    });
+    Report {
+        status,
+        alarm,
+        summary,
+        body,
+    }
+}
+
+fn summary_json(s: &Summary) -> Value {
+    json!({
+        "matched": s.matched,
+        "fuzzy_matched": s.fuzzy_matched,
+        "needs_review": s.needs_review,
+        "missing_at_provider": s.missing_at_provider,
+        "missing_in_ledger": s.missing_in_ledger,
+        "amount_mismatch": s.amount_mismatch,
+        "ledger_total": signed_text(s.ledger_total),
+        "statement_total": signed_text(s.statement_total),
+        "difference": signed_text(s.difference),
+        "difference_ratio": bdpay_shared::recon::ratio_string(s.difference_ratio_bp),
+    })
+}
+
+fn item_json(run: &ProviderRun, item: &Item) -> Value {
+    let entry = item.ledger.and_then(|i| run.entries.get(i));
+    let line = item.line.and_then(|i| run.lines.get(i));
+    let trx = line
+        .and_then(|l| l.trx_id.clone())
+        .or_else(|| entry.and_then(|e| e.trx_id.clone()));
+    json!({
+        "kind": item.kind,
+        "provider": run.provider.as_str(),
+        "entry": entry.map(|e| match e.kind { EntryKind::Payment => "payment", EntryKind::Refund => "refund" })
+            .or_else(|| line.map(|l| match l.kind { EntryKind::Payment => "payment", EntryKind::Refund => "refund" })),
+        "payment_id": entry.map(|e| e.payment_id.as_str()),
+        "refund_id": entry.and_then(|e| e.refund_id.as_deref()),
+        "trx_id": trx,
+        "amount_ledger": entry.map(|e| signed_text(e.amount)),
+        "amount_statement": line.map(|l| signed_text(l.amount)),
+        "confidence": f64::from(item.confidence_bp) / 10_000.0,
+        "evidence": {
+            "statement_line": line.map(|l| l.line),
+            "statement_time": line.map(|l| iso(l.at_ms)),
+            "ledger_time": entry.map(|e| iso(e.at_ms)),
+            "invoice": line.and_then(|l| l.invoice.as_deref()).or_else(|| entry.and_then(|e| e.invoice.as_deref())),
+            "wallet": line.and_then(|l| l.wallet_last4.as_deref()).or_else(|| entry.and_then(|e| e.wallet_last4.as_deref()))
+                .map(|d| format!("01XX{d}")),
+            "recovered": item.recovered,
+        },
+    })
+}
+
+/// Keeps the day's report (replacing an earlier run's).
+pub async fn save(db: &D1Database, merchant_id: &str, mode: Mode, day: &Day, r: &Report, now_ms: i64) -> worker::Result<()> {
+    db.prepare(
+        "INSERT INTO reconciliations (merchant_id, mode, day, status, alarm, summary, report, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(merchant_id, mode, day) DO UPDATE SET \
+         status = excluded.status, alarm = excluded.alarm, summary = excluded.summary, report = excluded.report, \
+         created_at = excluded.created_at",
+    )
+    .bind(&[
+        merchant_id.into(),
+        mode.as_str().into(),
+        day.text.as_str().into(),
+        r.status.into(),
+        int(i64::from(r.alarm)),
+        r.summary.to_string().into(),
+        r.body.to_string().into(),
+        int(now_ms),
+    ])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    report: String,
+}
+
+/// The day's last report, as it was answered.
+pub async fn load(db: &D1Database, merchant_id: &str, mode: Mode, day: &Day) -> worker::Result<Option<Value>> {
+    let row: Option<Stored> = db
+        .prepare("SELECT report FROM reconciliations WHERE merchant_id = ?1 AND mode = ?2 AND day = ?3")
+        .bind(&[merchant_id.into(), mode.as_str().into(), day.text.as_str().into()])?
+        .first(None)
+        .await?;
+    Ok(row.and_then(|r| serde_json::from_str(&r.report).ok()))
+}
+
+#[derive(Deserialize)]
+struct Listed {
+    day: String,
+    status: String,
+    alarm: i64,
+    summary: String,
+}
+
+/// The days from `from` to `to` (inclusive) that have a report: date, status, alarm, summary.
+pub async fn list(db: &D1Database, merchant_id: &str, mode: Mode, from: &Day, to: &Day) -> worker::Result<Vec<Value>> {
+    let rows: Vec<Listed> = db
+        .prepare(
+            "SELECT day, status, alarm, summary FROM reconciliations WHERE merchant_id = ?1 AND mode = ?2 \
+             AND day >= ?3 AND day <= ?4 ORDER BY day",
+        )
+        .bind(&[
+            merchant_id.into(),
+            mode.as_str().into(),
+            from.text.as_str().into(),
+            to.text.as_str().into(),
+        ])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            json!({
+                "date": r.day, "status": r.status, "alarm": r.alarm != 0,
+                "summary": serde_json::from_str::<Value>(&r.summary).unwrap_or(Value::Null),
+            })
+        })
+        .collect())
+}
+
+const CSV_COLUMNS: [&str; 15] = [
+    "kind",
+    "provider",
+    "entry",
+    "payment_id",
+    "refund_id",
+    "trx_id",
+    "amount_ledger",
+    "amount_statement",
+    "confidence",
+    "statement_line",
+    "statement_time",
+    "ledger_time",
+    "invoice",
+    "wallet",
+    "recovered",
+];
+
+/// The report's items as CSV (one header line, one line per item), for a spreadsheet.
+pub fn csv(report: &Value) -> String {
+    let mut out = CSV_COLUMNS.join(",");
+    out.push_str("\r\n");
+    let empty = Vec::new();
+    for item in report["items"].as_array().unwrap_or(&empty) {
+        let cells: Vec<String> = CSV_COLUMNS
+            .iter()
+            .map(|c| {
+                let v = item.get(*c).or_else(|| item["evidence"].get(*c)).unwrap_or(&Value::Null);
+                cell(v)
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn cell(v: &Value) -> String {
+    let s = match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    // Quoted when needed; a leading formula character is neutralised for spreadsheets.
+    let s = if s.starts_with(['=', '+', '@']) { format!("'{s}") } else { s };
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
