@@ -1,0 +1,216 @@
+// End-to-end: the finance view (www/finance.html) against the real stack. The demo merchant
+// (sk_test_demo) is paid three times by bKash through the API and the sandbox's TEST-ONLY
+// approve shortcut (as tests/support/lib.rs `paid_bkash` does: create, confirm, approve, the
+// edge's return URL), today's bKash statement is uploaded (the sandbox's export, only this
+// run's lines), today is reconciled, and then a finance clerk's phone (PHONE: 360×740,
+// deviceScaleFactor 2, unthrottled) opens the page served by the edge, in Bangla and in
+// English: types the key, picks today, and must see the matched count the API gives, with
+// no horizontal scroll. Screenshots: finance-bn.png, finance-en.png (full page).
+//
+// Env: BDPAY_EDGE_URL (default http://127.0.0.1:8787), BDPAY_SANDBOX_URL (default
+// http://127.0.0.1:8790), BDPAY_E2E_OUT (default .bdpay/e2e), BDPAY_MERCHANT_KEY (default
+// sk_test_demo). Dates are Dhaka days (UTC+6); a run across Dhaka midnight can fail.
+// Prints one line per check and `N passed, N failed` last; exits non-zero on any failure.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, PHONE } from "./profile.mjs";
+
+const EDGE = (process.env.BDPAY_EDGE_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
+const SANDBOX = (process.env.BDPAY_SANDBOX_URL || "http://127.0.0.1:8790").replace(/\/$/, "");
+const OUT = process.env.BDPAY_E2E_OUT || ".bdpay/e2e";
+const KEY = process.env.BDPAY_MERCHANT_KEY || "sk_test_demo";
+const PAYMENTS = 3;
+// bKash sandbox wallets that pay (tests/sandbox/README.md), not 01770618575 (the integration
+// tests') nor run.mjs's rotation start; amounts are random, so bKash's "same wallet and
+// amount within two minutes" (2029) does not meet a rerun.
+const WALLETS = ["01877722345", "01619777282", "01619777283"];
+
+fs.mkdirSync(OUT, { recursive: true });
+const today = new Date(Date.now() + 6 * 3600 * 1000).toISOString().slice(0, 10);
+const run = Date.now().toString(36);
+
+let passed = 0;
+let failed = 0;
+/** One check: its line, and whether it passed. A failed check that later ones need ends the run. */
+async function check(name, fn, { needed = false } = {}) {
+  const started = Date.now();
+  try {
+    const detail = await fn();
+    passed++;
+    console.log(`ok   ${name}${detail ? `: ${detail}` : ""} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    return true;
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
+    if (needed) finish();
+    return false;
+  }
+}
+function finish() {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+/** The edge with the merchant's key: {status, body} (body JSON, else text). */
+async function edge(method, route, { body, type, key = KEY } = {}) {
+  const headers = { authorization: `Bearer ${key}` };
+  if (body !== undefined) headers["content-type"] = type || "application/json";
+  if (method === "POST" && route === "/v1/payments") headers["idempotency-key"] = `fin-${run}-${Math.random().toString(36).slice(2)}`;
+  const r = await fetch(EDGE + route, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const text = await r.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch { /* a CSV or an empty body */ }
+  return { status: r.status, body: parsed };
+}
+function expectOk(res, what) {
+  if (res.status < 200 || res.status > 299) throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  return res.body;
+}
+
+/** A succeeded bKash payment without the hosted page (tests/support/lib.rs `paid_bkash`). */
+async function paidBkash(i) {
+  const amount = `${100 + Math.floor(Math.random() * 800)}.${String(Math.floor(Math.random() * 100)).padStart(2, "0")}`;
+  const p = expectOk(await edge("POST", "/v1/payments", {
+    body: { order_id: `FIN-${run}-${i}`, amount, return_url: "http://shop.example/return?x=1" } }), "create");
+  const confirm = await fetch(`${EDGE}/v1/payments/${p.id}/confirm`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ client_secret: p.client_secret, provider: "bkash" }),
+  });
+  const confirmed = await confirm.json().catch(() => ({}));
+  if (!confirm.ok || !confirmed.redirect_url) throw new Error(`confirm: ${confirm.status} ${JSON.stringify(confirmed)}`);
+  const reference = new URL(confirmed.redirect_url).searchParams.get("paymentId");
+  if (!reference) throw new Error(`no paymentId in ${confirmed.redirect_url}`);
+  const approve = await fetch(`${SANDBOX}/__control/bkash/approve/${reference}`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ wallet: WALLETS[i % WALLETS.length] }),
+  });
+  if (!approve.ok) throw new Error(`sandbox approve: ${approve.status} ${await approve.text()}`);
+  // The shopper's browser comes back: the edge executes at bKash.
+  await fetch(`${EDGE}/v1/return/bkash?payment=${p.id}&paymentID=${reference}&status=success`, { redirect: "manual" });
+  let status = "";
+  for (let tries = 0; tries < 40; tries++) {
+    status = expectOk(await edge("GET", `/v1/payments/${p.id}`), "read payment").status;
+    if (status !== "pending" && status !== "requires_method") break;
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+  if (status !== "succeeded") throw new Error(`payment ${p.id} is ${status}`);
+  return { id: p.id, reference, amount };
+}
+
+/** A line of the sandbox's CSV (its fields never hold quotes today; quoted ones are kept whole). */
+function csvFields(line) {
+  const out = [];
+  let cur = "", quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = false; else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { out.push(cur); cur = ""; } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+console.log(`finance e2e: edge ${EDGE}, sandbox ${SANDBOX}, Dhaka day ${today}, screenshots in ${OUT}`);
+
+const paid = [];
+await check(`${PAYMENTS} bKash payments paid through the API and the sandbox`, async () => {
+  for (let i = 0; i < PAYMENTS; i++) paid.push(await paidBkash(i));
+  return paid.map((p) => `${p.id} ৳${p.amount}`).join(", ");
+}, { needed: true });
+
+let statement = "";
+await check("today's bKash statement from the sandbox, this run's lines only", async () => {
+  const r = await fetch(`${SANDBOX}/__control/statements/bkash/${today}?format=csv`);
+  if (!r.ok) throw new Error(`export: ${r.status} ${await r.text()}`);
+  const lines = (await r.text()).split(/\r?\n/).filter((l) => l.length);
+  const header = csvFields(lines[0] || "");
+  const at = (name) => header.indexOf(name);
+  if (at("payment_id") < 0 || at("invoice") < 0) throw new Error(`unexpected header: ${lines[0]}`);
+  const ids = new Set(paid.map((p) => p.id)), refs = new Set(paid.map((p) => p.reference));
+  const ours = lines.slice(1).filter((l) => { const f = csvFields(l); return ids.has(f[at("invoice")]) || refs.has(f[at("payment_id")]); });
+  if (ours.length !== PAYMENTS) throw new Error(`${ours.length} of ${PAYMENTS} payments in the export`);
+  statement = [lines[0], ...ours].join("\r\n") + "\r\n";
+  return `${ours.length} lines`;
+}, { needed: true });
+
+await check(`PUT /v1/statements/bkash/${today}`, async () => {
+  const r = expectOk(await edge("PUT", `/v1/statements/bkash/${today}`, { body: statement, type: "text/csv" }), "upload");
+  return typeof r === "object" && r.lines != null ? `${r.lines} lines taken` : "";
+}, { needed: true });
+
+let report = null;
+await check(`POST /v1/reconciliation/${today}/run, then GET it`, async () => {
+  expectOk(await edge("POST", `/v1/reconciliation/${today}/run`), "run");
+  report = expectOk(await edge("GET", `/v1/reconciliation/${today}`), "read");
+  if (!report || !report.summary || typeof report.summary.matched !== "number") throw new Error(`no summary: ${JSON.stringify(report).slice(0, 300)}`);
+  return `matched ${report.summary.matched}, status ${report.status}, alarm ${report.alarm}`;
+}, { needed: true });
+
+await check("this run's payments are matched", async () => {
+  const ids = new Set(paid.map((p) => p.id));
+  const flagged = (report.items || []).filter((it) => it.kind !== "matched" && ids.has(it.payment_id));
+  if (flagged.length) throw new Error(flagged.map((it) => `${it.payment_id} ${it.kind}`).join(", "));
+  if (report.summary.matched < PAYMENTS) throw new Error(`matched ${report.summary.matched} < ${PAYMENTS}`);
+});
+
+const BN = "০১২৩৪৫৬৭৮৯";
+const bnDigits = (s) => String(s).replace(/[0-9]/g, (d) => BN[d]);
+const toReview = (report.items || []).filter((it) => it.kind !== "matched").length;
+
+for (const lang of ["bn", "en"]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bdpay-finance-"));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, ...PHONE,
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  page.setDefaultTimeout(30_000);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e.message || e)));
+  page.on("console", (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text()); });
+  const shown = await check(`finance.html?lang=${lang} at 360 px: key, today, the summary`, async () => {
+    await page.goto(`${EDGE}/finance.html?lang=${lang}`);
+    const htmlLang = await page.getAttribute("html", "lang");
+    if (htmlLang !== lang) throw new Error(`page language ${htmlLang} (was ?lang= lost on a redirect?)`);
+    await page.fill("#key", KEY);
+    await page.fill("#date", today);
+    await page.click("#show");
+    await page.locator('#recon-body [data-kind="matched"], #recon-body .error, #error:not([hidden])').first().waitFor();
+    if (await page.isVisible("#error")) throw new Error(`the page says: ${(await page.textContent("#error")).trim()}`);
+    const cell = page.locator('#recon-body [data-kind="matched"]');
+    if (!(await cell.count())) throw new Error(`no summary: ${(await page.textContent("#recon-body")).trim().slice(0, 200)}`);
+    const value = Number(await cell.getAttribute("data-value"));
+    const text = (await cell.locator(".n").textContent()).trim();
+    const want = lang === "bn" ? bnDigits(report.summary.matched) : String(report.summary.matched);
+    if (value !== report.summary.matched || text !== want) throw new Error(`matched shown ${text} (${value}), API ${report.summary.matched}`);
+    return `matched ${text}`;
+  });
+  if (shown) {
+    await check(`${lang}: no horizontal scroll at 360 px`, async () => {
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 360) throw new Error(`scrollWidth ${width}`);
+      return `scrollWidth ${width}`;
+    });
+    await check(`${lang}: review list, settlement, calendar and chart drawn without errors`, async () => {
+      // Every section done loading (the chart's history arrives last).
+      await page.waitForFunction(() => !document.querySelector("#results .placeholder") && !document.getElementById("show").disabled);
+      const boxes = await page.evaluate(() => ["review", "settlement", "calendar", "chart"]
+        .filter((id) => document.querySelector(`#${id}-body .error`))
+        .map((id) => `${id}: ${document.querySelector(`#${id}-body .error`).textContent.trim()}`));
+      if (boxes.length) throw new Error(boxes.join(" | "));
+      const items = await page.locator("#review-body li.item").count();
+      if (items !== toReview) throw new Error(`${items} review cards, API has ${toReview} items that are not matched`);
+      const days = await page.locator("table.calendar tbody tr").count();
+      if (days !== 14) throw new Error(`${days} calendar days, want 14`);
+      if (!(await page.locator("#chart-body svg.chart").count())) throw new Error(`no chart: ${(await page.textContent("#chart-body")).trim()}`);
+      if (errors.length) throw new Error(`page errors: ${errors.join(" | ")}`);
+      return `${items} to review, 14 days, chart`;
+    });
+  }
+  await page.screenshot({ path: path.join(OUT, shown ? `finance-${lang}.png` : `FAILED-finance-${lang}.png`), fullPage: true }).catch(() => {});
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+finish();
