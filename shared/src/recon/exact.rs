@@ -28,13 +28,12 @@ pub(crate) fn pair(ledger: &[LedgerEntry], statement: &[StatementLine], pairing:
             by_reference_wanted.push(li);
             continue;
         };
-        let key = (line.kind, trx);
-        if !by_trx.contains(&key) {
+        let Some(mut same_trx) = by_trx.lookup(&(line.kind, trx)) else {
             by_reference_wanted.push(li);
             continue;
-        }
+        };
         // The trx id is ours: this line is that entry or a duplicate of it, never another.
-        if let Some(ei) = by_trx.get(&key).find(|&ei| pairing.ledger_free(ei)) {
+        if let Some(ei) = same_trx.find(|&ei| pairing.ledger_free(ei)) {
             pair_exact(ledger, statement, pairing, ei, li);
         }
     }

@@ -70,22 +70,23 @@ impl<'a> Pool<'a> {
             .filter_map(|&li| statement.get(li))
             .map(|l| (l.kind, l.amount))
             .collect();
-        let usable = |(ei, e): &(usize, &LedgerEntry)| {
-            e.settled && pairing.ledger_free(*ei) && wanted.contains(&(e.kind, e.amount))
-        };
+        // Settled, free, and of an amount some line wants.
+        let usable: Vec<(usize, &LedgerEntry)> = ledger
+            .iter()
+            .enumerate()
+            .filter(|(ei, e)| e.settled && pairing.ledger_free(*ei) && wanted.contains(&(e.kind, e.amount)))
+            .collect();
         let mut times: HashMap<(EntryKind, i64), Vec<(i64, usize)>> = HashMap::with_capacity(wanted.len());
-        for (ei, e) in ledger.iter().enumerate().filter(usable) {
+        for &(ei, e) in &usable {
             times.entry((e.kind, e.amount)).or_default().push((e.at_ms, ei));
         }
         let by_amount = times.into_iter().map(|(key, run)| (key, Bucket::new(run))).collect();
         let by_invoice = Index::build(
             ledger.len(),
-            lines.len(),
-            ledger
+            usable.len(),
+            usable
                 .iter()
-                .enumerate()
-                .filter(usable)
-                .filter_map(|(ei, e)| Some(((e.kind, e.amount, id(&e.invoice)?), ei))),
+                .filter_map(|&(ei, e)| Some(((e.kind, e.amount, id(&e.invoice)?), ei))),
         );
         Pool { by_amount, by_invoice }
     }

@@ -29,19 +29,19 @@ impl<K: Hash + Eq> Index<K> {
         Index { head, next }
     }
 
-    /// Is any entry filed under `key`?
-    pub fn contains(&self, key: &K) -> bool {
-        self.head.contains_key(key)
+    /// Every entry filed under `key`, in ascending order; `None` when there is none.
+    pub fn lookup<'a>(&'a self, key: &K) -> Option<impl Iterator<Item = usize> + 'a> {
+        let mut at = *self.head.get(key)?;
+        Some(std::iter::from_fn(move || {
+            let here = at;
+            at = self.next.get(here).copied()?;
+            Some(here)
+        }))
     }
 
     /// Every entry filed under `key`, in ascending order.
     pub fn get<'a>(&'a self, key: &K) -> impl Iterator<Item = usize> + 'a {
-        let mut at = self.head.get(key).copied().unwrap_or(NONE);
-        std::iter::from_fn(move || {
-            let here = at;
-            at = self.next.get(here).copied()?;
-            Some(here)
-        })
+        self.lookup(key).into_iter().flatten()
     }
 }
 
@@ -55,6 +55,6 @@ mod tests {
         assert_eq!(index.get(&"a").collect::<Vec<_>>(), [0, 2, 4]);
         assert_eq!(index.get(&"b").collect::<Vec<_>>(), [1]);
         assert_eq!(index.get(&"c").count(), 0);
-        assert!(index.contains(&"b") && !index.contains(&"c"));
+        assert!(index.lookup(&"b").is_some() && index.lookup(&"c").is_none());
     }
 }
