@@ -10,7 +10,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use bdpay_shared::recon::{reconcile, EntryKind, LedgerEntry, Outcome, StatementLine};
+use bdpay_shared::provider::Provider;
+use bdpay_shared::recon::{reconcile, statement, EntryKind, LedgerEntry, Outcome, StatementLine};
+use bdpay_shared::wire::time::DhakaTime;
 
 const T0: i64 = 1_732_471_200_000; // 2024-11-25 00:00 in Dhaka
 const DAY_MS: i64 = 86_400_000;
@@ -72,7 +74,7 @@ fn ledger(n: usize, rng: &mut Rng) -> Vec<LedgerEntry> {
     out
 }
 
-fn statement(ledger: &[LedgerEntry], rng: &mut Rng) -> Vec<StatementLine> {
+fn statement_of(ledger: &[LedgerEntry], rng: &mut Rng) -> Vec<StatementLine> {
     let mut out = Vec::with_capacity(ledger.len() + ledger.len() / 100);
     for e in ledger {
         if rng.chance(5) {
@@ -130,6 +132,35 @@ fn e_line(e: &LedgerEntry) -> StatementLine {
     }
 }
 
+/// The statement as bKash's layout writes it (refunds negative).
+fn bkash_csv(lines: &[StatementLine]) -> String {
+    let taka = |p: i64| format!("{}{}.{:02}", if p < 0 { "-" } else { "" }, p.abs() / 100, p.abs() % 100);
+    let mut out = String::from(
+        "type,trx_id,payment_id,invoice,amount,fee,net,settlement_date,completed_time,original_trx_id,wallet\r\n",
+    );
+    for l in lines {
+        let signed = l.kind.signed(l.amount);
+        let kind = if l.kind == EntryKind::Payment {
+            "payment"
+        } else {
+            "refund"
+        };
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        let wallet = l.wallet_last4.as_ref().map_or(String::new(), |w| format!("01XX{w}"));
+        out.push_str(&format!(
+            "{kind},{},{},{},{},{},{},2024-11-26,{},,{wallet}\r\n",
+            text(&l.trx_id),
+            text(&l.reference),
+            text(&l.invoice),
+            taka(signed),
+            taka(l.fee),
+            taka(signed - l.fee),
+            DhakaTime::from_unix_millis(l.at_ms).bkash(),
+        ));
+    }
+    out
+}
+
 /// The way not to do it: for each line, every ledger entry is looked at.
 fn all_pairs(ledger: &[LedgerEntry], statement: &[StatementLine]) -> usize {
     let mut used = vec![false; ledger.len()];
@@ -182,7 +213,7 @@ fn main() {
     let mut matcher_10k = 0.0;
     for (n, runs) in [(10_000, 3), (100_000, 3), (1_000_000, 1)] {
         let ledger = ledger(n, &mut rng);
-        let statement = statement(&ledger, &mut rng);
+        let statement = statement_of(&ledger, &mut rng);
         let mut outcome = None;
         let ms = median_ms(runs, || {
             outcome = Some(reconcile(black_box(&ledger), black_box(&statement)))
@@ -193,10 +224,18 @@ fn main() {
         }
         if let Some(o) = outcome.filter(|_| n == 1_000_000) {
             println!("  ({n} lines: {})", counts(&o));
+            let text = bkash_csv(&statement);
+            let start = Instant::now();
+            let parsed = statement::parse(Provider::Bkash, black_box(&text)).map_or(0, |l| l.len());
+            let ms = start.elapsed().as_secs_f64() * 1_000.0;
+            println!(
+                "  (parsing those {parsed} lines from a {} MB bKash CSV: {ms:.0} ms)",
+                text.len() >> 20
+            );
         }
     }
     let ledger = ledger(10_000, &mut rng);
-    let statement = statement(&ledger, &mut rng);
+    let statement = statement_of(&ledger, &mut rng);
     let ms = median_ms(1, || {
         black_box(all_pairs(black_box(&ledger), black_box(&statement)));
     });

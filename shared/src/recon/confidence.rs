@@ -119,6 +119,28 @@ mod tests {
         assert_eq!(score(&l, &e), 8_000);
     }
 
+    /// The table in docs/reconciliation.md ("Confidence").
+    #[test]
+    fn the_documented_examples_hold() {
+        let e = entry(7, 50_000, 1_000_000);
+        let at = |minutes: i64, invoice: Option<&str>, wallet: Option<&str>| {
+            let mut l = line_of(&e);
+            l.at_ms += minutes * 60_000;
+            l.invoice = invoice.map(str::to_owned);
+            l.wallet_last4 = wallet.map(str::to_owned);
+            score(&l, &e)
+        };
+        let (inv, wal) = (Some("INV-7"), Some("0007"));
+        assert_eq!(at(1, inv, wal), 10_000);
+        assert_eq!(at(-2, inv, None), 9_750);
+        assert_eq!(at(16, inv, None), 6_750);
+        assert_eq!(at(0, None, None), 8_000);
+        assert_eq!(at(180, inv, wal), 4_000);
+        assert_eq!(at(0, Some("INV-8"), wal), 1_625);
+        assert_eq!(at(0, inv, Some("0008")), 2_375);
+        assert_eq!(with_runner_up(10_000, Some(10_000)), 8_000);
+    }
+
     #[test]
     fn a_tie_never_reaches_auto_match() {
         assert_eq!(with_runner_up(10_000, Some(10_000)), 8_000);

@@ -5,12 +5,12 @@
 //! [`Item`] per pair or leftover, and a [`Summary`] with the totals and the alarm. The rules,
 //! in the order they run:
 //!
-//! 1. [`exact`]: the same trx id, else the same provider reference (refunds: only when one
+//! 1. `exact`: the same trx id, else the same provider reference (refunds: only when one
 //!    refund of that payment has the amount). An unsettled ledger entry found here is
 //!    `recovered`: the statement shows it paid.
-//! 2. [`fuzzy`]: lines with neither id, against settled entries still unpaired, same kind and
-//!    amount, scored by time, invoice and wallet ([`confidence`]).
-//! 3. [`summary`]: leftovers become `missing_in_ledger` / `missing_at_provider`; totals.
+//! 2. `fuzzy`: lines with neither id, against settled entries still unpaired, same kind and
+//!    amount, scored by time, invoice and wallet (`confidence`).
+//! 3. `summary`: leftovers become `missing_in_ledger` / `missing_at_provider`; totals.
 //!
 //! docs/reconciliation.md describes the statement layouts and every rule in prose.
 
