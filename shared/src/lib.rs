@@ -23,6 +23,8 @@ pub mod wire;
 
 #[cfg(feature = "crypto")]
 pub mod crypto;
+#[cfg(feature = "finance")]
+pub mod recon;
 #[cfg(feature = "crypto")]
 pub mod relay_signature;
 #[cfg(feature = "crypto")]
