@@ -63,6 +63,9 @@ BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1
 say "   end to end: the demo shop in headless Chromium (360x740, slow 3G, 4x CPU)"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/run.mjs
+say "   end to end: the finance view at 360x740 in Bangla and English (a day reconciled through the API)"
+BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
+  BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/finance.mjs
 say "   restart drills: the worker killed mid-payment (executes in flight) and mid-batch, and back under a new data key"
 drill() {
   BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \

@@ -1,15 +1,15 @@
-// End-to-end: the finance view (www/finance.html) against the real stack. The demo merchant
-// (sk_test_demo) is paid three times by bKash through the API and the sandbox's TEST-ONLY
+// End-to-end: the finance view (www/finance.html) against the real stack. A merchant of its
+// own (onboarded through the admin API, so its day holds only this run's payments) is paid three times by bKash through the API and the sandbox's TEST-ONLY
 // approve shortcut (as tests/support/lib.rs `paid_bkash` does: create, confirm, approve, the
 // edge's return URL), today's bKash statement is uploaded (the sandbox's export, only this
 // run's lines), today is reconciled, and then a finance clerk's phone (PHONE: 360×740,
 // deviceScaleFactor 2, unthrottled) opens the page served by the edge, in Bangla and in
-// English: types the key, picks today, and must see the matched count the API gives, with
+// English: types the merchant's read-only rk_ key, picks today, and must see the matched count the API gives, with
 // no horizontal scroll. Screenshots: finance-bn.png, finance-en.png (full page).
 //
 // Env: BDPAY_EDGE_URL (default http://127.0.0.1:8787), BDPAY_SANDBOX_URL (default
-// http://127.0.0.1:8790), BDPAY_E2E_OUT (default .bdpay/e2e), BDPAY_MERCHANT_KEY (default
-// sk_test_demo). Dates are Dhaka days (UTC+6); a run across Dhaka midnight can fail.
+// http://127.0.0.1:8790), BDPAY_E2E_OUT (default .bdpay/e2e), BDPAY_ADMIN_TOKEN (the local
+// stack's TEST operator token by default). Dates are Dhaka days (UTC+6); a run across Dhaka midnight can fail.
 // Prints one line per check and `N passed, N failed` last; exits non-zero on any failure.
 import fs from "node:fs";
 import os from "node:os";
@@ -20,7 +20,10 @@ import { CHROMIUM_ARGS, PHONE } from "./profile.mjs";
 const EDGE = (process.env.BDPAY_EDGE_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
 const SANDBOX = (process.env.BDPAY_SANDBOX_URL || "http://127.0.0.1:8790").replace(/\/$/, "");
 const OUT = process.env.BDPAY_E2E_OUT || ".bdpay/e2e";
-const KEY = process.env.BDPAY_MERCHANT_KEY || "sk_test_demo";
+const ADMIN_TOKEN = process.env.BDPAY_ADMIN_TOKEN || "adm_test_only_operator_token_0001";
+/** The merchant's secret key (uploads, runs) and read-only key (the page); set by onboard(). */
+let KEY = "";
+let READ_KEY = "";
 const PAYMENTS = 3;
 // bKash sandbox wallets that pay (tests/sandbox/README.md), not 01770618575 (the integration
 // tests') nor run.mjs's rotation start; amounts are random, so bKash's "same wallet and
@@ -114,6 +117,13 @@ function csvFields(line) {
 
 console.log(`finance e2e: edge ${EDGE}, sandbox ${SANDBOX}, Dhaka day ${today}, screenshots in ${OUT}`);
 
+await check("a merchant of its own, with a secret and a read-only test key", async () => {
+  const m = expectOk(await edge("POST", "/admin/merchants", { body: { name: "Finance View Shop" }, key: ADMIN_TOKEN }), "merchant");
+  KEY = expectOk(await edge("POST", `/admin/merchants/${m.id}/keys`, { body: { mode: "test" }, key: ADMIN_TOKEN }), "key").key;
+  READ_KEY = expectOk(await edge("POST", `/admin/merchants/${m.id}/keys`, { body: { mode: "test", read_only: true }, key: ADMIN_TOKEN }), "read key").key;
+  return m.id;
+}, { needed: true });
+
 const paid = [];
 await check(`${PAYMENTS} bKash payments paid through the API and the sandbox`, async () => {
   for (let i = 0; i < PAYMENTS; i++) paid.push(await paidBkash(i));
@@ -173,7 +183,7 @@ for (const lang of ["bn", "en"]) {
     await page.goto(`${EDGE}/finance.html?lang=${lang}`);
     const htmlLang = await page.getAttribute("html", "lang");
     if (htmlLang !== lang) throw new Error(`page language ${htmlLang} (was ?lang= lost on a redirect?)`);
-    await page.fill("#key", KEY);
+    await page.fill("#key", READ_KEY);
     await page.fill("#date", today);
     await page.click("#show");
     await page.locator('#recon-body [data-kind="matched"], #recon-body .error, #error:not([hidden])').first().waitFor();

@@ -144,17 +144,43 @@ pub(crate) fn finish(ledger: &[LedgerEntry], statement: &[StatementLine], pairin
         .map(|e| i128::from(e.kind.signed(e.amount)))
         .sum();
     let statement_total: i128 = statement.iter().map(|l| i128::from(l.kind.signed(l.amount))).sum();
-    let difference = statement_total - ledger_total;
-    let ratio = match (ledger_total, difference) {
-        (_, 0) => 0,
-        (0, _) => 10_000,
-        (total, difference) => difference.abs() * 10_000 / total.abs(),
-    };
-    s.ledger_total = clamp(ledger_total);
-    s.statement_total = clamp(statement_total);
-    s.difference = clamp(difference);
-    s.difference_ratio_bp = clamp(ratio);
+    s.set_totals(ledger_total, statement_total);
     Outcome { items, summary: s }
+}
+
+impl Summary {
+    /// Both summaries together (a day over both providers): counts and totals added, the
+    /// difference and its ratio worked out again from the sums.
+    #[must_use]
+    pub fn merge(&self, other: &Summary) -> Summary {
+        let mut s = Summary {
+            matched: self.matched + other.matched,
+            fuzzy_matched: self.fuzzy_matched + other.fuzzy_matched,
+            needs_review: self.needs_review + other.needs_review,
+            missing_at_provider: self.missing_at_provider + other.missing_at_provider,
+            missing_in_ledger: self.missing_in_ledger + other.missing_in_ledger,
+            amount_mismatch: self.amount_mismatch + other.amount_mismatch,
+            ..Summary::default()
+        };
+        s.set_totals(
+            i128::from(self.ledger_total) + i128::from(other.ledger_total),
+            i128::from(self.statement_total) + i128::from(other.statement_total),
+        );
+        s
+    }
+
+    fn set_totals(&mut self, ledger_total: i128, statement_total: i128) {
+        let difference = statement_total - ledger_total;
+        let ratio = match (ledger_total, difference) {
+            (_, 0) => 0,
+            (0, _) => 10_000,
+            (total, difference) => difference.abs() * 10_000 / total.abs(),
+        };
+        self.ledger_total = clamp(ledger_total);
+        self.statement_total = clamp(statement_total);
+        self.difference = clamp(difference);
+        self.difference_ratio_bp = clamp(ratio);
+    }
 }
 
 fn clamp(v: i128) -> i64 {
@@ -164,6 +190,21 @@ fn clamp(v: i128) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_summaries_add_up_and_work_the_ratio_out_again() {
+        let mut a = Summary { matched: 3, ..Summary::default() };
+        a.set_totals(100_000, 100_000);
+        let mut b = Summary { missing_in_ledger: 1, ..Summary::default() };
+        b.set_totals(50_000, 53_000);
+        let m = a.merge(&b);
+        assert_eq!((m.matched, m.missing_in_ledger), (3, 1));
+        assert_eq!((m.ledger_total, m.statement_total, m.difference), (150_000, 153_000, 3_000));
+        assert_eq!(m.difference_ratio_bp, 200);
+        assert!(!m.alarm(), "exactly 2 % is not above it");
+        assert!(b.alarm());
+        assert_eq!(Summary::default().merge(&Summary::default()), Summary::default());
+    }
 
     #[test]
     fn ratios_print_with_four_places() {
