@@ -27,3 +27,6 @@ pub mod crypto;
 pub mod relay_signature;
 #[cfg(feature = "crypto")]
 pub mod signature;
+
+#[cfg(feature = "finance")]
+pub mod settlement;
