@@ -29,4 +29,6 @@ pub mod relay_signature;
 pub mod signature;
 
 #[cfg(feature = "finance")]
+pub mod beftn;
+#[cfg(feature = "finance")]
 pub mod settlement;
