@@ -29,3 +29,8 @@ pub mod recon;
 pub mod relay_signature;
 #[cfg(feature = "crypto")]
 pub mod signature;
+
+#[cfg(feature = "finance")]
+pub mod beftn;
+#[cfg(feature = "finance")]
+pub mod settlement;

@@ -218,11 +218,11 @@ fn push_num(s: &mut String, v: u32, width: usize) {
     }
 }
 
-fn is_leap(y: i32) -> bool {
+pub(crate) fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-fn days_in_month(y: i32, m: u8) -> u8 {
+pub(crate) fn days_in_month(y: i32, m: u8) -> u8 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -233,7 +233,7 @@ fn days_in_month(y: i32, m: u8) -> u8 {
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i32, u8, u8) {
+pub(crate) fn civil_from_days(z: i64) -> (i32, u8, u8) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -246,7 +246,7 @@ fn civil_from_days(z: i64) -> (i32, u8, u8) {
     ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
 }
 
-fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+pub(crate) fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
     let y = i64::from(if m <= 2 { y - 1 } else { y });
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
