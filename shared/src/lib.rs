@@ -23,8 +23,6 @@ pub mod wire;
 
 #[cfg(feature = "crypto")]
 pub mod crypto;
-#[cfg(feature = "finance")]
-pub mod recon;
 #[cfg(feature = "crypto")]
 pub mod relay_signature;
 #[cfg(feature = "crypto")]
@@ -32,5 +30,7 @@ pub mod signature;
 
 #[cfg(feature = "finance")]
 pub mod beftn;
+#[cfg(feature = "finance")]
+pub mod recon;
 #[cfg(feature = "finance")]
 pub mod settlement;

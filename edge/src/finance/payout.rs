@@ -144,7 +144,6 @@ mod tests {
 
     fn row(kind: &str, amount: i64, fee: i64, payee: Option<&str>) -> Row {
         Row {
-            day: "2026-12-05".into(),
             line: 0,
             provider: "bkash".into(),
             kind: kind.into(),

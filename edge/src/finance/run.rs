@@ -61,7 +61,7 @@ pub async fn day(env: &Env, merchant_id: &str, mode: Mode, day: &Day) -> Result<
         }
         let keep = outcome
             .as_ref()
-            .map(|o| settleable::of_outcome(day, provider, &entries, &lines, o))
+            .map(|o| settleable::of_outcome(provider, &entries, &lines, o))
             .unwrap_or_default();
         settleable::replace(&db, merchant_id, mode, day, provider, &keep)
             .await

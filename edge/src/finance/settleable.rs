@@ -16,7 +16,6 @@ const CHUNK: usize = 40;
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Row {
-    pub day: String,
     /// The statement's line number (not read back).
     #[serde(default)]
     pub line: i64,
@@ -32,7 +31,7 @@ pub struct Row {
 }
 
 /// The matched lines of one provider's outcome, as rows to keep.
-pub fn of_outcome(day: &Day, provider: Provider, entries: &[LedgerEntry], lines: &[StatementLine], o: &Outcome) -> Vec<Row> {
+pub fn of_outcome(provider: Provider, entries: &[LedgerEntry], lines: &[StatementLine], o: &Outcome) -> Vec<Row> {
     o.items
         .iter()
         .filter(|i| matches!(i.kind, ItemKind::Matched | ItemKind::FuzzyMatched))
@@ -40,7 +39,6 @@ pub fn of_outcome(day: &Day, provider: Provider, entries: &[LedgerEntry], lines:
             let e = entries.get(i.ledger?)?;
             let l = lines.get(i.line?)?;
             Some(Row {
-                day: day.text.clone(),
                 provider: provider.as_str().to_owned(),
                 kind: match l.kind {
                     EntryKind::Payment => "payment".to_owned(),
@@ -98,7 +96,7 @@ pub async fn replace(db: &D1Database, merchant_id: &str, mode: Mode, day: &Day, 
 /// Every row of the statement days `from` ..= `to`, with the payee each payment names.
 pub async fn load(db: &D1Database, merchant_id: &str, mode: Mode, from: &Day, to: &Day) -> worker::Result<Vec<Row>> {
     db.prepare(
-        "SELECT s.day, s.provider, s.kind, s.payment_id, s.amount_poisha, s.fee_poisha, s.at, \
+        "SELECT s.provider, s.kind, s.payment_id, s.amount_poisha, s.fee_poisha, s.at, \
          json_extract(p.metadata, '$.payee') AS payee \
          FROM settleable s LEFT JOIN payments p ON p.id = s.payment_id \
          WHERE s.merchant_id = ?1 AND s.mode = ?2 AND s.day >= ?3 AND s.day <= ?4 ORDER BY s.day, s.provider, s.line",

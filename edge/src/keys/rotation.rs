@@ -188,8 +188,10 @@ mod tests {
         job.record(Table::ManualTransfers, Batch::default(), 8);
         assert_eq!(job.next(), Some((Table::AlertContacts, 0)));
         job.record(Table::AlertContacts, Batch::default(), 9);
+        assert_eq!(job.next(), Some((Table::Payees, 0)));
+        job.record(Table::Payees, Batch::default(), 10);
         assert_eq!(job.next(), None);
-        assert_eq!(job.finished_ms, Some(9));
+        assert_eq!(job.finished_ms, Some(10));
         let p = &job.tables[0];
         assert_eq!((p.cursor, p.done, p.failed, p.finished), (45, 22, 1, true));
     }

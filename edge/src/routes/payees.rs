@@ -42,7 +42,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let input: Input = body::json(&mut req).await?;
     if input.currency.as_deref().is_some_and(|c| !c.eq_ignore_ascii_case("BDT")) {
-        return Err(EdgeError::invalid(ErrorCode::InvalidCurrency, "currency: only BDT is paid out"));
+        return Err(EdgeError::invalid(ErrorCode::UnsupportedCurrency, "currency: only BDT is paid out"));
     }
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {

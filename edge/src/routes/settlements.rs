@@ -6,6 +6,7 @@
 use bdpay_shared::beftn;
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::money::signed_text;
+use bdpay_shared::settlement::Calendar;
 use serde_json::{json, Map, Value};
 use worker::{Env, Request, Response};
 
@@ -100,7 +101,7 @@ pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
             reference: format!("BDPAY {}", day.text),
         });
     }
-    let trailer = beftn::trailer(&credits);
+    let trailer = beftn::trailer(&credits).map_err(|e| EdgeError::internal(e.to_string()))?;
     if wants_json(&req) {
         let listed: Vec<Value> = credits
             .iter()
@@ -116,13 +117,22 @@ pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
                      "held_back": held_back }),
         ));
     }
+    // The debited account is the merchant's own: its payee with the largest default share.
+    let own = payees
+        .iter()
+        .max_by_key(|p| (p.share_bp.unwrap_or(0), std::cmp::Reverse(p.created_at)))
+        .ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidState, payout::Unpayable::NoPayee.message()))?;
     let originator = beftn::Originator {
         company_name: merchant.name.clone(),
         company_id: merchant.id.clone(),
-        account_number: String::new(),
-        routing_number: String::new(),
+        account_number: own.account_number(&keys).map_err(EdgeError::internal)?,
+        routing_number: own.routing_number.clone(),
     };
-    let text = beftn::file(&originator, d, &format!("{}-{}", merchant.id, day.text), &credits);
+    // Paid on the first business day on or after the settlement day.
+    let value_date = Calendar::bundled().business_day_on_or_after(d);
+    let batch_id = format!("B{}", d.to_string().replace('-', ""));
+    let text = beftn::file(&originator, value_date, &batch_id, &credits)
+        .map_err(|e| EdgeError::internal(e.to_string()))?;
     crate::log::info(
         "beftn_file",
         &json!({ "merchant": merchant.id, "day": day.text, "count": trailer.count, "total": trailer.total }),
