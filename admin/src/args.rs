@@ -339,9 +339,11 @@ mod tests {
                 nagad_settlement: "expedite".into(),
             })
         );
-        assert!(parse(&args("finance set --merchant m --mode test --nagad-settlement fast"))
-            .unwrap_err()
-            .contains("standard or expedite"));
+        assert!(
+            parse(&args("finance set --merchant m --mode test --nagad-settlement fast"))
+                .unwrap_err()
+                .contains("standard or expedite")
+        );
         assert!(parse(&args("manual-transfer set --merchant m --mode sometimes"))
             .unwrap_err()
             .contains("--mode"));

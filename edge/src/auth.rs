@@ -17,6 +17,8 @@ pub struct Merchant {
     pub id: String,
     pub name: String,
     pub mode: Mode,
+    /// A read-only (`rk_…`) key: it may read, but not what holds whole account numbers.
+    pub read_only: bool,
 }
 
 impl Merchant {
@@ -59,6 +61,7 @@ pub async fn merchant(req: &Request, env: &Env) -> EdgeResult<Merchant> {
             id: r.id,
             name: r.name,
             mode,
+            read_only: shape.read_only,
         },
         _ => return Err(EdgeError::unauthorized()),
     };
@@ -78,6 +81,7 @@ mod tests {
             id: "mer_demo".into(),
             name: "Demo".into(),
             mode,
+            read_only: false,
         };
         assert_eq!(m(Mode::Test).key_scope(), "mer_demo:test");
         assert_ne!(m(Mode::Test).key_scope(), m(Mode::Live).key_scope());

@@ -9,9 +9,9 @@ use worker::Env;
 
 use crate::clock::now_ms;
 use crate::finance::{self, day::Day, object::Ask};
-use crate::providers::Mode;
 use crate::ledger::retention;
 use crate::log;
+use crate::providers::Mode;
 use crate::webhooks;
 
 #[derive(Deserialize)]
@@ -35,7 +35,10 @@ async fn schedule_reconciliation(env: &Env, db: &worker::D1Database, now: i64) -
     {
         Ok(rows) => rows,
         Err(e) => {
-            log::error("cron_reconciliation_merchants", &serde_json::json!({ "cause": e.to_string() }));
+            log::error(
+                "cron_reconciliation_merchants",
+                &serde_json::json!({ "cause": e.to_string() }),
+            );
             return 0;
         }
     };

@@ -7,6 +7,8 @@ use bdpay_shared::wire::time::DhakaTime;
 use crate::error::EdgeError;
 
 pub const DAY_MS: i64 = 86_400_000;
+/// The years a finance day may name: money moved in no other.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Day {
@@ -21,7 +23,12 @@ impl Day {
         let shaped = b.len() == 10
             && b.get(4) == Some(&b'-')
             && b.get(7) == Some(&b'-')
-            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+            && s.get(..4)
+                .and_then(|y| y.parse::<i32>().ok())
+                .is_some_and(|y| YEARS.contains(&y));
         let start = shaped
             .then(|| DhakaTime::parse(&format!("{s} 00:00:00")))
             .flatten()
@@ -34,7 +41,10 @@ impl Day {
             }),
             None => Err(EdgeError::invalid(
                 ErrorCode::InvalidRequest,
-                format!("date: `{}` is not a date; use YYYY-MM-DD (a Dhaka day)", truncate(s)),
+                format!(
+                    "date: `{}` is not a date; use YYYY-MM-DD (a Dhaka day, years 2000 to 2099)",
+                    truncate(s)
+                ),
             )),
         }
     }
@@ -77,7 +87,17 @@ mod tests {
 
     #[test]
     fn only_real_dates_are_days() {
-        for bad in ["2026-02-30", "2026-13-01", "26-12-05", "2026/12/05", "2026-12-5", "", "2026-12-05x"] {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-12-05",
+            "2026/12/05",
+            "2026-12-5",
+            "",
+            "2026-12-05x",
+            "9999-12-31",
+            "0000-01-01",
+        ] {
             assert!(Day::parse(bad).is_err(), "{bad}");
         }
     }

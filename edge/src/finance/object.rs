@@ -78,7 +78,8 @@ impl DurableObject for ReconObject {
             }
             Err(cause) => {
                 s.tries += 1;
-                let fields = json!({ "merchant": s.ask.merchant_id, "day": s.ask.day, "tries": s.tries, "cause": cause });
+                let fields =
+                    json!({ "merchant": s.ask.merchant_id, "day": s.ask.day, "tries": s.tries, "cause": cause });
                 if s.tries >= MAX_TRIES {
                     log::error("reconciliation_given_up", &fields);
                     self.state.storage().delete(KEY).await?;
@@ -119,7 +120,10 @@ pub async fn send(env: &Env, ask: &Ask) -> Result<serde_json::Value, String> {
     let req = Request::new_with_init("https://recon.internal/run", &init).map_err(err)?;
     let mut resp = stub.fetch_with_request(req).await.map_err(err)?;
     if resp.status_code() != 200 {
-        return Err(resp.text().await.unwrap_or_else(|_| format!("HTTP {}", resp.status_code())));
+        return Err(resp
+            .text()
+            .await
+            .unwrap_or_else(|_| format!("HTTP {}", resp.status_code())));
     }
     if ask.now {
         resp.json().await.map_err(err)

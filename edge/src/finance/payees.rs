@@ -58,10 +58,25 @@ pub fn keys(env: &Env) -> Result<DataKeys, String> {
     DataKeys::from_secrets(|name| env.secret(name).map(|v| v.to_string()).ok())
 }
 
-pub async fn insert(env: &Env, db: &D1Database, merchant_id: &str, mode: Mode, p: &NewPayee<'_>, now_ms: i64) -> Result<Payee, String> {
+pub async fn insert(
+    env: &Env,
+    db: &D1Database,
+    merchant_id: &str,
+    mode: Mode,
+    p: &NewPayee<'_>,
+    now_ms: i64,
+) -> Result<Payee, String> {
     let err = |e: worker::Error| e.to_string();
     let sealed = keys(env)?.encrypt_text(&binding::payee_account(p.id), p.account_number)?;
-    let last4: String = p.account_number.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let last4: String = p
+        .account_number
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     db.prepare(
         "INSERT INTO payees (id, merchant_id, mode, name, account_enc, account_last4, routing_number, share_bp, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -108,7 +123,9 @@ pub async fn list(db: &D1Database, merchant_id: &str, mode: Mode) -> worker::Res
 /// Deletes a payee (kept for earlier files' sake, marked deleted). False when none.
 pub async fn delete(db: &D1Database, merchant_id: &str, mode: Mode, id: &str, now_ms: i64) -> worker::Result<bool> {
     let r = db
-        .prepare("UPDATE payees SET deleted_at = ?4 WHERE id = ?1 AND merchant_id = ?2 AND mode = ?3 AND deleted_at IS NULL")
+        .prepare(
+            "UPDATE payees SET deleted_at = ?4 WHERE id = ?1 AND merchant_id = ?2 AND mode = ?3 AND deleted_at IS NULL",
+        )
         .bind(&[id.into(), merchant_id.into(), mode.as_str().into(), int(now_ms)])?
         .run()
         .await?;

@@ -13,7 +13,9 @@ use super::settleable::Row;
 pub enum Unpayable {
     NoPayee,
     /// Unassigned money, and the payees' default shares do not make 100 %.
-    SharesIncomplete { total_bp: i64 },
+    SharesIncomplete {
+        total_bp: i64,
+    },
 }
 
 impl Unpayable {
@@ -45,7 +47,11 @@ pub fn allocate(days: &[ProviderDay<'_>], payees: &[Payee]) -> Result<BTreeMap<S
         let mut per: BTreeMap<Option<String>, i64> = BTreeMap::new();
         for r in day.rows {
             let named = r.payee.as_ref().filter(|p| payees.iter().any(|x| &x.id == *p)).cloned();
-            let net = if r.kind == "refund" { -r.amount_poisha } else { r.amount_poisha - r.fee_poisha };
+            let net = if r.kind == "refund" {
+                -r.amount_poisha
+            } else {
+                r.amount_poisha - r.fee_poisha
+            };
             *per.entry(named).or_default() += net;
         }
         if day.net == 0 && per.values().all(|v| *v == 0) {
@@ -172,7 +178,11 @@ mod tests {
 
     #[test]
     fn a_days_own_fee_is_spread_and_the_parts_add_up_exactly() {
-        let payees = [payee("pye_a", Some(3_333)), payee("pye_b", Some(3_333)), payee("pye_c", Some(3_334))];
+        let payees = [
+            payee("pye_a", Some(3_333)),
+            payee("pye_b", Some(3_333)),
+            payee("pye_c", Some(3_334)),
+        ];
         let rows = [row("payment", 100_001, 0, None)];
         // Nagad expedite: 0.15 % of gross off the day's net.
         let net = 100_001 - 150;
@@ -184,15 +194,31 @@ mod tests {
     #[test]
     fn unassigned_money_needs_a_payee_and_full_shares() {
         let rows = [row("payment", 1_000, 0, None)];
-        let day = [ProviderDay { rows: &rows, net: 1_000 }];
+        let day = [ProviderDay {
+            rows: &rows,
+            net: 1_000,
+        }];
         assert_eq!(allocate(&day, &[]), Err(Unpayable::NoPayee));
         let half = [payee("pye_a", Some(5_000)), payee("pye_b", None)];
-        assert_eq!(allocate(&day, &half), Err(Unpayable::SharesIncomplete { total_bp: 5_000 }));
+        assert_eq!(
+            allocate(&day, &half),
+            Err(Unpayable::SharesIncomplete { total_bp: 5_000 })
+        );
         let only = [payee("pye_a", None)];
         assert_eq!(allocate(&day, &only).unwrap()["pye_a"], 1_000);
         // A payee id that is not one of ours counts as unassigned.
         let stray = [row("payment", 1_000, 0, Some("pye_gone"))];
-        assert_eq!(allocate(&[ProviderDay { rows: &stray, net: 1_000 }], &only).unwrap()["pye_a"], 1_000);
+        assert_eq!(
+            allocate(
+                &[ProviderDay {
+                    rows: &stray,
+                    net: 1_000
+                }],
+                &only
+            )
+            .unwrap()["pye_a"],
+            1_000
+        );
     }
 
     #[test]

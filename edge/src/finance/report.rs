@@ -117,7 +117,14 @@ fn item_json(run: &ProviderRun, item: &Item) -> Value {
 }
 
 /// Keeps the day's report (replacing an earlier run's).
-pub async fn save(db: &D1Database, merchant_id: &str, mode: Mode, day: &Day, r: &Report, now_ms: i64) -> worker::Result<()> {
+pub async fn save(
+    db: &D1Database,
+    merchant_id: &str,
+    mode: Mode,
+    day: &Day,
+    r: &Report,
+    now_ms: i64,
+) -> worker::Result<()> {
     db.prepare(
         "INSERT INTO reconciliations (merchant_id, mode, day, status, alarm, summary, report, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(merchant_id, mode, day) DO UPDATE SET \
@@ -216,7 +223,10 @@ pub fn csv(report: &Value) -> String {
         let cells: Vec<String> = CSV_COLUMNS
             .iter()
             .map(|c| {
-                let v = item.get(*c).or_else(|| item["evidence"].get(*c)).unwrap_or(&Value::Null);
+                let v = item
+                    .get(*c)
+                    .or_else(|| item["evidence"].get(*c))
+                    .unwrap_or(&Value::Null);
                 cell(v)
             })
             .collect();
@@ -232,11 +242,43 @@ fn cell(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    // Quoted when needed; a leading formula character is neutralised for spreadsheets.
-    let s = if s.starts_with(['=', '+', '@']) { format!("'{s}") } else { s };
+    // Quoted when needed; a cell a spreadsheet would run as a formula gets a leading `'`
+    // (a signed amount such as `-250.00` stays a number).
+    let formula = s.starts_with(['=', '+', '@', '\t', '\r'])
+        || (s.starts_with('-') && bdpay_shared::money::parse_poisha(s.trim_start_matches('-')).is_err());
+    let s = if formula { format!("'{s}") } else { s };
     if s.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_never_run_as_formulas_and_amounts_stay_numbers() {
+        assert_eq!(cell(&json!("-250.00")), "-250.00");
+        assert_eq!(cell(&json!("=HYPERLINK(1)")), "'=HYPERLINK(1)");
+        assert_eq!(cell(&json!("-1+2")), "'-1+2");
+        assert_eq!(cell(&json!("@x")), "'@x");
+        assert_eq!(cell(&json!("a,b")), "\"a,b\"");
+        assert_eq!(cell(&json!(0.97)), "0.97");
+        assert_eq!(cell(&Value::Null), "");
+    }
+
+    #[test]
+    fn a_reports_csv_has_one_line_per_item() {
+        let report = json!({ "items": [
+            { "kind": "matched", "provider": "bkash", "payment_id": "pay_1", "confidence": 1.0,
+              "evidence": { "statement_line": 2, "wallet": "01XX8575", "recovered": false } },
+        ] });
+        let csv = csv(&report);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].starts_with("matched,bkash,,pay_1,"), "{csv}");
+        assert!(lines[1].ends_with(",01XX8575,false"), "{csv}");
     }
 }

@@ -55,7 +55,8 @@ pub async fn day(env: &Env, merchant_id: &str, mode: Mode, day: &Day) -> Result<
                 let entry = item.ledger.and_then(|i| entries.get(i));
                 let line = item.line.and_then(|i| lines.get(i));
                 if let (Some(a), Some(e), Some(l)) = (attempt, entry, line) {
-                    recovered += usize::from(mark_paid(env, merchant_id, mode, provider, &e.payment_id, a, l, day).await);
+                    recovered +=
+                        usize::from(mark_paid(env, merchant_id, mode, provider, &e.payment_id, a, l, day).await);
                 }
             }
         }
@@ -91,7 +92,11 @@ pub async fn day(env: &Env, merchant_id: &str, mode: Mode, day: &Day) -> Result<
 /// The day's statement: an upload as held; otherwise fetched afresh from the merchant's URL
 /// (a failed fetch falls back to what an earlier fetch brought). Its description for the
 /// report (null when there is none), and its lines.
-async fn statement_for(db: &D1Database, config: &Settings, key: &Key<'_>) -> Result<(Value, Option<Vec<StatementLine>>), String> {
+async fn statement_for(
+    db: &D1Database,
+    config: &Settings,
+    key: &Key<'_>,
+) -> Result<(Value, Option<Vec<StatementLine>>), String> {
     let err = |e: worker::Error| e.to_string();
     let mut held = statements::held(db, key).await.map_err(err)?;
     let mut fetch_error = None;
@@ -103,7 +108,9 @@ async fn statement_for(db: &D1Database, config: &Settings, key: &Key<'_>) -> Res
         });
         match fetched {
             Ok((body, n)) => {
-                statements::store(db, key, Source::Fetched, &body, n, now_ms()).await.map_err(err)?;
+                statements::store(db, key, Source::Fetched, &body, n, now_ms())
+                    .await
+                    .map_err(err)?;
                 held = statements::held(db, key).await.map_err(err)?;
             }
             Err(cause) => {
@@ -173,7 +180,15 @@ async fn mark_paid(
 }
 
 /// `reconciliation.alarm` for the merchant (one per day: the id is the day's) and a P1 SMS.
-async fn announce_alarm(env: &Env, db: &D1Database, merchant_id: &str, mode: Mode, day: &Day, summary: &Value, now: i64) {
+async fn announce_alarm(
+    env: &Env,
+    db: &D1Database,
+    merchant_id: &str,
+    mode: Mode,
+    day: &Day,
+    summary: &Value,
+    now: i64,
+) {
     let mut h = Sha256::new();
     for part in ["reconciliation_alarm", merchant_id, mode.as_str(), day.text.as_str()] {
         h.update(part.as_bytes());
@@ -203,10 +218,23 @@ async fn announce_alarm(env: &Env, db: &D1Database, merchant_id: &str, mode: Mod
     match recorded {
         Ok(()) => {
             if let Err(e) = crate::webhooks::object::wake(env, merchant_id).await {
-                log::warn("reconciliation_alarm_not_woken", &json!({ "merchant": merchant_id, "cause": e }));
+                log::warn(
+                    "reconciliation_alarm_not_woken",
+                    &json!({ "merchant": merchant_id, "cause": e }),
+                );
             }
         }
-        Err(e) => log::error("reconciliation_alarm_not_recorded", &json!({ "merchant": merchant_id, "cause": e })),
+        Err(e) => log::error(
+            "reconciliation_alarm_not_recorded",
+            &json!({ "merchant": merchant_id, "cause": e }),
+        ),
     }
-    crate::alerts::raise(env, merchant_id, Cause::ReconciliationAlarm { live: mode == Mode::Live }).await;
+    crate::alerts::raise(
+        env,
+        merchant_id,
+        Cause::ReconciliationAlarm {
+            live: mode == Mode::Live,
+        },
+    )
+    .await;
 }

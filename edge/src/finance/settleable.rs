@@ -56,7 +56,14 @@ pub fn of_outcome(provider: Provider, entries: &[LedgerEntry], lines: &[Statemen
 }
 
 /// Replaces the day's rows for the provider.
-pub async fn replace(db: &D1Database, merchant_id: &str, mode: Mode, day: &Day, provider: Provider, rows: &[Row]) -> worker::Result<()> {
+pub async fn replace(
+    db: &D1Database,
+    merchant_id: &str,
+    mode: Mode,
+    day: &Day,
+    provider: Provider,
+    rows: &[Row],
+) -> worker::Result<()> {
     db.prepare("DELETE FROM settleable WHERE merchant_id = ?1 AND mode = ?2 AND day = ?3 AND provider = ?4")
         .bind(&[
             merchant_id.into(),

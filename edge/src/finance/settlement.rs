@@ -32,7 +32,14 @@ pub fn date_of(day: &Day) -> Date {
 
 /// Loads the matched lines and settles `first ..= last` (the lookback before `first` only
 /// feeds carry-over).
-pub async fn series(db: &D1Database, merchant_id: &str, mode: Mode, first: &Day, last: &Day, speed: NagadSpeed) -> worker::Result<Series> {
+pub async fn series(
+    db: &D1Database,
+    merchant_id: &str,
+    mode: Mode,
+    first: &Day,
+    last: &Day,
+    speed: NagadSpeed,
+) -> worker::Result<Series> {
     let cal = Calendar::bundled();
     let (start, end) = (date_of(first).add_days(-CARRY_LOOKBACK_DAYS), date_of(last));
     // A line belongs to its provider's settlement day, at most one day after its statement day.
@@ -40,7 +47,9 @@ pub async fn series(db: &D1Database, merchant_id: &str, mode: Mode, first: &Day,
     let rows = settleable::load(db, merchant_id, mode, &from, last).await?;
     let mut by_day: BTreeMap<(Date, Provider), Vec<Row>> = BTreeMap::new();
     for r in rows {
-        let Ok(p) = r.provider.parse::<Provider>() else { continue };
+        let Ok(p) = r.provider.parse::<Provider>() else {
+            continue;
+        };
         let d = cal.settlement_day(p, r.at);
         if d >= start && d <= end {
             by_day.entry((d, p)).or_default().push(r);
@@ -49,15 +58,15 @@ pub async fn series(db: &D1Database, merchant_id: &str, mode: Mode, first: &Day,
     let mut days = BTreeMap::new();
     for p in PROVIDERS {
         let mut carried = 0;
-        let mut d = start;
-        while d <= end {
+        // Counted, not `while d <= end`: the last date's `next()` is itself.
+        for n in 0..=start.days_until(end).max(0) {
+            let d = start.add_days(n);
             let rows = by_day.remove(&(d, p)).unwrap_or_default();
             let s = settlement::settle(cal, p, d, totals(&rows), carried, speed);
             carried = s.carried_over;
             if d >= date_of(first) {
                 days.insert((d, p), (s, rows));
             }
-            d = d.next();
         }
     }
     Ok(Series { days })

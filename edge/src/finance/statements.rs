@@ -53,7 +53,14 @@ pub struct Held {
 }
 
 /// Keeps a parsed statement. Returns false when a fetched one met an upload (kept as it was).
-pub async fn store(db: &D1Database, k: &Key<'_>, source: Source, body: &str, lines: usize, now_ms: i64) -> worker::Result<bool> {
+pub async fn store(
+    db: &D1Database,
+    k: &Key<'_>,
+    source: Source,
+    body: &str,
+    lines: usize,
+    now_ms: i64,
+) -> worker::Result<bool> {
     let result = db
         .prepare(
             "INSERT INTO statements (merchant_id, mode, provider, day, source, body, lines, sha256, received_at) \

@@ -52,6 +52,7 @@ pub async fn checkout(mut req: Request, env: &Env) -> EdgeResult<Response> {
         id: "mer_demo".into(),
         name: "Demo Shop".into(),
         mode: Mode::Test,
+        read_only: false,
     };
     let return_url = format!("{}/thanks.html", config.public_origin);
     let input = CreateBody {

@@ -43,14 +43,18 @@ pub fn wants_csv(req: &Request) -> bool {
 /// `from` and `to` (both required, inclusive, at most [`MAX_RANGE_DAYS`] apart).
 pub fn range(req: &Request) -> EdgeResult<(Day, Day)> {
     let get = |name: &str| {
-        query(req, name).ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidRequest, format!("{name} is required (YYYY-MM-DD)")))
+        query(req, name)
+            .ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidRequest, format!("{name} is required (YYYY-MM-DD)")))
     };
     let from = Day::parse(&get("from")?)?;
     let to = Day::parse(&get("to")?)?;
     if to.start_ms < from.start_ms {
-        return Err(EdgeError::invalid(ErrorCode::InvalidRequest, "to must not be before from"));
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "to must not be before from",
+        ));
     }
-    if (to.start_ms - from.start_ms) / crate::finance::day::DAY_MS >= MAX_RANGE_DAYS {
+    if (to.start_ms - from.start_ms) / crate::finance::day::DAY_MS > MAX_RANGE_DAYS {
         return Err(EdgeError::invalid(
             ErrorCode::InvalidRequest,
             format!("from and to may be at most {MAX_RANGE_DAYS} days apart"),

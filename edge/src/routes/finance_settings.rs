@@ -43,17 +43,26 @@ pub async fn set(mut req: Request, env: &Env, merchant_id: &str) -> EdgeResult<R
     operator(&req, env)?;
     let input: Input = body::json(&mut req).await?;
     let dev = Deployment::from_env(env).is_dev();
-    let urls = input.statement_urls.unwrap_or(StatementUrls { bkash: None, nagad: None });
+    let urls = input.statement_urls.unwrap_or(StatementUrls {
+        bkash: None,
+        nagad: None,
+    });
     let checked = |name: &str, url: Option<String>| -> EdgeResult<Option<String>> {
-        let Some(url) = url.filter(|u| !u.is_empty()) else { return Ok(None) };
+        let Some(url) = url.filter(|u| !u.is_empty()) else {
+            return Ok(None);
+        };
         if !url.contains(DATE_PLACEHOLDER) || url.len() > 1000 {
             return Err(EdgeError::invalid(
                 ErrorCode::InvalidRequest,
                 format!("statement_urls.{name}: must contain {DATE_PLACEHOLDER} (the Dhaka day) and be at most 1000 characters"),
             ));
         }
-        check_url(&url.replace(DATE_PLACEHOLDER, "2026-01-01"), input.mode == Mode::Live, dev)
-            .map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, format!("statement_urls.{name}: {m}")))?;
+        check_url(
+            &url.replace(DATE_PLACEHOLDER, "2026-01-01"),
+            input.mode == Mode::Live,
+            dev,
+        )
+        .map_err(|m| EdgeError::invalid(ErrorCode::InvalidRequest, format!("statement_urls.{name}: {m}")))?;
         Ok(Some(url))
     };
     let nagad_speed = match input.nagad_settlement.as_deref() {
@@ -74,7 +83,10 @@ pub async fn set(mut req: Request, env: &Env, merchant_id: &str) -> EdgeResult<R
     let db = env.d1("DB")?;
     crate::ledger::merchants::require(&db, merchant_id).await?;
     settings::save(&db, merchant_id, input.mode, &s, now_ms()).await?;
-    crate::log::info("finance_settings_set", &json!({ "merchant": merchant_id, "mode": input.mode.as_str() }));
+    crate::log::info(
+        "finance_settings_set",
+        &json!({ "merchant": merchant_id, "mode": input.mode.as_str() }),
+    );
     Ok(http::json(
         200,
         &json!({

@@ -41,15 +41,24 @@ fn invalid(message: impl Into<String>) -> EdgeError {
 pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let input: Input = body::json(&mut req).await?;
-    if input.currency.as_deref().is_some_and(|c| !c.eq_ignore_ascii_case("BDT")) {
-        return Err(EdgeError::invalid(ErrorCode::UnsupportedCurrency, "currency: only BDT is paid out"));
+    if input
+        .currency
+        .as_deref()
+        .is_some_and(|c| !c.eq_ignore_ascii_case("BDT"))
+    {
+        return Err(EdgeError::invalid(
+            ErrorCode::UnsupportedCurrency,
+            "currency: only BDT is paid out",
+        ));
     }
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(invalid("name: 1 to 64 characters, no control characters"));
     }
-    let account = beftn::AccountNumber::parse(input.account_number.trim()).map_err(|e| invalid(format!("account_number: {e}")))?;
-    let routing = beftn::RoutingNumber::parse(input.routing_number.trim()).map_err(|e| invalid(format!("routing_number: {e}")))?;
+    let account = beftn::AccountNumber::parse(input.account_number.trim())
+        .map_err(|e| invalid(format!("account_number: {e}")))?;
+    let routing = beftn::RoutingNumber::parse(input.routing_number.trim())
+        .map_err(|e| invalid(format!("routing_number: {e}")))?;
     let share_bp = input.share.as_deref().map(share_bp).transpose()?;
     let db = env.d1("DB")?;
     let existing = payees::list(&db, &merchant.id, merchant.mode).await?;
@@ -95,7 +104,10 @@ pub async fn delete(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     if !payees::delete(&db, &merchant.id, merchant.mode, id, now_ms()).await? {
         return Err(EdgeError::not_found());
     }
-    Ok(http::json(200, &json!({ "id": id, "object": "payee", "deleted": true })))
+    Ok(http::json(
+        200,
+        &json!({ "id": id, "object": "payee", "deleted": true }),
+    ))
 }
 
 /// `"60"` / `"33.33"` (a percentage above 0, at most 100, two decimals at most) → basis points.

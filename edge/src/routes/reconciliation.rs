@@ -35,7 +35,11 @@ pub async fn get(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
         .await?
         .ok_or_else(EdgeError::not_found)?;
     if wants_csv(&req) {
-        return Ok(http::bytes_with(200, "text/csv; charset=utf-8", report::csv(&body).into_bytes()));
+        return Ok(http::bytes_with(
+            200,
+            "text/csv; charset=utf-8",
+            report::csv(&body).into_bytes(),
+        ));
     }
     Ok(http::json(200, &body))
 }

@@ -58,19 +58,29 @@ pub async fn calendar(req: Request, env: &Env) -> EdgeResult<Response> {
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=MAX_CALENDAR_DAYS).contains(n))
-            .ok_or_else(|| {
-                EdgeError::invalid(ErrorCode::InvalidRequest, format!("days: 1 to {MAX_CALENDAR_DAYS}"))
-            })?,
+            .ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidRequest, format!("days: 1 to {MAX_CALENDAR_DAYS}")))?,
     };
     let db = env.d1("DB")?;
     let speed = settings::load(&db, &merchant.id, merchant.mode).await?.nagad_speed;
     // Credits in the window come from settlement days up to a week before it.
-    let s = settlement::series(&db, &merchant.id, merchant.mode, &from.plus(-7), &from.plus(i64::from(n) - 1), speed).await?;
+    let s = settlement::series(
+        &db,
+        &merchant.id,
+        merchant.mode,
+        &from.plus(-7),
+        &from.plus(i64::from(n) - 1),
+        speed,
+    )
+    .await?;
     Ok(http::json(200, &settlement::calendar(date_of(&from), n, &s)))
 }
 
 pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
+    // The file holds whole bank account numbers: a secret key's to fetch, not a viewer's.
+    if merchant.read_only {
+        return Err(EdgeError::Refused(ErrorCode::Forbidden));
+    }
     let day = Day::parse(date)?;
     let s = day_series(env, &merchant, &day).await?;
     let d = date_of(&day);
@@ -81,12 +91,15 @@ pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
         .filter_map(|p| s.days.get(&(d, *p)))
         .map(|(set, rows)| ProviderDay { rows, net: set.net })
         .collect();
-    let parts = payout::allocate(&days, &payees).map_err(|u| EdgeError::invalid(ErrorCode::InvalidState, u.message()))?;
+    let parts =
+        payout::allocate(&days, &payees).map_err(|u| EdgeError::invalid(ErrorCode::InvalidState, u.message()))?;
     let keys = payees::keys(env).map_err(EdgeError::internal)?;
     let mut credits = Vec::new();
     let mut held_back = Vec::new();
     for p in &payees {
-        let Some(amount) = parts.get(&p.id).copied().filter(|a| *a != 0) else { continue };
+        let Some(amount) = parts.get(&p.id).copied().filter(|a| *a != 0) else {
+            continue;
+        };
         if amount < 0 {
             // Refunds above the payee's day: nothing to credit; it is settled against later days.
             held_back.push(json!({ "payee": p.id, "amount": signed_text(amount) }));
@@ -101,7 +114,21 @@ pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
             reference: format!("BDPAY {}", day.text),
         });
     }
-    let trailer = beftn::trailer(&credits).map_err(|e| EdgeError::internal(e.to_string()))?;
+    if credits.is_empty() && !wants_json(&req) {
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidState,
+            format!(
+                "nothing is settleable on {} (reconcile the day first): no file to write",
+                day.text
+            ),
+        ));
+    }
+    let (count, total) = if credits.is_empty() {
+        (0, 0)
+    } else {
+        let t = beftn::trailer(&credits).map_err(|e| EdgeError::internal(e.to_string()))?;
+        (t.count, t.total)
+    };
     if wants_json(&req) {
         let listed: Vec<Value> = credits
             .iter()
@@ -113,7 +140,7 @@ pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
         return Ok(http::json(
             200,
             &json!({ "object": "bulk_credit_file", "date": day.text, "format": "beftn", "credits": listed,
-                     "trailer": { "count": trailer.count, "total": signed_text(trailer.total) },
+                     "trailer": { "count": count, "total": signed_text(total) },
                      "held_back": held_back }),
         ));
     }
@@ -124,18 +151,20 @@ pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
         .ok_or_else(|| EdgeError::invalid(ErrorCode::InvalidState, payout::Unpayable::NoPayee.message()))?;
     let originator = beftn::Originator {
         company_name: merchant.name.clone(),
-        company_id: merchant.id.clone(),
+        // The header's company id is 20 characters: our merchant id's body, cut to fit
+        // (20 random base-36 characters still name one merchant).
+        company_id: merchant.id.trim_start_matches("mer_").chars().take(20).collect(),
         account_number: own.account_number(&keys).map_err(EdgeError::internal)?,
         routing_number: own.routing_number.clone(),
     };
     // Paid on the first business day on or after the settlement day.
     let value_date = Calendar::bundled().business_day_on_or_after(d);
     let batch_id = format!("B{}", d.to_string().replace('-', ""));
-    let text = beftn::file(&originator, value_date, &batch_id, &credits)
-        .map_err(|e| EdgeError::internal(e.to_string()))?;
+    let text =
+        beftn::file(&originator, value_date, &batch_id, &credits).map_err(|e| EdgeError::internal(e.to_string()))?;
     crate::log::info(
         "beftn_file",
-        &json!({ "merchant": merchant.id, "day": day.text, "count": trailer.count, "total": trailer.total }),
+        &json!({ "merchant": merchant.id, "day": day.text, "count": count, "total": total }),
     );
     let mut resp = http::bytes_with(200, "text/plain; charset=utf-8", text.into_bytes());
     let _ = resp.headers_mut().set(

@@ -51,7 +51,10 @@ pub async fn put(mut req: Request, env: &Env, provider_name: &str, date: &str) -
         &json!({ "merchant": merchant.id, "provider": p.as_str(), "day": day.text, "lines": lines.len() }),
     );
     let sha = crate::crypto::sha256_hex(text.as_bytes());
-    Ok(http::json(200, &view(p, &day, Source::Uploaded.as_str(), &lines, &sha, now)))
+    Ok(http::json(
+        200,
+        &view(p, &day, Source::Uploaded.as_str(), &lines, &sha, now),
+    ))
 }
 
 pub async fn get(req: Request, env: &Env, provider_name: &str, date: &str) -> EdgeResult<Response> {
@@ -70,11 +73,22 @@ pub async fn get(req: Request, env: &Env, provider_name: &str, date: &str) -> Ed
         return Ok(http::bytes_with(200, "text/csv; charset=utf-8", held.body.into_bytes()));
     }
     let lines = statements::parse(p, &held.body).map_err(EdgeError::internal)?;
-    Ok(http::json(200, &view(p, &day, &held.source, &lines, &held.sha256, held.received_at)))
+    Ok(http::json(
+        200,
+        &view(p, &day, &held.source, &lines, &held.sha256, held.received_at),
+    ))
 }
 
-fn view(p: Provider, day: &Day, source: &str, lines: &[StatementLine], sha: &str, received_ms: i64) -> serde_json::Value {
-    let sum = |kind: EntryKind, f: fn(&StatementLine) -> i64| lines.iter().filter(|l| l.kind == kind).map(f).sum::<i64>();
+fn view(
+    p: Provider,
+    day: &Day,
+    source: &str,
+    lines: &[StatementLine],
+    sha: &str,
+    received_ms: i64,
+) -> serde_json::Value {
+    let sum =
+        |kind: EntryKind, f: fn(&StatementLine) -> i64| lines.iter().filter(|l| l.kind == kind).map(f).sum::<i64>();
     let count = |kind: EntryKind| lines.iter().filter(|l| l.kind == kind).count();
     json!({
         "object": "statement",

@@ -119,7 +119,7 @@ pub fn check_url(raw: &str, livemode: bool, dev: bool) -> Result<(), &'static st
 
 /// The endpoint's `events`, stored as `*` or `,a,b,` (so SQL matches `,type,` with instr).
 pub fn events_filter(events: &[String]) -> Result<String, &'static str> {
-    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, payment.requires_review, refund.succeeded, refund.failed, provider.degraded, provider.down, provider.up)";
+    const RULE: &str = "events must be [\"*\"] or a list of event types (payment.succeeded, payment.failed, payment.cancelled, payment.expired, payment.requires_review, refund.succeeded, refund.failed, provider.degraded, provider.down, provider.up, reconciliation.alarm)";
     if events.is_empty() || events.len() > EVENT_TYPES.len() {
         return Err(RULE);
     }

@@ -193,13 +193,22 @@ mod tests {
 
     #[test]
     fn merged_summaries_add_up_and_work_the_ratio_out_again() {
-        let mut a = Summary { matched: 3, ..Summary::default() };
+        let mut a = Summary {
+            matched: 3,
+            ..Summary::default()
+        };
         a.set_totals(100_000, 100_000);
-        let mut b = Summary { missing_in_ledger: 1, ..Summary::default() };
+        let mut b = Summary {
+            missing_in_ledger: 1,
+            ..Summary::default()
+        };
         b.set_totals(50_000, 53_000);
         let m = a.merge(&b);
         assert_eq!((m.matched, m.missing_in_ledger), (3, 1));
-        assert_eq!((m.ledger_total, m.statement_total, m.difference), (150_000, 153_000, 3_000));
+        assert_eq!(
+            (m.ledger_total, m.statement_total, m.difference),
+            (150_000, 153_000, 3_000)
+        );
         assert_eq!(m.difference_ratio_bp, 200);
         assert!(!m.alarm(), "exactly 2 % is not above it");
         assert!(b.alarm());

@@ -13,6 +13,7 @@ const TRX: usize = 1;
 const PAYMENT_ID: usize = 2;
 const INVOICE: usize = 3;
 const AMOUNT: usize = 4;
+const NET: usize = 6;
 
 #[tokio::test]
 async fn each_edit_of_a_statement_is_exactly_one_item_and_the_difference_raises_the_alarm() {
@@ -30,7 +31,10 @@ async fn each_edit_of_a_statement_is_exactly_one_item_and_the_difference_raises_
     let wallets = bdpay_tests::BKASH_PAYING_WALLETS;
     let mut ids = Vec::new();
     for (i, wallet) in wallets.iter().take(5).enumerate() {
-        ids.push(shop.pay("bkash", &Stack::amount(500 + i as u32 * 10), wallet, json!({})).await);
+        ids.push(
+            shop.pay("bkash", &Stack::amount(500 + i as u32 * 10), wallet, json!({}))
+                .await,
+        );
     }
     let csv = shop.statement("bkash", &day).await;
     let mut rows: Vec<Vec<String>> = csv.lines().map(|l| l.split(',').map(str::to_owned).collect()).collect();
@@ -41,7 +45,9 @@ async fn each_edit_of_a_statement_is_exactly_one_item_and_the_difference_raises_
     rows.remove(dropped);
     let changed = row_of(&rows, &ids[1]);
     let old = bdpay_shared::money::parse_poisha(&rows[changed][AMOUNT]).unwrap();
+    let net = bdpay_shared::money::parse_poisha(&rows[changed][NET]).unwrap();
     rows[changed][AMOUNT] = bdpay_shared::money::signed_text(old + 1_000);
+    rows[changed][NET] = bdpay_shared::money::signed_text(net + 1_000);
     let blanked = row_of(&rows, &ids[2]);
     rows[blanked][TRX] = String::new();
     rows[blanked][PAYMENT_ID] = String::new();
@@ -49,6 +55,10 @@ async fn each_edit_of_a_statement_is_exactly_one_item_and_the_difference_raises_
     added[TRX] = "ZZ9ADDED01".into();
     added[PAYMENT_ID] = "TR0011NOTOURS".into();
     added[INVOICE] = "pay_not_ours".into();
+    // Large enough that the day differs by far more than 2 %.
+    added[AMOUNT] = "5000.00".into();
+    added[AMOUNT + 1] = "0.00".into();
+    added[NET] = "5000.00".into();
     rows.push(added);
     let edited = rows.iter().map(|r| r.join(",")).collect::<Vec<_>>().join("\r\n") + "\r\n";
     let (status, held) = shop.upload("bkash", &day, &edited).await;
@@ -88,9 +98,10 @@ async fn wait_delivered(shop: &Shop) -> Value {
     loop {
         let (_, events) = shop.get("/v1/events?type=reconciliation.alarm").await;
         let event = events["data"][0].clone();
-        let delivered = event["attempts"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|t| t["http_status"].as_u64().is_some_and(|s| (200..300).contains(&s))));
+        let delivered = event["attempts"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|t| t["http_status"].as_u64().is_some_and(|s| (200..300).contains(&s)))
+        });
         if delivered {
             return event;
         }

@@ -30,12 +30,22 @@ impl Shop {
         let s = Stack::from_env();
         let post = reqwest::Method::POST;
         let (status, m) = s
-            .call(post.clone(), ADMIN_TOKEN, "/admin/merchants", Some(json!({ "name": name })))
+            .call(
+                post.clone(),
+                ADMIN_TOKEN,
+                "/admin/merchants",
+                Some(json!({ "name": name })),
+            )
             .await;
         assert_eq!(status, 201, "{m}");
         let id = m["id"].as_str().unwrap().to_owned();
         let (status, k) = s
-            .call(post, ADMIN_TOKEN, &format!("/admin/merchants/{id}/keys"), Some(json!({ "mode": "test" })))
+            .call(
+                post,
+                ADMIN_TOKEN,
+                &format!("/admin/merchants/{id}/keys"),
+                Some(json!({ "mode": "test" })),
+            )
             .await;
         assert_eq!(status, 201, "{k}");
         Shop {
@@ -55,14 +65,21 @@ impl Shop {
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
-        let r = self.s.http.get(self.s.edge_url(path)).bearer_auth(&self.key).send().await.unwrap();
+        let r = self
+            .s
+            .http
+            .get(self.s.edge_url(path))
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
     /// Creates and confirms a payment at `provider`; (payment id, client secret, page URL).
     pub async fn start(&mut self, provider: &str, amount: &str, metadata: Value) -> (String, String, String) {
         let body = json!({ "order_id": Stack::order_id("fin"), "amount": amount, "metadata": metadata,
-                           "return_url": "http://shop.example/return" });
+                           "return_url": "http://shop.example/return", "allow_failover": false });
         let (status, p) = self.call(reqwest::Method::POST, "/v1/payments", Some(body)).await;
         assert_eq!(status, 201, "{p}");
         let id = p["id"].as_str().unwrap().to_owned();
@@ -71,12 +88,13 @@ impl Shop {
             .s
             .http
             .post(self.s.edge_url(&format!("/v1/payments/{id}/confirm")))
-            .json(&json!({ "client_secret": secret, "provider": provider, "allow_failover": false }))
+            .json(&json!({ "client_secret": secret, "provider": provider }))
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200);
+        let status = r.status();
         let confirmed: Value = r.json().await.unwrap();
+        assert_eq!(status, 200, "{confirmed}");
         let pay_id = PaymentId::parse(&id).unwrap();
         self.invoices.push(match provider {
             "bkash" => id.clone(),
@@ -138,7 +156,9 @@ impl Shop {
 
     /// The sandbox's statement export for the day, cut to this shop's lines (header kept).
     pub async fn statement(&self, provider: &str, day: &str) -> String {
-        let url = self.s.sandbox_url(&format!("/__control/statements/{provider}/{day}?format=csv"));
+        let url = self
+            .s
+            .sandbox_url(&format!("/__control/statements/{provider}/{day}?format=csv"));
         let csv = self.s.http.get(url).send().await.unwrap().text().await.unwrap();
         let mut lines = csv.lines();
         let header = lines.next().unwrap().to_owned();
@@ -147,7 +167,11 @@ impl Shop {
         let mut out = vec![header];
         out.extend(
             lines
-                .filter(|l| l.split(',').nth(at).is_some_and(|v| self.invoices.iter().any(|i| i == v)))
+                .filter(|l| {
+                    l.split(',')
+                        .nth(at)
+                        .is_some_and(|v| self.invoices.iter().any(|i| i == v))
+                })
                 .map(str::to_owned),
         );
         out.join("\r\n") + "\r\n"

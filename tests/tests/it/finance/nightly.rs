@@ -24,19 +24,33 @@ async fn a_run_fetches_the_statement_and_the_nightly_cron_reconciles_yesterday()
         )
         .await;
     assert_eq!(status, 200, "{c}");
-    let url = shop.s.sandbox_url(
-        "/__control/statements/bkash/{date}?format=csv&merchant=testOnlyTokenizedUser04",
-    );
+    let url = shop
+        .s
+        .sandbox_url("/__control/statements/bkash/{date}?format=csv&merchant=testOnlyTokenizedUser04");
     // A URL without {date} is refused; then the right one.
     let settings = format!("/admin/merchants/{}/finance", shop.id);
     let (status, e) = shop
         .s
-        .call(put.clone(), ADMIN_TOKEN, &settings, Some(json!({ "mode": "test", "statement_urls": { "bkash": "http://127.0.0.1:1/x" } })))
+        .call(
+            put.clone(),
+            ADMIN_TOKEN,
+            &settings,
+            Some(json!({ "mode": "test", "statement_urls": { "bkash": "http://127.0.0.1:1/x" } })),
+        )
         .await;
-    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_request")), "{e}");
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{e}"
+    );
     let (status, set) = shop
         .s
-        .call(put, ADMIN_TOKEN, &settings, Some(json!({ "mode": "test", "statement_urls": { "bkash": url } })))
+        .call(
+            put,
+            ADMIN_TOKEN,
+            &settings,
+            Some(json!({ "mode": "test", "statement_urls": { "bkash": url } })),
+        )
         .await;
     assert_eq!(status, 200, "{set}");
 
@@ -44,14 +58,23 @@ async fn a_run_fetches_the_statement_and_the_nightly_cron_reconciles_yesterday()
     let paid = shop.pay("bkash", &Stack::amount(820), "01770618576", json!({})).await;
     let report = shop.run(&day).await;
     assert_eq!(report["statements"]["bkash"]["source"], "fetched", "{report}");
-    assert_eq!(report["statements"]["bkash"]["lines"], 1, "only this merchant's account: {report}");
+    assert_eq!(
+        report["statements"]["bkash"]["lines"], 1,
+        "only this merchant's account: {report}"
+    );
     assert_eq!(report["summary"]["matched"], 1, "{report}");
     assert_eq!(report["items"][0]["payment_id"], paid.as_str());
     assert_eq!(report["status"], "complete");
 
     // The nightly run: yesterday, scheduled for every merchant, done on the object's alarm.
     let yesterday = dhaka_day(bdpay_tests::now_ms() - 86_400_000);
-    let r = shop.s.http.get(shop.s.edge_url("/__scheduled?cron=0+21+*+*+*")).send().await.unwrap();
+    let r = shop
+        .s
+        .http
+        .get(shop.s.edge_url("/__scheduled?cron=0+21+*+*+*"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let nightly = loop {
@@ -59,7 +82,10 @@ async fn a_run_fetches_the_statement_and_the_nightly_cron_reconciles_yesterday()
         if status == 200 {
             break body;
         }
-        assert!(std::time::Instant::now() < end, "no nightly report for {yesterday}: {status} {body}");
+        assert!(
+            std::time::Instant::now() < end,
+            "no nightly report for {yesterday}: {status} {body}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     };
     assert_eq!(nightly["statements"]["bkash"]["source"], "fetched", "{nightly}");

@@ -8,40 +8,76 @@ use serde_json::{json, Value};
 use super::{today, Shop};
 
 /// Valid routing numbers (docs/beftn.md): TEST values, no real branch is meant.
-pub const ROUTING_A: &str = "ROUTING_A";
-pub const ROUTING_B: &str = "ROUTING_B";
+pub const ROUTING_A: &str = "090261233";
+pub const ROUTING_B: &str = "225151239";
 
 #[tokio::test]
 async fn the_bulk_credit_file_pays_out_the_settleable_net_per_payee() {
     let mut shop = Shop::new("Marketplace Shop").await;
     let post = reqwest::Method::POST;
-    let payee = |name: &str, account: &str, routing: &str, share: Option<&str>| {
-        json!({ "name": name, "account_number": account, "routing_number": routing, "share": share })
-    };
+    let payee = |name: &str, account: &str, routing: &str, share: Option<&str>| json!({ "name": name, "account_number": account, "routing_number": routing, "share": share });
     // Refused: a routing number that is not 9 digits, shares above 100 %.
-    let (status, e) = shop.call(post.clone(), "/v1/payees", Some(payee("X", "0123456789", "12345", None))).await;
+    let (status, e) = shop
+        .call(
+            post.clone(),
+            "/v1/payees",
+            Some(payee("X", "0123456789", "12345", None)),
+        )
+        .await;
     assert_eq!(status, 400, "{e}");
-    assert!(e["error"]["message"].as_str().unwrap().contains("routing_number"), "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("routing_number"),
+        "{e}"
+    );
     let (status, shop_payee) = shop
-        .call(post.clone(), "/v1/payees", Some(payee("Marketplace Ltd", "1234567890123", ROUTING_A, Some("100"))))
+        .call(
+            post.clone(),
+            "/v1/payees",
+            Some(payee("Marketplace Ltd", "1234567890123", ROUTING_A, Some("100"))),
+        )
         .await;
     assert_eq!(status, 201, "{shop_payee}");
     assert_eq!(shop_payee["account_number_last4"], "0123");
-    assert!(!shop_payee.to_string().contains("1234567890123"), "the account number is never shown");
+    assert!(
+        !shop_payee.to_string().contains("1234567890123"),
+        "the account number is never shown"
+    );
     let (status, e) = shop
-        .call(post.clone(), "/v1/payees", Some(payee("Too Much", "555", ROUTING_B, Some("1"))))
+        .call(
+            post.clone(),
+            "/v1/payees",
+            Some(payee("Too Much", "555", ROUTING_B, Some("1"))),
+        )
         .await;
     assert_eq!(status, 400, "shares over 100 %: {e}");
     let (status, seller) = shop
-        .call(post, "/v1/payees", Some(payee("Seller Two", "98765432", ROUTING_B, None)))
+        .call(
+            post,
+            "/v1/payees",
+            Some(payee("Seller Two", "98765432", ROUTING_B, None)),
+        )
         .await;
     assert_eq!(status, 201, "{seller}");
     let seller_id = seller["id"].as_str().unwrap().to_owned();
 
     let day = today();
     let a = shop.pay("bkash", &Stack::amount(3200), "01770618575", json!({})).await;
-    let _b = shop.pay("bkash", &Stack::amount(2900), "01929918378", json!({ "payee": seller_id })).await;
-    let _c = shop.pay("nagad", &Stack::amount(1500), "01711000001", json!({ "payee": seller_id })).await;
+    let _b = shop
+        .pay(
+            "bkash",
+            &Stack::amount(2900),
+            "01929918378",
+            json!({ "payee": seller_id }),
+        )
+        .await;
+    let _c = shop
+        .pay(
+            "nagad",
+            &Stack::amount(1500),
+            "01711000001",
+            json!({ "payee": seller_id }),
+        )
+        .await;
     shop.refund(&a, "200.00").await;
     // Nothing is settleable before reconciliation: the file is empty.
     let (status, empty) = shop.get(&format!("/v1/settlements/{day}/beps?format=json")).await;
@@ -61,11 +97,18 @@ async fn the_bulk_credit_file_pays_out_the_settleable_net_per_payee() {
     for p in ["bkash", "nagad"] {
         let s = &settlement["providers"][p];
         let poisha = |f: &str| bdpay_shared::money::parse_poisha(s[f].as_str().unwrap()).unwrap();
-        assert_eq!(poisha("gross") - poisha("fees") - poisha("refunds"), poisha("net"), "{settlement}");
+        assert_eq!(
+            poisha("gross") - poisha("fees") - poisha("refunds"),
+            poisha("net"),
+            "{settlement}"
+        );
         assert!(poisha("fees") > 0, "{settlement}");
     }
     // bKash's day is above its 5,000 minimum: credited, a time given.
-    assert!(settlement["providers"]["bkash"]["expected_credit_at"].is_string(), "{settlement}");
+    assert!(
+        settlement["providers"]["bkash"]["expected_credit_at"].is_string(),
+        "{settlement}"
+    );
     assert_eq!(settlement["providers"]["bkash"]["carried_over"], "0.00");
 
     let (status, file) = shop.get(&format!("/v1/settlements/{day}/beps?format=json")).await;
@@ -75,8 +118,15 @@ async fn the_bulk_credit_file_pays_out_the_settleable_net_per_payee() {
     let amount = |c: &Value| bdpay_shared::money::parse_poisha(c["amount"].as_str().unwrap()).unwrap();
     let total: i64 = credits.iter().map(amount).sum();
     assert_eq!(file["trailer"]["count"], 2);
-    assert_eq!(bdpay_shared::money::parse_poisha(file["trailer"]["total"].as_str().unwrap()).unwrap(), total);
-    assert_eq!(total, net("bkash") + net("nagad"), "the file pays out the settleable net: {file} {settlement}");
+    assert_eq!(
+        bdpay_shared::money::parse_poisha(file["trailer"]["total"].as_str().unwrap()).unwrap(),
+        total
+    );
+    assert_eq!(
+        total,
+        net("bkash") + net("nagad"),
+        "the file pays out the settleable net: {file} {settlement}"
+    );
     let to_seller = credits.iter().find(|c| c["payee"] == seller_id.as_str()).unwrap();
     assert_eq!(to_seller["account_number"], "98765432");
     assert_eq!(to_seller["routing_number"], ROUTING_B);
@@ -86,7 +136,10 @@ async fn the_bulk_credit_file_pays_out_the_settleable_net_per_payee() {
     assert_eq!(status, 200);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4, "{text}");
-    assert!(lines[3].contains(&format!("{total:0>15}")) || lines[3].contains(file["trailer"]["total"].as_str().unwrap()), "{text}");
+    assert!(
+        lines[3].contains(&format!("{total:0>15}")) || lines[3].contains(file["trailer"]["total"].as_str().unwrap()),
+        "{text}"
+    );
 
     // The calendar for the coming two weeks names weekends.
     let (status, cal) = shop.get(&format!("/v1/settlements/calendar?from={day}&days=14")).await;

@@ -38,6 +38,8 @@ async fn a_payment_the_ledger_lost_is_marked_paid_by_reconciliation_once() {
     // Again: nothing more to recover, and the payment moved once.
     let second = shop.run(&day).await;
     assert_eq!(items(&second, "matched")[0]["evidence"]["recovered"], false, "{second}");
-    let (_, events) = shop.get(&format!("/v1/events?payment={id}&type=payment.succeeded")).await;
+    let (_, events) = shop
+        .get(&format!("/v1/events?payment={id}&type=payment.succeeded"))
+        .await;
     assert_eq!(events["data"].as_array().unwrap().len(), 1, "{events}");
 }

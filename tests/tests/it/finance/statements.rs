@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::{today, Shop};
 
-const HEADER: &str = "type,trx_id,payment_id,invoice,amount,fee,net,settlement_date,completed_time,original_trx_id,wallet";
+const HEADER: &str =
+    "type,trx_id,payment_id,invoice,amount,fee,net,settlement_date,completed_time,original_trx_id,wallet";
 
 #[tokio::test]
 async fn bad_statements_are_refused_naming_the_line_and_nothing_is_kept() {
@@ -41,7 +42,9 @@ async fn bad_statements_are_refused_naming_the_line_and_nothing_is_kept() {
     assert_eq!(shop.upload("bkash", "2099-01-01", HEADER).await.0, 400);
     assert_eq!(shop.upload("bkash", "2026-02-30", HEADER).await.0, 400);
     assert_eq!(shop.upload("upay", &day, HEADER).await.0, 400);
-    let (status, _) = shop.call(reqwest::Method::POST, "/v1/reconciliation/2099-01-01/run", None).await;
+    let (status, _) = shop
+        .call(reqwest::Method::POST, "/v1/reconciliation/2099-01-01/run", None)
+        .await;
     assert_eq!(status, 400);
     let (status, _) = shop.get("/v1/reconciliation?from=2026-01-01&to=2026-12-31").await;
     assert_eq!(status, 400, "at most 92 days");

@@ -27,13 +27,22 @@ async fn a_day_of_payments_and_refunds_reconciles_to_zero_difference() {
         assert_eq!(csv.lines().count(), 4, "header, two payments, one refund: {csv}");
         let (status, held) = shop.upload(provider, &day, &csv).await;
         assert_eq!(status, 200, "{held}");
-        assert_eq!((held["source"].as_str(), held["lines"].as_u64()), (Some("uploaded"), Some(3)));
+        assert_eq!(
+            (held["source"].as_str(), held["lines"].as_u64()),
+            (Some("uploaded"), Some(3))
+        );
     }
     let report = shop.run(&day).await;
     let summary = &report["summary"];
     assert_eq!(report["status"], "complete", "{report}");
     assert_eq!(summary["matched"], 6, "{report}");
-    for kind in ["fuzzy_matched", "needs_review", "missing_at_provider", "missing_in_ledger", "amount_mismatch"] {
+    for kind in [
+        "fuzzy_matched",
+        "needs_review",
+        "missing_at_provider",
+        "missing_in_ledger",
+        "amount_mismatch",
+    ] {
         assert_eq!(summary[kind], 0, "{kind}: {report}");
     }
     assert_eq!(summary["difference"], "0.00");
@@ -41,7 +50,9 @@ async fn a_day_of_payments_and_refunds_reconciles_to_zero_difference() {
     assert_eq!(summary["ledger_total"], summary["statement_total"]);
     assert_eq!(report["alarm"], false);
     assert_eq!(items(&report, "matched").len(), 6);
-    assert!(items(&report, "matched").iter().all(|i| i["confidence"] == 1.0 && i["payment_id"].is_string()));
+    assert!(items(&report, "matched")
+        .iter()
+        .all(|i| i["confidence"] == 1.0 && i["payment_id"].is_string()));
 
     // The last report reads back; CSV for finance: a header and one line per item.
     let (status, again) = shop.get(&format!("/v1/reconciliation/{day}")).await;
