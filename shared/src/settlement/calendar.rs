@@ -29,7 +29,12 @@ pub struct Calendar {
 impl Calendar {
     /// Reads a table in the format of `bd-calendar.txt`.
     pub fn parse(text: &str) -> Result<Calendar, CalendarError> {
-        calendar_file::parse(text)
+        let t = calendar_file::parse(text)?;
+        Ok(Calendar {
+            holidays: t.holidays,
+            workdays: t.workdays,
+            ramadan: t.ramadan,
+        })
     }
 
     /// The bundled table, parsed once. Should it ever fail to parse (the test

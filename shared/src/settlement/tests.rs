@@ -306,3 +306,31 @@ fn settle_never_panics_on_extreme_input() {
         }
     }
 }
+
+/// The table format (`calendar_file`), read through `Calendar::parse`.
+#[test]
+fn reads_every_kind_of_line() {
+    let cal = Calendar::parse(
+        "# header\n\
+         \n\
+         2026-02-21 holiday Shaheed Day  and   International Mother Language Day\n\
+         2026-03-19..2026-03-23 holiday Eid-ul-Fitr   # approximate\n\
+         2026-05-01 holiday May Day\n\
+         2026-05-01 holiday Buddha Purnima\n\
+         2026-02-19..2026-03-20 ramadan\n\
+         2026-05-23 workday Opened ahead of Eid-ul-Azha\n",
+    )
+    .unwrap();
+    assert_eq!(
+        cal.holiday(date("2026-02-21")),
+        Some("Shaheed Day and International Mother Language Day")
+    );
+    for d in ["2026-03-19", "2026-03-21", "2026-03-23"] {
+        assert_eq!(cal.holiday(date(d)), Some("Eid-ul-Fitr"), "{d}");
+    }
+    assert_eq!(cal.holiday(date("2026-03-24")), None);
+    assert_eq!(cal.holiday(date("2026-05-01")), Some("May Day; Buddha Purnima"));
+    assert!(cal.in_ramadan(date("2026-02-19")) && cal.in_ramadan(date("2026-03-20")));
+    assert!(!cal.in_ramadan(date("2026-02-18")) && !cal.in_ramadan(date("2026-03-21")));
+    assert_eq!(cal.workday(date("2026-05-23")), Some("Opened ahead of Eid-ul-Azha"));
+}
