@@ -64,3 +64,88 @@ fn conflict(detail: &str) -> ApiError {
     e.error.message = format!("{} {detail}", e.error.message).into();
     e
 }
+
+#[cfg(test)]
+mod tests {
+    use bdpay_shared::status::PaymentStatus;
+
+    use super::*;
+    use crate::payment::decide::{confirm, started, Confirm};
+    use crate::payment::record::tests::record;
+    use crate::providers::{Device, Started};
+
+    /// A payment whose Nagad attempt `REF0` is pending (its outcome unknown to us).
+    fn pending() -> PaymentRecord {
+        let mut r = record();
+        let Ok(Confirm::Start(plan)) = confirm(
+            &r,
+            Some(Provider::Nagad),
+            None,
+            Device::MobileWeb,
+            bdpay_shared::routing::Availability::ALL,
+            10,
+        ) else {
+            panic!("no attempt");
+        };
+        let s = Started {
+            provider_ref: "REF0".into(),
+            redirect_url: "https://wallet.example/0".into(),
+        };
+        started(&mut r, plan, s, 600_000, 10);
+        r
+    }
+
+    fn seen(amount: Money, provider_ref: &'static str, trx: &str) -> SeenPaid<'static> {
+        SeenPaid {
+            provider: Provider::Nagad,
+            provider_ref,
+            trx_id: trx.into(),
+            amount,
+            paid_at_ms: 50,
+            day: "2026-12-05",
+        }
+    }
+
+    #[test]
+    fn the_statement_marks_a_lost_attempt_paid_once() {
+        let mut r = pending();
+        let amount = r.amount;
+        assert_eq!(r.status, PaymentStatus::Pending);
+        apply(&mut r, seen(amount, "REF0", "000177YT"), 100).unwrap();
+        assert_eq!(r.status, PaymentStatus::Succeeded);
+        assert_eq!(r.paid_attempt, Some(0));
+        let a = &r.attempts[0];
+        assert_eq!(
+            (a.status, a.trx_id.as_deref(), a.paid_at_ms),
+            (AttemptStatus::Paid, Some("000177YT"), Some(50))
+        );
+        let version = r.version;
+        // The same finding again changes nothing.
+        apply(&mut r, seen(amount, "REF0", "000177YT"), 200).unwrap();
+        assert_eq!((r.status, r.version), (PaymentStatus::Succeeded, version));
+    }
+
+    #[test]
+    fn a_statement_that_disagrees_changes_nothing() {
+        let mut r = pending();
+        let amount = r.amount;
+        assert_eq!(
+            apply(&mut r, seen(amount, "OTHER", "X"), 100).unwrap_err().error.code,
+            ErrorCode::NotFound
+        );
+        let mut wrong = seen(amount, "REF0", "X");
+        wrong.amount = Money::from_poisha(r.amount.poisha() + 1).unwrap();
+        assert_eq!(
+            apply(&mut r, wrong, 100).unwrap_err().error.code,
+            ErrorCode::InvalidState
+        );
+        assert_eq!(r.status, PaymentStatus::Pending);
+        apply(&mut r, seen(amount, "REF0", "T1"), 100).unwrap();
+        let other = apply(&mut r, seen(amount, "REF0", "T2"), 200).unwrap_err();
+        assert_eq!(
+            other.error.code,
+            ErrorCode::InvalidState,
+            "another transaction than the one we hold"
+        );
+    }
+}
