@@ -54,6 +54,11 @@ pub fn transfer_sender(transfer_id: &str) -> String {
     format!("manual_transfers/sender_phone/{transfer_id}")
 }
 
+/// A payee's bank account number (`payees.account_enc`).
+pub fn payee_account(payee_id: &str) -> String {
+    format!("payees/account/{payee_id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,9 +75,4 @@ mod tests {
         assert_eq!(merchant_wallet("mer_1", "bkash"), "merchant_wallets/number/mer_1/bkash");
         assert_eq!(transfer_sender("mt_1"), "manual_transfers/sender_phone/mt_1");
     }
-}
-
-/// A payee's bank account number (`payees.account_enc`).
-pub fn payee_account(payee_id: &str) -> String {
-    format!("payees/account/{payee_id}")
 }
