@@ -564,7 +564,8 @@
       h("caption", { cls: "sr-only", text: t("calendarCaption") }),
       h("thead", {}, h("tr", {}, [h("th", { scope: "col", text: t("day") }), h("th", { scope: "col", text: t("credits") })])),
       h("tbody", {}, r.body.days.map(function (d) {
-        var wk = weekday(d.date), weekend = wk === 5 || wk === 6, hol = holidayName(d.holiday);
+        var wk = weekday(d.date), weekend = wk === 5 || wk === 6;
+        var hol = holidayName(lang === "bn" && d.holiday_bn ? d.holiday_bn : d.holiday);
         var closed = d.business_day === false;
         var tags = [];
         if (d.date === view.today) tags.push(h("span", { cls: "tag today", text: t("today") }));

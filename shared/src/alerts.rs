@@ -108,6 +108,7 @@ mod tests {
                 live: false,
             },
             Cause::OutboxStuck,
+            Cause::ReconciliationAlarm { live: true },
         ] {
             let t = cause.text();
             assert!(t.len() <= 160 && t.is_ascii(), "{} chars: {t}", t.len());

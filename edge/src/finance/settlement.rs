@@ -116,6 +116,7 @@ pub fn calendar(from: Date, n: u32, s: &Series) -> Value {
         .map(|info| {
             json!({
                 "date": info.date.to_string(), "business_day": info.business_day, "holiday": info.holiday,
+                "holiday_bn": info.holiday_bn,
                 "ramadan": info.ramadan, "credits": credits.remove(&info.date).unwrap_or_default(),
             })
         })

@@ -21,6 +21,7 @@ const SEARCH_LIMIT_DAYS: i32 = 400;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Calendar {
     pub(super) holidays: BTreeMap<Date, String>,
+    pub(super) holidays_bn: BTreeMap<Date, String>,
     pub(super) workdays: BTreeMap<Date, String>,
     /// Inclusive `(first, last)` day ranges.
     pub(super) ramadan: Vec<(Date, Date)>,
@@ -32,6 +33,7 @@ impl Calendar {
         let t = calendar_file::parse(text)?;
         Ok(Calendar {
             holidays: t.holidays,
+            holidays_bn: t.holidays_bn,
             workdays: t.workdays,
             ramadan: t.ramadan,
         })
@@ -57,6 +59,12 @@ impl Calendar {
     #[must_use]
     pub fn holiday(&self, d: Date) -> Option<&str> {
         self.holidays.get(&d).map(String::as_str)
+    }
+
+    /// The holiday's name in Bangla (the English one where the table gives none).
+    #[must_use]
+    pub fn holiday_bn(&self, d: Date) -> Option<&str> {
+        self.holidays_bn.get(&d).map(String::as_str)
     }
 
     /// Why a Friday or Saturday is a business day, if the government opened it.

@@ -42,6 +42,8 @@ impl std::error::Error for CalendarError {}
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Table {
     pub holidays: BTreeMap<Date, String>,
+    /// The same holidays' Bangla names (the English one where the line gives none).
+    pub holidays_bn: BTreeMap<Date, String>,
     pub workdays: BTreeMap<Date, String>,
     pub ramadan: Vec<(Date, Date)>,
 }
@@ -67,7 +69,13 @@ fn entry(cal: &mut Table, line: &str) -> Result<(), &'static str> {
     let span = first.days_until(last) + 1;
     match kind {
         "holiday" => {
+            // `English name | বাংলা নাম`: the Bangla name is optional.
+            let (name, name_bn) = match name.split_once('|') {
+                Some((en, bn)) => (en.trim().to_owned(), bn.trim().to_owned()),
+                None => (name.clone(), name.clone()),
+            };
             check_name(&name)?;
+            check_name(&name_bn)?;
             if span > MAX_HOLIDAY_RANGE_DAYS {
                 return Err("a holiday range may cover at most 15 days");
             }
@@ -75,13 +83,15 @@ fn entry(cal: &mut Table, line: &str) -> Result<(), &'static str> {
                 if cal.workdays.contains_key(&d) {
                     return Err("a day cannot be both a holiday and a workday");
                 }
-                cal.holidays
-                    .entry(d)
-                    .and_modify(|names| {
-                        names.push_str("; ");
-                        names.push_str(&name);
-                    })
-                    .or_insert_with(|| name.clone());
+                for (names, one) in [(&mut cal.holidays, &name), (&mut cal.holidays_bn, &name_bn)] {
+                    names
+                        .entry(d)
+                        .and_modify(|all| {
+                            all.push_str("; ");
+                            all.push_str(one);
+                        })
+                        .or_insert_with(|| one.clone());
+                }
             }
         }
         "workday" => {

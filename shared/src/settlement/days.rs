@@ -17,6 +17,8 @@ pub struct DayInfo {
     pub business_day: bool,
     /// The holiday's name, also on a weekend.
     pub holiday: Option<String>,
+    /// The same in Bangla.
+    pub holiday_bn: Option<String>,
     /// Why a Friday or Saturday is open, when the government opened it.
     pub workday: Option<String>,
     pub ramadan: bool,
@@ -34,6 +36,7 @@ pub fn days(cal: &Calendar, from: Date, n: u32) -> Vec<DayInfo> {
             weekday: d.weekday(),
             business_day: cal.is_business_day(d),
             holiday: cal.holiday(d).map(str::to_owned),
+            holiday_bn: cal.holiday_bn(d).map(str::to_owned),
             workday: cal.workday(d).map(str::to_owned),
             ramadan: cal.in_ramadan(d),
         });
@@ -75,7 +78,7 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"date": "2026-03-19", "weekday": "thursday", "business_day": false,
-                "holiday": "Eid-ul-Fitr", "workday": null, "ramadan": true})
+                "holiday": "Eid-ul-Fitr", "holiday_bn": "ঈদুল ফিতর", "workday": null, "ramadan": true})
         );
     }
 

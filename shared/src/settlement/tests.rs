@@ -334,3 +334,16 @@ fn reads_every_kind_of_line() {
     assert!(!cal.in_ramadan(date("2026-02-18")) && !cal.in_ramadan(date("2026-03-21")));
     assert_eq!(cal.workday(date("2026-05-23")), Some("Opened ahead of Eid-ul-Azha"));
 }
+
+#[test]
+fn holidays_have_bangla_names_and_a_line_without_one_keeps_its_english_name() {
+    assert_eq!(cal().holiday(date("2026-12-16")), Some("Victory Day"));
+    assert_eq!(cal().holiday_bn(date("2026-12-16")), Some("বিজয় দিবস"));
+    let c = Calendar::parse("2026-12-16 holiday Victory Day\n2026-12-16 holiday Other | অন্য\n").unwrap();
+    assert_eq!(c.holiday(date("2026-12-16")), Some("Victory Day; Other"));
+    assert_eq!(c.holiday_bn(date("2026-12-16")), Some("Victory Day; অন্য"));
+    assert!(
+        Calendar::parse("2026-12-16 holiday Victory Day |\n").is_err(),
+        "an empty Bangla name"
+    );
+}

@@ -1,9 +1,10 @@
 //! An uploaded statement with one line dropped, one amount changed, one line added and one
 //! line's ids blanked gives exactly one item of each kind (the blanked one matched fuzzily at
-//! ≥ 0.95); the difference is far above 2 %: `alarm`, and `reconciliation.alarm` reaches the
-//! merchant's endpoint (signed, verified by the demo receiver), once however often it runs.
+//! ≥ 0.95); the difference is far above 2 %: `alarm`, `reconciliation.alarm` reaches the
+//! merchant's endpoint (signed, verified by the demo receiver) and its ops phone gets one P1 SMS,
+//! once however often it runs.
 
-use bdpay_tests::{Stack, DEMO_WEBHOOK_SECRET};
+use bdpay_tests::{Stack, ADMIN_TOKEN, DEMO_WEBHOOK_SECRET};
 use serde_json::{json, Value};
 
 use super::{items, today, Shop};
@@ -14,6 +15,8 @@ const PAYMENT_ID: usize = 2;
 const INVOICE: usize = 3;
 const AMOUNT: usize = 4;
 const NET: usize = 6;
+/// This merchant's ops phone for P1 alerts (TEST number; no other test uses it).
+const OPS_PHONE: &str = "01911000077";
 
 #[tokio::test]
 async fn each_edit_of_a_statement_is_exactly_one_item_and_the_difference_raises_the_alarm() {
@@ -28,6 +31,16 @@ async fn each_edit_of_a_statement_is_exactly_one_item_and_the_difference_raises_
         )
         .await;
     assert_eq!(status, 201, "{endpoint}");
+    let (status, a) = shop
+        .s
+        .call(
+            reqwest::Method::PUT,
+            ADMIN_TOKEN,
+            &format!("/admin/merchants/{}/alerts", shop.id),
+            Some(json!({ "sms": [OPS_PHONE] })),
+        )
+        .await;
+    assert_eq!(status, 200, "{a}");
     let wallets = bdpay_tests::BKASH_PAYING_WALLETS;
     let mut ids = Vec::new();
     for (i, wallet) in wallets.iter().take(5).enumerate() {
@@ -90,6 +103,30 @@ async fn each_edit_of_a_statement_is_exactly_one_item_and_the_difference_raises_
     assert_eq!(event["data"]["object"]["date"], day.as_str());
     let (_, events) = shop.get("/v1/events?type=reconciliation.alarm").await;
     assert_eq!(events["data"].as_array().unwrap().len(), 1, "{events}");
+    let sms = ops_sms(&shop.s).await;
+    assert_eq!(sms.len(), 1, "one P1 SMS for the alarm, not one per run: {sms:?}");
+    assert!(sms[0].contains("reconciliation report"), "{sms:?}");
+}
+
+/// The SMS the sandbox's gateway took for this merchant's ops phone.
+async fn ops_sms(s: &Stack) -> Vec<String> {
+    let all: Value = s
+        .http
+        .get(s.sandbox_url("/__control/sms"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let to = format!("88{OPS_PHONE}");
+    all["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["to"] == to.as_str())
+        .filter_map(|m| m["text"].as_str().map(str::to_owned))
+        .collect()
 }
 
 /// The alarm event, once the merchant's endpoint answered 2xx.
