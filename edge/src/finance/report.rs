@@ -116,6 +116,28 @@ fn item_json(run: &ProviderRun, item: &Item) -> Value {
     })
 }
 
+/// The most a kept report may take in D1 (a value there holds up to 2 MB).
+const MAX_STORED_BYTES: usize = 1_500_000;
+
+/// The report as kept: whole when it fits; otherwise without its `matched` items (counted in
+/// `matched_items_omitted`: a day that big is read for what needs a person, and the matched
+/// lines are kept as settleable money anyway).
+fn stored(body: &Value) -> String {
+    let whole = body.to_string();
+    if whole.len() <= MAX_STORED_BYTES {
+        return whole;
+    }
+    let mut trimmed = body.clone();
+    let mut omitted = 0usize;
+    if let Some(items) = trimmed.get_mut("items").and_then(Value::as_array_mut) {
+        let before = items.len();
+        items.retain(|i| i["kind"] != "matched");
+        omitted = before - items.len();
+    }
+    trimmed["matched_items_omitted"] = json!(omitted);
+    trimmed.to_string()
+}
+
 /// Keeps the day's report (replacing an earlier run's).
 pub async fn save(
     db: &D1Database,
@@ -138,7 +160,7 @@ pub async fn save(
         r.status.into(),
         int(i64::from(r.alarm)),
         r.summary.to_string().into(),
-        r.body.to_string().into(),
+        stored(&r.body).into(),
         int(now_ms),
     ])?
     .run()
@@ -267,6 +289,20 @@ mod tests {
         assert_eq!(cell(&json!("a,b")), "\"a,b\"");
         assert_eq!(cell(&json!(0.97)), "0.97");
         assert_eq!(cell(&Value::Null), "");
+    }
+
+    #[test]
+    fn a_report_too_big_to_keep_is_kept_without_its_matched_items() {
+        let small = json!({ "items": [{ "kind": "matched" }] });
+        assert_eq!(stored(&small), small.to_string());
+        let mut items: Vec<Value> = (0..20_000)
+            .map(|i| json!({ "kind": "matched", "payment_id": format!("pay_{i:024}"), "pad": "x".repeat(60) }))
+            .collect();
+        items.push(json!({ "kind": "needs_review", "payment_id": "pay_review" }));
+        let kept: Value = serde_json::from_str(&stored(&json!({ "items": items }))).unwrap();
+        assert_eq!(kept["matched_items_omitted"], 20_000);
+        assert_eq!(kept["items"].as_array().unwrap().len(), 1);
+        assert_eq!(kept["items"][0]["kind"], "needs_review");
     }
 
     #[test]
