@@ -13,8 +13,10 @@ cd "$(dirname "$0")/.."
 MANIFEST=.bdpay/widget-files.txt
 [[ -f $MANIFEST ]] || { echo "$MANIFEST is missing: run make widget-build first" >&2; exit 1; }
 
-sizes() { # FILE → "raw gzip brotli"
-  echo "$(wc -c <"$1") $(gzip -9c "$1" | wc -c) $(brotli -c -q 11 "$1" | wc -c)"
+sizes() { # FILE → "raw gzip brotli" (brotli by Node's zlib: no CLI to install)
+  echo "$(wc -c <"$1") $(gzip -9c "$1" | wc -c) $(node -e 'const z=require("zlib"),fs=require("fs");
+process.stdout.write(String(z.brotliCompressSync(fs.readFileSync(process.argv[1]),
+{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))' "$1")"
 }
 row() { # LABEL RAW GZ BR
   printf '  %-50s %8s %8s %8s\n' "$1" "$2" "$3" "$4"
