@@ -15,6 +15,7 @@ pub mod money;
 pub mod phone;
 pub mod provider;
 pub mod refund_rules;
+pub mod risk;
 pub mod routing;
 pub mod secret;
 pub mod status;
