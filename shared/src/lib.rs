@@ -13,6 +13,7 @@ pub mod locale;
 pub mod manual_transfer;
 pub mod money;
 pub mod phone;
+pub mod promotions;
 pub mod provider;
 pub mod refund_rules;
 pub mod risk;
