@@ -5,6 +5,7 @@
 //! `wasm32-unknown-unknown` (widget, edge) as well as the host (sandbox, tests).
 
 pub mod alerts;
+pub mod cohort;
 pub mod device;
 pub mod errors;
 pub mod health;
@@ -20,6 +21,7 @@ pub mod risk;
 pub mod routing;
 pub mod secret;
 pub mod status;
+pub mod tax;
 pub mod trx_id;
 pub mod wire;
 
