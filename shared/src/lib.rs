@@ -5,6 +5,7 @@
 //! `wasm32-unknown-unknown` (widget, edge) as well as the host (sandbox, tests).
 
 pub mod alerts;
+pub mod cohort;
 pub mod device;
 pub mod errors;
 pub mod health;
@@ -13,11 +14,14 @@ pub mod locale;
 pub mod manual_transfer;
 pub mod money;
 pub mod phone;
+pub mod promotions;
 pub mod provider;
 pub mod refund_rules;
+pub mod risk;
 pub mod routing;
 pub mod secret;
 pub mod status;
+pub mod tax;
 pub mod trx_id;
 pub mod wire;
 
