@@ -222,6 +222,20 @@ mod tests {
     }
 
     #[test]
+    fn a_payee_whose_refunds_exceed_its_payments_gets_a_negative_part() {
+        // The route leaves such a payee out of the file (`held_back`); the parts still add up.
+        let payees = [payee("pye_a", Some(10_000)), payee("pye_b", None)];
+        let rows = [
+            row("payment", 100_000, 1_000, None),
+            row("refund", 30_000, 0, Some("pye_b")),
+        ];
+        let net = 100_000 - 1_000 - 30_000;
+        let got = allocate(&[ProviderDay { rows: &rows, net }], &payees).unwrap();
+        assert_eq!((got["pye_a"], got["pye_b"]), (99_000, -30_000));
+        assert_eq!(got.values().sum::<i64>(), net);
+    }
+
+    #[test]
     fn proportional_parts_always_sum_to_the_total() {
         for total in [-7, 0, 1, 99, 100_003] {
             let w = [("a".to_owned(), 1), ("b".to_owned(), 1), ("c".to_owned(), 1)];
