@@ -44,6 +44,11 @@ pub struct DataKeys {
 }
 
 impl DataKeys {
+    /// From the worker's secrets.
+    pub fn from_env(env: &worker::Env) -> Result<DataKeys, String> {
+        DataKeys::from_secrets(|name| env.secret(name).map(|v| v.to_string()).ok())
+    }
+
     /// From the secrets, read through `secret` (name → value, `None` when unset).
     pub fn from_secrets(secret: impl Fn(&str) -> Option<String>) -> Result<DataKeys, String> {
         let data = secret("BDPAY_DATA_KEY").ok_or("secret BDPAY_DATA_KEY is not set")?;

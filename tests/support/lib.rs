@@ -210,6 +210,27 @@ impl Stack {
         body["entries"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The texts the sandbox's SMS gateway took for `phone` (`01…`), oldest first.
+    pub async fn sms_to(&self, phone: &str) -> Vec<String> {
+        let all: Value = self
+            .http
+            .get(self.sandbox_url("/__control/sms"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let to = format!("88{phone}");
+        all["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["to"] == to.as_str())
+            .filter_map(|m| m["text"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// Adds a sandbox fault (`POST /__control/faults`).
     pub async fn fault(&self, rule: Value) {
         self.control("/__control/faults", rule).await;

@@ -13,10 +13,6 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::keys::binding;
 use crate::ledger::int;
 
-fn keys(env: &Env) -> Result<DataKeys, String> {
-    DataKeys::from_secrets(|name| env.secret(name).map(|v| v.to_string()).ok())
-}
-
 /// The merchant's numbers, opened. A row that does not open is left out (and logged).
 pub async fn numbers(env: &Env, db: &D1Database, merchant_id: &str) -> Result<Vec<Msisdn>, String> {
     #[derive(Deserialize)]
@@ -36,7 +32,7 @@ pub async fn numbers(env: &Env, db: &D1Database, merchant_id: &str) -> Result<Ve
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let keys = keys(env)?;
+    let keys = DataKeys::from_env(env)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let at = binding::alert_contact(merchant_id, &r.slot.to_string());
@@ -74,7 +70,7 @@ pub async fn merchants_in_mode(db: &D1Database, mode: &str) -> worker::Result<Ve
 pub async fn replace(env: &Env, merchant_id: &str, phones: &[Msisdn]) -> EdgeResult<Vec<String>> {
     let db = env.d1("DB")?;
     crate::ledger::merchants::require(&db, merchant_id).await?;
-    let keys = keys(env).map_err(EdgeError::internal)?;
+    let keys = DataKeys::from_env(env).map_err(EdgeError::internal)?;
     let now = now_ms();
     let mut statements = vec![db
         .prepare("DELETE FROM merchant_alert_contacts WHERE merchant_id = ?1")

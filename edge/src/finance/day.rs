@@ -2,7 +2,7 @@
 //! milliseconds: [00:00, 24:00) Asia/Dhaka. Reconciliation and statements are per such day.
 
 use bdpay_shared::errors::ErrorCode;
-use bdpay_shared::wire::time::DhakaTime;
+use bdpay_shared::settlement::{Date, TimeOfDay};
 
 use crate::error::EdgeError;
 
@@ -10,35 +10,27 @@ pub const DAY_MS: i64 = 86_400_000;
 /// The years a finance day may name: money moved in no other.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
+/// A Dhaka date (`shared::settlement::Date`), its text and where its window starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Day {
+    pub date: Date,
     pub text: String,
     pub start_ms: i64,
 }
 
 impl Day {
+    fn of(date: Date) -> Day {
+        Day {
+            date,
+            text: date.to_string(),
+            start_ms: date.at(TimeOfDay::MIDNIGHT),
+        }
+    }
+
     /// `YYYY-MM-DD` that is a real date; anything else is 400 naming the path's date.
     pub fn parse(s: &str) -> Result<Day, EdgeError> {
-        let b = s.as_bytes();
-        let shaped = b.len() == 10
-            && b.get(4) == Some(&b'-')
-            && b.get(7) == Some(&b'-')
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-            && s.get(..4)
-                .and_then(|y| y.parse::<i32>().ok())
-                .is_some_and(|y| YEARS.contains(&y));
-        let start = shaped
-            .then(|| DhakaTime::parse(&format!("{s} 00:00:00")))
-            .flatten()
-            .map(DhakaTime::to_unix_millis)
-            .filter(|ms| DhakaTime::from_unix_millis(*ms).ymd_dashed() == s);
-        match start {
-            Some(start_ms) => Ok(Day {
-                text: s.to_owned(),
-                start_ms,
-            }),
+        match Date::parse(s).ok().filter(|d| YEARS.contains(&d.year())) {
+            Some(date) => Ok(Day::of(date)),
             None => Err(EdgeError::invalid(
                 ErrorCode::InvalidRequest,
                 format!(
@@ -51,9 +43,7 @@ impl Day {
 
     /// The Dhaka day that holds `ms`.
     pub fn of_ms(ms: i64) -> Day {
-        let text = DhakaTime::from_unix_millis(ms).ymd_dashed();
-        let start_ms = DhakaTime::parse(&format!("{text} 00:00:00")).map_or(ms, DhakaTime::to_unix_millis);
-        Day { text, start_ms }
+        Day::of(Date::from_unix_ms(ms))
     }
 
     pub fn end_ms(&self) -> i64 {
@@ -62,7 +52,7 @@ impl Day {
 
     /// The day `n` days later (earlier for negative `n`).
     pub fn plus(&self, n: i64) -> Day {
-        Day::of_ms(self.start_ms + n * DAY_MS + DAY_MS / 2)
+        Day::of(self.date.add_days(i32::try_from(n).unwrap_or(0)))
     }
 }
 

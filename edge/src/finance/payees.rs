@@ -54,10 +54,6 @@ pub fn share_text(bp: i64) -> String {
     format!("{}.{:02}", bp / 100, bp % 100)
 }
 
-pub fn keys(env: &Env) -> Result<DataKeys, String> {
-    DataKeys::from_secrets(|name| env.secret(name).map(|v| v.to_string()).ok())
-}
-
 pub async fn insert(
     env: &Env,
     db: &D1Database,
@@ -67,7 +63,7 @@ pub async fn insert(
     now_ms: i64,
 ) -> Result<Payee, String> {
     let err = |e: worker::Error| e.to_string();
-    let sealed = keys(env)?.encrypt_text(&binding::payee_account(p.id), p.account_number)?;
+    let sealed = DataKeys::from_env(env)?.encrypt_text(&binding::payee_account(p.id), p.account_number)?;
     let last4: String = p
         .account_number
         .chars()

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use bdpay_shared::beftn;
+
 use super::payees::Payee;
 use super::settleable::Row;
 
@@ -80,18 +82,16 @@ fn by_shares(amount: i64, payees: &[Payee]) -> Result<Vec<(String, i64)>, Unpaya
     if payees.is_empty() {
         return Err(Unpayable::NoPayee);
     }
-    let shared: Vec<(String, i64)> = payees
+    let shared: Vec<(String, u32)> = payees
         .iter()
-        .filter_map(|p| p.share_bp.map(|bp| (p.id.clone(), bp)))
+        .filter_map(|p| p.share_bp.map(|bp| (p.id.clone(), u32::try_from(bp).unwrap_or(0))))
         .collect();
-    let total_bp: i64 = shared.iter().map(|(_, bp)| bp).sum();
     if shared.is_empty() && payees.len() == 1 {
         return Ok(payees.iter().map(|p| (p.id.clone(), amount)).collect());
     }
-    if total_bp != 10_000 {
-        return Err(Unpayable::SharesIncomplete { total_bp });
-    }
-    Ok(proportional(amount, 10_000, &shared))
+    beftn::split(amount, &shared).map_err(|_| Unpayable::SharesIncomplete {
+        total_bp: shared.iter().map(|(_, bp)| i64::from(*bp)).sum(),
+    })
 }
 
 /// `total` split in proportion to `weights` (out of `weights_total`), largest remainders

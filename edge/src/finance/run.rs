@@ -100,18 +100,26 @@ async fn statement_for(
     let err = |e: worker::Error| e.to_string();
     let mut held = statements::held(db, key).await.map_err(err)?;
     let mut fetch_error = None;
+    // Lines already parsed (a fetch just kept), so the text is not read twice.
+    let mut parsed = None;
     let uploaded = held.as_ref().is_some_and(|h| h.source == Source::Uploaded.as_str());
     if let (false, Some(url)) = (uploaded, config.statement_url(key.provider)) {
         let fetched = statements::fetch(url, key.day).await.and_then(|body| {
             let lines = statements::parse(key.provider, &body)?;
-            Ok((body, lines.len()))
+            Ok((body, lines))
         });
         match fetched {
-            Ok((body, n)) => {
-                statements::store(db, key, Source::Fetched, &body, n, now_ms())
+            Ok((body, lines)) => {
+                let kept = statements::store(db, key, Source::Fetched, &body, lines.len(), now_ms())
                     .await
                     .map_err(err)?;
-                held = statements::held(db, key).await.map_err(err)?;
+                if kept.is_some() {
+                    parsed = Some(lines);
+                    held = kept;
+                } else {
+                    // An upload arrived meanwhile: it wins.
+                    held = statements::held(db, key).await.map_err(err)?;
+                }
             }
             Err(cause) => {
                 log::warn(
@@ -127,7 +135,10 @@ async fn statement_for(
         let described = fetch_error.map_or(Value::Null, |e| json!({ "source": null, "fetch_error": e }));
         return Ok((described, None));
     };
-    let lines = statements::parse(key.provider, &h.body)?;
+    let lines = match parsed {
+        Some(lines) => lines,
+        None => statements::parse(key.provider, &h.body)?,
+    };
     let described = json!({
         "source": h.source, "lines": h.lines, "sha256": h.sha256, "received_at": iso(h.received_at),
         "fetch_error": fetch_error,

@@ -26,10 +26,6 @@ pub struct Series {
     pub days: BTreeMap<(Date, Provider), (Settlement, Vec<Row>)>,
 }
 
-pub fn date_of(day: &Day) -> Date {
-    Date::from_unix_ms(day.start_ms + 1)
-}
-
 /// Loads the matched lines and settles `first ..= last` (the lookback before `first` only
 /// feeds carry-over).
 pub async fn series(
@@ -41,7 +37,7 @@ pub async fn series(
     speed: NagadSpeed,
 ) -> worker::Result<Series> {
     let cal = Calendar::bundled();
-    let (start, end) = (date_of(first).add_days(-CARRY_LOOKBACK_DAYS), date_of(last));
+    let (start, end) = (first.date.add_days(-CARRY_LOOKBACK_DAYS), last.date);
     // A line belongs to its provider's settlement day, at most one day after its statement day.
     let from = first.plus(-i64::from(CARRY_LOOKBACK_DAYS) - 1);
     let rows = settleable::load(db, merchant_id, mode, &from, last).await?;
@@ -64,7 +60,7 @@ pub async fn series(
             let rows = by_day.remove(&(d, p)).unwrap_or_default();
             let s = settlement::settle(cal, p, d, totals(&rows), carried, speed);
             carried = s.carried_over;
-            if d >= date_of(first) {
+            if d >= first.date {
                 days.insert((d, p), (s, rows));
             }
         }

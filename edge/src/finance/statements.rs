@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use bdpay_shared::provider::Provider;
 use bdpay_shared::recon::statement::{self, StatementLine};
-use futures_util::future::{select, Either};
 use serde::Deserialize;
-use worker::{AbortController, D1Database, Delay, Fetch, Method, Request, RequestInit};
+use worker::{D1Database, Method};
 
 use super::day::Day;
 use crate::crypto::sha256_hex;
 use crate::ledger::int;
+use crate::providers::transport::{self, Call, SendError};
 use crate::providers::Mode;
 
 /// The largest statement kept (D1 holds a value of up to 2 MB).
@@ -52,7 +52,8 @@ pub struct Held {
     pub received_at: i64,
 }
 
-/// Keeps a parsed statement. Returns false when a fetched one met an upload (kept as it was).
+/// Keeps a parsed statement; answers what is now held, or `None` when a fetched one met an
+/// upload (kept as it was).
 pub async fn store(
     db: &D1Database,
     k: &Key<'_>,
@@ -60,7 +61,8 @@ pub async fn store(
     body: &str,
     lines: usize,
     now_ms: i64,
-) -> worker::Result<bool> {
+) -> worker::Result<Option<Held>> {
+    let sha256 = sha256_hex(body.as_bytes());
     let result = db
         .prepare(
             "INSERT INTO statements (merchant_id, mode, provider, day, source, body, lines, sha256, received_at) \
@@ -76,12 +78,19 @@ pub async fn store(
             source.as_str().into(),
             body.into(),
             int(lines as i64),
-            sha256_hex(body.as_bytes()).into(),
+            sha256.as_str().into(),
             int(now_ms),
         ])?
         .run()
         .await?;
-    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+    let taken = result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0;
+    Ok(taken.then(|| Held {
+        source: source.as_str().to_owned(),
+        body: body.to_owned(),
+        lines: i64::try_from(lines).unwrap_or(i64::MAX),
+        sha256,
+        received_at: now_ms,
+    }))
 }
 
 pub async fn held(db: &D1Database, k: &Key<'_>) -> worker::Result<Option<Held>> {
@@ -107,32 +116,20 @@ pub fn parse(provider: Provider, body: &str) -> Result<Vec<StatementLine>, Strin
 /// Fetches the day's statement from `template` (`{date}` replaced), at most [`MAX_BYTES`].
 pub async fn fetch(template: &str, day: &Day) -> Result<String, String> {
     let url = template.replace(super::settings::DATE_PLACEHOLDER, &day.text);
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get);
-    let request = Request::new_with_init(&url, &init).map_err(|e| e.to_string())?;
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let exchange = async {
-        let mut response = Fetch::Request(request)
-            .send_with_signal(&signal)
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = response.status_code();
-        if status != 200 {
-            return Err(format!("the statement URL answered HTTP {status}"));
-        }
-        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
-        if bytes.len() > MAX_BYTES {
-            return Err(format!("the statement is over {MAX_BYTES} bytes"));
-        }
-        String::from_utf8(bytes).map_err(|_| "the statement is not UTF-8 text".to_owned())
+    let call = Call {
+        method: Method::Get,
+        url: &url,
+        headers: &[],
+        body: None,
+        timeout: FETCH_TIMEOUT,
     };
-    futures_util::pin_mut!(exchange);
-    match select(exchange, Delay::from(FETCH_TIMEOUT)).await {
-        Either::Left((result, _)) => result,
-        Either::Right(((), _)) => {
-            controller.abort();
-            Err("the statement URL did not answer in 30 s".into())
-        }
+    let reply = transport::send_capped(&call, MAX_BYTES).await.map_err(|e| match e {
+        SendError::TooLarge => format!("the statement is over {MAX_BYTES} bytes"),
+        SendError::Timeout => "the statement URL did not answer in 30 s".to_owned(),
+        SendError::Network => "the statement URL could not be reached".to_owned(),
+    })?;
+    if reply.status != 200 {
+        return Err(format!("the statement URL answered HTTP {}", reply.status));
     }
+    String::from_utf8(reply.body).map_err(|_| "the statement is not UTF-8 text".to_owned())
 }

@@ -54,12 +54,17 @@ pub(crate) struct Call<'a> {
 /// Sends `call`; returns the reply (any status) and the latency in milliseconds.
 pub(crate) async fn send(call: &Call<'_>) -> (Result<Reply, SendError>, u32) {
     let started = crate::clock::now_ms();
-    let result = send_inner(call).await;
+    let result = send_inner(call, MAX_BODY).await;
     let elapsed = crate::clock::now_ms().saturating_sub(started);
     (result, u32::try_from(elapsed).unwrap_or(u32::MAX))
 }
 
-async fn send_inner(call: &Call<'_>) -> Result<Reply, SendError> {
+/// [`send`] for a body larger than a provider's answer may be (a statement file), at most `cap` bytes.
+pub(crate) async fn send_capped(call: &Call<'_>, cap: usize) -> Result<Reply, SendError> {
+    send_inner(call, cap).await
+}
+
+async fn send_inner(call: &Call<'_>, cap: usize) -> Result<Reply, SendError> {
     let headers = Headers::new();
     for (name, value) in call.headers {
         headers.set(name, value).map_err(|_| SendError::Network)?;
@@ -81,7 +86,7 @@ async fn send_inner(call: &Call<'_>) -> Result<Reply, SendError> {
             .has(super::nagad::relay::ERROR_HEADER)
             .unwrap_or(false);
         let body = response.bytes().await.map_err(|_| SendError::Network)?;
-        if body.len() > MAX_BODY {
+        if body.len() > cap {
             return Err(SendError::TooLarge);
         }
         Ok(Reply {

@@ -17,7 +17,7 @@ use crate::finance::day::Day;
 use crate::finance::payees;
 use crate::finance::payout::{self, ProviderDay};
 use crate::finance::settings;
-use crate::finance::settlement::{self, date_of, Series, PROVIDERS};
+use crate::finance::settlement::{self, Series, PROVIDERS};
 use crate::http;
 
 /// The most days one calendar answers.
@@ -33,7 +33,7 @@ pub async fn get(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let day = Day::parse(date)?;
     let s = day_series(env, &merchant, &day).await?;
-    let d = date_of(&day);
+    let d = day.date;
     let mut providers = Map::new();
     for p in PROVIDERS {
         if let Some((set, _)) = s.days.get(&(d, p)) {
@@ -72,7 +72,7 @@ pub async fn calendar(req: Request, env: &Env) -> EdgeResult<Response> {
         speed,
     )
     .await?;
-    Ok(http::json(200, &settlement::calendar(date_of(&from), n, &s)))
+    Ok(http::json(200, &settlement::calendar(from.date, n, &s)))
 }
 
 pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
@@ -83,7 +83,7 @@ pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
     }
     let day = Day::parse(date)?;
     let s = day_series(env, &merchant, &day).await?;
-    let d = date_of(&day);
+    let d = day.date;
     let db = env.d1("DB")?;
     let payees = payees::list(&db, &merchant.id, merchant.mode).await?;
     let days: Vec<ProviderDay<'_>> = PROVIDERS
@@ -93,7 +93,7 @@ pub async fn beps(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
         .collect();
     let parts =
         payout::allocate(&days, &payees).map_err(|u| EdgeError::invalid(ErrorCode::InvalidState, u.message()))?;
-    let keys = payees::keys(env).map_err(EdgeError::internal)?;
+    let keys = crate::crypto::DataKeys::from_env(env).map_err(EdgeError::internal)?;
     let mut credits = Vec::new();
     let mut held_back = Vec::new();
     for p in &payees {

@@ -44,16 +44,16 @@ pub async fn put(mut req: Request, env: &Env, provider_name: &str, date: &str) -
         provider: p,
         day: &day,
     };
-    let now = now_ms();
-    statements::store(&db, &key, Source::Uploaded, &text, lines.len(), now).await?;
+    let held = statements::store(&db, &key, Source::Uploaded, &text, lines.len(), now_ms())
+        .await?
+        .ok_or_else(|| EdgeError::internal("an upload was not kept"))?;
     crate::log::info(
         "statement_uploaded",
         &json!({ "merchant": merchant.id, "provider": p.as_str(), "day": day.text, "lines": lines.len() }),
     );
-    let sha = crate::crypto::sha256_hex(text.as_bytes());
     Ok(http::json(
         200,
-        &view(p, &day, Source::Uploaded.as_str(), &lines, &sha, now),
+        &view(p, &day, &held.source, &lines, &held.sha256, held.received_at),
     ))
 }
 

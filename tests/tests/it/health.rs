@@ -176,26 +176,6 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<(Option<Stri
 /// The watching merchant's ops phone (TEST number).
 const OPS_PHONE: &str = "01911000001";
 
-/// The SMS the sandbox's gateway took for the ops phone.
-async fn ops_sms(s: &Stack) -> Vec<String> {
-    let all: serde_json::Value = s
-        .http
-        .get(s.sandbox_url("/__control/sms"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    all["messages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|m| m["to"] == "8801911000001")
-        .filter_map(|m| m["text"].as_str().map(str::to_owned))
-        .collect()
-}
-
 async fn watcher(s: &Stack) -> (String, Arc<Mutex<Vec<Delivery>>>) {
     let post = reqwest::Method::POST;
     let (status, m) = s
@@ -348,7 +328,7 @@ async fn down_and_up(s: Stack) {
     // A P1: the merchant's ops phone got one SMS about it.
     let mut texts = Vec::new();
     for _ in 0..40 {
-        texts = ops_sms(&s).await;
+        texts = s.sms_to(OPS_PHONE).await;
         if !texts.is_empty() {
             break;
         }
@@ -389,7 +369,7 @@ async fn down_and_up(s: Stack) {
     assert!(down[0].signed && down[0].event["id"] == event["id"], "{:?}", down[0]);
     assert_eq!(bkash_state(&s).await, "down");
     assert_eq!(
-        ops_sms(&s).await.len(),
+        s.sms_to(OPS_PHONE).await.len(),
         1,
         "one SMS for the outage, not one per failure"
     );

@@ -11,6 +11,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use bdpay_shared::money::signed_text;
 use bdpay_shared::wire::time::DhakaTime;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -47,13 +48,6 @@ pub struct Format {
     format: Option<String>,
     /// A credential's `username`: only that merchant account's lines.
     merchant: Option<String>,
-}
-
-/// Poisha as `-250.00` / `1250.00`.
-fn money(p: i64) -> String {
-    let sign = if p < 0 { "-" } else { "" };
-    let a = p.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
 /// The fee on a payment: MDR of the gross, rounded half up to the poisha.
@@ -104,9 +98,9 @@ fn rows(s: &Shared, start: i64, merchant: Option<&str>) -> Vec<Row> {
                 trx_id: trx.to_owned(),
                 payment_id: p.id.clone(),
                 invoice: p.invoice.clone(),
-                amount: money(gross),
-                fee: money(f),
-                net: money(gross - f),
+                amount: signed_text(gross),
+                fee: signed_text(f),
+                net: signed_text(gross - f),
                 settlement_date: settle.clone(),
                 completed_time: DhakaTime::from_unix_millis(at).bkash(),
                 original_trx_id: String::new(),
@@ -122,9 +116,9 @@ fn rows(s: &Shared, start: i64, merchant: Option<&str>) -> Vec<Row> {
                 trx_id: r.trx_id.clone(),
                 payment_id: p.id.clone(),
                 invoice: p.invoice.clone(),
-                amount: money(back),
-                fee: money(0),
-                net: money(back),
+                amount: signed_text(back),
+                fee: signed_text(0),
+                net: signed_text(back),
                 settlement_date: settle.clone(),
                 completed_time: DhakaTime::from_unix_millis(r.at_ms).bkash(),
                 original_trx_id: trx.to_owned(),
@@ -199,10 +193,10 @@ pub async fn export(State(s): State<Shared>, Path(date): Path<String>, Query(q):
         "totals": {
             "payments": rows.iter().filter(|r| r.kind == "payment").count(),
             "refunds": rows.iter().filter(|r| r.kind == "refund").count(),
-            "gross": money(sum(0, "payment")),
-            "refunded": money(-sum(0, "refund")),
-            "fees": money(total(1)),
-            "net": money(total(2)),
+            "gross": signed_text(sum(0, "payment")),
+            "refunded": signed_text(-sum(0, "refund")),
+            "fees": signed_text(total(1)),
+            "net": signed_text(total(2)),
         },
     }))
     .into_response()
@@ -216,7 +210,7 @@ mod tests {
     fn fee_is_mdr_rounded_half_up() {
         assert_eq!(fee(125_000), 2_313); // 1250.00 × 1.85 % = 23.125 → 23.13
         assert_eq!(fee(100), 2); // 1.00 → 0.0185 → 0.02
-        assert_eq!(money(-25_000), "-250.00");
+        assert_eq!(signed_text(-25_000), "-250.00");
     }
 
     #[test]

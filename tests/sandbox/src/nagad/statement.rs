@@ -9,6 +9,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use bdpay_shared::money::signed_text;
 use bdpay_shared::wire::time::DhakaTime;
 use serde::Serialize;
 use serde_json::json;
@@ -75,16 +76,6 @@ impl Line {
     }
 }
 
-/// Signed poisha as `1250.00` / `-250.00`.
-fn taka(poisha: i64) -> String {
-    let sign = if poisha < 0 { "-" } else { "" };
-    format!(
-        "{sign}{}.{:02}",
-        poisha.unsigned_abs() / 100,
-        poisha.unsigned_abs() % 100
-    )
-}
-
 /// The fee on a payment's gross, half up to the poisha.
 pub fn fee_poisha(gross: i64) -> i64 {
     gross.saturating_mul(FEE_BASIS_POINTS).saturating_add(5_000) / 10_000
@@ -136,9 +127,9 @@ fn lines(s: &Shared, midnight: i64) -> Vec<Line> {
             order_id: p.order_id.clone(),
             issuer_payment_ref: issuer.clone(),
             merchant_reference: reference.to_owned(),
-            amount: taka(gross),
-            fee: taka(fee),
-            net: taka(gross - fee),
+            amount: signed_text(gross),
+            fee: signed_text(fee),
+            net: signed_text(gross - fee),
             time: when(at_ms),
             settlement_date: settles.clone(),
             wallet: p.wallet.map(|w| w.masked()).unwrap_or_default(),
@@ -218,7 +209,7 @@ pub async fn export(
         )
             .into_response();
     }
-    let total = |f: fn(&Line) -> i64| taka(lines.iter().map(f).sum());
+    let total = |f: fn(&Line) -> i64| signed_text(lines.iter().map(f).sum());
     Json(json!({
         "notice": NOTICE,
         "provider": "nagad",
@@ -246,8 +237,8 @@ mod tests {
         assert_eq!(fee_poisha(125_000), 1_875); // 1250.00 → 18.75
         assert_eq!(fee_poisha(100), 2); // 1.00 → 0.015 → 0.02
         assert_eq!(fee_poisha(33), 0); // 0.33 → 0.00495 → 0.00
-        assert_eq!(taka(-25_000), "-250.00");
-        assert_eq!(taka(5), "0.05");
+        assert_eq!(signed_text(-25_000), "-250.00");
+        assert_eq!(signed_text(5), "0.05");
     }
 
     #[test]

@@ -103,30 +103,9 @@ async fn each_edit_of_a_statement_is_exactly_one_item_and_the_difference_raises_
     assert_eq!(event["data"]["object"]["date"], day.as_str());
     let (_, events) = shop.get("/v1/events?type=reconciliation.alarm").await;
     assert_eq!(events["data"].as_array().unwrap().len(), 1, "{events}");
-    let sms = ops_sms(&shop.s).await;
+    let sms = shop.s.sms_to(OPS_PHONE).await;
     assert_eq!(sms.len(), 1, "one P1 SMS for the alarm, not one per run: {sms:?}");
     assert!(sms[0].contains("reconciliation report"), "{sms:?}");
-}
-
-/// The SMS the sandbox's gateway took for this merchant's ops phone.
-async fn ops_sms(s: &Stack) -> Vec<String> {
-    let all: Value = s
-        .http
-        .get(s.sandbox_url("/__control/sms"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let to = format!("88{OPS_PHONE}");
-    all["messages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|m| m["to"] == to.as_str())
-        .filter_map(|m| m["text"].as_str().map(str::to_owned))
-        .collect()
 }
 
 /// The alarm event, once the merchant's endpoint answered 2xx.
