@@ -3,7 +3,7 @@
 //! tax line, and the shopper's NID and alternate phone (sealed; masked in every view).
 
 use bdpay_shared::money::Money;
-use bdpay_shared::promotions::OfferKind;
+use bdpay_shared::promotions::{OfferKind, Offers};
 use bdpay_shared::provider::Provider;
 use bdpay_shared::risk::otp::OtpState;
 use bdpay_shared::risk::{Assessment, Decision};
@@ -24,6 +24,10 @@ pub struct Checkout {
     /// `control` or the merchant's variant, fixed at create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort: Option<String>,
+    /// Each wallet's offer for this payment, fixed at create from the merchant's promotions:
+    /// the offer a shopper was shown is the one honoured, whatever the settings do meanwhile.
+    #[serde(default)]
+    pub offers: Offers,
     /// The promotion of the wallet the shopper was sent to (the latest attempt's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<AppliedOffer>,

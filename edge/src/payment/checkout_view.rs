@@ -4,7 +4,7 @@
 //! step-up waiting for its code. Never a full NID or number, never a digest.
 
 use bdpay_shared::money::Money;
-use bdpay_shared::promotions::{self, Offers};
+use bdpay_shared::promotions::Offers;
 use bdpay_shared::tax::TaxLine;
 use serde::Serialize;
 
@@ -76,7 +76,7 @@ pub fn widget<'a>(r: &'a PaymentRecord, s: &CheckoutSettings) -> WidgetCheckout<
         alt_phone: c.alt_phone.is_none(),
     };
     WidgetCheckout {
-        offers: promotions::offers(&s.promotions, r.amount),
+        offers: c.offers,
         compliance: (s.needs_compliance(r.amount) && (asks.nid || asks.alt_phone)).then_some(asks),
         cohort: c.cohort.as_deref().unwrap_or(bdpay_shared::cohort::CONTROL),
     }

@@ -162,6 +162,7 @@ pub fn routing_inputs(
         chosen,
         operator,
         device,
+        promoted: r.checkout.offers.only_one(),
         providers,
         pick: routing::pick_for(&r.id),
     }

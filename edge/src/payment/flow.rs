@@ -178,7 +178,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         Ok(s) => {
             r.customer_phone = phone_store;
             log_start(r, &plan);
-            note_offer(r, &settings, plan.provider);
+            note_offer(r, plan.provider);
             decide::started(r, plan, s, config.attempt_ttl_ms, crate::clock::now_ms());
             return Ok(());
         }
@@ -200,7 +200,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         Ok(s) => {
             r.customer_phone = phone_store;
             log_start(r, &next);
-            note_offer(r, &settings, next.provider);
+            note_offer(r, next.provider);
             decide::started(r, next, s, config.attempt_ttl_ms, crate::clock::now_ms());
             Ok(())
         }
@@ -210,13 +210,12 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
 
 /// The promotion of the wallet the shopper is sent to, kept on the payment (the latest
 /// attempt's wallet decides: a shopper who moves to the other wallet gets its offer).
-fn note_offer(r: &mut PaymentRecord, settings: &crate::risk::settings::CheckoutSettings, p: Provider) {
-    r.checkout.offer =
-        bdpay_shared::promotions::offer(&settings.promotions, p, r.amount).map(|o| super::checkout::AppliedOffer {
-            provider: p,
-            kind: o.kind,
-            amount: o.amount,
-        });
+fn note_offer(r: &mut PaymentRecord, p: Provider) {
+    r.checkout.offer = r.checkout.offers.of(p).map(|o| super::checkout::AppliedOffer {
+        provider: p,
+        kind: o.kind,
+        amount: o.amount,
+    });
 }
 
 /// The manual-transfer instructions instead of a wallet's page.

@@ -167,8 +167,8 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
     Ok((stored, secret))
 }
 
-/// The cohort (the merchant's rollout, by the order id) and the tax line (its rates), fixed
-/// when the payment is made.
+/// The offers (the merchant's promotions), the cohort (its rollout, by the order id) and the
+/// tax line (its rates), fixed when the payment is made.
 async fn checkout_at_create(env: &Env, merchant: &Merchant, order_id: &OrderId, amount: Money) -> Checkout {
     let settings = match env.d1("DB") {
         Ok(db) => crate::risk::settings::load(&db, &merchant.id).await,
@@ -181,6 +181,7 @@ async fn checkout_at_create(env: &Env, merchant: &Merchant, order_id: &OrderId, 
         None => cohort::CONTROL.to_owned(),
     };
     Checkout {
+        offers: bdpay_shared::promotions::offers(&settings.promotions, amount),
         cohort: Some(cohort),
         tax: Some(tax::tax_line(amount, &settings.tax)),
         ..Checkout::default()

@@ -136,6 +136,17 @@ pub fn offers(promotions: &[Promotion], amount: Money) -> Offers {
 }
 
 impl Offers {
+    /// The one wallet with an offer, for routing (`routing::Inputs::promoted`): `None` when
+    /// neither or both have one (then the offer decides nothing).
+    #[must_use]
+    pub const fn only_one(&self) -> Option<Provider> {
+        match (self.bkash, self.nagad) {
+            (Some(_), None) => Some(Provider::Bkash),
+            (None, Some(_)) => Some(Provider::Nagad),
+            _ => None,
+        }
+    }
+
     #[must_use]
     pub const fn of(&self, p: Provider) -> Option<Offer> {
         match p {

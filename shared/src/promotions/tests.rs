@@ -155,3 +155,22 @@ fn a_bad_wire_amount_appends_nothing() {
         assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.as_str()));
     }
 }
+
+#[test]
+fn routing_hears_of_an_offer_only_when_one_wallet_alone_makes_it() {
+    let d = defaults();
+    let at = |s: &str| offers(&d, s.parse().unwrap()).only_one();
+    assert_eq!(at("3000.00"), Some(Provider::Bkash));
+    assert_eq!(at("5000.00"), None, "neither");
+    assert_eq!(at("8000.00"), Some(Provider::Nagad));
+    let both = [
+        DEFAULTS[0],
+        Promotion {
+            provider: Provider::Nagad,
+            kind: PromotionKind::CommissionFree {
+                up_to: "5000.00".parse().unwrap(),
+            },
+        },
+    ];
+    assert_eq!(offers(&both, "100.00".parse().unwrap()).only_one(), None, "both");
+}

@@ -139,6 +139,8 @@ pub struct Inputs {
     pub operator: Option<Operator>,
     /// Where the shopper pays from, when known.
     pub device: Option<Device>,
+    /// The one wallet with a promotion for this amount (`None` when neither or both have one).
+    pub promoted: Option<Provider>,
     pub providers: Availability,
     /// Decides the weighted choice (rule h): the same `pick` gives the same answer.
     /// Callers derive it from the payment id ([`super::pick_for`]).

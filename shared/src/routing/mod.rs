@@ -12,6 +12,7 @@
 //! | d | amount above Tk 10,000, Nagad `up` with a success rate above 92 % | Nagad | `large_amount_reliable` |
 //! | e | a feature phone | bKash | `feature_phone` |
 //! | f | a Banglalink number / a Grameenphone number | bKash / Nagad | `phone_operator` |
+//! | f′ | exactly one wallet has a promotion for this amount (`shared::promotions`) | that one | `promotion` |
 //! | g | bKash `up` with a p50 latency under 800 ms | bKash | `responding_fast` |
 //! | h | otherwise, by weight: success rate (no data: 50 %), halved when `degraded` | `pick` decides | `success_rate` |
 //! | h′ | the weights say nothing (no rate for either and equal weights, or both zero) | bKash | `most_used` |
@@ -91,6 +92,9 @@ fn both_usable(i: &Inputs) -> Choice {
     }
     if let Some(p) = i.operator.and_then(operator_hint) {
         return choice(p, Reason::PhoneOperator);
+    }
+    if let Some(p) = i.promoted {
+        return choice(p, Reason::Promotion);
     }
     if bkash.state == HealthState::Up && bkash.p50_ms.is_some_and(|ms| ms < FAST_P50_MS) {
         return choice(Provider::Bkash, Reason::RespondingFast);

@@ -19,6 +19,8 @@ pub enum Reason {
     FeaturePhone,
     /// f. The shopper's number is on an operator whose customers mostly use this wallet.
     PhoneOperator,
+    /// f′. Only this wallet has a promotion (an offer) for this payment.
+    Promotion,
     /// g. This wallet answers quickly right now.
     RespondingFast,
     /// h. Chosen by the providers' recent success rates.
@@ -33,12 +35,13 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in rule order.
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 10] = [
         Reason::ShopperChoice,
         Reason::OtherUnavailable,
         Reason::LargeAmountReliable,
         Reason::FeaturePhone,
         Reason::PhoneOperator,
+        Reason::Promotion,
         Reason::RespondingFast,
         Reason::SuccessRate,
         Reason::MostUsed,
@@ -54,6 +57,7 @@ impl Reason {
             Reason::LargeAmountReliable => "large_amount_reliable",
             Reason::FeaturePhone => "feature_phone",
             Reason::PhoneOperator => "phone_operator",
+            Reason::Promotion => "promotion",
             Reason::RespondingFast => "responding_fast",
             Reason::SuccessRate => "success_rate",
             Reason::MostUsed => "most_used",
@@ -77,7 +81,11 @@ impl Reason {
             | Reason::LargeAmountReliable
             | Reason::FeaturePhone
             | Reason::Failover => true,
-            Reason::PhoneOperator | Reason::RespondingFast | Reason::SuccessRate | Reason::MostUsed => false,
+            Reason::PhoneOperator
+            | Reason::Promotion
+            | Reason::RespondingFast
+            | Reason::SuccessRate
+            | Reason::MostUsed => false,
         }
     }
 
@@ -89,6 +97,7 @@ impl Reason {
             Reason::LargeAmountReliable => "Large payments are going through reliably with this wallet right now",
             Reason::FeaturePhone => "Suited to your phone",
             Reason::PhoneOperator => "Suggested for your mobile number",
+            Reason::Promotion => "This wallet has an offer for this payment",
             Reason::RespondingFast => "This wallet is responding quickly right now",
             Reason::SuccessRate => "Payments are going through well with this wallet right now",
             Reason::MostUsed => "Most shoppers pay with this wallet",
@@ -104,6 +113,7 @@ impl Reason {
             Reason::LargeAmountReliable => "বড় অঙ্কের পেমেন্ট এখন এই ওয়ালেটে নির্ভরযোগ্যভাবে সম্পন্ন হচ্ছে",
             Reason::FeaturePhone => "আপনার ফোনের জন্য উপযোগী",
             Reason::PhoneOperator => "আপনার মোবাইল নম্বরের জন্য প্রস্তাবিত",
+            Reason::Promotion => "এই পেমেন্টে এই ওয়ালেটে অফার আছে",
             Reason::RespondingFast => "এই ওয়ালেটটি এখন দ্রুত সাড়া দিচ্ছে",
             Reason::SuccessRate => "এই ওয়ালেটে এখন পেমেন্ট ভালোভাবে সম্পন্ন হচ্ছে",
             Reason::MostUsed => "বেশিরভাগ ক্রেতা এই ওয়ালেটে পেমেন্ট করেন",

@@ -21,6 +21,7 @@ fn amount(s: &str) -> B {
         chosen: None,
         operator: None,
         device: None,
+        promoted: None,
         providers: Availability::ALL,
         pick: 0,
     })
@@ -37,6 +38,10 @@ impl B {
     }
     fn device(mut self, d: Device) -> B {
         self.0.device = Some(d);
+        self
+    }
+    fn promoted(mut self, p: Provider) -> B {
+        self.0.promoted = Some(p);
         self
     }
     fn pick(mut self, pick: u32) -> B {
@@ -217,6 +222,35 @@ fn each_rule_in_order() {
             "f: Robi says nothing, g decides",
             amount("100").op(Operator::Robi).health(Bkash, Up, None, Some(799)),
             ok(Bkash, RespondingFast),
+        ),
+        // f′: the one wallet with a promotion.
+        (
+            "f′: only Nagad has an offer, over g and h",
+            amount("9000")
+                .promoted(Nagad)
+                .health(Bkash, Up, Some(9_900), Some(100))
+                .pick(0),
+            ok(Nagad, Promotion),
+        ),
+        (
+            "f′: the operator comes first",
+            amount("100").promoted(Nagad).op(Operator::Banglalink),
+            ok(Bkash, PhoneOperator),
+        ),
+        (
+            "f′: a large amount at a reliable Nagad comes first",
+            reliable(large()).promoted(Bkash),
+            ok(Nagad, LargeAmountReliable),
+        ),
+        (
+            "f′: a promoted wallet that is down wins nothing",
+            amount("100").promoted(Nagad).down(Nagad),
+            ok(Bkash, OtherUnavailable),
+        ),
+        (
+            "f′: the shopper's choice comes first",
+            amount("100").promoted(Nagad).chose(Bkash),
+            ok(Bkash, ShopperChoice),
         ),
         // g: a fast bKash.
         (
@@ -429,12 +463,14 @@ fn any_inputs() -> impl Strategy<Value = Inputs> {
         any_standing(),
         any_standing(),
         any::<u32>(),
+        proptest::option::of(prop_oneof![Just(Bkash), Just(Nagad)]),
     )
-        .prop_map(|(p, chosen, operator, device, bkash, nagad, pick)| Inputs {
+        .prop_map(|(p, chosen, operator, device, bkash, nagad, pick, promoted)| Inputs {
             amount: Money::from_poisha(p).unwrap(),
             chosen,
             operator,
             device,
+            promoted,
             providers: Availability { bkash, nagad },
             pick,
         })

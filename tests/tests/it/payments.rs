@@ -246,7 +246,8 @@ async fn without_a_choice_the_shoppers_operator_picks_the_wallet() {
     let (_, c) = s.confirm(&nobody, None).await;
     assert_ne!(c["reason"]["code"], "phone_operator", "{c}");
     assert!(
-        ["responding_fast", "success_rate", "most_used"].contains(&c["reason"]["code"].as_str().unwrap_or_default()),
+        ["promotion", "responding_fast", "success_rate", "most_used"]
+            .contains(&c["reason"]["code"].as_str().unwrap_or_default()),
         "{c}"
     );
 }

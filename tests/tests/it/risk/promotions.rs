@@ -51,11 +51,32 @@ async fn cashback_is_offered_and_recorded_on_a_9000_taka_nagad_payment() {
         json!({ "bkash": { "kind": "commission_free", "amount": "1200.00" } }),
         "{s}"
     );
+    // Routing counts the offer: with no choice (and no operator hint, Teletalk), bKash for it.
+    let routed = shop
+        .try_pay("1500.00", json!({ "customer_phone": "01511000001" }))
+        .await;
+    assert_eq!(routed.status, 200, "{}", routed.answer);
+    assert_eq!(
+        (
+            routed.answer["provider"].as_str(),
+            routed.answer["reason"]["code"].as_str()
+        ),
+        (Some("bkash"), Some("promotion")),
+        "{}",
+        routed.answer
+    );
+    assert_eq!(s["recommended"]["code"], "promotion", "{s}");
     let p = shop.payment(&small.id).await;
     assert_eq!(p["cashback"], "0.00");
     assert_eq!(p["promotion"]["kind"], "commission_free");
-    // A merchant without promotions offers nothing.
+    // Without promotions a new payment is offered nothing; one made before keeps its offer.
     shop.settings(json!({ "promotions": [] })).await;
-    let s = shop.widget_status(&small.id, &small.secret).await;
+    let none = shop
+        .try_pay("1200.00", json!({ "customer_phone": fresh_phone() }))
+        .await;
+    let s = shop.widget_status(&none.id, &none.secret).await;
     assert_eq!(s["offers"], json!({}), "{s}");
+    assert_ne!(none.answer["reason"]["code"], "promotion", "{}", none.answer);
+    let s = shop.widget_status(&small.id, &small.secret).await;
+    assert_eq!(s["offers"]["bkash"]["kind"], "commission_free", "{s}");
 }
