@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use worker::D1Database;
 
+use std::cell::RefCell;
+
+use crate::clock::now_ms;
 use crate::ledger::int;
 
 /// Everything a merchant sets about checkout, with the defaults of docs/risk.md.
@@ -86,9 +89,48 @@ pub fn merged(current: &CheckoutSettings, patch: Map<String, Value>) -> Result<C
     }
 }
 
-/// The merchant's settings; the defaults when none were stored or the stored ones no longer
-/// read (logged: a setting a newer version wrote must not stop checkout).
+/// How long an isolate keeps a merchant's settings before reading them again. A PUT clears
+/// its own isolate's copy at once; other isolates see the change within this time.
+pub const CACHE_MS: i64 = 5_000;
+
+thread_local! {
+    /// (merchant, read at, settings), a handful of merchants per isolate.
+    static CACHE: RefCell<Vec<(String, i64, CheckoutSettings)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn cached(merchant_id: &str, now: i64) -> Option<CheckoutSettings> {
+    CACHE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(m, at, _)| m == merchant_id && now - at < CACHE_MS && now >= *at)
+            .map(|(_, _, s)| s.clone())
+    })
+}
+
+fn remember(merchant_id: &str, now: i64, s: &CheckoutSettings) {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.retain(|(m, at, _)| m != merchant_id && now - at < CACHE_MS);
+        if c.len() < 64 {
+            c.push((merchant_id.to_owned(), now, s.clone()));
+        }
+    });
+}
+
+/// The merchant's settings (from this isolate's copy when fresh): see [`read`].
 pub async fn load(db: &D1Database, merchant_id: &str) -> CheckoutSettings {
+    let now = now_ms();
+    if let Some(s) = cached(merchant_id, now) {
+        return s;
+    }
+    let s = read(db, merchant_id).await;
+    remember(merchant_id, now, &s);
+    s
+}
+
+/// The merchant's settings from D1; the defaults when none were stored or the stored ones no
+/// longer read (logged: a setting a newer version wrote must not stop checkout).
+async fn read(db: &D1Database, merchant_id: &str) -> CheckoutSettings {
     let row: Result<Option<String>, _> = async {
         db.prepare("SELECT body FROM merchant_settings WHERE merchant_id = ?1")
             .bind(&[merchant_id.into()])?
@@ -124,7 +166,13 @@ pub async fn save(db: &D1Database, merchant_id: &str, s: &CheckoutSettings, now_
     .bind(&[merchant_id.into(), body.into(), int(now_ms)])?
     .run()
     .await?;
+    forget(merchant_id);
     Ok(())
+}
+
+/// Drops this isolate's copy of the merchant's settings.
+pub fn forget(merchant_id: &str) {
+    CACHE.with(|c| c.borrow_mut().retain(|(m, _, _)| m != merchant_id));
 }
 
 #[cfg(test)]

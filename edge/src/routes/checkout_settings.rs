@@ -24,6 +24,8 @@ pub async fn put(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let patch: Map<String, Value> = body::json(&mut req).await?;
     let db = env.d1("DB")?;
+    // Read fresh (not this isolate's copy): a PUT builds on what is stored.
+    settings::forget(&merchant.id);
     let current = settings::load(&db, &merchant.id).await;
     let next = settings::merged(&current, patch)
         .map_err(|e| EdgeError::invalid(ErrorCode::InvalidRequest, format!("settings: {e}")))?;
