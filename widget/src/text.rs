@@ -6,6 +6,8 @@
 use bdpay_shared::locale::Lang;
 use bdpay_shared::phone::{Operator, PhoneError};
 use bdpay_shared::provider::Provider;
+#[cfg(feature = "manual")]
+use bdpay_shared::risk::nid::NidError;
 use bdpay_shared::status::PaymentStatus;
 
 /// Every sentence the widget says, for one language.
@@ -59,6 +61,18 @@ pub struct Text {
     pub phone_errors: [&'static str; 4],
     /// Around a provider's name: starting, redirecting, "pay with", the phone's suggestion.
     pub with_provider: [(&'static str, &'static str); 5],
+    /// The step-up code's prompt, around the masked number it went to ([`Text::otp_you`]
+    /// when the edge did not say).
+    #[cfg(feature = "manual")]
+    pub otp_prompt: (&'static str, &'static str),
+    #[cfg(feature = "manual")]
+    pub otp_you: &'static str,
+    /// Not six digits.
+    #[cfg(feature = "manual")]
+    pub otp_bad: &'static str,
+    /// What is wrong with a typed NID: empty, bad character, length, birth year, placeholder.
+    #[cfg(feature = "manual")]
+    pub nid_errors: [&'static str; 5],
 }
 
 #[cfg(feature = "bn")]
@@ -119,6 +133,20 @@ static BN: Text = Text {
         ("এই নম্বরে ", " প্রস্তাবিত"),
         ("", " দিয়ে চালিয়ে যান"),
     ],
+    #[cfg(feature = "manual")]
+    otp_prompt: ("", " নম্বরে পাঠানো ৬ সংখ্যার কোডটি লিখুন।"),
+    #[cfg(feature = "manual")]
+    otp_you: "আপনার",
+    #[cfg(feature = "manual")]
+    otp_bad: "কোডের ৬টি সংখ্যা লিখুন।",
+    #[cfg(feature = "manual")]
+    nid_errors: [
+        "জাতীয় পরিচয়পত্রের নম্বর লিখুন।",
+        "শুধু সংখ্যা লিখুন।",
+        "এনআইডি নম্বর ১০, ১৩ বা ১৭ সংখ্যার হয়।",
+        "১৭ সংখ্যার এনআইডি জন্মসাল (১৯.. বা ২০..) দিয়ে শুরু হয়।",
+        "এটি আসল এনআইডি নম্বর মনে হচ্ছে না।",
+    ],
 };
 
 #[cfg(feature = "en")]
@@ -178,6 +206,20 @@ static EN: Text = Text {
         ("Pay with ", ""),
         ("", " suggested for this number"),
         ("Continue to ", ""),
+    ],
+    #[cfg(feature = "manual")]
+    otp_prompt: ("Enter the 6-digit code we sent to ", "."),
+    #[cfg(feature = "manual")]
+    otp_you: "your phone",
+    #[cfg(feature = "manual")]
+    otp_bad: "Enter the 6 digits of the code.",
+    #[cfg(feature = "manual")]
+    nid_errors: [
+        "Enter your national ID (NID) number.",
+        "Digits only, please.",
+        "An NID number has 10, 13 or 17 digits.",
+        "A 17-digit NID starts with the birth year (19.. or 20..).",
+        "That does not look like a real NID number.",
     ],
 };
 
@@ -249,6 +291,28 @@ pub fn phone_error(lang: Lang, e: PhoneError) -> &'static str {
         PhoneError::UnknownOperator => 3,
     };
     text(lang).phone_errors.get(i).copied().unwrap_or("")
+}
+
+#[cfg(feature = "manual")]
+/// What is wrong with a typed NID, in words that do not repeat it.
+#[must_use]
+pub fn nid_error(lang: Lang, e: NidError) -> &'static str {
+    let i = match e {
+        NidError::Empty => 0,
+        NidError::BadCharacter => 1,
+        NidError::WrongLength => 2,
+        NidError::BirthYear => 3,
+        NidError::Placeholder => 4,
+    };
+    text(lang).nid_errors.get(i).copied().unwrap_or("")
+}
+
+#[cfg(feature = "manual")]
+/// Appends the step-up prompt: the six-digit code went to `to` (the edge's masked number).
+pub fn push_otp_prompt(out: &mut String, lang: Lang, to: Option<&str>) {
+    let t = text(lang);
+    let (before, after) = t.otp_prompt;
+    push_all(out, &[before, to.unwrap_or(t.otp_you), after]);
 }
 
 /// Appends the failover sentence: `from` did not answer, pay with `to` (both names from
