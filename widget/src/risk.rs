@@ -73,7 +73,12 @@ mod tests {
 
     #[test]
     fn an_offer_the_widget_cannot_read_shows_nothing() {
-        for (kind, amount) in [("cashback", "-5"), ("cashback", "৳40"), ("cashback", ""), ("discount", "40.00")] {
+        for (kind, amount) in [
+            ("cashback", "-5"),
+            ("cashback", "৳40"),
+            ("cashback", ""),
+            ("discount", "40.00"),
+        ] {
             assert_eq!(label(kind, amount, Lang::En), "", "{kind} {amount}");
         }
         let mut s = String::new();

@@ -344,3 +344,54 @@ pub fn push_all(out: &mut String, parts: &[&str]) {
         out.push_str(p);
     }
 }
+
+#[cfg(all(test, feature = "manual", feature = "bn", feature = "en"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_step_up_prompt_names_the_masked_number_or_the_shopper_s_phone() {
+        let prompt = |lang, to| {
+            let mut s = String::new();
+            push_otp_prompt(&mut s, lang, to);
+            s
+        };
+        assert_eq!(
+            prompt(Lang::En, Some("01XX…4567")),
+            "Enter the 6-digit code we sent to 01XX…4567."
+        );
+        assert_eq!(
+            prompt(Lang::Bn, Some("01XX…4567")),
+            "01XX…4567 নম্বরে পাঠানো ৬ সংখ্যার কোডটি লিখুন।"
+        );
+        assert_eq!(prompt(Lang::En, None), "Enter the 6-digit code we sent to your phone.");
+        assert_eq!(prompt(Lang::Bn, None), "আপনার নম্বরে পাঠানো ৬ সংখ্যার কোডটি লিখুন।");
+    }
+
+    #[test]
+    fn every_nid_error_has_words_in_both_languages_and_none_repeats_the_number() {
+        use bdpay_shared::risk::nid;
+        for (input, want) in [
+            ("", NidError::Empty),
+            ("12345 6789O", NidError::BadCharacter),
+            ("123456789", NidError::WrongLength),
+            ("18852693412345678", NidError::BirthYear),
+            ("0000000000", NidError::Placeholder),
+        ] {
+            assert_eq!(nid::parse(input).err(), Some(want), "{input:?}");
+            for lang in [Lang::Bn, Lang::En] {
+                let words = nid_error(lang, want);
+                assert!(!words.is_empty(), "{want:?} {lang:?}");
+                assert!(!words.contains("5678") && !words.contains("6789"), "{words}");
+            }
+        }
+        assert_eq!(
+            nid_error(Lang::Bn, NidError::WrongLength),
+            "এনআইডি নম্বর ১০, ১৩ বা ১৭ সংখ্যার হয়।"
+        );
+        assert_eq!(
+            nid_error(Lang::En, NidError::BirthYear),
+            "A 17-digit NID starts with the birth year (19.. or 20..)."
+        );
+    }
+}
