@@ -69,11 +69,7 @@ pub fn message(obj: &JsValue, lang: Lang) -> Option<String> {
 
 /// `GET /v1/payments/{id}/status?client_secret=…`: the pending `fetch`, for [`read`].
 pub fn status(cfg: &Config) -> Promise {
-    let mut url = String::with_capacity(160);
-    url.push_str(&cfg.api);
-    url.push_str("/v1/payments/");
-    url.push_str(cfg.payment.as_str());
-    url.push_str("/status?client_secret=");
+    let mut url = url(cfg, "/status?client_secret=");
     // A parsed ClientSecret is `[A-Za-z0-9_]` only: nothing to escape.
     url.push_str(cfg.secret.expose());
     let init = RequestInit::new();
@@ -163,7 +159,7 @@ fn start_body(cfg: &Config) -> String {
 
 /// `{api}/v1/payments/{id}{tail}`.
 fn url(cfg: &Config, tail: &str) -> String {
-    let mut url = String::with_capacity(112);
+    let mut url = String::with_capacity(160);
     url.push_str(&cfg.api);
     url.push_str("/v1/payments/");
     url.push_str(cfg.payment.as_str());

@@ -73,13 +73,12 @@ fn features(win: &JsValue) -> Array {
     parts
 }
 
-/// `obj.name()`, or `undefined` when it is not a function or throws.
+/// `obj.name()`, or `undefined` when it is not a function (calling it throws) or throws.
 fn call0(obj: &JsValue, name: &str) -> JsValue {
-    let f = field(obj, name);
-    if !f.is_function() {
-        return JsValue::UNDEFINED;
-    }
-    f.unchecked_ref::<Function>().call0(obj).unwrap_or(JsValue::UNDEFINED)
+    field(obj, name)
+        .unchecked_ref::<Function>()
+        .call0(obj)
+        .unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Appends `bytes` as lowercase hex, two characters each.

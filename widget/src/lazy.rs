@@ -26,6 +26,10 @@ impl Widget {
         let Some(more) = self.more.as_ref() else {
             return false;
         };
+        // One answer may need two of the screens (compliance and a step-up): one hand-over.
+        if self.st.borrow().retired {
+            return true;
+        }
         {
             let mut st = self.st.borrow_mut();
             st.phase = Phase::Loading;

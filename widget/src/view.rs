@@ -49,8 +49,7 @@ a{color:var(--bdpay-link,#1d4ed8)}\
 .k{margin-top:12px;justify-content:center;background:var(--bdpay-secondary,#e4e7eb);color:inherit}\
 .pb{margin-top:12px;justify-content:center;font-weight:600;background:var(--bdpay-primary,#1f2933);color:var(--bdpay-primary-text,#fff)}\
 button small{display:block;font-size:.8125em;font-weight:600}\
-.y[data-provider]{padding:8px 12px;border-radius:var(--bdpay-radius-small,8px);background:var(--bdpay-banner-bg,#f0f4f8);\
-border-inline-start:4px solid var(--bdpay-nagad,#D6141F)}\
+.y[data-provider]{padding:8px 12px;border-radius:8px;background:var(--bdpay-banner-bg,#f0f4f8);border-inline-start:4px solid var(--bdpay-nagad,#D6141F)}\
 .y[data-provider=bkash]{border-color:var(--bdpay-bkash,#F47B20)}\
 [hidden]{display:none!important}"
     };
