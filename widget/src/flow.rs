@@ -1,5 +1,5 @@
-//! What the shopper's choice sets going: confirm (and the step-up's code, risk.rs), the way to the provider's page, the poll
-//! and its backoff, retry and the phone going offline and back.
+//! What the shopper's choice sets going: confirm (the step-up's code too: step_up.rs), the way
+//! to the provider's page, the poll and its backoff, retry and the phone going offline and back.
 
 use std::rc::Rc;
 
@@ -79,7 +79,7 @@ impl Widget {
                 let next = field(&json, "next_action");
                 let kind = text_field(&next, "type");
                 if kind.as_deref() == Some("otp") {
-                    // A step-up: the edge sent a code by SMS (risk.rs).
+                    // A step-up: the edge sent a code by SMS (step_up.rs; a phone build hands over).
                     return self.enter_otp(&next);
                 }
                 if kind.as_deref() == Some("manual_transfer") {
