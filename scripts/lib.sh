@@ -134,6 +134,7 @@ start_edge() {
     --var "NAGAD_BASE_URL:http://127.0.0.1:$sbx/nagad/remote-payment-gateway-1.0/api/dfs" "${relay_vars[@]}" \
     --var "SMS_GATEWAY_URL:http://127.0.0.1:$sbx/sms/api/smsapi" --var "SMS_SENDER_ID:bdpay" \
     --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" --var "BDPAY_ENV:${BDPAY_ENV_FOR_EDGE:-dev}" \
+    --var "BDPAY_GEO_STAND_IN:${BDPAY_GEO_STAND_IN:-BD-C}" \
     --var "BDPAY_WEBHOOK_RETRY_BASE_SECS:${BDPAY_WEBHOOK_RETRY_BASE_SECS:-60}" \
     --var "BDPAY_REFUND_GIVE_UP_SECS:${BDPAY_REFUND_GIVE_UP_SECS:-21600}" \
     --var "BDPAY_BREAKER_COOLDOWN_SECS:${BDPAY_BREAKER_COOLDOWN_SECS:-30}" >"$log" 2>&1 </dev/null &
@@ -143,6 +144,7 @@ start_edge() {
   if [[ "${BDPAY_ENV_FOR_EDGE:-dev}" == dev ]]; then
     seed_demo_merchant "$port" "$persist" >>"$log.migrate" 2>&1 || { cat "$log.migrate" >&2; return 1; }
     seed_demo_finance "$port" "$sbx" >>"$log.migrate" 2>&1 || { cat "$log.migrate" >&2; return 1; }
+    seed_demo_settings "$port" >>"$log.migrate" 2>&1 || { cat "$log.migrate" >&2; return 1; }
   fi
 }
 
@@ -189,6 +191,19 @@ seed_demo_finance() {
   admin finance set --merchant mer_demo --mode test \
     --bkash-statement-url "$base/bkash/{date}?format=csv&merchant=sandboxTokenizedUser02" \
     --nagad-statement-url "$base/nagad/{date}?format=csv" --nagad-settlement standard
+}
+
+# seed_demo_settings EDGE_PORT: the demo merchant's checkout settings (docs/risk.md), set on
+# every start. Its velocity, new-customer and device limits are OFF: the demo shop and the
+# tests pay hundreds of times a run from the same few sandbox wallets and one browser. Every
+# other merchant (bdpay-admin merchants create) starts with the defaults, and the risk tests
+# use merchants of their own.
+seed_demo_settings() {
+  curl -fsS -o /dev/null -X PUT "http://127.0.0.1:$1/v1/settings" \
+    -H "authorization: Bearer sk_test_demo" -H "content-type: application/json" \
+    -d '{"risk": {"phone_payments_per_10_min": null, "phone_amount_per_day": null,
+         "device_payments_per_10_min": null, "device_amount_per_day": null,
+         "new_customer_max": null, "device_max_phones_per_day": null}}'
 }
 
 # restart_edge PORT SANDBOX_PORT PERSIST_DIR LOG: kills the worker (as a crash would: no

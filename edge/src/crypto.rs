@@ -120,6 +120,26 @@ impl DataKeys {
         Msisdn::parse(&self.decrypt_text(binding, stored)?).map_err(|_| "stored phone does not parse".into())
     }
 
+    /// HMAC-SHA256(hash key, `domain` ‖ ":" ‖ `text`): a keyed digest for one purpose (the
+    /// domain keeps a device id's digest from ever equalling a phone's or a code's).
+    pub fn keyed_digest(&self, domain: &str, text: &str) -> Result<[u8; 32], String> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.hash.expose()).map_err(|_| "bad hash key")?;
+        mac.update(domain.as_bytes());
+        mac.update(b":");
+        mac.update(text.as_bytes());
+        Ok(mac.finalize().into_bytes().into())
+    }
+
+    /// The widget's device id as we keep it: a keyed digest, hex (docs/risk.md "Device").
+    pub fn device_hash(&self, device_id: &str) -> Result<String, String> {
+        Ok(hex(&self.keyed_digest("device", device_id)?))
+    }
+
+    /// A step-up code's digest: HMAC over the payment id and the code (`risk::otp`).
+    pub fn otp_digest(&self, payment_id: &str, code: &str) -> Result<[u8; 32], String> {
+        self.keyed_digest("otp", &format!("{payment_id}:{code}"))
+    }
+
     /// HMAC-SHA256(hash key, number), hex: equal numbers match without storing them.
     pub fn phone_lookup_hash(&self, phone: &Msisdn) -> Result<String, String> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.hash.expose()).map_err(|_| "bad hash key")?;

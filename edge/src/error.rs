@@ -67,7 +67,11 @@ impl EdgeError {
             log::error("internal_error", &serde_json::json!({ "cause": cause }));
         }
         let body = self.to_api_error();
-        http::json(body.http_status(), &body)
+        let mut resp = http::json(body.http_status(), &body);
+        if let Some(secs) = body.error.retry_after {
+            let _ = resp.headers_mut().set("retry-after", &secs.to_string());
+        }
+        resp
     }
 }
 

@@ -26,6 +26,7 @@ mod manual;
 mod payment;
 mod providers;
 mod refunds;
+mod risk;
 mod routes;
 mod webhooks;
 

@@ -219,6 +219,10 @@ random_id!(
     /// Where a merchant's settled money goes (a bank account, `POST /v1/payees`): `pye_` + 24 of `[a-z0-9]`.
     PayeeId, "pye_", "a payee id such as \"pye_0123456789abcdefghijklmn\""
 );
+random_id!(
+    /// An entry of the blocklist (a phone's keyed hash, `POST /v1/blocklist`): `blk_` + 24 of `[a-z0-9]`.
+    BlocklistId, "blk_", "a blocklist entry id such as \"blk_0123456789abcdefghijklmn\""
+);
 
 /// The order id we send Nagad for a payment: `BDP` + the first 17 characters of
 /// the payment id's body, upper-cased (20 alphanumerics, Nagad's maximum; docs/providers.md B.4).

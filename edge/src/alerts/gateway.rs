@@ -13,7 +13,7 @@ use crate::providers::transport::{self, Call};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-pub(super) struct Gateway {
+pub(crate) struct Gateway {
     url: String,
     sender_id: String,
     api_key: Secret<String>,
@@ -21,7 +21,7 @@ pub(super) struct Gateway {
 
 impl Gateway {
     /// The gateway from the settings; `None` when either the URL or the key is missing.
-    pub(super) fn from_env(env: &Env) -> Option<Gateway> {
+    pub(crate) fn from_env(env: &Env) -> Option<Gateway> {
         let var = |n: &str| env.var(n).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty());
         let url = var("SMS_GATEWAY_URL").filter(|u| u.starts_with("https://") || u.starts_with("http://"))?;
         let api_key = env
@@ -37,7 +37,7 @@ impl Gateway {
     }
 
     /// Sends one SMS: `sent`, or a word for what went wrong (for the log).
-    pub(super) async fn send(&self, to: &Msisdn, text: &str) -> &'static str {
+    pub(crate) async fn send(&self, to: &Msisdn, text: &str) -> &'static str {
         let form = form(&[
             ("api_key", self.api_key.expose()),
             ("type", "text"),

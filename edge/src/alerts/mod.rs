@@ -8,7 +8,7 @@
 //! Numbers are logged masked only.
 
 pub mod contacts;
-mod gateway;
+pub(crate) mod gateway;
 
 use bdpay_shared::alerts::{Cause, SMS_EVERY_MS};
 use serde_json::json;

@@ -5,6 +5,7 @@
 //! | place | binding |
 //! | --- | --- |
 //! | payment's phone (its Durable Object record and the `payments` row, the same value) | `payments/customer_phone/<pay_…>` |
+//! | payment's NID and alternate phone (its object's record only) | `payments/nid/<pay_…>`, `payments/alt_phone/<pay_…>` |
 //! | webhook endpoint's signing secret | `webhook_endpoints/secret/<we_…>` |
 //! | stored idempotent reply (row key: merchant and key) | `idempotency_keys/response/<mer_…>/<key>` |
 //! | a merchant's provider credential (row key: merchant, mode, provider) | `merchant_credentials/sealed/<mer_…>/<mode>/<provider>` |
@@ -17,6 +18,16 @@
 /// (`payments.customer_phone_enc`), written there from the record.
 pub fn payment_phone(payment_id: &str) -> String {
     format!("payments/customer_phone/{payment_id}")
+}
+
+/// A payment's NID (compliance), in its object's record only.
+pub fn payment_nid(payment_id: &str) -> String {
+    format!("payments/nid/{payment_id}")
+}
+
+/// A payment's alternate phone (compliance), in its object's record only.
+pub fn payment_alt_phone(payment_id: &str) -> String {
+    format!("payments/alt_phone/{payment_id}")
 }
 
 /// A webhook endpoint's signing secret (`webhook_endpoints.secret_enc`).

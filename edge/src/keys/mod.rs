@@ -29,6 +29,16 @@ pub fn rekey_record(keys: &DataKeys, r: &mut PaymentRecord) -> Result<(), String
             phone.enc = fresh;
         }
     }
+    if let Some(nid) = r.checkout.nid.as_mut() {
+        if let Some(fresh) = keys.rewrap(&binding::payment_nid(r.id.as_str()), &nid.enc)? {
+            nid.enc = fresh;
+        }
+    }
+    if let Some(alt) = r.checkout.alt_phone.as_mut() {
+        if let Some(fresh) = keys.rewrap(&binding::payment_alt_phone(r.id.as_str()), &alt.enc)? {
+            alt.enc = fresh;
+        }
+    }
     r.version += 1;
     r.outbox_row = true;
     Ok(())

@@ -28,12 +28,54 @@ const UPSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, n, provi
     version = excluded.version, invoice = excluded.invoice, paid_at = excluded.paid_at, \
     payer_masked = excluded.payer_masked WHERE excluded.version > payment_attempts.version";
 
+const UPSERT_CHECKOUT: &str = "INSERT INTO payment_checkout (payment_id, merchant_id, mode, phone_hash, device_hash, \
+    confirmed_at, risk_score, risk_decision, risk_reasons, cohort, promotion_provider, promotion_kind, cashback_poisha, \
+    vat_poisha, withholding_poisha, nid_masked, alt_phone_masked, created_at, version) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) \
+    ON CONFLICT(payment_id) DO UPDATE SET phone_hash = excluded.phone_hash, device_hash = excluded.device_hash, \
+    confirmed_at = excluded.confirmed_at, risk_score = excluded.risk_score, risk_decision = excluded.risk_decision, \
+    risk_reasons = excluded.risk_reasons, promotion_provider = excluded.promotion_provider, \
+    promotion_kind = excluded.promotion_kind, cashback_poisha = excluded.cashback_poisha, \
+    nid_masked = excluded.nid_masked, alt_phone_masked = excluded.alt_phone_masked, version = excluded.version \
+    WHERE excluded.version > payment_checkout.version";
+
 const INSERT_EVENT: &str =
     "INSERT OR IGNORE INTO payment_events (payment_id, version, status, reason, detail, created_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 const INSERT_CALL: &str = "INSERT INTO provider_calls (payment_id, provider, op, http_status, provider_code, outcome, \
     latency_ms, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// The `payment_checkout` row (migration 0012): what the risk rules count, and what the
+/// cohort and finance reports read.
+fn checkout_values(r: &PaymentRecord) -> [JsValue; 19] {
+    let c = &r.checkout;
+    let risk = c.risk.as_ref();
+    let reasons = risk.and_then(|x| serde_json::to_string(&x.reasons).ok());
+    let decision = risk.and_then(|x| serde_json::to_value(x.decision).ok());
+    let tax = c.tax;
+    [
+        r.id.as_str().into(),
+        r.merchant_id.as_str().into(),
+        r.mode.as_str().into(),
+        opt(r.customer_phone.as_ref().map(|p| p.hash.as_str())),
+        opt(c.device_hash.as_deref()),
+        r.attempts.first().map_or(JsValue::NULL, |a| int(a.created_ms)),
+        risk.map_or(JsValue::NULL, |x| int(i64::from(x.score))),
+        opt(decision.as_ref().and_then(|d| d.as_str())),
+        opt(reasons.as_deref()),
+        opt(c.cohort.as_deref()),
+        opt(c.offer.map(|o| o.provider.as_str())),
+        opt(c.offer.map(|o| o.kind.as_str())),
+        int(c.offer.map_or(0, |o| o.cashback().poisha())),
+        int(tax.map_or(0, |t| t.vat.poisha())),
+        int(tax.map_or(0, |t| t.withholding.poisha())),
+        opt(c.nid.as_ref().map(|n| n.masked.as_str())),
+        opt(c.alt_phone.as_ref().map(|p| p.masked.as_str())),
+        int(r.created_ms),
+        int(r.version as i64),
+    ]
+}
 
 /// Writes the record's outbox in one batch (one transaction). On success the caller clears it.
 pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), String> {
@@ -66,6 +108,7 @@ pub async fn write_outbox(db: &D1Database, r: &PaymentRecord) -> Result<(), Stri
             int(r.version as i64),
         ];
         statements.push(db.prepare(UPSERT).bind(&values).map_err(err)?);
+        statements.push(db.prepare(UPSERT_CHECKOUT).bind(&checkout_values(r)).map_err(err)?);
         for (i, a) in r.attempts.iter().enumerate() {
             let values = [
                 r.id.as_str().into(),

@@ -6,9 +6,13 @@ use bdpay_shared::money::Money;
 use bdpay_shared::provider::Provider;
 use serde::{Deserialize, Serialize};
 
+use bdpay_shared::risk::otp::OtpDigest;
+
+use super::checkout::Sealed;
 use super::record::{PaymentRecord, StoredPhone};
 use super::stored_transfer::NewTransfer;
 use crate::providers::{Device, Mode};
+use crate::risk::geo::Geo;
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case")]
@@ -27,6 +31,25 @@ pub enum Command {
         device: Device,
         shopper_ip: Option<String>,
         customer_phone: Option<StoredPhone>,
+        /// Keyed digest of the widget's device id.
+        #[serde(default)]
+        device_hash: Option<String>,
+        /// Where the request came from (`risk::geo`).
+        #[serde(default)]
+        geo: Geo,
+        /// Compliance: the shopper's NID and alternate phone, sealed by the worker.
+        #[serde(default)]
+        nid: Option<Sealed>,
+        #[serde(default)]
+        alt_phone: Option<Sealed>,
+    },
+    /// The shopper's step-up code (its digest; `None`: not six digits). Right: the held
+    /// confirm carries on.
+    VerifyOtp {
+        client_secret_hash: String,
+        digest: Option<OtpDigest>,
+        #[serde(default)]
+        geo: Geo,
     },
     /// The provider sent the shopper back (unsigned: decide only through the provider).
     Return {

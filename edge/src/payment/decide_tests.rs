@@ -343,7 +343,7 @@ fn a_confirm_without_a_choice_takes_the_wallet_the_widget_recommended() {
     for c in ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] {
         let mut r = record();
         r.id = PaymentId::parse(&format!("pay_{}", c.to_string().repeat(24))).unwrap();
-        let shown = crate::payment::view::widget(&r, up, None)
+        let shown = crate::payment::view::widget(&r, up, None, &crate::risk::settings::CheckoutSettings::default())
             .recommended
             .map(|c| c.provider);
         let Ok(Confirm::Start(plan)) = confirm(&r, None, None, WEB, up, 10) else {

@@ -16,6 +16,7 @@ use super::decide::{self, Confirm, StartPlan, Step};
 use super::manual;
 use super::record::{PaymentRecord, StoredPhone};
 use super::refunding::{self, Ask};
+use super::risk_gate::{self, Checked, Gate, Held, RiskIn};
 use super::settle;
 use super::storage;
 use crate::config::EdgeConfig;
@@ -38,6 +39,8 @@ pub struct ConfirmInput {
     pub device: Device,
     pub shopper_ip: Option<String>,
     pub customer_phone: Option<StoredPhone>,
+    /// Device, place and compliance fields for the risk check (`payment::risk_gate`).
+    pub risk: RiskIn,
 }
 
 /// A client for `p` with the payment's merchant's credentials (its own, else the deployment's).
@@ -111,7 +114,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         let at = crate::keys::binding::payment_phone(r.id.as_str());
         config.data_keys.decrypt_phone(&at, &p.enc).ok()
     });
-    let up = availability_to_call(ctx.env, r, input.provider).await;
+    let mut up = availability_to_call(ctx.env, r, input.provider).await;
     // Manual transfer: asked for, or the merchant's way forward when no wallet can take it.
     let asked = if input.manual_transfer {
         Asked::ManualTransfer
@@ -126,6 +129,15 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         Offer::Manual => return offer_manual(ctx, r, now_ms).await,
         Offer::NotOffered => return Err(manual::not_offered()),
         Offer::Wallets => manual::wallet_asked(r),
+    }
+    let settings = match ctx.env.d1("DB") {
+        Ok(db) => crate::risk::settings::load(&db, &r.merchant_id).await,
+        Err(_) => crate::risk::settings::CheckoutSettings::default(),
+    };
+    let mut risk_in = input.risk;
+    if risk_gate::before_routing(r, &settings, &mut risk_in, input.provider, now_ms)? {
+        // Above the merchant's bKash cap: routing may only choose Nagad.
+        up.bkash.configured = false;
     }
     let operator = phone.as_ref().map(|p| p.operator());
     if let Confirm::Same = decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
@@ -143,6 +155,20 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     if paid_elsewhere(ctx, r).await {
         return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
     }
+    let held = Held {
+        provider: input.provider,
+        device: input.device,
+        shopper_ip: input.shopper_ip.clone(),
+    };
+    let ask = Checked {
+        provider: plan.provider,
+        phone: phone.as_ref().zip(phone_store.as_ref()),
+        input: &risk_in,
+        held,
+    };
+    if risk_gate::check(ctx.env, r, &settings, ask, now_ms).await? == Gate::CodeSent {
+        return Ok(());
+    }
     let shopper = Shopper {
         phone: phone.as_ref(),
         ip: input.shopper_ip.as_deref(),
@@ -152,6 +178,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         Ok(s) => {
             r.customer_phone = phone_store;
             log_start(r, &plan);
+            note_offer(r, &settings, plan.provider);
             decide::started(r, plan, s, config.attempt_ttl_ms, crate::clock::now_ms());
             return Ok(());
         }
@@ -173,11 +200,23 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         Ok(s) => {
             r.customer_phone = phone_store;
             log_start(r, &next);
+            note_offer(r, &settings, next.provider);
             decide::started(r, next, s, config.attempt_ttl_ms, crate::clock::now_ms());
             Ok(())
         }
         Err(f) => after_outage(ctx, r, setting, &f, now_ms).await,
     }
+}
+
+/// The promotion of the wallet the shopper is sent to, kept on the payment (the latest
+/// attempt's wallet decides: a shopper who moves to the other wallet gets its offer).
+fn note_offer(r: &mut PaymentRecord, settings: &crate::risk::settings::CheckoutSettings, p: Provider) {
+    r.checkout.offer =
+        bdpay_shared::promotions::offer(&settings.promotions, p, r.amount).map(|o| super::checkout::AppliedOffer {
+            provider: p,
+            kind: o.kind,
+            amount: o.amount,
+        });
 }
 
 /// The manual-transfer instructions instead of a wallet's page.

@@ -9,6 +9,8 @@
 //! - [`command`], [`client`]: how the rest of the worker talks to it; [`view`]: how callers see it.
 
 pub mod attempt;
+pub mod checkout;
+pub mod checkout_view;
 pub mod claim;
 pub mod client;
 pub mod command;
@@ -19,6 +21,7 @@ pub mod manual_flow;
 pub mod object;
 pub mod record;
 pub mod refunding;
+pub mod risk_gate;
 pub mod settle;
 pub mod statement_paid;
 pub mod storage;

@@ -20,6 +20,7 @@ use super::manual;
 use super::manual_flow;
 use super::record::PaymentRecord;
 use super::refunding::{self, Ask};
+use super::risk_gate::{self, RiskIn};
 use super::settle;
 use super::statement_paid;
 use super::storage;
@@ -144,7 +145,10 @@ impl PaymentObject {
         };
         let now = now_ms();
         let ctx = self.ctx();
-        if let Command::Confirm { client_secret_hash, .. } | Command::SubmitTransfer { client_secret_hash, .. } = &cmd {
+        if let Command::Confirm { client_secret_hash, .. }
+        | Command::SubmitTransfer { client_secret_hash, .. }
+        | Command::VerifyOtp { client_secret_hash, .. } = &cmd
+        {
             if !secret_matches(&r, client_secret_hash) {
                 return error(ErrorCode::Unauthorized);
             }
@@ -240,6 +244,10 @@ async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) 
             device,
             shopper_ip,
             customer_phone,
+            device_hash,
+            geo,
+            nid,
+            alt_phone,
         } => {
             let input = ConfirmInput {
                 provider,
@@ -247,6 +255,31 @@ async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) 
                 device,
                 shopper_ip,
                 customer_phone,
+                risk: RiskIn {
+                    device_hash,
+                    geo,
+                    nid,
+                    alt_phone,
+                },
+            };
+            flow::confirm(ctx, r, input, now).await
+        }
+        Command::VerifyOtp {
+            client_secret_hash: _,
+            digest,
+            geo,
+        } => {
+            let held = risk_gate::verify(r, digest, now)?;
+            let input = ConfirmInput {
+                provider: held.provider,
+                manual_transfer: false,
+                device: held.device,
+                shopper_ip: held.shopper_ip,
+                customer_phone: None,
+                risk: RiskIn {
+                    geo,
+                    ..RiskIn::default()
+                },
             };
             flow::confirm(ctx, r, input, now).await
         }

@@ -10,6 +10,7 @@ use bdpay_shared::status::{self, Event, Outcome, PaymentStatus};
 use serde::{Deserialize, Serialize};
 
 use super::attempt::Attempt;
+use super::checkout::Checkout;
 use super::stored_refund::StoredRefund;
 use super::stored_transfer::StoredTransfer;
 use crate::providers::{CallRecord, Mode};
@@ -179,6 +180,9 @@ pub struct PaymentRecord {
     /// Every manual transfer quoted for this payment, oldest first; D1 follows with the rows.
     #[serde(default)]
     pub transfers: Vec<StoredTransfer>,
+    /// Risk, step-up, cohort, promotion, tax and compliance (`payment::checkout`).
+    #[serde(default)]
+    pub checkout: Checkout,
 }
 
 /// Who holds a payment's money ([`PaymentRecord::money_source`]).

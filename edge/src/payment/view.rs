@@ -11,14 +11,14 @@ use bdpay_shared::status::{AttemptStatus, PaymentStatus};
 use serde::Serialize;
 use serde_json::Value;
 
+pub use super::checkout_view::waiting_step_up;
+use super::checkout_view::{self, MerchantCheckout, OtpAction, WidgetCheckout};
 use super::record::PaymentRecord;
 use crate::manual::instructions::Instructions;
 use crate::providers::Mode;
+use crate::risk::settings::CheckoutSettings;
 
-/// `2026-11-26T03:58:29.000Z` from unix milliseconds.
-pub fn iso(ms: i64) -> String {
-    String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).to_iso_string())
-}
+pub use crate::clock::iso;
 
 #[derive(Serialize)]
 pub struct MerchantView<'a> {
@@ -49,6 +49,8 @@ pub struct MerchantView<'a> {
     pub expires_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<&'a str>,
+    #[serde(flatten)]
+    pub checkout: MerchantCheckout<'a>,
 }
 
 /// A manual transfer as the payment shows it (ops review shows the rest).
@@ -120,6 +122,7 @@ pub fn merchant<'a>(r: &'a PaymentRecord, client_secret: Option<&'a str>) -> Mer
         }),
         expires_at: iso(r.expires_ms),
         client_secret,
+        checkout: checkout_view::merchant(r),
     }
 }
 
@@ -147,6 +150,8 @@ pub enum NextAction<'a> {
     Redirect { url: &'a str },
     /// Show how to pay by hand (`manual::instructions`).
     ManualTransfer { instructions: Instructions },
+    /// Ask for the step-up code sent by SMS (`payment::risk_gate`).
+    Otp(OtpAction<'a>),
 }
 
 /// The widget's status: enough to render (amount, merchant, choices) and to follow the flow.
@@ -164,11 +169,18 @@ pub struct WidgetView<'a> {
     pub error: Option<&'a ErrorBody>,
     pub next_action: Option<NextAction<'a>>,
     pub livemode: bool,
+    #[serde(flatten)]
+    pub checkout: WidgetCheckout<'a>,
 }
 
 /// `manual`: the manual transfer instructions, when they stand for this payment
 /// (`payment::manual::offer_stands`); they come before a wallet page.
-pub fn widget(r: &PaymentRecord, up: Availability, manual: Option<Instructions>) -> WidgetView<'_> {
+pub fn widget<'a>(
+    r: &'a PaymentRecord,
+    up: Availability,
+    manual: Option<Instructions>,
+    settings: &CheckoutSettings,
+) -> WidgetView<'a> {
     let inputs = super::decide::routing_inputs(r, None, None, None, up);
     let recommended = routing::route(&inputs).ok().map(|c| Recommendation {
         provider: c.provider,
@@ -178,6 +190,7 @@ pub fn widget(r: &PaymentRecord, up: Availability, manual: Option<Instructions>)
     });
     let current = r.current();
     let next_action = match (manual, r.status, current) {
+        _ if waiting_step_up(r).is_some() => waiting_step_up(r).map(NextAction::Otp),
         (Some(instructions), ..) => Some(NextAction::ManualTransfer { instructions }),
         (None, PaymentStatus::Pending, Some(a)) if a.status == AttemptStatus::Started => {
             Some(NextAction::Redirect { url: &a.redirect_url })
@@ -208,5 +221,6 @@ pub fn widget(r: &PaymentRecord, up: Availability, manual: Option<Instructions>)
         error: r.error.as_ref(),
         next_action,
         livemode: r.mode == Mode::Live,
+        checkout: checkout_view::widget(r, settings),
     }
 }

@@ -3,6 +3,9 @@
 
 mod admin;
 mod alerts;
+mod analytics;
+mod blocklist;
+mod checkout_settings;
 mod credentials;
 mod demo;
 mod demo_webhooks;
@@ -21,6 +24,7 @@ mod refunds;
 mod returns;
 mod settlements;
 mod statements;
+mod step_up;
 mod webhooks;
 mod widget;
 
@@ -40,7 +44,7 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     // The widget's endpoints answer CORS for any origin, errors included.
     let is_widget = matches!(
         segments.as_slice(),
-        ["v1", "payments", _, "confirm" | "status" | "manual_transfer"]
+        ["v1", "payments", _, "confirm" | "status" | "manual_transfer" | "otp"]
     );
     // worker-rs reads any method it has no name for (QUERY, …) as GET: those are not GET here.
     let unnamed = method == Method::Get && !req.inner().method().eq_ignore_ascii_case("GET");
@@ -97,9 +101,16 @@ async fn route(req: Request, env: &Env, method: Method, segments: &[&str]) -> Ed
         (Post, ["v1", "payees"]) => payees::create(req, env).await,
         (Get, ["v1", "payees"]) => payees::list(req, env).await,
         (Delete, ["v1", "payees", id]) => payees::delete(req, env, id).await,
+        (Get, ["v1", "analytics", "cohorts"]) => analytics::cohorts(req, env).await,
+        (Get, ["v1", "settings"]) => checkout_settings::get(req, env).await,
+        (Put, ["v1", "settings"]) => checkout_settings::put(req, env).await,
+        (Post, ["v1", "blocklist"]) => blocklist::create(req, env).await,
+        (Get, ["v1", "blocklist"]) => blocklist::list(req, env).await,
+        (Delete, ["v1", "blocklist", id]) => blocklist::delete(req, env, id).await,
 
         // Widget → edge (client secret).
-        (Options, ["v1", "payments", _, "confirm" | "status" | "manual_transfer"]) => Ok(widget::preflight()),
+        (Options, ["v1", "payments", _, "confirm" | "status" | "manual_transfer" | "otp"]) => Ok(widget::preflight()),
+        (Post, ["v1", "payments", id, "otp"]) => step_up::verify(req, env, id).await,
         (Post, ["v1", "payments", id, "confirm"]) => widget::confirm(req, env, id).await,
         (Get, ["v1", "payments", id, "status"]) => widget::status(req, env, id).await,
         (Post, ["v1", "payments", id, "manual_transfer"]) => manual_transfer::submit(req, env, id).await,
@@ -145,7 +156,7 @@ fn known(path: &[&str]) -> bool {
         ["healthz"]
             | ["v1", "payments"]
             | ["v1", "payments", _]
-            | ["v1", "payments", _, "confirm" | "status" | "manual_transfer"]
+            | ["v1", "payments", _, "confirm" | "status" | "manual_transfer" | "otp"]
             | ["v1", "return", "bkash" | "nagad"]
             | ["v1", "return", "bkash" | "nagad", _]
             | ["v1", "ipn", "bkash" | "nagad"]
@@ -169,6 +180,10 @@ fn known(path: &[&str]) -> bool {
             | ["v1", "settlements", _, "beps"]
             | ["v1", "payees"]
             | ["v1", "payees", _]
+            | ["v1", "settings"]
+            | ["v1", "analytics", "cohorts"]
+            | ["v1", "blocklist"]
+            | ["v1", "blocklist", _]
     )
 }
 

@@ -1,10 +1,12 @@
 //! Merchant server → edge: create a payment (with `Idempotency-Key`), read one, find by order.
 
+use bdpay_shared::cohort;
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::ids::{ClientSecret, OrderId, PaymentId};
 use bdpay_shared::money::Money;
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::status::PaymentStatus;
+use bdpay_shared::tax;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use worker::{Env, Request, Response};
@@ -18,6 +20,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http;
 use crate::idempotent::{self, Begun};
 use crate::ledger::payments as ledger;
+use crate::payment::checkout::Checkout;
 use crate::payment::client as objects;
 use crate::payment::command::Command;
 use crate::payment::record::{EventRow, PaymentRecord, StoredPhone};
@@ -111,6 +114,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         }),
         None => None,
     };
+    let checkout = checkout_at_create(env, merchant, &input.order_id, input.amount).await;
     let record = PaymentRecord {
         id,
         merchant_id: merchant.id.clone(),
@@ -150,6 +154,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
         manual_offered_ms: None,
         manual_shown: false,
         transfers: Vec::new(),
+        checkout,
     };
     let stored = objects::send(
         env,
@@ -160,6 +165,26 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
     )
     .await?;
     Ok((stored, secret))
+}
+
+/// The cohort (the merchant's rollout, by the order id) and the tax line (its rates), fixed
+/// when the payment is made.
+async fn checkout_at_create(env: &Env, merchant: &Merchant, order_id: &OrderId, amount: Money) -> Checkout {
+    let settings = match env.d1("DB") {
+        Ok(db) => crate::risk::settings::load(&db, &merchant.id).await,
+        Err(_) => crate::risk::settings::CheckoutSettings::default(),
+    };
+    let cohort = match &settings.rollout {
+        Some(rollout) => cohort::cohort(order_id.as_str(), &merchant.id, rollout)
+            .as_str()
+            .to_owned(),
+        None => cohort::CONTROL.to_owned(),
+    };
+    Checkout {
+        cohort: Some(cohort),
+        tax: Some(tax::tax_line(amount, &settings.tax)),
+        ..Checkout::default()
+    }
 }
 
 /// `POST /v1/payments`

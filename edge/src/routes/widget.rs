@@ -6,8 +6,10 @@
 
 use bdpay_shared::errors::ErrorCode;
 use bdpay_shared::ids::{ClientSecret, PaymentId};
+use bdpay_shared::locale::Lang;
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::provider::Provider;
+use bdpay_shared::risk::{nid, Action};
 use bdpay_shared::status::AttemptStatus;
 use serde::Deserialize;
 use serde_json::json;
@@ -18,8 +20,10 @@ use crate::clock::now_ms;
 use crate::config::EdgeConfig;
 use crate::crypto::sha256_hex;
 use crate::error::{EdgeError, EdgeResult};
+use crate::keys::binding;
 use crate::ledger::manual_settings;
 use crate::manual::instructions::{self, Instructions};
+use crate::payment::checkout::Sealed;
 use crate::payment::client as objects;
 use crate::payment::command::Command;
 use crate::payment::flow::availability;
@@ -28,6 +32,7 @@ use crate::payment::object::secret_matches;
 use crate::payment::record::{PaymentRecord, StoredPhone};
 use crate::payment::view;
 use crate::providers::Device;
+use crate::risk::geo::Geo;
 
 /// Adds the CORS headers the widget's endpoints carry on every answer, errors included.
 pub fn with_cors(mut resp: Response) -> Response {
@@ -39,7 +44,7 @@ pub fn with_cors(mut resp: Response) -> Response {
 }
 
 /// The request headers the widget's endpoints admit from any origin.
-const ALLOW_HEADERS: &str = "content-type, bdpay-client-secret";
+const ALLOW_HEADERS: &str = "content-type, bdpay-client-secret, bdpay-test-geo";
 
 /// The preflight for confirm, status and manual_transfer.
 pub fn preflight() -> Response {
@@ -95,9 +100,16 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     if !secret_matches(&record, &sha256_hex(secret.expose().as_bytes())) {
         return Err(EdgeError::unauthorized());
     }
-    let up = availability(env, &record).await;
+    let mut up = availability(env, &record).await;
+    let settings = match env.d1("DB") {
+        Ok(db) => crate::risk::settings::load(&db, &record.merchant_id).await,
+        Err(_) => crate::risk::settings::CheckoutSettings::default(),
+    };
+    if crate::payment::risk_gate::bkash_refused(&settings, record.amount) {
+        up.bkash.configured = false;
+    }
     let manual = standing_instructions(env, &record).await;
-    let mut resp = crate::http::json(200, &view::widget(&record, up, manual));
+    let mut resp = crate::http::json(200, &view::widget(&record, up, manual, &settings));
     let _ = resp.headers_mut().set("cache-control", "private, max-age=1");
     Ok(resp)
 }
@@ -132,6 +144,31 @@ struct ConfirmBody {
     customer_phone: Option<Msisdn>,
     #[serde(default)]
     device: Option<Device>,
+    /// The widget's device id (docs/device-id.md): kept only as a keyed digest.
+    #[serde(default)]
+    device_id: Option<String>,
+    /// Compliance, when the status answer asks: the shopper's NID and an alternate phone.
+    #[serde(default)]
+    nid: Option<String>,
+    #[serde(default)]
+    alt_phone: Option<Msisdn>,
+}
+
+/// A device id as the widget makes it: 16 to 128 lowercase hex characters.
+fn device_id_ok(id: &str) -> bool {
+    (16..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The phone sealed for the payment at `binding`, with its mask and look-up hash.
+fn seal_phone(config: &EdgeConfig, binding: &str, p: &Msisdn) -> EdgeResult<StoredPhone> {
+    Ok(StoredPhone {
+        masked: p.masked(),
+        enc: config
+            .data_keys
+            .encrypt_phone(binding, p)
+            .map_err(EdgeError::internal)?,
+        hash: config.data_keys.phone_lookup_hash(p).map_err(EdgeError::internal)?,
+    })
 }
 
 /// `POST /v1/payments/{id}/confirm`: start the attempt; answer where to send the shopper.
@@ -140,18 +177,43 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
     let input: ConfirmBody = body::json(&mut req).await?;
     let secret = pick_secret(header, input.client_secret.clone()).unwrap_or_default();
     let (id, secret) = parse_secret(id, &secret)?;
+    if input.device_id.as_deref().is_some_and(|d| !device_id_ok(d)) {
+        return Err(EdgeError::invalid(
+            ErrorCode::InvalidRequest,
+            "device_id: 16 to 128 lowercase hex characters",
+        ));
+    }
+    let nid = match input.nid.as_deref().map(str::trim) {
+        Some(n) => Some(nid::parse(n).map_err(|e| EdgeError::invalid(ErrorCode::InvalidRequest, format!("nid: {e}")))?),
+        None => None,
+    };
+    let config = EdgeConfig::from_env(env)?;
     let customer_phone = match &input.customer_phone {
-        Some(p) => {
-            let config = EdgeConfig::from_env(env)?;
-            Some(StoredPhone {
-                masked: p.masked(),
-                enc: config
-                    .data_keys
-                    .encrypt_phone(&crate::keys::binding::payment_phone(id.as_str()), p)
-                    .map_err(EdgeError::internal)?,
-                hash: config.data_keys.phone_lookup_hash(p).map_err(EdgeError::internal)?,
-            })
-        }
+        Some(p) => Some(seal_phone(&config, &binding::payment_phone(id.as_str()), p)?),
+        None => None,
+    };
+    let alt_phone = match &input.alt_phone {
+        Some(p) => Some(Sealed {
+            masked: p.masked(),
+            enc: config
+                .data_keys
+                .encrypt_phone(&binding::payment_alt_phone(id.as_str()), p)
+                .map_err(EdgeError::internal)?,
+        }),
+        None => None,
+    };
+    let nid = match nid {
+        Some(n) => Some(Sealed {
+            masked: n.masked(),
+            enc: config
+                .data_keys
+                .encrypt_text(&binding::payment_nid(id.as_str()), n.expose_digits())
+                .map_err(EdgeError::internal)?,
+        }),
+        None => None,
+    };
+    let device_hash = match input.device_id.as_deref() {
+        Some(d) => Some(config.data_keys.device_hash(d).map_err(EdgeError::internal)?),
         None => None,
     };
     let shopper_ip = req
@@ -172,11 +234,29 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
         device: input.device.unwrap_or(Device::MobileWeb),
         shopper_ip,
         customer_phone,
+        device_hash,
+        geo: Geo::of(&req, env),
+        nid,
+        alt_phone,
     };
     let record = objects::send(env, &id, &cmd).await?;
-    if manual::offer_stands(&record, now_ms()) {
+    answer(env, &record).await
+}
+
+/// The answer to a confirm (or to a right step-up code): the step-up waiting for its code,
+/// the manual transfer instructions, or the wallet's page to send the shopper to.
+pub(super) async fn answer(env: &Env, record: &PaymentRecord) -> EdgeResult<Response> {
+    if let Some(otp) = view::waiting_step_up(record) {
+        let msg = Action::StepUp;
+        return Ok(crate::http::json(
+            200,
+            &json!({ "id": record.id, "status": record.status, "next_action": view::NextAction::Otp(otp),
+                     "message": msg.shopper_message(Lang::En), "message_bn": msg.shopper_message(Lang::Bn) }),
+        ));
+    }
+    if manual::offer_stands(record, now_ms()) {
         // Answered with the instructions (asked for, or no wallet can take the payment).
-        let instructions = standing_instructions(env, &record)
+        let instructions = standing_instructions(env, record)
             .await
             .ok_or_else(|| EdgeError::internal("manual transfer offered without a number to send to"))?;
         return Ok(crate::http::json(
@@ -198,6 +278,9 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
     if let Some(from) = attempt.failover_from {
         answer["failover_from"] = json!(from);
     }
+    if let Some(offer) = record.checkout.offer.filter(|o| o.provider == attempt.provider) {
+        answer["offer"] = json!({ "kind": offer.kind, "amount": offer.amount });
+    }
     Ok(crate::http::json(200, &answer))
 }
 
@@ -217,8 +300,18 @@ mod tests {
     }
 
     #[test]
+    fn a_device_id_is_lowercase_hex_of_a_sane_length() {
+        assert!(device_id_ok(&"ab12".repeat(16)));
+        assert!(device_id_ok(&"0".repeat(16)));
+        assert!(!device_id_ok(&"0".repeat(15)));
+        assert!(!device_id_ok(&"0".repeat(129)));
+        assert!(!device_id_ok(&"AB12".repeat(16)));
+        assert!(!device_id_ok(&"zz".repeat(16)));
+    }
+
+    #[test]
     fn the_preflight_allows_the_secret_header() {
         let allowed: Vec<&str> = ALLOW_HEADERS.split(", ").collect();
-        assert_eq!(allowed, ["content-type", SECRET_HEADER]);
+        assert_eq!(allowed, ["content-type", SECRET_HEADER, crate::risk::geo::TEST_HEADER]);
     }
 }

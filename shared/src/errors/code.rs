@@ -30,6 +30,10 @@ pub enum ErrorCode {
     /// An operator asked to create something under an id that is taken.
     AlreadyExists,
     RateLimited,
+    /// The step-up code the shopper typed is not the one sent (tries may be left).
+    OtpIncorrect,
+    /// The step-up code's five minutes are over: ask for a new one (confirm again).
+    OtpExpired,
     // The payment or refund cannot do this now (4xx).
     InvalidState,
     AmountExceedsRefundable,
@@ -58,6 +62,8 @@ pub enum ErrorCode {
     ProviderDeclined,
     /// A person at the shop looked at the shopper's manual transfer and did not accept it.
     ManualTransferRejected,
+    /// The merchant's risk rules refuse this payment (docs/risk.md).
+    RiskBlocked,
     // A provider fault, or our setup at a provider (5xx).
     ProviderUnavailable,
     ProviderTimeout,
@@ -86,7 +92,7 @@ const fn spec(name: &'static str, status: u16, retryable: bool, en: &'static str
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 35] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAmount,
         ErrorCode::InvalidPhone,
@@ -100,6 +106,8 @@ impl ErrorCode {
         ErrorCode::IdempotencyConflict,
         ErrorCode::AlreadyExists,
         ErrorCode::RateLimited,
+        ErrorCode::OtpIncorrect,
+        ErrorCode::OtpExpired,
         ErrorCode::InvalidState,
         ErrorCode::AmountExceedsRefundable,
         ErrorCode::RefundNotAllowed,
@@ -118,6 +126,7 @@ impl ErrorCode {
         ErrorCode::DuplicateTransaction,
         ErrorCode::ProviderDeclined,
         ErrorCode::ManualTransferRejected,
+        ErrorCode::RiskBlocked,
         ErrorCode::ProviderUnavailable,
         ErrorCode::ProviderTimeout,
         ErrorCode::ProviderConfigError,
@@ -173,6 +182,12 @@ impl ErrorCode {
             C::RateLimited => spec("rate_limited", 429, true,
                 "Too many requests. Please wait a moment and try again.",
                 "অনেক বেশি অনুরোধ এসেছে। একটু অপেক্ষা করে আবার চেষ্টা করুন।"),
+            C::OtpIncorrect => spec("otp_incorrect", 400, false,
+                "That code is not the one we sent. Please check the SMS and try again.",
+                "কোডটি মেলেনি। এসএমএস দেখে আবার চেষ্টা করুন।"),
+            C::OtpExpired => spec("otp_expired", 400, false,
+                "That code has expired. Ask for a new code.",
+                "কোডটির মেয়াদ শেষ। নতুন কোড চেয়ে নিন।"),
             C::InvalidState => spec("invalid_state", 409, false,
                 "The payment cannot do this in its current state.",
                 "পেমেন্টের বর্তমান অবস্থায় এটি করা যাবে না।"),
@@ -227,6 +242,9 @@ impl ErrorCode {
             C::ManualTransferRejected => spec("manual_transfer_rejected", 402, false,
                 "The shop could not confirm the money you sent by hand. Please contact the shop.",
                 "আপনার নিজে পাঠানো টাকা দোকান নিশ্চিত করতে পারেনি। অনুগ্রহ করে দোকানের সাথে যোগাযোগ করুন।"),
+            C::RiskBlocked => spec("risk_blocked", 403, false,
+                "This payment cannot be made. Please contact the shop.",
+                "এই পেমেন্টটি করা যাচ্ছে না। অনুগ্রহ করে দোকানের সাথে যোগাযোগ করুন।"),
             C::ProviderUnavailable => spec("provider_unavailable", 503, true,
                 "The payment service is not available right now. Please try again shortly.",
                 "পেমেন্ট সেবাটি এই মুহূর্তে পাওয়া যাচ্ছে না। একটু পরে আবার চেষ্টা করুন।"),

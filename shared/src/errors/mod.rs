@@ -48,6 +48,12 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_code: Option<String>,
     pub retryable: bool,
+    /// `rate_limited`: seconds to wait (the `Retry-After` header says the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
+    /// `otp_incorrect`: tries left for this code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u8>,
 }
 
 /// The longest provider code we echo (`16_0006_004` is 11); anything longer or
@@ -66,6 +72,8 @@ impl ApiError {
                 provider: None,
                 provider_code: None,
                 retryable: code.retryable(),
+                retry_after: None,
+                tries_left: None,
             },
         }
     }

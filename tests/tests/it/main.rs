@@ -24,4 +24,5 @@ mod payments;
 mod production;
 mod refunds;
 mod restart;
+mod risk;
 mod webhooks;

@@ -14,6 +14,8 @@ pub const ROUTING_B: &str = "225151239";
 #[tokio::test]
 async fn the_bulk_credit_file_pays_out_the_settleable_net_per_payee() {
     let mut shop = Shop::new("Marketplace Shop").await;
+    // Its payments of Tk 2,900 and 3,200 come without a phone: the new-customer cap is off here.
+    shop.settings(json!({ "risk": { "new_customer_max": null } })).await;
     let post = reqwest::Method::POST;
     let payee = |name: &str, account: &str, routing: &str, share: Option<&str>| json!({ "name": name, "account_number": account, "routing_number": routing, "share": share });
     // Refused: a routing number that is not 9 digits, shares above 100 %.
