@@ -66,6 +66,7 @@ BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1
 say "   end to end: the finance view at 360x740 in Bangla and English (a day reconciled through the API)"
 BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
   BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/finance.mjs
+BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" BDPAY_E2E_OUT="$STATE_DIR/e2e" node tests/e2e/risk.mjs
 say "   restart drills: the worker killed mid-payment (executes in flight) and mid-batch, and back under a new data key"
 drill() {
   BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \

@@ -9,21 +9,30 @@
 /// nine whole digits or two decimals) → `None`.
 #[must_use]
 pub fn wire_poisha(s: &str) -> Option<u64> {
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 9 || frac.len() > 2 || !digits(whole) || !digits(frac) {
-        return None;
+    // Byte by byte, one pass: `split_once` would bring a string searcher along.
+    let (mut poisha, mut whole, mut frac, mut dot) = (0u64, 0usize, 0usize, false);
+    for b in s.bytes() {
+        match b {
+            b'.' if !dot => dot = true,
+            b'0'..=b'9' => {
+                // Wrapping: a string too long to fit is refused below anyway.
+                poisha = poisha.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                if dot {
+                    frac += 1;
+                } else {
+                    whole += 1;
+                }
+            }
+            _ => return None,
+        }
     }
-    if s.ends_with('.') {
-        return None;
-    }
-    let value = |p: &str| p.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
-    let scale = match frac.len() {
-        0 => 100,
-        1 => 10,
-        _ => 1,
+    let scale = match (dot, frac) {
+        (false, 0) => 100,
+        (true, 1) => 10,
+        (true, 2) => 1,
+        _ => return None,
     };
-    Some(value(whole) * 100 + value(frac) * scale)
+    (1..=9).contains(&whole).then_some(poisha * scale)
 }
 
 #[cfg(test)]
@@ -47,6 +56,10 @@ mod tests {
             "1250.001",
             "1.2.3",
             "1234567890",
+            "99999999999999999999999999999999.99",
+            "..",
+            "12.",
+            "1. 5",
         ] {
             assert_eq!(wire_poisha(bad), None, "{bad:?}");
         }

@@ -11,7 +11,7 @@ use bdpay_shared::status::PaymentStatus;
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 
-use crate::api::{field, message, text_field, Reply};
+use crate::api::{field, message, text_field, Refusal, Reply};
 use crate::events::{fire, Detail};
 use crate::text::text;
 use crate::view::slot;
@@ -21,30 +21,7 @@ impl Widget {
     pub(crate) fn on_status(self: &Rc<Self>, reply: Reply) {
         match reply {
             Reply::Ok(json) => self.apply(&json),
-            Reply::Refused(r) if !r.retryable => {
-                {
-                    let mut st = self.st.borrow_mut();
-                    st.phase = Phase::Broken;
-                    st.trouble = None;
-                    st.timer = None;
-                    st.notice = Some(if r.message.is_empty() {
-                        String::from(text(self.lang).unexpected)
-                    } else {
-                        r.message
-                    });
-                    st.code = Some(r.code);
-                }
-                self.render();
-                let st = self.st.borrow();
-                let d = Detail {
-                    payment: Some(self.cfg.payment.as_str()),
-                    status: "error",
-                    provider: None,
-                    code: st.code.as_deref(),
-                    message: st.notice.as_deref(),
-                };
-                fire(&self.host, "bdpay:failed", &d);
-            }
+            Reply::Refused(r) if !r.retryable => self.stop(r),
             Reply::Refused(_) | Reply::Unreachable => {
                 let offline = !web_sys::window().is_some_and(|w| w.navigator().on_line());
                 {
@@ -63,12 +40,40 @@ impl Widget {
         }
     }
 
+    /// A refusal the widget cannot get past (a wrong secret, an unknown payment, the risk
+    /// rules' block): the words in the box and a `bdpay:failed` event, no retry.
+    pub(crate) fn stop(&self, r: Refusal) {
+        {
+            let mut st = self.st.borrow_mut();
+            st.phase = Phase::Broken;
+            st.trouble = None;
+            st.timer = None;
+            st.notice = Some(if r.message.is_empty() {
+                String::from(text(self.lang).unexpected)
+            } else {
+                r.message
+            });
+            st.code = Some(r.code);
+        }
+        self.render();
+        let st = self.st.borrow();
+        let d = Detail {
+            payment: Some(self.cfg.payment.as_str()),
+            status: "error",
+            provider: None,
+            code: st.code.as_deref(),
+            message: st.notice.as_deref(),
+        };
+        fire(&self.host, "bdpay:failed", &d);
+    }
+
     /// A status answer: what the edge knows about the payment, drawn and announced.
     pub(crate) fn apply(self: &Rc<Self>, json: &JsValue) {
         let Some(status) = text_field(json, "status").and_then(|s| s.parse::<PaymentStatus>().ok()) else {
             return self.on_status(Reply::Unreachable);
         };
         self.show_facts(json);
+        self.show_risk(json, status);
         let (start, entering) = {
             let mut st = self.st.borrow_mut();
             st.trouble = None;
@@ -110,6 +115,11 @@ impl Widget {
                 st.redirect = Some(url);
             }
             drop(st);
+            // A step-up waits for its code (after a reload: the code's form again).
+            let otp = status.may_confirm() && text_field(&next, "type").as_deref() == Some("otp");
+            if otp {
+                self.enter_otp(&next);
+            }
             // The manual-transfer instructions stand while the payment waits for a transfer.
             let manual = (status.may_confirm()
                 && text_field(&next, "type").as_deref() == Some("manual_transfer")
@@ -118,13 +128,15 @@ impl Widget {
             let mut st = self.st.borrow_mut();
             let entering = manual && st.phase != Phase::Manual;
             let start = match status {
+                _ if otp => None,
                 _ if manual => {
                     st.phase = Phase::Manual;
                     None
                 }
                 PaymentStatus::RequiresMethod => {
                     st.phase = Phase::Choose;
-                    let start = self.cfg.start.filter(|_| !st.started);
+                    // Not once another build took over (lazy.rs): that one starts it.
+                    let start = self.cfg.start.filter(|_| !st.started && !st.retired);
                     st.started = true;
                     start
                 }

@@ -1,9 +1,11 @@
-//! The widget's calls to the edge, confirm, status and manual_transfer, over `fetch`. Bodies are read
+//! The widget's calls to the edge, confirm, otp, status and manual_transfer, over `fetch`. Bodies are read
 //! with the browser's own JSON parser and picked apart with `Reflect`: no JSON code in the wasm.
 
 use bdpay_shared::locale::Lang;
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::provider::Provider;
+#[cfg(feature = "manual")]
+use bdpay_shared::risk::nid::Nid;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -13,12 +15,12 @@ use web_sys::{RequestInit, Response};
 #[wasm_bindgen]
 extern "C" {
     /// A promise seen through plain-function `then`/`catch`: one binding for every step of
-    /// [`read`], where js-sys's typed ones want a closure type each.
-    type Steps;
+    /// [`read`] (and of the device id), where js-sys's typed ones want a closure type each.
+    pub type Steps;
     #[wasm_bindgen(method)]
-    fn then(this: &Steps, f: &JsValue) -> Steps;
+    pub fn then(this: &Steps, f: &JsValue) -> Steps;
     #[wasm_bindgen(method)]
-    fn catch(this: &Steps, f: &JsValue) -> Steps;
+    pub fn catch(this: &Steps, f: &JsValue) -> Steps;
 }
 
 use crate::config::Config;
@@ -67,11 +69,7 @@ pub fn message(obj: &JsValue, lang: Lang) -> Option<String> {
 
 /// `GET /v1/payments/{id}/status?client_secret=…`: the pending `fetch`, for [`read`].
 pub fn status(cfg: &Config) -> Promise {
-    let mut url = String::with_capacity(160);
-    url.push_str(&cfg.api);
-    url.push_str("/v1/payments/");
-    url.push_str(cfg.payment.as_str());
-    url.push_str("/status?client_secret=");
+    let mut url = url(cfg, "/status?client_secret=");
     // A parsed ClientSecret is `[A-Za-z0-9_]` only: nothing to escape.
     url.push_str(cfg.secret.expose());
     let init = RequestInit::new();
@@ -86,18 +84,57 @@ fn fetch(url: &str, init: &RequestInit) -> Promise {
     }
 }
 
-/// `POST /v1/payments/{id}/confirm`. The body is written by hand: every value is either a
-/// fixed word or a parsed id or number, none of which can hold a quote or a backslash.
-pub fn confirm(cfg: &Config, provider: Option<Provider>, phone: Option<&Msisdn>) -> Promise {
+/// What the shopper typed that confirm carries, each already parsed.
+#[derive(Clone, Copy, Default)]
+pub struct Fields {
+    pub phone: Option<Msisdn>,
+    /// The compliance fields, when the merchant asks for them (step_up.rs).
+    #[cfg(feature = "manual")]
+    pub nid: Option<Nid>,
+    #[cfg(feature = "manual")]
+    pub alt_phone: Option<Msisdn>,
+}
+
+/// `POST /v1/payments/{id}/confirm`, once the device id (`device`, see device.rs) is known.
+/// The body is written by hand: every value is either a fixed word or a parsed id or number
+/// (digits only), none of which can hold a quote or a backslash.
+pub fn confirm(cfg: &Config, provider: Option<Provider>, fields: Fields, device: &Promise) -> Promise {
     let mut body = start_body(cfg);
     if let Some(p) = provider {
         push_pair(&mut body, "provider", p.as_str());
     }
-    if let Some(m) = phone {
+    if let Some(m) = fields.phone {
         push_pair(&mut body, "customer_phone", m.expose_digits());
     }
     push_pair(&mut body, "device", cfg.device.as_str());
-    post(cfg, "/confirm", body)
+    #[cfg(feature = "manual")]
+    if let Some(n) = fields.nid {
+        push_pair(&mut body, "nid", n.expose_digits());
+    }
+    #[cfg(feature = "manual")]
+    if let Some(m) = fields.alt_phone {
+        push_pair(&mut body, "alt_phone", m.expose_digits());
+    }
+    let url = url(cfg, "/confirm");
+    let send = step(Box::new(move |id: JsValue| -> JsValue {
+        // The id is ours (device.rs): 64 hex characters, nothing to escape.
+        if let Some(id) = id.as_string().filter(|i| i.len() == 64) {
+            push_pair(&mut body, "device_id", &id);
+        }
+        post(&url, body, None).into()
+    }));
+    device.unchecked_ref::<Steps>().then(&send).unchecked_into()
+}
+
+#[cfg(feature = "manual")]
+/// `POST /v1/payments/{id}/otp` with the step-up code (six ASCII digits, `OtpCode`'s), the
+/// client secret in the `BdPay-Client-Secret` header.
+pub fn otp(cfg: &Config, code: &str) -> Promise {
+    let mut body = String::with_capacity(24);
+    body.push_str("{\"code\":\"");
+    body.push_str(code);
+    body.push('"');
+    post(&url(cfg, "/otp"), body, Some(cfg.secret.expose()))
 }
 
 #[cfg(feature = "manual")]
@@ -108,7 +145,7 @@ pub fn manual_transfer(cfg: &Config, provider: Provider, trx_id: &str, sender: &
     push_pair(&mut body, "provider", provider.as_str());
     push_pair(&mut body, "trx_id", trx_id);
     push_pair(&mut body, "sender_phone", sender.expose_digits());
-    post(cfg, "/manual_transfer", body)
+    post(&url(cfg, "/manual_transfer"), body, None)
 }
 
 /// `{"client_secret":"…"`: a parsed ClientSecret is `[A-Za-z0-9_]` only.
@@ -120,21 +157,30 @@ fn start_body(cfg: &Config) -> String {
     body
 }
 
-/// POSTs the JSON `body` (closed here) to `/v1/payments/{id}{tail}`.
-fn post(cfg: &Config, tail: &str, mut body: String) -> Promise {
-    body.push('}');
-    let mut url = String::with_capacity(112);
+/// `{api}/v1/payments/{id}{tail}`.
+fn url(cfg: &Config, tail: &str) -> String {
+    let mut url = String::with_capacity(160);
     url.push_str(&cfg.api);
     url.push_str("/v1/payments/");
     url.push_str(cfg.payment.as_str());
     url.push_str(tail);
+    url
+}
+
+/// POSTs the JSON `body` (closed here) to `url`, with the client `secret` as a header when given
+/// (the step-up's code: its body has room for nothing else).
+fn post(url: &str, mut body: String, secret: Option<&str>) -> Promise {
+    body.push('}');
     let headers = Object::new();
     let _ = Reflect::set(&headers, &"content-type".into(), &"application/json".into());
+    if let Some(s) = secret {
+        let _ = Reflect::set(&headers, &"bdpay-client-secret".into(), &s.into());
+    }
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
     init.set_body(&JsValue::from_str(&body));
-    fetch(&url, &init)
+    fetch(url, &init)
 }
 
 fn push_pair(body: &mut String, key: &str, value: &str) {
@@ -151,18 +197,31 @@ fn push_pair(body: &mut String, key: &str, value: &str) {
 /// the other stays behind as one small JS function per request (about 130 in the longest wait).
 pub fn read(pending: &Promise, lang: Lang, done: Box<dyn FnOnce(Reply)>) {
     // fetch → [[ok, status], body]; any failure (network, CORS, a body that is not JSON) → null.
-    let unpack = Closure::once_into_js(|resp: JsValue| -> JsValue {
+    let unpack = step(Box::new(|resp: JsValue| -> JsValue {
         let resp: Response = resp.unchecked_into();
         let head = Array::of2(&JsValue::from_bool(resp.ok()), &JsValue::from(resp.status()));
         match resp.json() {
             Ok(body) => Promise::all(&Array::of2(&head, &body)).into(),
             Err(_) => JsValue::NULL,
         }
-    });
-    let lost = Closure::once_into_js(|_: JsValue| JsValue::NULL);
-    let finish = Closure::once_into_js(move |pair: JsValue| done(sort(&pair, lang)));
+    }));
+    let finish = step(Box::new(move |pair: JsValue| {
+        done(sort(&pair, lang));
+        JsValue::UNDEFINED
+    }));
     let steps: &Steps = pending.unchecked_ref();
-    let _ = steps.then(&unpack).catch(&lost).then(&finish);
+    let _ = steps.then(&unpack).catch(&lost()).then(&finish);
+}
+
+/// One step of a promise chain: `f` as a JS function, called at most once. Every step goes
+/// through this one closure type: each closure type of its own adds its own glue to the wasm.
+pub fn step(f: Box<dyn FnOnce(JsValue) -> JsValue>) -> JsValue {
+    Closure::once_into_js(move |v: JsValue| -> JsValue { f(v) })
+}
+
+/// A `catch` step: whatever failed becomes `null`.
+pub fn lost() -> JsValue {
+    step(Box::new(|_| JsValue::NULL))
 }
 
 fn sort(pair: &JsValue, lang: Lang) -> Reply {

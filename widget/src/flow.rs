@@ -1,5 +1,5 @@
-//! What the shopper's choice sets going: confirm, the way to the provider's page, the poll
-//! and its backoff, retry and the phone going offline and back.
+//! What the shopper's choice sets going: confirm (the step-up's code too: step_up.rs), the way
+//! to the provider's page, the poll and its backoff, retry and the phone going offline and back.
 
 use std::rc::Rc;
 
@@ -7,7 +7,7 @@ use bdpay_shared::device::Device;
 use bdpay_shared::provider::Provider;
 use bdpay_shared::status::PaymentStatus;
 
-use crate::api::{self, field, text_field, Reply};
+use crate::api::{self, field, text_field, Fields, Reply};
 use crate::phone::{judge, Typed};
 use crate::poll;
 use crate::text::text;
@@ -16,34 +16,28 @@ use crate::widget::{web_link, Call, Phase, Trouble, Widget};
 
 impl Widget {
     pub(crate) fn confirm(self: &Rc<Self>, p: Provider) {
-        let typed = judge(&self.view.phone.value(), false);
-        if let Typed::Invalid(_) = typed {
-            self.st.borrow_mut().phone = typed;
-            self.show_phone(&self.view.phone, &self.view.phone_hint, typed);
-            let _ = self.view.phone.focus();
+        let Some(fields) = self.fields() else {
             return;
-        }
+        };
         let before = {
             let mut st = self.st.borrow_mut();
             if st.busy {
                 return;
             }
             st.busy = true;
-            st.phone = typed;
             let before = st.phase;
-            st.phase = Phase::Starting(p);
+            // "Send a new code" keeps the code's form in view while it goes.
+            if before != Phase::Otp {
+                st.phase = Phase::Starting(p);
+            }
             st.provider = Some(p);
             st.notice = None;
             st.trouble = None;
             before
         };
         self.render();
-        let phone = match typed {
-            Typed::Valid(m) => Some(m),
-            _ => None,
-        };
         let w = Rc::clone(self);
-        let pending = api::confirm(&self.cfg, Some(p), phone.as_ref());
+        let pending = api::confirm(&self.cfg, Some(p), fields, &self.device);
         api::read(
             &pending,
             self.lang,
@@ -51,12 +45,44 @@ impl Widget {
         );
     }
 
+    /// What confirm carries from the form, checked: `None`, with the field to correct focused
+    /// and its hint said, when something is wrong.
+    pub(crate) fn fields(&self) -> Option<Fields> {
+        let typed = judge(&self.view.phone.value(), false);
+        self.st.borrow_mut().phone = typed;
+        let phone = match typed {
+            Typed::Invalid(_) => {
+                self.show_phone(&self.view.phone, &self.view.phone_hint, typed);
+                let _ = self.view.phone.focus();
+                return None;
+            }
+            Typed::Valid(m) => Some(m),
+            Typed::Empty | Typed::Partial => None,
+        };
+        // The phone builds ask for nothing else.
+        #[cfg_attr(not(feature = "manual"), allow(unused_mut, clippy::needless_update))]
+        let mut fields = Fields {
+            phone,
+            ..Fields::default()
+        };
+        #[cfg(feature = "manual")]
+        if !self.compliance(&mut fields) {
+            return None;
+        }
+        Some(fields)
+    }
+
     pub(crate) fn on_confirm(self: &Rc<Self>, p: Provider, reply: Reply, before: Phase) {
         let t = text(self.lang);
         match reply {
             Reply::Ok(json) => {
                 let next = field(&json, "next_action");
-                if text_field(&next, "type").as_deref() == Some("manual_transfer") {
+                let kind = text_field(&next, "type");
+                if kind.as_deref() == Some("otp") {
+                    // A step-up: the edge sent a code by SMS (step_up.rs; a phone build hands over).
+                    return self.enter_otp(&next);
+                }
+                if kind.as_deref() == Some("manual_transfer") {
                     // No wallet can take the payment: the shopper sends the money by hand.
                     if self.show_manual(&next) {
                         self.st.borrow_mut().phase = Phase::Manual;
@@ -80,14 +106,19 @@ impl Widget {
                 }
             }
             Reply::Refused(r) if r.code == "invalid_state" => self.reload(),
+            // Refused by the risk rules (or three wrong codes): no retry.
+            Reply::Refused(r) if r.code == "risk_blocked" => self.stop(r),
             Reply::Refused(r) => {
                 if r.code == "provider_unavailable" {
                     if let Some(a) = self.st.borrow_mut().available.get_mut(slot(p)) {
                         *a = false;
                     }
                 }
-                // Offer the other wallet: it becomes the recommended one.
-                self.st.borrow_mut().recommended = Some(p.other());
+                // Offer the other wallet: it becomes the recommended one. Not for a wrong
+                // code or a rate limit, which the other wallet would meet as well.
+                if before != Phase::Otp && r.code != "rate_limited" {
+                    self.st.borrow_mut().recommended = Some(p.other());
+                }
                 let words = if r.message.is_empty() {
                     String::from(t.unexpected)
                 } else {

@@ -2,7 +2,8 @@
 //! shopper would download for nothing. When a payment needs it (a `manual_transfer`
 //! next_action), this widget steps aside and calls the loader's `more`, which mounts the build
 //! that has the screen into the same container; that one asks for the status again, and the
-//! status still carries the instructions (docs/design.md, "Widget → edge").
+//! status still carries the instructions (docs/design.md, "Widget → edge"). The same goes for
+//! the compliance fields and the step-up's code (step_up.rs): the status carries them too.
 
 use wasm_bindgen::JsValue;
 
@@ -25,6 +26,10 @@ impl Widget {
         let Some(more) = self.more.as_ref() else {
             return false;
         };
+        // One answer may need two of the screens (compliance and a step-up): one hand-over.
+        if self.st.borrow().retired {
+            return true;
+        }
         {
             let mut st = self.st.borrow_mut();
             st.phase = Phase::Loading;
@@ -34,6 +39,19 @@ impl Widget {
         self.render();
         self.retire();
         more.call0(&JsValue::UNDEFINED).is_ok()
+    }
+
+    /// The payment asks for the compliance fields: the build that has them takes over.
+    pub(crate) fn ask_compliance(&self, nid: bool, alt: bool) {
+        if nid || alt {
+            let _ = self.hand_over();
+        }
+    }
+
+    /// A step-up waits for its code: the build with the code's form takes over (and finds the
+    /// step-up in the status it asks for).
+    pub(crate) fn enter_otp(&self, _next: &JsValue) {
+        let _ = self.hand_over();
     }
 
     /// This build draws no manual-transfer screen: nothing to focus.

@@ -4,7 +4,10 @@
 //! The shopper sees the amount in the page's language, a button per provider with the
 //! recommended one marked (a down one disabled), an optional phone field, and a status line;
 //! when the wallet tapped did not answer, why and a way on to the other one; when no wallet
-//! can take the payment, how to send the money by hand and a form for its TrxID (manual.rs).
+//! can take the payment, how to send the money by hand and a form for its TrxID (manual.rs);
+//! each wallet's promotion on its button (risk.rs); the NID and another number when the
+//! merchant asks, and the step-up's one-time code (step_up.rs); a device id with every confirm
+//! (device.rs).
 //! The page hears `bdpay:status` (every status, `requires_review` too) / `bdpay:succeeded` /
 //! `bdpay:failed` / `bdpay:cancelled` (docs/design.md, "The widget on a page"). Size rules: no formatting machinery, serde_json or panics with messages on the widget's path.
 
@@ -14,6 +17,7 @@ mod api;
 #[cfg(feature = "manual")]
 mod clip;
 mod config;
+mod device;
 mod events;
 mod flow;
 #[cfg(not(feature = "manual"))]
@@ -26,6 +30,9 @@ mod phone;
 mod poll;
 mod qr;
 mod render;
+mod risk;
+#[cfg(feature = "manual")]
+mod step_up;
 mod text;
 mod view;
 mod widget;

@@ -43,6 +43,12 @@ impl Widget {
             flag(&v.manual.submit, "aria-busy", st.busy && phase == Phase::Manual);
         }
         show(&v.phone_box, choosing);
+        #[cfg(feature = "manual")]
+        {
+            show(&v.part("nw"), st.need_nid);
+            show(&v.part("aw"), st.need_alt);
+            show(&v.part("of"), phase == Phase::Otp);
+        }
         show(&v.offer, offer.is_some());
         say(&v.offer, offer.unwrap_or(""));
         let from_phone = suggests(st.phone, st.recommended_for);
@@ -83,21 +89,17 @@ impl Widget {
         }
         show(&v.reason, !why.is_empty());
         say(&v.reason, &why);
+        // The typed number's operator favours a wallet: the line becomes a banner in its colour.
+        set_provider(&v.reason, from_phone.filter(|_| choosing));
         let working = match phase {
             Phase::Starting(p) | Phase::Redirecting(p) => Some(Some(p)),
             Phase::Waiting => Some(st.provider),
+            Phase::Otp if st.busy => Some(st.provider),
             Phase::Loading => Some(None),
             _ => None,
         };
         show(&v.progress, working.is_some() && st.trouble.is_none());
-        match working.flatten() {
-            Some(p) => {
-                let _ = v.progress.set_attribute("data-provider", p.as_str());
-            }
-            None => {
-                let _ = v.progress.remove_attribute("data-provider");
-            }
-        }
+        set_provider(&v.progress, working.flatten());
         let mut line = String::with_capacity(160);
         if let Phase::Failover(to) = phase {
             let mut label = String::with_capacity(48);
@@ -123,7 +125,8 @@ impl Widget {
             (None, Phase::Starting(p)) => push_with_provider(&mut line, self.lang, p, Doing::Starting),
             (None, Phase::Redirecting(p)) => push_with_provider(&mut line, self.lang, p, Doing::Redirecting),
             (None, Phase::Waiting) => line.push_str(t.waiting),
-            (None, Phase::Failover(_)) => {}
+            // The code's form has its own prompt.
+            (None, Phase::Failover(_) | Phase::Otp) => {}
             // The screen's own first line says what to do (show_manual); this line stays for
             // the answer to the form, under its button.
             (None, Phase::Manual) => {}
@@ -203,6 +206,14 @@ impl Widget {
             }
         }
     }
+}
+
+/// An element's `data-provider`, or none.
+fn set_provider(el: &Element, p: Option<Provider>) {
+    let _ = match p {
+        Some(p) => el.set_attribute("data-provider", p.as_str()),
+        None => el.remove_attribute("data-provider"),
+    };
 }
 
 /// Words under a field, red and `aria-invalid` when `bad`.

@@ -48,6 +48,9 @@ b{font-weight:700;margin-inline-end:6px}\
 a{color:var(--bdpay-link,#1d4ed8)}\
 .k{margin-top:12px;justify-content:center;background:var(--bdpay-secondary,#e4e7eb);color:inherit}\
 .pb{margin-top:12px;justify-content:center;font-weight:600;background:var(--bdpay-primary,#1f2933);color:var(--bdpay-primary-text,#fff)}\
+button small{display:block;font-size:.8125em;font-weight:600}\
+.y[data-provider]{padding:8px 12px;border-radius:8px;background:var(--bdpay-banner-bg,#f0f4f8);border-inline-start:4px solid var(--bdpay-nagad,#D6141F)}\
+.y[data-provider=bkash]{border-color:var(--bdpay-bkash,#F47B20)}\
 [hidden]{display:none!important}"
     };
 }
@@ -125,11 +128,57 @@ macro_rules! manual_html {
     };
 }
 
+/// The compliance fields (step_up.rs): the NID, another number. In the builds with the
+/// manual-transfer screen.
+#[cfg(feature = "manual")]
+macro_rules! compliance_html {
+    ($nid:literal, $alt:literal) => {
+        concat!(
+            "<div id=nw hidden><label for=n>",
+            $nid,
+            "</label><input id=n inputmode=numeric autocomplete=off maxlength=24 aria-describedby=nt>",
+            "<div id=nt class=t aria-live=polite></div></div><div id=aw hidden><label for=ap>",
+            $alt,
+            "</label><input id=ap type=tel inputmode=tel autocomplete=off maxlength=20 aria-describedby=at>",
+            "<div id=at class=t aria-live=polite></div></div>"
+        )
+    };
+}
+#[cfg(not(feature = "manual"))]
+macro_rules! compliance_html {
+    ($($word:literal),*) => {
+        ""
+    };
+}
+
+/// The step-up's form (step_up.rs): the prompt, the code, verify, send a new code.
+#[cfg(feature = "manual")]
+macro_rules! otp_html {
+    ($verify:literal, $resend:literal) => {
+        concat!(
+            "<form id=of novalidate hidden><label for=oc id=ol></label>",
+            "<input id=oc inputmode=numeric autocomplete=one-time-code maxlength=12 aria-describedby=ot>",
+            "<div id=ot class=t aria-live=polite></div><button id=os class=pb>",
+            $verify,
+            "</button><button type=button id=or class=k>",
+            $resend,
+            "</button></form>"
+        )
+    };
+}
+#[cfg(not(feature = "manual"))]
+macro_rules! otp_html {
+    ($($word:literal),*) => {
+        ""
+    };
+}
+
 /// The whole shadow tree for one language, as one literal: no string building in the wasm.
 /// `$m` are the manual-transfer screen's words: the two wallets' number labels, amount,
 /// reference, copy, the wallet used, TrxID, the sender's number, submit.
 macro_rules! skeleton {
     ($total:literal, $phone:literal, $bkash:literal, $nagad:literal, $pay:literal, $retry:literal,
+     $nid:literal, $alt:literal, $verify:literal, $resend:literal,
      [$mb:literal, $mn:literal, $ma:literal, $mr:literal, $copy:literal, $used:literal, $trx:literal,
       $sender:literal, $submit:literal]) => {
         concat!(
@@ -144,17 +193,20 @@ macro_rules! skeleton {
             $phone,
             "</label>",
             "<input id=p type=tel inputmode=tel autocomplete=tel maxlength=20 aria-describedby=pt>",
-            "<div id=pt class=t aria-live=polite></div></div><p id=z class=z hidden></p><div class=b>",
+            "<div id=pt class=t aria-live=polite></div>",
+            compliance_html!($nid, $alt),
+            "</div><p id=z class=z hidden></p><div class=b>",
             "<button type=button aria-describedby=y id=bbkash data-provider=bkash><span><b>",
             $bkash,
             "</b>",
             $pay,
-            "</span><span class=r hidden id=rbkash></span></button>",
+            "<small id=xbkash hidden></small></span><span class=r hidden id=rbkash></span></button>",
             "<button type=button aria-describedby=y id=bnagad data-provider=nagad><span><b>",
             $nagad,
             "</b>",
             $pay,
-            "</span><span class=r hidden id=rnagad></span></button></div></form>",
+            "<small id=xnagad hidden></small></span><span class=r hidden id=rnagad></span></button></div></form>",
+            otp_html!($verify, $resend),
             manual_html!($mb, $mn, $ma, $mr, $copy, $used, $trx, $sender, $submit, $bkash, $nagad),
             "<p id=y class=y hidden></p><div id=g class=g hidden><i></i></div>",
             "<p id=s class=s role=status aria-live=polite><span id=s1></span><span id=e class=e></span></p>",
@@ -175,6 +227,10 @@ const BN: &str = skeleton!(
     "নগদ",
     "পেমেন্ট করুন",
     "আবার চেষ্টা করুন",
+    "জাতীয় পরিচয়পত্র (NID) নম্বর",
+    "বিকল্প মোবাইল নম্বর",
+    "যাচাই করুন",
+    "নতুন কোড পাঠান",
     [
         "বিকাশ নম্বর (সেন্ড মানি)",
         "নগদ নম্বর (সেন্ড মানি)",
@@ -195,6 +251,10 @@ const EN: &str = skeleton!(
     "Nagad",
     "Pay",
     "Try again",
+    "National ID (NID) number",
+    "Another mobile number",
+    "Verify",
+    "Send a new code",
     [
         "bKash number (Send Money)",
         "Nagad number (Send Money)",
@@ -305,6 +365,24 @@ impl View {
             #[cfg(feature = "manual")]
             manual: crate::manual_view::Manual::find(&root),
         })
+    }
+}
+
+impl View {
+    /// A part found when needed, for the parts only some payments use (risk.rs): the offers
+    /// `xbkash`/`xnagad`, the compliance fields `nw` `n` `nt` (NID) and `aw` `ap` `at` (another
+    /// number), the code's form `of` `ol` `oc` `ot`. Each is in the skeleton (a browser test
+    /// finds them all); a missing one would be the container.
+    #[must_use]
+    pub fn part(&self, id: &str) -> Element {
+        self.root.get_element_by_id(id).unwrap_or_else(|| self.root.host())
+    }
+
+    /// An input of [`View::part`]'s.
+    #[cfg(feature = "manual")]
+    #[must_use]
+    pub fn input(&self, id: &str) -> HtmlInputElement {
+        self.part(id).unchecked_into()
     }
 }
 

@@ -38,6 +38,9 @@ pub(crate) enum Phase {
     Waiting,
     /// No wallet can take the payment: send the money by hand and quote its TrxID.
     Manual,
+    /// A step-up: the shopper types the one-time code the edge sent by SMS (step_up.rs).
+    #[cfg_attr(not(feature = "manual"), allow(dead_code))]
+    Otp,
     /// `requires_review`: the transfer is quoted; polling until the shop decides.
     Review,
     Final(PaymentStatus),
@@ -56,6 +59,7 @@ impl Phase {
             Phase::Failover(_) => "failover",
             Phase::Waiting => "pending",
             Phase::Manual => "manual_transfer",
+            Phase::Otp => "otp",
             Phase::Review => "requires_review",
             Phase::Final(s) => s.as_str(),
             Phase::Broken => "error",
@@ -102,6 +106,11 @@ pub(crate) struct State {
     #[cfg(feature = "manual")]
     pub(crate) offered: [bool; 2],
     pub(crate) phone: Typed,
+    /// The merchant asks this payment for the shopper's NID and another number (`compliance`).
+    #[cfg(feature = "manual")]
+    pub(crate) need_nid: bool,
+    #[cfg(feature = "manual")]
+    pub(crate) need_alt: bool,
     pub(crate) redirect: Option<String>,
     /// Words for the shopper under the status: a provider's error or a refusal.
     pub(crate) notice: Option<String>,
@@ -122,6 +131,8 @@ pub struct Widget {
     pub(crate) view: View,
     pub(crate) cfg: Config,
     pub(crate) st: RefCell<State>,
+    /// The device id confirm carries, being worked out from mounting on (device.rs).
+    pub(crate) device: Promise,
     /// The loader's way to the build with the manual-transfer screen (lazy.rs).
     #[cfg(not(feature = "manual"))]
     pub(crate) more: Option<js_sys::Function>,
@@ -153,6 +164,7 @@ pub fn start(
         lang,
         view,
         cfg,
+        device: crate::device::id(),
         st: RefCell::new(State {
             phase: Phase::Loading,
             trouble: None,
@@ -167,6 +179,10 @@ pub fn start(
             #[cfg(feature = "manual")]
             offered: [false, false],
             phone: Typed::Empty,
+            #[cfg(feature = "manual")]
+            need_nid: false,
+            #[cfg(feature = "manual")]
+            need_alt: false,
             redirect: None,
             notice: None,
             code: None,
@@ -269,6 +285,19 @@ impl Widget {
             "input" if id == "p" => self.on_phone(true),
             "focusout" if id == "p" => self.on_phone(false),
             #[cfg(feature = "manual")]
+            "input" | "focusout" if id == "n" => {
+                self.on_nid(kind == "input");
+            }
+            #[cfg(feature = "manual")]
+            "input" | "focusout" if id == "ap" => {
+                self.on_alt(kind == "input");
+            }
+            #[cfg(feature = "manual")]
+            "submit" if id == "of" => {
+                e.prevent_default();
+                self.submit_otp();
+            }
+            #[cfg(feature = "manual")]
             "input" => self.on_manual_input(&id, true),
             #[cfg(feature = "manual")]
             "focusout" => self.on_manual_input(&id, false),
@@ -293,6 +322,8 @@ impl Widget {
                     None => match button.id().as_str() {
                         "k" => self.retry(),
                         "fo" => self.onward(),
+                        #[cfg(feature = "manual")]
+                        "or" => self.resend(),
                         #[cfg(feature = "manual")]
                         _ => {
                             if let Some(value) = button.get_attribute("data-copy") {

@@ -108,6 +108,8 @@ struct Sent {
     method: String,
     url: String,
     content_type: String,
+    /// The `bdpay-client-secret` header (the step-up's code sends the secret there).
+    secret: String,
     body: String,
 }
 
@@ -134,6 +136,7 @@ impl Edge {
             sent.borrow_mut().push(Sent {
                 method: get(&init, "method").unwrap_or_else(|| String::from("GET")),
                 content_type: get(&headers, "content-type").unwrap_or_default(),
+                secret: get(&headers, "bdpay-client-secret").unwrap_or_default(),
                 body: get(&init, "body").unwrap_or_default(),
                 url: url.clone(),
             });
@@ -168,6 +171,24 @@ impl Drop for Edge {
             let _ = Reflect::set(&w, &JsValue::from_str("fetch"), &self.real);
         }
     }
+}
+
+/// A confirm body's `device_id` (64 lowercase hex characters, asserted here), or `None`.
+fn device_id(body: &str) -> Option<String> {
+    let at = body.find(",\"device_id\":\"")? + 14;
+    let id = body.get(at..at + 64)?;
+    assert!(
+        id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        "{id}"
+    );
+    assert_eq!(body.get(at + 64..), Some("\"}"), "the id is the body's last field");
+    Some(String::from(id))
+}
+
+/// The body without its `device_id`, which must be there.
+fn without_device_id(body: &str) -> String {
+    let id = device_id(body).expect("a device_id");
+    body.replace(&format!(",\"device_id\":\"{id}\""), "")
 }
 
 /// A payment id and its client secret of this test's own (`name`: up to 24 of [a-z0-9]).
@@ -469,8 +490,10 @@ async fn a_failover_is_said_in_bangla_before_the_shopper_leaves_and_waits_for_a_
     assert_eq!(sent[0].method, "POST");
     assert!(sent[0].url.ends_with(&format!("/v1/payments/{pay}/confirm")));
     assert_eq!(sent[0].content_type, "application/json");
+    // Issue #16 added the device id to every confirm (see device_id below): the body is the
+    // same as before with it at the end.
     assert_eq!(
-        sent[0].body,
+        without_device_id(&sent[0].body),
         format!("{{\"client_secret\":\"{secret}\",\"provider\":\"bkash\",\"device\":\"mobile_web\"}}")
     );
     // No timer takes the shopper away: still here, still saying it.
@@ -851,6 +874,325 @@ async fn every_part_the_widget_draws_into_is_in_its_skeleton() {
         "ca", "mr", "cr", "mk", "obkash", "onagad", "ubkash", "unagad", "mwt", "mx", "mxt", "ms", "mst", "mb",
     ];
     for id in ids {
+        assert!(w.root.get_element_by_id(id).is_some(), "#{id}");
+    }
+}
+
+// ---- issue #16: offers, the operator banner, compliance fields, the step-up code, risk ----
+
+#[wasm_bindgen_test]
+async fn each_wallet_s_offer_is_on_its_button_in_the_shopper_s_language() {
+    let offers = ",\"offers\":{\"bkash\":{\"kind\":\"commission_free\",\"amount\":\"1200.00\"},\
+                  \"nagad\":{\"kind\":\"cashback\",\"amount\":\"45.00\"}}";
+    let w = mount_payment("bn", answer(200, &status_json("requires_method", "1200.00", offers))).await;
+    assert!(!w.hidden("xbkash"));
+    assert_eq!(w.text("xbkash"), "কমিশন ছাড়া");
+    assert_eq!(w.text("xnagad"), "৳৪৫.০০ ক্যাশব্যাক");
+    assert!(w.text("bbkash").contains("কমিশন ছাড়া"), "on the button itself");
+    let w = mount_payment("en", answer(200, &status_json("requires_method", "1200.00", offers))).await;
+    assert_eq!(w.text("xbkash"), "Commission-free");
+    assert_eq!(w.text("xnagad"), "৳45.00 cashback");
+
+    // An empty object, one wallet, or an offer the widget cannot read: nothing on the others.
+    let one = ",\"offers\":{\"nagad\":{\"kind\":\"cashback\",\"amount\":\"40.00\"},\"bkash\":{\"kind\":\"raffle\"}}";
+    let w = mount_payment("bn", answer(200, &status_json("requires_method", "8000.00", one))).await;
+    assert!(w.hidden("xbkash"));
+    assert_eq!(w.text("xnagad"), "৳৪০.০০ ক্যাশব্যাক");
+    let w = mount_payment(
+        "bn",
+        answer(200, &status_json("requires_method", "8000.00", ",\"offers\":{}")),
+    )
+    .await;
+    assert!(w.hidden("xbkash") && w.hidden("xnagad"));
+}
+
+#[wasm_bindgen_test]
+async fn a_full_number_s_operator_shows_a_banner_for_its_wallet_and_hides_nothing() {
+    let w = mount_payment("bn", answer(200, &status_json("requires_method", "625.00", ""))).await;
+    assert!(
+        !w.part("y").has_attribute("data-provider"),
+        "the edge's reason is no banner"
+    );
+    type_into(&w, "p", "01311000001"); // Grameenphone (013)
+    assert_eq!(w.part("y").get_attribute("data-provider").as_deref(), Some("nagad"));
+    assert_eq!(w.text("y"), "এই নম্বরে নগদ প্রস্তাবিত");
+    assert!(!w.hidden("y"));
+    assert!(!w.hidden("bbkash") && !w.disabled("bbkash"), "the other wallet stays");
+    type_into(&w, "p", "01911000001"); // Banglalink
+    assert_eq!(w.part("y").get_attribute("data-provider").as_deref(), Some("bkash"));
+    type_into(&w, "p", "0191100000"); // not full yet
+    assert!(!w.part("y").has_attribute("data-provider"));
+    assert!(!w.hidden("bnagad") && !w.disabled("bnagad"));
+}
+
+#[wasm_bindgen_test]
+async fn every_confirm_carries_the_same_device_id() {
+    let mut ids = Vec::new();
+    for name in ["deviceone", "devicetwo"] {
+        let (pay, secret) = own_payment(name);
+        let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
+        let w = mount_own(
+            &pay,
+            &secret,
+            "en",
+            answer(200, &status_json("requires_method", "100.00", "")),
+        )
+        .await;
+        click(&w, "bnagad");
+        tick().await;
+        let sent = edge.sent();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        ids.push(device_id(&sent[0].body).expect("a device_id"));
+    }
+    assert_eq!(ids[0], ids[1], "the same browser, the same id");
+}
+
+/// A status answer of this test's payment asking for the compliance fields.
+fn compliance_status(extra: &str) -> String {
+    status_json(
+        "requires_method",
+        "2500.00",
+        &format!(",\"compliance\":{{\"nid\":true,\"alt_phone\":true}}{extra}"),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn the_nid_and_another_number_are_asked_checked_and_sent_with_confirm() {
+    let (pay, secret) = own_payment("compliance");
+    let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
+    let w = mount_own(&pay, &secret, "bn", answer(200, &compliance_status(""))).await;
+    assert!(!w.hidden("nw") && !w.hidden("aw"));
+    assert_eq!(w.part("n").get_attribute("inputmode").as_deref(), Some("numeric"));
+    // Empty: said under each field, nothing sent, the NID focused.
+    click(&w, "bbkash");
+    tick().await;
+    assert!(edge.sent().is_empty());
+    assert_eq!(w.text("nt"), "জাতীয় পরিচয়পত্রের নম্বর লিখুন।");
+    assert_eq!(w.text("at"), "১১ সংখ্যার মোবাইল নম্বর লিখুন (01XXXXXXXXX)।");
+    assert_eq!(w.part("n").get_attribute("aria-invalid").as_deref(), Some("true"));
+    // Typing: a short number is not an error yet; a wrong birth year is, on leaving.
+    type_into(&w, "n", "1885269341");
+    assert_eq!(w.text("nt"), "");
+    type_into(&w, "n", "18852693412345678");
+    dispatch(&w.part("n"), "focusout");
+    assert_eq!(w.text("nt"), "১৭ সংখ্যার এনআইডি জন্মসাল (১৯.. বা ২০..) দিয়ে শুরু হয়।");
+    type_into(&w, "n", "1985 2693 4123 45678");
+    dispatch(&w.part("n"), "focusout");
+    assert_eq!(w.text("nt"), "");
+    type_into(&w, "ap", "01x");
+    assert_eq!(w.text("at"), "শুধু সংখ্যা লিখুন।");
+    type_into(&w, "ap", "01911000001");
+    click(&w, "bbkash");
+    tick().await;
+    let sent = edge.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        without_device_id(&sent[0].body),
+        format!(
+            "{{\"client_secret\":\"{secret}\",\"provider\":\"bkash\",\"device\":\"mobile_web\",\
+             \"nid\":\"19852693412345678\",\"alt_phone\":\"01911000001\"}}"
+        )
+    );
+    // Never in an event or an attribute of the page.
+    let host = w.host.outer_html();
+    assert!(!host.contains("2693412345678") && !host.contains("01911000001"));
+    for (_, d) in w.events.borrow().iter() {
+        let d = js_sys::JSON::stringify(d).map(String::from).unwrap_or_default();
+        assert!(!d.contains("2693412345678") && !d.contains("01911000001"), "{d}");
+    }
+
+    // English words, and a payment without the setting shows neither field.
+    let w = mount_payment("en", answer(200, &compliance_status(""))).await;
+    type_into(&w, "n", "0000000000");
+    dispatch(&w.part("n"), "focusout");
+    assert_eq!(w.text("nt"), "That does not look like a real NID number.");
+    let w = mount_payment("en", answer(200, &status_json("requires_method", "2500.00", ""))).await;
+    assert!(w.hidden("nw") && w.hidden("aw"));
+}
+
+/// The confirm answer of a step-up.
+fn step_up(pay: &str) -> String {
+    format!(
+        "{{\"id\":\"{pay}\",\"status\":\"requires_method\",\"next_action\":{{\"type\":\"otp\",\
+         \"sent_to\":\"01XX…4567\",\"expires_at\":\"2026-12-06T16:05:00Z\",\"tries_left\":3}},\
+         \"message\":\"To finish this payment, enter the code we sent to your phone.\",\
+         \"message_bn\":\"পেমেন্ট শেষ করতে আপনার ফোনে পাঠানো কোডটি লিখুন।\"}}"
+    )
+}
+
+fn refusal(code: &str, message: &str, message_bn: &str, retryable: bool) -> String {
+    format!(
+        "{{\"error\":{{\"code\":\"{code}\",\"message\":\"{message}\",\"message_bn\":\"{message_bn}\",\
+         \"retryable\":{retryable}}}}}"
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_step_up_asks_for_the_code_says_a_wrong_one_and_goes_on_with_the_right_one() {
+    let (pay, secret) = own_payment("stepup");
+    let wrong = refusal(
+        "otp_incorrect",
+        "The code is not right. 2 tries left.",
+        "কোডটি সঠিক নয়। আর ২ বার চেষ্টা করতে পারবেন।",
+        true,
+    );
+    let edge = Edge::new(&pay, vec![("/confirm", 200, step_up(&pay)), ("/otp", 400, wrong)]);
+    let attrs = [
+        ("data-payment", pay.as_str()),
+        ("data-client-secret", secret.as_str()),
+        ("data-lang", "bn"),
+        ("data-device", "desktop"),
+    ];
+    let w = mount(&attrs, answer(200, &status_json("requires_method", "1250.00", ""))).await;
+    click(&w, "bbkash");
+    tick().await;
+    assert_eq!(w.status(), "otp");
+    assert!(!w.hidden("of"));
+    assert!(w.hidden("f"), "no wallet buttons beside the code");
+    assert_eq!(w.text("ol"), "01XX…4567 নম্বরে পাঠানো ৬ সংখ্যার কোডটি লিখুন।");
+    let code = w.part("oc");
+    assert_eq!(code.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert_eq!(code.get_attribute("autocomplete").as_deref(), Some("one-time-code"));
+    // Not six digits: said here, nothing sent.
+    type_into(&w, "oc", "12 34");
+    dispatch(&w.part("of"), "submit");
+    tick().await;
+    assert_eq!(w.text("ot"), "কোডের ৬টি সংখ্যা লিখুন।");
+    assert_eq!(edge.sent().len(), 1);
+    // A wrong code: the edge's words, the form stays.
+    type_into(&w, "oc", "০০০ ০০০");
+    dispatch(&w.part("of"), "submit");
+    tick().await;
+    let sent = edge.sent();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[1].url.ends_with(&format!("/v1/payments/{pay}/otp")));
+    assert_eq!(sent[1].body, "{\"code\":\"000000\"}");
+    assert_eq!(sent[1].secret, secret, "the secret in the header");
+    assert_eq!(w.status(), "otp");
+    assert_eq!(w.text("e"), "কোডটি সঠিক নয়। আর ২ বার চেষ্টা করতে পারবেন।");
+    // "Send a new code": confirm again, the same body.
+    click(&w, "or");
+    tick().await;
+    let sent = edge.sent();
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert_eq!(sent[2].body, sent[0].body);
+    assert_eq!(w.status(), "otp");
+    assert_eq!(w.part("oc").unchecked_into::<HtmlInputElement>().value(), "");
+    drop(edge);
+
+    // The right code is answered as a confirm: on to the wallet (a desktop waits on the QR code).
+    let pending = status_json("pending", "1250.00", ",\"provider\":\"bkash\"");
+    let right = format!(
+        "{{\"id\":\"{pay}\",\"status\":\"pending\",\"provider\":\"bkash\",\
+         \"redirect_url\":\"https://sandbox.example/bkash/page\",\"reason\":{{\"code\":\"shopper_choice\",\
+         \"message\":\"You chose bKash.\",\"message_bn\":\"আপনি বিকাশ বেছে নিয়েছেন।\"}}}}"
+    );
+    let edge = Edge::new(&pay, vec![("/otp", 200, right), ("/status", 200, pending)]);
+    type_into(&w, "oc", "123456");
+    dispatch(&w.part("of"), "submit");
+    tick().await;
+    assert_eq!(edge.sent()[0].body, "{\"code\":\"123456\"}");
+    assert_eq!(w.status(), "pending");
+    assert!(w.hidden("of"));
+    assert!(!w.hidden("q"), "the wallet's page as a QR code");
+}
+
+#[wasm_bindgen_test]
+async fn a_step_up_waiting_after_a_reload_shows_the_code_s_form_again() {
+    let next = ",\"next_action\":{\"type\":\"otp\",\"sent_to\":\"01XX…4567\",\
+                \"expires_at\":\"2026-12-06T16:05:00Z\",\"tries_left\":2}";
+    let body = status_json("requires_method", "1250.00", "").replace(",\"next_action\":null", next);
+    let w = mount_payment("en", answer(200, &body)).await;
+    assert_eq!(w.status(), "otp");
+    assert_eq!(w.text("ol"), "Enter the 6-digit code we sent to 01XX…4567.");
+    assert!(w.hidden("f"));
+}
+
+#[wasm_bindgen_test]
+async fn three_wrong_codes_or_a_risk_block_end_with_the_edge_s_words_and_no_retry() {
+    let (pay, secret) = own_payment("riskblocked");
+    let blocked = refusal(
+        "risk_blocked",
+        "This payment cannot be made. Please contact the shop.",
+        "এই পেমেন্টটি করা যাচ্ছে না। দোকানে যোগাযোগ করুন।",
+        false,
+    );
+    let _edge = Edge::new(
+        &pay,
+        vec![("/confirm", 200, step_up(&pay)), ("/otp", 403, blocked.clone())],
+    );
+    let w = mount_own(
+        &pay,
+        &secret,
+        "bn",
+        answer(200, &status_json("requires_method", "1250.00", "")),
+    )
+    .await;
+    click(&w, "bnagad");
+    tick().await;
+    type_into(&w, "oc", "111111");
+    dispatch(&w.part("of"), "submit");
+    tick().await;
+    assert_eq!(w.status(), "error");
+    assert_eq!(w.text("e"), "এই পেমেন্টটি করা যাচ্ছে না। দোকানে যোগাযোগ করুন।");
+    assert!(w.hidden("of") && w.hidden("f") && w.hidden("k"), "no way to try again");
+    assert_eq!(w.detail("bdpay:failed", "code").as_deref(), Some("risk_blocked"));
+
+    // Blocked at confirm: the same.
+    let (pay, secret) = own_payment("riskblockedconfirm");
+    let _edge = Edge::new(&pay, vec![("/confirm", 403, blocked)]);
+    let w = mount_own(
+        &pay,
+        &secret,
+        "en",
+        answer(200, &status_json("requires_method", "1250.00", "")),
+    )
+    .await;
+    click(&w, "bbkash");
+    tick().await;
+    assert_eq!(w.status(), "error");
+    assert_eq!(w.text("e"), "This payment cannot be made. Please contact the shop.");
+    assert!(w.hidden("f"));
+}
+
+#[wasm_bindgen_test]
+async fn a_rate_limit_is_said_and_the_shopper_may_try_again_later() {
+    let (pay, secret) = own_payment("ratelimited");
+    let limited = refusal(
+        "rate_limited",
+        "Too many payments from this phone. Try again later.",
+        "এই ফোন থেকে অনেকবার পেমেন্ট হয়েছে। পরে আবার চেষ্টা করুন।",
+        true,
+    );
+    let edge = Edge::new(&pay, vec![("/confirm", 429, limited)]);
+    let w = mount_own(
+        &pay,
+        &secret,
+        "bn",
+        answer(200, &status_json("requires_method", "1250.00", "")),
+    )
+    .await;
+    click(&w, "bbkash");
+    tick().await;
+    assert_eq!(w.status(), "requires_method");
+    assert_eq!(w.text("e"), "এই ফোন থেকে অনেকবার পেমেন্ট হয়েছে। পরে আবার চেষ্টা করুন।");
+    assert!(!w.disabled("bbkash") && !w.disabled("bnagad"));
+    assert_eq!(
+        w.text("rbkash"),
+        "প্রস্তাবিত",
+        "a rate limit is no reason to prefer the other wallet"
+    );
+    click(&w, "bbkash");
+    tick().await;
+    assert_eq!(edge.sent().len(), 2, "tapping again asks again");
+}
+
+#[wasm_bindgen_test]
+async fn every_part_of_issue_16_is_in_the_skeleton() {
+    let w = mount_payment("bn", answer(200, &status_json("requires_method", "1250.00", ""))).await;
+    for id in [
+        "xbkash", "xnagad", "nw", "n", "nt", "aw", "ap", "at", "of", "ol", "oc", "ot", "os", "or",
+    ] {
         assert!(w.root.get_element_by_id(id).is_some(), "#{id}");
     }
 }

@@ -16,7 +16,7 @@
 
 mod text;
 
-pub use text::{format_offer, push_offer, push_offer_text};
+pub use text::{format_offer, push_offer, push_offer_poisha, push_offer_text};
 
 use serde::{Deserialize, Serialize};
 

@@ -140,6 +140,9 @@ fn buttons_show_the_offer_in_the_shopper_s_language() {
         let mut wire = String::new();
         push_offer_text(&mut wire, offer.kind, &offer.amount.to_string(), lang).unwrap();
         assert_eq!(wire, want, "from the wire form");
+        let mut poisha = String::new();
+        push_offer_poisha(&mut poisha, offer.kind, offer.amount.poisha().unsigned_abs(), lang);
+        assert_eq!(poisha, want, "from poisha");
     }
 }
 

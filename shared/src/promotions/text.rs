@@ -5,8 +5,8 @@
 //! and an amount string) through [`push_offer_text`], and never parses the amount into a
 //! decimal. English amounts use the taka sign as everywhere else (`Money::format_en`).
 
-use crate::locale::Lang;
-use crate::money::{push_amount, push_money, MoneyError};
+use crate::locale::{push_poisha, Lang};
+use crate::money::{push_amount, MoneyError};
 
 use super::{Offer, OfferKind};
 
@@ -27,10 +27,17 @@ const fn cashback_word(lang: Lang) -> &'static str {
 
 /// Appends the offer's label in `lang`.
 pub fn push_offer(out: &mut String, offer: Offer, lang: Lang) {
-    match offer.kind {
+    push_offer_poisha(out, offer.kind, offer.amount.poisha().unsigned_abs(), lang);
+}
+
+/// The same from a kind and an amount in poisha: for the widget, which reads the wire amount
+/// with its own strict reader and so carries neither `Money` nor the amount classifier that
+/// [`push_offer_text`] brings along (several KB of wasm). A commission-free amount is not used.
+pub fn push_offer_poisha(out: &mut String, kind: OfferKind, poisha: u64, lang: Lang) {
+    match kind {
         OfferKind::CommissionFree => out.push_str(commission_free(lang)),
         OfferKind::Cashback => {
-            push_money(out, offer.amount, lang);
+            push_poisha(out, poisha, lang);
             out.push_str(cashback_word(lang));
         }
     }
