@@ -1,13 +1,14 @@
 //! Finance against the real worker and the sandbox: statements uploaded and fetched, the
 //! reconciliation of a Dhaka day (zero difference, each kind of difference, the alarm, a lost
-//! outcome recovered once), settlements and the BEFTN bulk-credit file. Each test is its own
-//! merchant (a reconciliation covers a merchant's whole day), paying through the deployment's
-//! sandbox accounts; its statements are the sandbox's exports cut to its own payments, as its
-//! own portal would give them.
+//! outcome recovered once), settlements and the BEFTN bulk-credit file, and the cashback and
+//! tax line both reports carry. Each test is its own merchant (a reconciliation covers a
+//! merchant's whole day), paying through the deployment's sandbox accounts; its statements are
+//! the sandbox's exports cut to its own payments, as its own portal would give them.
 
 mod edits;
 mod nightly;
 mod payout;
+mod promotions;
 mod recovered;
 mod statements;
 mod zero;
