@@ -207,6 +207,14 @@ pub fn today() -> String {
     dhaka_day(bdpay_tests::now_ms())
 }
 
+/// The settlement day (docs/settlement.md) of a payment made at `ms` with `provider`: its
+/// Dhaka day, or the next one after the provider's cut-off (23:00, 21:00 in Ramadan).
+pub fn settlement_day(provider: bdpay_shared::provider::Provider, ms: i64) -> String {
+    bdpay_shared::settlement::Calendar::bundled()
+        .settlement_day(provider, ms)
+        .to_string()
+}
+
 pub fn dhaka_day(ms: i64) -> String {
     bdpay_shared::wire::time::DhakaTime::from_unix_millis(ms).ymd_dashed()
 }

@@ -6,11 +6,10 @@
 
 use bdpay_shared::money::parse_poisha;
 use bdpay_shared::provider::Provider;
-use bdpay_shared::settlement::Calendar;
 use bdpay_tests::{now_ms, Stack};
 use serde_json::{json, Value};
 
-use super::{today, Shop};
+use super::{settlement_day, today, Shop};
 
 /// VAT inside a VAT-inclusive amount at 15 %, rounded half-up (docs/risk.md, "Tax"),
 /// worked out here on its own rather than by the code under test.
@@ -98,19 +97,13 @@ async fn cashback_and_tax_reach_the_reconciliation_and_settlement_reports() {
 
     // The settlement day both payments fall on (each provider's cut-off is 23:00, 21:00 in
     // Ramadan): a run that straddles a cut-off cannot say which day holds them.
-    let cal = Calendar::bundled();
-    let settles = |at| {
-        (
-            cal.settlement_day(Provider::Nagad, at),
-            cal.settlement_day(Provider::Bkash, at),
-        )
-    };
-    let (nagad_day, bkash_day) = settles(after);
-    if settles(before) != (nagad_day, bkash_day) || nagad_day != bkash_day {
+    let settles = |at| (settlement_day(Provider::Nagad, at), settlement_day(Provider::Bkash, at));
+    let days = settles(after);
+    if settles(before) != days || days.0 != days.1 {
         eprintln!("the payments straddled a cut-off: the settlement is not checked this run");
         return;
     }
-    let (status, s) = shop.get(&format!("/v1/settlements/{nagad_day}")).await;
+    let (status, s) = shop.get(&format!("/v1/settlements/{}", days.0)).await;
     assert_eq!(status, 200, "{s}");
     let bkash_poisha = parse_poisha(&small).unwrap();
     let bkash_vat = vat_15(bkash_poisha);
