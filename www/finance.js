@@ -1,5 +1,6 @@
 /* The finance view (finance.html): one Dhaka day's reconciliation, what needs review, that
-   day's settlement, the next two weeks' bank credits and a 14-day chart, in Bangla (default)
+   day's settlement (with the cashback and tax its payments carried), the next two weeks' bank
+   credits, a 14-day chart and the grey release's cohorts over those 14 days, in Bangla (default)
    or English. Reads the merchant API with a key the clerk types in, kept in sessionStorage
    only. No framework; every word of the server goes in as text, never as HTML.
    Money stays a string: formatted digit by digit, subtracted as BigInt poisha, and turned
@@ -110,6 +111,16 @@
     carriedAll: [function (p, of, min) { return p + ": " + (min ? "এই দিনের নিট টাকা " + of + " সর্বনিম্ন " + min + "-এর কম, তাই পুরোটা" : "এই দিনের নিট টাকা পুরোটা") + " পরের সেটেলমেন্টে যোগ হবে; এই দিনের জন্য আলাদা জমা আসবে না।"; },
       function (p, of, min) { return p + ": " + (min ? "this day's net is below " + of + " " + min + " minimum, so all of it carries" : "this day's net carries") + " over to the next settlement; no separate credit comes for this day."; }],
     settlementCaption: [function (d) { return d + "-এর লেনদেন: প্রোভাইডার অনুযায়ী"; }, function (d) { return "Payments of " + d + ", by provider"; }],
+    cashback: ["ক্যাশব্যাক", "Cashback"],
+    vat: ["ভ্যাট", "VAT"],
+    withholding: ["উৎসে কর", "Tax withheld"],
+    besideHead: ["প্রোমোশন ও কর", "Promotions and tax"],
+    totalsHead: ["দুই প্রোভাইডার মিলিয়ে", "Both providers together"],
+    cashbackTotal: ["মোট ক্যাশব্যাক", "Total cashback"],
+    vatTotal: ["মোট ভ্যাট", "Total VAT"],
+    withholdingTotal: ["মোট উৎসে কর", "Total tax withheld"],
+    besideNote: ["ক্যাশব্যাক হলো ওয়ালেটের অফারে গ্রাহক যা ফেরত পান। ক্যাশব্যাক ও কর আপনার হিসাবের জন্য দেখানো হয়েছে; নিট টাকা থেকে কাটা হয়নি।",
+      "Cashback is what the wallet's offer gives the shopper back. Cashback and tax are shown for your books; they are not taken off the net."],
     // calendar
     calendarCaption: ["তারিখ অনুযায়ী প্রত্যাশিত জমা", "Expected credits by date"],
     day: ["দিন", "Day"],
@@ -137,6 +148,21 @@
     volume: ["লেনদেন", "Volume"],
     status: ["অবস্থা", "Status"],
     alarmShort: ["সতর্কতা", "alarm"],
+    // cohorts
+    cohortsCaption: [function (a, b) { return a + " থেকে " + b + ": প্রতিটি দলের চেকআউট"; }, function (a, b) { return "Checkouts per cohort, " + a + " to " + b; }],
+    cohortsHelp: ["প্রতিটি অর্ডার তৈরির সময় একটি দলে পড়ে: কন্ট্রোল (আগের মতো), বা যে নতুন সংস্করণ ধীরে ধীরে চালু হচ্ছে।",
+      "Each order falls in one cohort when it is made: control (as before), or the variant being rolled out."],
+    noCohorts: ["এই ১৪ দিনে কোনো চেকআউট নেই।", "No checkouts in these 14 days."],
+    cohort: ["দল", "Cohort"],
+    control: ["কন্ট্রোল", "Control"],
+    share: ["চেকআউটের অংশ", "Share of checkouts"],
+    checkouts: ["চেকআউট", "Checkouts"],
+    successRate: ["সফল পেমেন্টের হার", "Success rate"],
+    medianToPay: ["পেমেন্টে সময় (মধ্যমা)", "Median time to pay"],
+    refunded: ["রিফান্ড হয়েছে", "Refunded"],
+    seconds: [function (n) { return n + " সেকেন্ড"; }, function (n) { return n + " s"; }],
+    minutes: [function (m, s) { return m + " মিনিট" + (s ? " " + s + " সেকেন্ড" : ""); }, function (m, s) { return m + " min" + (s ? " " + s + " s" : ""); }],
+    hours: [function (h, m) { return h + " ঘণ্টা" + (m ? " " + m + " মিনিট" : ""); }, function (h, m) { return h + " h" + (m ? " " + m + " min" : ""); }],
     providers: { bkash: ["বিকাশ", "bKash"], nagad: ["নগদ", "Nagad"] },
     providersOf: { bkash: ["বিকাশের", "bKash's"], nagad: ["নগদের", "Nagad's"] },
     bkashMinimum: ["৳৫,০০০", "৳5,000"],
@@ -187,6 +213,14 @@
     var rest = (m[3] || "").length > 2 ? m[3].slice(2) : "00";
     if (rest.length < 2) rest += "0";
     return (m[1] ? "−" : "") + digits(group(whole) + "." + rest) + "%";
+  }
+  /** Whole seconds for people: "৪৫ সেকেন্ড", "2 min 5 s", "1 h 10 min"; "—" without one. */
+  function duration(secs) {
+    if (secs == null || !/^\d+$/.test(String(secs))) return "—";
+    var n = Number(secs);
+    if (n < 60) return t("seconds", count(n));
+    if (n < 3600) return t("minutes", count(Math.floor(n / 60)), n % 60 ? count(n % 60) : "");
+    return t("hours", count(Math.floor(n / 3600)), Math.floor(n % 3600 / 60) ? count(Math.floor(n % 3600 / 60)) : "");
   }
   function locale() { return lang === "bn" ? "bn-BD" : "en-GB"; }
   function isDay(s) { return typeof s === "string" && /^\d{4}-\d{2}-\d{2}$/.test(s) && addDays(s, 0) === s; }
@@ -302,7 +336,7 @@
 
   // ---------------------------------------------------------------- state
   // The answers as they came, so that switching language redraws without asking again.
-  var view = { date: "", today: "", recon: null, settlement: null, calendar: null, history: null, run: null };
+  var view = { date: "", today: "", recon: null, settlement: null, calendar: null, history: null, cohorts: null, run: null };
 
   var sections = {
     recon: function () {
@@ -316,6 +350,9 @@
     },
     history: function () {
       return call("GET", "/v1/reconciliation?from=" + addDays(view.date, -13) + "&to=" + view.date).then(function (r) { view.history = r; });
+    },
+    cohorts: function () {
+      return call("GET", "/v1/analytics/cohorts?from=" + addDays(view.date, -13) + "&to=" + view.date).then(function (r) { view.cohorts = r; });
     }
   };
 
@@ -352,6 +389,7 @@
     drawSettlement();
     drawCalendar();
     drawChart();
+    drawCohorts();
   }
 
   /** The key field while no key is accepted; afterwards one line: "Key: rk_test_…abcd". */
@@ -520,9 +558,11 @@
     var ps = r.body.providers, names = Object.keys(ps).filter(function (p) { return ps[p]; });
     if (!names.length) return fill(out, h("p", { cls: "muted", text: t("noSettlement") }));
     var notes = [];
-    function line(label, field, cls) {
+    var beside = names.some(function (p) { return ps[p].cashback != null || ps[p].vat != null || ps[p].withholding != null; });
+    var tot = r.body.total, totals = tot && typeof tot === "object" && (tot.cashback != null || tot.vat != null) ? tot : null;
+    function line(label, field, cls, mark) {
       return h("tr", { cls: cls || "" }, [h("th", { scope: "row", text: label })].concat(names.map(function (p) {
-        return h("td", { cls: "num", text: money(ps[p][field]) });
+        return h("td", { cls: "num", "data-provider": mark ? p : null, "data-field": mark || null, text: money(ps[p][field]) });
       })));
     }
     var credit = h("tr", {}, [h("th", { scope: "row", text: t("expectedCredit") })].concat(names.map(function (p) {
@@ -544,9 +584,23 @@
           line(t("net"), "net", "strong"),
           line(t("carriedOver"), "carried_over"),
           credit
-        ])
+        ]),
+        // What the payments carried beside the money (an edge before promotions sends none).
+        beside ? h("tbody", { cls: "beside" }, [
+          h("tr", { cls: "sub" }, [h("th", { scope: "rowgroup", colspan: names.length + 1, text: t("besideHead") })]),
+          line(t("cashback"), "cashback", "", "cashback"),
+          line(t("vat"), "vat", "", "vat"),
+          line(t("withholding"), "withholding", "", "withholding")
+        ]) : null
       ])),
-      notes.length ? h("div", { cls: "notes" }, notes.map(function (n) { return h("p", { cls: "hint", text: "* " + n }); })) : null
+      notes.length ? h("div", { cls: "notes" }, notes.map(function (n) { return h("p", { cls: "hint", text: "* " + n }); })) : null,
+      totals ? h("h3", { cls: "totals-head", text: t("totalsHead") }) : null,
+      totals ? h("dl", { cls: "totals beside-totals" }, [
+        h("dt", { text: t("cashbackTotal") }), h("dd", { "data-field": "cashback", "data-value": totals.cashback, text: money(totals.cashback) }),
+        h("dt", { text: t("vatTotal") }), h("dd", { "data-field": "vat", "data-value": totals.vat, text: money(totals.vat) }),
+        h("dt", { text: t("withholdingTotal") }), h("dd", { "data-field": "withholding", "data-value": totals.withholding, text: money(totals.withholding) })
+      ]) : null,
+      beside || totals ? h("p", { cls: "hint", text: t("besideNote") }) : null
     ]);
   }
 
@@ -684,6 +738,41 @@
     ]);
   }
 
+  /** The grey release's cohorts over the 14 days up to the chosen one: a column per cohort
+      (control first, as the edge sends them), a row per figure, so two cohorts fit 360 px. */
+  function drawCohorts() {
+    var out = $("cohorts-body"), r = view.cohorts;
+    if (!r || r === "loading") return fill(out, loadingBox());
+    if (!ok(r, function (b) { return Array.isArray(b.cohorts); })) return fill(out, errorBox(r, retry("cohorts")));
+    var from = addDays(view.date, -13);
+    var rows = r.body.cohorts.filter(function (c) { return c && typeof c.name === "string"; });
+    if (!rows.length) return fill(out, h("p", { cls: "muted", text: t("noCohorts") }));
+    // A variant's own name may break after its underscores (smart_ | routing), not mid-word.
+    function name(c) { return c.name === "control" ? t("control") : c.name.replace(/_/g, "_\u200B"); }
+    function figure(label, field, show) {
+      return h("tr", {}, [h("th", { scope: "row", text: label })].concat(rows.map(function (c) {
+        var v = c[field];
+        return h("td", { cls: "num", "data-cohort": c.name, "data-field": field, "data-value": v == null ? "" : String(v), text: show(v) });
+      })));
+    }
+    fill(out, [
+      h("p", { cls: "hint cohorts-help", text: t("cohortsHelp") }),
+      h("div", { cls: "scroll" }, h("table", { cls: "money cohorts" }, [
+        h("caption", { text: t("cohortsCaption", day(from), day(view.date)) }),
+        h("thead", {}, h("tr", {}, [h("th", { scope: "col", text: t("cohort") })].concat(rows.map(function (c) {
+          return h("th", { scope: "col", cls: "num name", "data-cohort": c.name, text: name(c) });
+        })))),
+        h("tbody", {}, [
+          figure(t("share"), "share", percent),
+          figure(t("checkouts"), "checkouts", count),
+          figure(t("successRate"), "success_rate", percent),
+          figure(t("medianToPay"), "median_seconds_to_pay", duration),
+          figure(t("refunded"), "refunds", count)
+        ])
+      ]))
+    ]);
+  }
+
   // ---------------------------------------------------------------- the form
   function say(words) { $("status").textContent = words; }
   function fail(words) {
@@ -700,7 +789,7 @@
     if (!isDay(d)) { fail(t("needDate")); $("date").focus(); return; }
     key = k;
     storeKey(k);
-    view = { date: d, today: dhakaToday(), recon: "loading", settlement: "loading", calendar: "loading", history: "loading", run: null };
+    view = { date: d, today: dhakaToday(), recon: "loading", settlement: "loading", calendar: "loading", history: "loading", cohorts: "loading", run: null };
     var u = new URL(location.href);
     u.searchParams.set("date", d);
     history.replaceState(null, "", u.pathname + u.search + u.hash);
@@ -748,7 +837,7 @@
       key = "";
       storeKey("");
       $("key").value = "";
-      view = { date: "", today: "", recon: null, settlement: null, calendar: null, history: null, run: null };
+      view = { date: "", today: "", recon: null, settlement: null, calendar: null, history: null, cohorts: null, run: null };
       $("results").hidden = true;
       fail("");
       say(t("forgotten"));

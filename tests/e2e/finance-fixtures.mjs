@@ -49,8 +49,16 @@ const ALARMED = { ...REPORT, status: "incomplete", alarm: true,
 const SMALL_DAY = { object: "settlement", date: "2026-12-05", providers: {
   bkash: { gross: "3200.00", fees: "59.20", refunds: "0.00", net: "3140.80", expected_credit_at: null, carried_over: "3140.80" }, nagad: null } };
 const SETTLEMENT = { object: "settlement", date: "2026-12-05", providers: {
-  bkash: { gross: "12500.00", fees: "231.25", refunds: "0.00", net: "12268.75", expected_credit_at: "2026-12-06T12:39:00+06:00", carried_over: "0.00" },
-  nagad: { gross: "3200.00", fees: "44.80", refunds: "350.00", net: "2805.20", expected_credit_at: null, carried_over: "2805.20" } } };
+  bkash: { gross: "12500.00", fees: "231.25", refunds: "0.00", net: "12268.75", expected_credit_at: "2026-12-06T12:39:00+06:00", carried_over: "0.00",
+    cashback: "0.00", vat: "1630.43", withholding: "0.00" },
+  nagad: { gross: "9000.00", fees: "44.80", refunds: "350.00", net: "8605.20", expected_credit_at: null, carried_over: "8605.20",
+    cashback: "45.00", vat: "1173.91", withholding: "0.00" } },
+  total: { gross: "21500.00", fees: "276.05", refunds: "350.00", net: "20873.95", credited: "12268.75", carried_over: "8605.20",
+    cashback: "45.00", vat: "2804.34", withholding: "0.00" } };
+/** The grey release over the fortnight: control and one variant. */
+const COHORTS = { object: "cohorts", from: "2026-11-22", to: "2026-12-05", cohorts: [
+  { name: "control", share: "0.8000", checkouts: 412, success_rate: "0.9126", median_seconds_to_pay: 65, refunds: 7 },
+  { name: "smart_routing", share: "0.2000", checkouts: 103, success_rate: "0.9417", median_seconds_to_pay: 48, refunds: 1 } ] };
 /** Fourteen days from 2026-12-06 with Dhaka's Friday/Saturday weekend and Victory Day. */
 function calendar(from) {
   const days = [];
@@ -103,6 +111,9 @@ const scenarios = {
   // The same 500 once, then "Try again" in that section brings the settlement.
   "retry-bn": { lang: "bn", key: "rk_test_finance_clerk", edge: () => ({ report: REPORT, settlementFailsOnce: true }), retry: true,
     expect: ["৳১২,২৬৮.৭৫", "এবার নয়"] },
+  // No checkouts in the fortnight; a settlement from an edge before promotions (no cashback, no total).
+  "no-cohorts-en": { lang: "en", key: "rk_test_finance_clerk", edge: () => ({ report: REPORT, cohorts: { ...COHORTS, cohorts: [] }, settlement: SMALL_DAY }),
+    expect: ["No checkouts in these 14 days.", "Not this time"], absent: ["Total cashback"] },
 };
 
 async function answer(route, sc) {
@@ -119,6 +130,7 @@ async function answer(route, sc) {
   } else if (m === "GET" && p === "/v1/settlements/calendar") r = json(200, calendar(u.searchParams.get("from")));
   else if (m === "GET" && /^\/v1\/settlements\/\d{4}-\d{2}-\d{2}$/.test(p))
     r = setup.settlementFails || (setup.settlementFailsOnce && !sc.failed && (sc.failed = true)) ? json(500, { error: { code: "internal_error", message: "Something went wrong on our side.", message_bn: "আমাদের দিকে সমস্যা হয়েছে।" } }) : json(200, setup.settlement || SETTLEMENT);
+  else if (m === "GET" && p === "/v1/analytics/cohorts") r = json(200, setup.cohorts || COHORTS);
   else if (m === "GET" && p === "/v1/reconciliation") {
     const h = history(u.searchParams.get("from"), u.searchParams.get("to"), setup.alarmDay);
     if (!setup.report && !sc.ran) h.data = h.data.filter((x) => x.date !== "2026-12-05");
@@ -192,11 +204,14 @@ for (const [name, sc] of Object.entries(scenarios)) {
     await page.waitForTimeout(300);
     const text = await page.evaluate(() => document.body.innerText);
     if (calls) problems.push(`the toggle fetched again (${calls} calls)`);
-    for (const want of sc.expect || (sc.lang === "bn" && !sc.toggle ? ["১০", "৳১২,৫০০.০০", "২.০০%", "যাচাই দরকার", "বিজয় দিবস"] : ["Matched", "৳12,500.00", "2.00%", "Needs review", "Victory Day"]))
+    for (const want of sc.expect || (sc.lang === "bn" && !sc.toggle
+      ? ["১০", "৳১২,৫০০.০০", "২.০০%", "যাচাই দরকার", "বিজয় দিবস", "মোট ক্যাশব্যাক", "৳৪৫.০০", "৳২,৮০৪.৩৪", "কন্ট্রোল", "৮০.০০%", "৪১২", "১ মিনিট ৫ সেকেন্ড"]
+      : ["Matched", "৳12,500.00", "2.00%", "Needs review", "Victory Day", "Total cashback", "৳45.00", "৳2,804.34", "Control", "80.00%", "412", "1 min 5 s"]))
       if (!text.includes(want)) problems.push(`missing text: ${want}`);
+    for (const not of sc.absent || []) if (text.includes(not)) problems.push(`unexpected text: ${not}`);
     if (sc.hidden && !(await page.isHidden("#results"))) problems.push("results shown beside a key/network error");
     if (!sc.hidden) {
-      const empties = await page.evaluate(() => ["recon-body", "review-body", "settlement-body", "calendar-body", "chart-body"].filter((id) => !document.getElementById(id).textContent.trim()));
+      const empties = await page.evaluate(() => ["recon-body", "review-body", "settlement-body", "calendar-body", "chart-body", "cohorts-body"].filter((id) => !document.getElementById(id).textContent.trim()));
       if (empties.length) problems.push(`empty boxes: ${empties.join(", ")}`);
       const loading = await page.evaluate(() => document.querySelectorAll(".placeholder").length);
       if (loading) problems.push(`${loading} sections still loading`);

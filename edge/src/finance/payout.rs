@@ -158,6 +158,7 @@ mod tests {
             fee_poisha: fee,
             at: 0,
             payee: payee.map(Into::into),
+            ..Row::default()
         }
     }
 

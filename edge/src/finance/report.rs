@@ -1,8 +1,9 @@
 //! The reconciliation report of one merchant's Dhaka day: built from each provider's match
 //! (`shared::recon`), kept in `reconciliations` (a re-run replaces it), read back as JSON or
-//! as CSV for finance. Money as strings; confidence in [0, 1].
+//! as CSV for finance. Money as strings; confidence in [0, 1]. A payment's item carries the
+//! promotion its payment applied and the cashback; the summaries, the day's cashback.
 
-use bdpay_shared::money::signed_text;
+use bdpay_shared::money::{signed_text, Money};
 use bdpay_shared::provider::Provider;
 use bdpay_shared::recon::{EntryKind, Item, LedgerEntry, Outcome, StatementLine, Summary};
 use serde::Deserialize;
@@ -10,6 +11,7 @@ use serde_json::{json, Value};
 use worker::D1Database;
 
 use super::day::Day;
+use super::ledger_day::Promotion;
 use crate::ledger::int;
 use crate::payment::view::iso;
 use crate::providers::Mode;
@@ -20,6 +22,8 @@ pub struct ProviderRun {
     /// Where the statement came from and when; null: no statement for the day.
     pub statement: Value,
     pub entries: Vec<LedgerEntry>,
+    /// Beside each entry, the promotion it carries (none for refunds).
+    pub promotions: Vec<Promotion>,
     pub lines: Vec<StatementLine>,
     pub outcome: Option<Outcome>,
 }
@@ -35,6 +39,7 @@ pub struct Report {
 /// leaves the report `incomplete` (its entries are not judged missing).
 pub fn build(day: &Day, runs: &[ProviderRun], now_ms: i64) -> Report {
     let mut total = Summary::default();
+    let mut cashback = Money::ZERO;
     let mut incomplete = false;
     let mut items = Vec::new();
     let mut statements = serde_json::Map::new();
@@ -44,14 +49,16 @@ pub fn build(day: &Day, runs: &[ProviderRun], now_ms: i64) -> Report {
         match &run.outcome {
             Some(o) => {
                 total = total.merge(&o.summary);
-                per_provider.insert(run.provider.as_str().into(), summary_json(&o.summary));
+                let own = cashback_of(run, o);
+                cashback = add(cashback, own);
+                per_provider.insert(run.provider.as_str().into(), summary_json(&o.summary, own));
                 items.extend(o.items.iter().map(|i| item_json(run, i)));
             }
             None => incomplete |= run.entries.iter().any(|e| e.settled),
         }
     }
     let status = if incomplete { "incomplete" } else { "complete" };
-    let summary = summary_json(&total);
+    let summary = summary_json(&total, cashback);
     let alarm = total.alarm();
     let body = json!({
         "object": "reconciliation",
@@ -72,7 +79,37 @@ pub fn build(day: &Day, runs: &[ProviderRun], now_ms: i64) -> Report {
     }
 }
 
-fn summary_json(s: &Summary) -> Value {
+/// The cashback of the payments in the ledger total (settled, or recovered by this run):
+/// what the wallets' promotions give the day's shoppers back.
+fn cashback_of(run: &ProviderRun, o: &Outcome) -> Money {
+    let recovered: std::collections::BTreeSet<usize> = o
+        .items
+        .iter()
+        .filter(|i| i.recovered)
+        .filter_map(|i| i.ledger)
+        .collect();
+    run.entries
+        .iter()
+        .zip(&run.promotions)
+        .enumerate()
+        .filter(|(i, (e, _))| e.kind == EntryKind::Payment && (e.settled || recovered.contains(i)))
+        .fold(Money::ZERO, |sum, (_, (_, p))| add(sum, p.cashback))
+}
+
+/// The promotion of an item's payment entry; `None` for a refund, or a line we have no entry for.
+fn promotion_of(run: &ProviderRun, item: &Item) -> Option<Promotion> {
+    let i = item.ledger?;
+    let e = run.entries.get(i)?;
+    (e.kind == EntryKind::Payment).then(|| run.promotions.get(i).copied().unwrap_or_default())
+}
+
+/// A sum of money that stays money: past the ceiling (a billion taka of cashback in one
+/// day) it stops at the ceiling rather than wrap.
+fn add(a: Money, b: Money) -> Money {
+    a.checked_add(b).unwrap_or(Money::MAX)
+}
+
+fn summary_json(s: &Summary, cashback: Money) -> Value {
     json!({
         "matched": s.matched,
         "fuzzy_matched": s.fuzzy_matched,
@@ -84,11 +121,13 @@ fn summary_json(s: &Summary) -> Value {
         "statement_total": signed_text(s.statement_total),
         "difference": signed_text(s.difference),
         "difference_ratio": bdpay_shared::recon::ratio_string(s.difference_ratio_bp),
+        "cashback": cashback,
     })
 }
 
 fn item_json(run: &ProviderRun, item: &Item) -> Value {
     let entry = item.ledger.and_then(|i| run.entries.get(i));
+    let promotion = promotion_of(run, item);
     let line = item.line.and_then(|i| run.lines.get(i));
     let trx = line
         .and_then(|l| l.trx_id.clone())
@@ -103,6 +142,8 @@ fn item_json(run: &ProviderRun, item: &Item) -> Value {
         "trx_id": trx,
         "amount_ledger": entry.map(|e| signed_text(e.amount)),
         "amount_statement": line.map(|l| signed_text(l.amount)),
+        "cashback": promotion.map(|p| p.cashback),
+        "promotion_kind": promotion.and_then(|p| p.kind).map(|k| k.as_str()),
         "confidence": f64::from(item.confidence_bp) / 10_000.0,
         "evidence": {
             "statement_line": line.map(|l| l.line),
@@ -218,7 +259,7 @@ pub async fn list(db: &D1Database, merchant_id: &str, mode: Mode, from: &Day, to
         .collect())
 }
 
-const CSV_COLUMNS: [&str; 15] = [
+const CSV_COLUMNS: [&str; 17] = [
     "kind",
     "provider",
     "entry",
@@ -234,6 +275,9 @@ const CSV_COLUMNS: [&str; 15] = [
     "invoice",
     "wallet",
     "recovered",
+    // Added with promotions: last, so a sheet reading the columns by place still reads.
+    "cashback",
+    "promotion_kind",
 ];
 
 /// The report's items as CSV (one header line, one line per item), for a spreadsheet.
@@ -305,6 +349,119 @@ mod tests {
         assert_eq!(kept["items"][0]["kind"], "needs_review");
     }
 
+    fn entry(kind: EntryKind, trx: &str, amount: i64, settled: bool) -> LedgerEntry {
+        LedgerEntry {
+            kind,
+            payment_id: format!("pay_{trx}"),
+            refund_id: (kind == EntryKind::Refund).then(|| format!("re_{trx}")),
+            trx_id: Some(trx.to_owned()),
+            reference: None,
+            invoice: None,
+            amount,
+            at_ms: 0,
+            wallet_last4: None,
+            settled,
+        }
+    }
+
+    fn line(n: usize, kind: EntryKind, trx: &str, amount: i64) -> StatementLine {
+        StatementLine {
+            line: n,
+            kind,
+            trx_id: Some(trx.to_owned()),
+            reference: None,
+            invoice: None,
+            original_trx_id: None,
+            amount,
+            fee: 0,
+            at_ms: 0,
+            wallet_last4: None,
+        }
+    }
+
+    fn cash(poisha: i64, kind: Option<bdpay_shared::promotions::OfferKind>) -> Promotion {
+        Promotion {
+            kind,
+            cashback: Money::from_poisha(poisha).unwrap(),
+        }
+    }
+
+    /// A Nagad day: a payment with cashback, one without, a refund, a lost attempt with cashback
+    /// the statement recovers, and a lost one with cashback it does not show.
+    fn nagad_day() -> ProviderRun {
+        use bdpay_shared::promotions::OfferKind::Cashback;
+        let entries = vec![
+            entry(EntryKind::Payment, "N1", 900_000, true),
+            entry(EntryKind::Payment, "N2", 50_000, true),
+            entry(EntryKind::Refund, "R1", 10_000, true),
+            entry(EntryKind::Payment, "N3", 820_000, false),
+            entry(EntryKind::Payment, "N4", 850_000, false),
+        ];
+        let promotions = vec![
+            cash(4_500, Some(Cashback)),
+            Promotion::default(),
+            Promotion::default(),
+            cash(4_100, Some(Cashback)),
+            cash(4_250, Some(Cashback)),
+        ];
+        let lines = vec![
+            line(2, EntryKind::Payment, "N1", 900_000),
+            line(3, EntryKind::Payment, "N2", 50_000),
+            line(4, EntryKind::Refund, "R1", 10_000),
+            line(5, EntryKind::Payment, "N3", 820_000),
+            line(6, EntryKind::Payment, "X9", 123_400),
+        ];
+        let outcome = bdpay_shared::recon::reconcile(&entries, &lines);
+        ProviderRun {
+            provider: Provider::Nagad,
+            statement: Value::Null,
+            entries,
+            promotions,
+            lines,
+            outcome: Some(outcome),
+        }
+    }
+
+    #[test]
+    fn the_days_cashback_counts_the_payments_in_the_ledger_total() {
+        let run = nagad_day();
+        let o = run.outcome.as_ref().unwrap();
+        // 45.00 (settled) + 41.00 (recovered by this run); not the lost attempt nobody showed paid.
+        assert_eq!(cashback_of(&run, o).to_string(), "86.00");
+        let mut without = nagad_day();
+        without.promotions = vec![Promotion::default(); 5];
+        let o = without.outcome.as_ref().unwrap();
+        assert_eq!(cashback_of(&without, o).to_string(), "0.00");
+        let s = summary_json(&o.summary, cashback_of(&run, run.outcome.as_ref().unwrap()));
+        assert_eq!(s["cashback"], "86.00");
+    }
+
+    #[test]
+    fn a_payments_item_carries_its_promotion_and_a_refunds_none() {
+        let run = nagad_day();
+        let o = run.outcome.as_ref().unwrap();
+        let of = |trx: &str| {
+            o.items
+                .iter()
+                .find(|i| {
+                    i.line
+                        .and_then(|l| run.lines.get(l))
+                        .is_some_and(|l| l.trx_id.as_deref() == Some(trx))
+                })
+                .map(|i| promotion_of(&run, i))
+                .unwrap()
+        };
+        let n1 = of("N1").unwrap();
+        assert_eq!(
+            (n1.cashback.to_string(), n1.kind.map(|k| k.as_str())),
+            ("45.00".into(), Some("cashback"))
+        );
+        assert_eq!(of("N2"), Some(Promotion::default()));
+        assert_eq!(of("R1"), None, "a refund carries no promotion");
+        assert_eq!(of("X9"), None, "a line no entry accounts for");
+        assert_eq!(of("N3").unwrap().cashback.to_string(), "41.00");
+    }
+
     #[test]
     fn a_reports_csv_has_one_line_per_item() {
         let report = json!({ "items": [
@@ -315,6 +472,14 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(lines[1].starts_with("matched,bkash,,pay_1,"), "{csv}");
-        assert!(lines[1].ends_with(",01XX8575,false"), "{csv}");
+        assert!(lines[1].ends_with(",01XX8575,false,,"), "{csv}");
+        let with_cashback = json!({ "items": [
+            { "kind": "matched", "provider": "nagad", "payment_id": "pay_2", "cashback": "45.00",
+              "promotion_kind": "cashback", "evidence": { "recovered": false } },
+        ] });
+        let csv = super::csv(&with_cashback);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].ends_with(",wallet,recovered,cashback,promotion_kind"), "{csv}");
+        assert!(lines[1].ends_with(",false,45.00,cashback"), "{csv}");
     }
 }

@@ -67,10 +67,15 @@ pub async fn day(env: &Env, merchant_id: &str, mode: Mode, day: &Day) -> Result<
         settleable::replace(&db, merchant_id, mode, day, provider, &keep)
             .await
             .map_err(err)?;
+        let promotions = attempts
+            .iter()
+            .map(|a| a.as_ref().map(|a| a.promotion).unwrap_or_default())
+            .collect();
         runs.push(ProviderRun {
             provider,
             statement,
             entries,
+            promotions,
             lines,
             outcome,
         });

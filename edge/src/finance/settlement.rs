@@ -2,10 +2,12 @@
 //! does the arithmetic; this reads the matched lines and the merchant's Nagad choice). A
 //! settlement day is the provider's window ending at its cut-off on that Dhaka day; bKash's
 //! minimum withdrawal carries money over, so a day is computed after the fortnight before it.
+//! Beside the money, each day shows what its payments carried: the wallets' cashback to the
+//! shoppers and the tax line (VAT, withholding), shown and never deducted from `net`.
 
 use std::collections::BTreeMap;
 
-use bdpay_shared::money::signed_text;
+use bdpay_shared::money::{signed_text, Money};
 use bdpay_shared::provider::Provider;
 use bdpay_shared::settlement::{self, Calendar, Date, DayTotals, NagadSpeed, Settlement};
 use serde_json::{json, Value};
@@ -82,7 +84,38 @@ pub fn totals(rows: &[Row]) -> DayTotals {
     t
 }
 
-pub fn view(s: &Settlement) -> Value {
+/// What a day's payments carried beside their money, in poisha: the cashback their wallets'
+/// promotions give the shoppers back, and their tax line. Each payment counts once
+/// (`settleable::once_per_payment`); refunds carry none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Beside {
+    pub cashback: i64,
+    pub vat: i64,
+    pub withholding: i64,
+}
+
+impl Beside {
+    pub fn of(rows: &[Row]) -> Beside {
+        rows.iter().fold(Beside::default(), |b, r| Beside {
+            cashback: b.cashback.saturating_add(r.cashback_poisha),
+            vat: b.vat.saturating_add(r.vat_poisha),
+            withholding: b.withholding.saturating_add(r.withholding_poisha),
+        })
+    }
+}
+
+/// A sum the ledger holds as zero or more, as money (`"45.00"`).
+fn money(poisha: i64) -> Value {
+    match Money::from_poisha(poisha) {
+        Ok(m) => json!(m),
+        // Not a Money (below zero, past the ceiling): the contract's signed form all the same.
+        Err(_) => json!(signed_text(poisha)),
+    }
+}
+
+/// One provider's day: its money, when it is credited, and what its payments carried.
+pub fn view(s: &Settlement, rows: &[Row]) -> Value {
+    let b = Beside::of(rows);
     json!({
         "gross": signed_text(s.gross),
         "fees": signed_text(s.fees),
@@ -91,6 +124,41 @@ pub fn view(s: &Settlement) -> Value {
         "credited": signed_text(s.credited),
         "expected_credit_at": s.expected_credit_at_ms.map(iso),
         "carried_over": signed_text(s.carried_over),
+        "cashback": money(b.cashback),
+        "vat": money(b.vat),
+        "withholding": money(b.withholding),
+    })
+}
+
+/// Both providers' days added up (no credit time: each provider credits at its own).
+pub fn total<'a>(days: impl IntoIterator<Item = (&'a Settlement, &'a [Row])>) -> Value {
+    let mut t = [0i64; 6];
+    let mut b = Beside::default();
+    for (s, rows) in days {
+        for (sum, v) in t
+            .iter_mut()
+            .zip([s.gross, s.fees, s.refunds, s.net, s.credited, s.carried_over])
+        {
+            *sum = sum.saturating_add(v);
+        }
+        let own = Beside::of(rows);
+        b = Beside {
+            cashback: b.cashback.saturating_add(own.cashback),
+            vat: b.vat.saturating_add(own.vat),
+            withholding: b.withholding.saturating_add(own.withholding),
+        };
+    }
+    let [gross, fees, refunds, net, credited, carried_over] = t;
+    json!({
+        "gross": signed_text(gross),
+        "fees": signed_text(fees),
+        "refunds": signed_text(refunds),
+        "net": signed_text(net),
+        "credited": signed_text(credited),
+        "carried_over": signed_text(carried_over),
+        "cashback": money(b.cashback),
+        "vat": money(b.vat),
+        "withholding": money(b.withholding),
     })
 }
 
@@ -118,4 +186,50 @@ pub fn calendar(from: Date, n: u32, s: &Series) -> Value {
         })
         .collect();
     json!({ "object": "settlement_calendar", "from": from.to_string(), "days": days })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(provider: &str, kind: &str, amount: i64, cashback: i64, vat: i64, withholding: i64) -> Row {
+        Row {
+            provider: provider.into(),
+            kind: kind.into(),
+            payment_id: format!("pay_{amount}"),
+            amount_poisha: amount,
+            cashback_poisha: cashback,
+            vat_poisha: vat,
+            withholding_poisha: withholding,
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn a_day_shows_its_cashback_and_tax_beside_its_money_and_adds_them_up() {
+        let cal = Calendar::bundled();
+        let d = Date::parse("2026-12-03").unwrap();
+        let nagad = vec![
+            row("nagad", "payment", 900_000, 4_500, 117_391, 0),
+            row("nagad", "payment", 50_000, 0, 6_522, 0),
+            row("nagad", "refund", 10_000, 0, 0, 0),
+        ];
+        let bkash = vec![row("bkash", "payment", 115_000, 0, 15_000, 5_000)];
+        let sn = settlement::settle(cal, Provider::Nagad, d, totals(&nagad), 0, NagadSpeed::Standard);
+        let sb = settlement::settle(cal, Provider::Bkash, d, totals(&bkash), 0, NagadSpeed::Standard);
+        // bKash below its minimum: nothing credited, so no credit time (and no clock needed here).
+        let v = view(&sb, &bkash);
+        assert_eq!(
+            (&v["cashback"], &v["vat"], &v["withholding"]),
+            (&json!("0.00"), &json!("150.00"), &json!("50.00"))
+        );
+        assert_eq!(v["net"], "1150.00", "cashback and tax are shown, not taken off: {v}");
+        let t = total([(&sn, nagad.as_slice()), (&sb, bkash.as_slice())]);
+        assert_eq!(t["cashback"], "45.00");
+        assert_eq!(t["vat"], "1389.13");
+        assert_eq!(t["withholding"], "50.00");
+        assert_eq!(t["gross"], "10650.00");
+        assert_eq!(t["refunds"], "100.00");
+        assert_eq!(Beside::of(&[]), Beside::default());
+    }
 }

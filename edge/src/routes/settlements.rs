@@ -1,5 +1,6 @@
 //! `GET /v1/settlements/{date}` (each provider's settlement of a Dhaka day: gross, fees,
-//! refunds, net, expected credit, carried over), `GET /v1/settlements/calendar?from=&days=`
+//! refunds, net, expected credit, carried over, and the cashback, VAT and withholding its
+//! payments carried; both added up in `total`), `GET /v1/settlements/calendar?from=&days=`
 //! and `GET /v1/settlements/{date}/beps` (the day's BEFTN bulk-credit file of settleable money
 //! per payee; `?format=json`). docs/settlement.md, docs/beftn.md.
 
@@ -35,14 +36,17 @@ pub async fn get(req: Request, env: &Env, date: &str) -> EdgeResult<Response> {
     let s = day_series(env, &merchant, &day).await?;
     let d = day.date;
     let mut providers = Map::new();
+    let mut days = Vec::with_capacity(PROVIDERS.len());
     for p in PROVIDERS {
-        if let Some((set, _)) = s.days.get(&(d, p)) {
-            providers.insert(p.as_str().into(), settlement::view(set));
+        if let Some((set, rows)) = s.days.get(&(d, p)) {
+            providers.insert(p.as_str().into(), settlement::view(set, rows));
+            days.push((set, rows.as_slice()));
         }
     }
+    let total = settlement::total(days);
     Ok(http::json(
         200,
-        &json!({ "object": "settlement", "date": day.text, "providers": providers }),
+        &json!({ "object": "settlement", "date": day.text, "providers": providers, "total": total }),
     ))
 }
 

@@ -1,13 +1,14 @@
 //! Finance against the real worker and the sandbox: statements uploaded and fetched, the
 //! reconciliation of a Dhaka day (zero difference, each kind of difference, the alarm, a lost
-//! outcome recovered once), settlements and the BEFTN bulk-credit file. Each test is its own
-//! merchant (a reconciliation covers a merchant's whole day), paying through the deployment's
-//! sandbox accounts; its statements are the sandbox's exports cut to its own payments, as its
-//! own portal would give them.
+//! outcome recovered once), settlements and the BEFTN bulk-credit file, and the cashback and
+//! tax line both reports carry. Each test is its own merchant (a reconciliation covers a
+//! merchant's whole day), paying through the deployment's sandbox accounts; its statements are
+//! the sandbox's exports cut to its own payments, as its own portal would give them.
 
 mod edits;
 mod nightly;
 mod payout;
+mod promotions;
 mod recovered;
 mod statements;
 mod zero;
@@ -204,6 +205,14 @@ impl Shop {
 /// Today in Dhaka, `YYYY-MM-DD`.
 pub fn today() -> String {
     dhaka_day(bdpay_tests::now_ms())
+}
+
+/// The settlement day (docs/settlement.md) of a payment made at `ms` with `provider`: its
+/// Dhaka day, or the next one after the provider's cut-off (23:00, 21:00 in Ramadan).
+pub fn settlement_day(provider: bdpay_shared::provider::Provider, ms: i64) -> String {
+    bdpay_shared::settlement::Calendar::bundled()
+        .settlement_day(provider, ms)
+        .to_string()
 }
 
 pub fn dhaka_day(ms: i64) -> String {
