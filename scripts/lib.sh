@@ -199,11 +199,15 @@ seed_demo_finance() {
 # other merchant (bdpay-admin merchants create) starts with the defaults, and the risk tests
 # use merchants of their own.
 seed_demo_settings() {
-  curl -fsS -o /dev/null -X PUT "http://127.0.0.1:$1/v1/settings" \
-    -H "authorization: Bearer sk_test_demo" -H "content-type: application/json" \
-    -d '{"risk": {"phone_payments_per_10_min": null, "phone_amount_per_day": null,
-         "device_payments_per_10_min": null, "device_amount_per_day": null,
-         "new_customer_max": null, "device_max_phones_per_day": null}}'
+  local key keys=(sk_test_demo)
+  [[ -n "${BDPAY_TEST_SEED:-}" ]] && keys+=(sk_live_test_only_demo_0001)
+  for key in "${keys[@]}"; do
+    curl -fsS -o /dev/null -X PUT "http://127.0.0.1:$1/v1/settings" \
+      -H "authorization: Bearer $key" -H "content-type: application/json" \
+      -d '{"risk": {"phone_payments_per_10_min": null, "phone_amount_per_day": null,
+           "device_payments_per_10_min": null, "device_amount_per_day": null,
+           "new_customer_max": null, "device_max_phones_per_day": null}}' || return 1
+  done
 }
 
 # restart_edge PORT SANDBOX_PORT PERSIST_DIR LOG: kills the worker (as a crash would: no

@@ -45,10 +45,13 @@ CREATE TABLE blocklist (
 );
 CREATE INDEX blocklist_by_phone ON blocklist (mode, phone_hash);
 
--- A merchant's checkout settings: risk thresholds and weights, promotions, rollout, tax
--- rates, the compliance threshold, the shared blocklist opt-in. JSON, every field defaulted.
+-- A merchant's checkout settings in one mode (a test key never changes live limits): risk
+-- thresholds and weights, promotions, rollout, tax rates, the compliance threshold, the
+-- shared blocklist opt-in. JSON, every field defaulted.
 CREATE TABLE merchant_settings (
-  merchant_id  TEXT PRIMARY KEY REFERENCES merchants(id),
+  merchant_id  TEXT NOT NULL REFERENCES merchants(id),
+  mode         TEXT NOT NULL CHECK (mode IN ('test', 'live')),
   body         TEXT NOT NULL,
-  updated_at   INTEGER NOT NULL
+  updated_at   INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, mode)
 );

@@ -25,7 +25,7 @@ pub struct MerchantCheckout<'a> {
     #[serde(with = "bdpay_shared::money::allowing_zero")]
     pub cashback: Money,
     pub tax: Option<TaxLine>,
-    /// `{"nid": "XXXXXX1234", "alt_phone": "01XX4567"}`, when the shopper gave them.
+    /// `{"nid": "NID ••••1234", "alt_phone": "01XX4567"}`, when the shopper gave them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance: Option<Compliance<'a>>,
 }

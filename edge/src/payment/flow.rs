@@ -131,7 +131,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         Offer::Wallets => manual::wallet_asked(r),
     }
     let settings = match ctx.env.d1("DB") {
-        Ok(db) => crate::risk::settings::load(&db, &r.merchant_id).await,
+        Ok(db) => crate::risk::settings::load(&db, &r.merchant_id, r.mode).await,
         Err(_) => crate::risk::settings::CheckoutSettings::default(),
     };
     let mut risk_in = input.risk;

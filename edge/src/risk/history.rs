@@ -56,7 +56,7 @@ pub async fn phone(db: &D1Database, s: &Scope<'_>, phone_hash: &str) -> worker::
     let sql = format!(
         "SELECT \
          EXISTS (SELECT 1 FROM blocklist b WHERE b.mode = ?2 AND b.phone_hash = ?3 AND (b.merchant_id = ?1 OR \
-           (?7 = 1 AND EXISTS (SELECT 1 FROM merchant_settings m WHERE m.merchant_id = b.merchant_id \
+           (?7 = 1 AND EXISTS (SELECT 1 FROM merchant_settings m WHERE m.merchant_id = b.merchant_id AND m.mode = b.mode \
             AND json_extract(m.body, '$.shared_blocklist') = 1)))) AS blocked, \
          (SELECT COUNT(*) FROM payment_checkout c JOIN payments p ON p.id = c.payment_id \
            WHERE c.merchant_id = ?1 AND c.mode = ?2 AND c.phone_hash = ?3 AND c.payment_id <> ?4 AND p.status IN {PAID}) AS successes, \

@@ -1,4 +1,5 @@
-//! A merchant's checkout settings (`merchant_settings`, one JSON document): the risk rules'
+//! A merchant's checkout settings in one mode (`merchant_settings`, one JSON document; a
+//! test key never changes live limits): the risk rules'
 //! thresholds and weights, its promotions, its grey-release rollout, its tax rates, the
 //! amount from which the shopper must give an NID and an alternate phone, and whether it
 //! shares the blocklist. Every field has a default; `PUT /v1/settings` replaces the sections
@@ -17,6 +18,7 @@ use std::cell::RefCell;
 
 use crate::clock::now_ms;
 use crate::ledger::int;
+use crate::providers::Mode;
 
 /// Everything a merchant sets about checkout, with the defaults of docs/risk.md.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +82,11 @@ pub fn merged(current: &CheckoutSettings, patch: Map<String, Value>) -> Result<C
         _ => Map::new(),
     };
     for (k, v) in patch {
+        // serde would read a struct from an array too (`"risk": [null]`): sections are objects.
+        let object_section = matches!(k.as_str(), "risk" | "tax" | "rollout");
+        if object_section && !(v.is_object() || (k == "rollout" && v.is_null())) {
+            return Err(format!("{k} must be an object"));
+        }
         doc.insert(k, v);
     }
     let next: CheckoutSettings = serde_json::from_value(Value::Object(doc)).map_err(|e| e.to_string())?;
@@ -96,6 +103,11 @@ pub const CACHE_MS: i64 = 5_000;
 thread_local! {
     /// (merchant, read at, settings), a handful of merchants per isolate.
     static CACHE: RefCell<Vec<(String, i64, CheckoutSettings)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The cache's and the row's key: a merchant in one mode.
+fn slot(merchant_id: &str, mode: Mode) -> String {
+    format!("{merchant_id}:{}", mode.as_str())
 }
 
 fn cached(merchant_id: &str, now: i64) -> Option<CheckoutSettings> {
@@ -117,23 +129,24 @@ fn remember(merchant_id: &str, now: i64, s: &CheckoutSettings) {
     });
 }
 
-/// The merchant's settings (from this isolate's copy when fresh): see [`read`].
-pub async fn load(db: &D1Database, merchant_id: &str) -> CheckoutSettings {
+/// The merchant's settings in `mode` (from this isolate's copy when fresh): see [`read`].
+pub async fn load(db: &D1Database, merchant_id: &str, mode: Mode) -> CheckoutSettings {
     let now = now_ms();
-    if let Some(s) = cached(merchant_id, now) {
+    let key = slot(merchant_id, mode);
+    if let Some(s) = cached(&key, now) {
         return s;
     }
-    let s = read(db, merchant_id).await;
-    remember(merchant_id, now, &s);
+    let s = read(db, merchant_id, mode).await;
+    remember(&key, now, &s);
     s
 }
 
 /// The merchant's settings from D1; the defaults when none were stored or the stored ones no
 /// longer read (logged: a setting a newer version wrote must not stop checkout).
-async fn read(db: &D1Database, merchant_id: &str) -> CheckoutSettings {
+async fn read(db: &D1Database, merchant_id: &str, mode: Mode) -> CheckoutSettings {
     let row: Result<Option<String>, _> = async {
-        db.prepare("SELECT body FROM merchant_settings WHERE merchant_id = ?1")
-            .bind(&[merchant_id.into()])?
+        db.prepare("SELECT body FROM merchant_settings WHERE merchant_id = ?1 AND mode = ?2")
+            .bind(&[merchant_id.into(), mode.as_str().into()])?
             .first::<String>(Some("body"))
             .await
     }
@@ -157,22 +170,29 @@ async fn read(db: &D1Database, merchant_id: &str) -> CheckoutSettings {
     }
 }
 
-pub async fn save(db: &D1Database, merchant_id: &str, s: &CheckoutSettings, now_ms: i64) -> worker::Result<()> {
+pub async fn save(
+    db: &D1Database,
+    merchant_id: &str,
+    mode: Mode,
+    s: &CheckoutSettings,
+    now_ms: i64,
+) -> worker::Result<()> {
     let body = serde_json::to_string(s).map_err(|e| worker::Error::RustError(e.to_string()))?;
     db.prepare(
-        "INSERT INTO merchant_settings (merchant_id, body, updated_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT(merchant_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+        "INSERT INTO merchant_settings (merchant_id, mode, body, updated_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT(merchant_id, mode) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
     )
-    .bind(&[merchant_id.into(), body.into(), int(now_ms)])?
+    .bind(&[merchant_id.into(), mode.as_str().into(), body.into(), int(now_ms)])?
     .run()
     .await?;
-    forget(merchant_id);
+    forget(merchant_id, mode);
     Ok(())
 }
 
-/// Drops this isolate's copy of the merchant's settings.
-pub fn forget(merchant_id: &str) {
-    CACHE.with(|c| c.borrow_mut().retain(|(m, _, _)| m != merchant_id));
+/// Drops this isolate's copy of the merchant's settings in `mode`.
+pub fn forget(merchant_id: &str, mode: Mode) {
+    let key = slot(merchant_id, mode);
+    CACHE.with(|c| c.borrow_mut().retain(|(m, _, _)| *m != key));
 }
 
 #[cfg(test)]
@@ -220,6 +240,9 @@ mod tests {
             json!({"promotions": [{"provider": "nagad", "kind": "cashback", "basis_points": 0, "from": "1.00"}]}),
             json!({"risk": {"step_up_score": 95}}),
             json!({"compliance_from": 5000}),
+            json!({"risk": [null, null]}),
+            json!({"tax": [1500]}),
+            json!({"rollout": ["abc", 100]}),
         ] {
             assert!(merged(&d, patch(bad.clone())).is_err(), "{bad}");
         }

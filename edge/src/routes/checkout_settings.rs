@@ -1,4 +1,5 @@
-//! `GET /v1/settings` and `PUT /v1/settings` (Bearer sk_…): the merchant's checkout settings
+//! `GET /v1/settings` and `PUT /v1/settings` (Bearer sk_…): the merchant's checkout settings in
+//! the key's mode
 //! (`risk::settings`): risk thresholds and weights, promotions, rollout, tax rates, the
 //! compliance threshold, the shared blocklist. A PUT names the sections it replaces; the
 //! answer is the whole setting as it now stands. A bad setting is 400 and nothing changes.
@@ -17,7 +18,7 @@ use crate::risk::settings;
 pub async fn get(req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let db = env.d1("DB")?;
-    Ok(http::json(200, &settings::load(&db, &merchant.id).await))
+    Ok(http::json(200, &settings::load(&db, &merchant.id, merchant.mode).await))
 }
 
 pub async fn put(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -25,10 +26,10 @@ pub async fn put(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let patch: Map<String, Value> = body::json(&mut req).await?;
     let db = env.d1("DB")?;
     // Read fresh (not this isolate's copy): a PUT builds on what is stored.
-    settings::forget(&merchant.id);
-    let current = settings::load(&db, &merchant.id).await;
+    settings::forget(&merchant.id, merchant.mode);
+    let current = settings::load(&db, &merchant.id, merchant.mode).await;
     let next = settings::merged(&current, patch)
         .map_err(|e| EdgeError::invalid(ErrorCode::InvalidRequest, format!("settings: {e}")))?;
-    settings::save(&db, &merchant.id, &next, now_ms()).await?;
+    settings::save(&db, &merchant.id, merchant.mode, &next, now_ms()).await?;
     Ok(http::json(200, &next))
 }

@@ -171,7 +171,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
 /// tax line (its rates), fixed when the payment is made.
 async fn checkout_at_create(env: &Env, merchant: &Merchant, order_id: &OrderId, amount: Money) -> Checkout {
     let settings = match env.d1("DB") {
-        Ok(db) => crate::risk::settings::load(&db, &merchant.id).await,
+        Ok(db) => crate::risk::settings::load(&db, &merchant.id, merchant.mode).await,
         Err(_) => crate::risk::settings::CheckoutSettings::default(),
     };
     let cohort = match &settings.rollout {

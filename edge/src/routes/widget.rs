@@ -102,7 +102,7 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     }
     let mut up = availability(env, &record).await;
     let settings = match env.d1("DB") {
-        Ok(db) => crate::risk::settings::load(&db, &record.merchant_id).await,
+        Ok(db) => crate::risk::settings::load(&db, &record.merchant_id, record.mode).await,
         Err(_) => crate::risk::settings::CheckoutSettings::default(),
     };
     if crate::payment::risk_gate::bkash_refused(&settings, record.amount) {
