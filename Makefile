@@ -81,11 +81,11 @@ widget-build: www/bdpay.js
 www/bdpay.js: $(WIDGET_SOURCES) widget/loader.js widget/tools/short-names.mjs scripts/build-widget.sh
 	@scripts/build-widget.sh
 
-# make bench's baseline: an empty Rust worker with the edge's worker crate and profile (bench/empty-worker).
-empty-worker-build: bench/empty-worker/build/index.js
-bench/empty-worker/build/index.js: bench/empty-worker/src/lib.rs bench/empty-worker/Cargo.toml Cargo.lock
+# make bench's baseline: an empty Rust worker with the edge's worker crate and profile (tests/empty-worker).
+empty-worker-build: tests/empty-worker/build/index.js
+tests/empty-worker/build/index.js: tests/empty-worker/src/lib.rs tests/empty-worker/Cargo.toml Cargo.lock
 	@echo "building the empty worker (worker-build --profile edge)"
-	@cd bench/empty-worker && worker-build --profile edge >/dev/null
+	@cd tests/empty-worker && worker-build --profile edge >/dev/null
 	@touch $@
 
 sandbox-build:
@@ -100,4 +100,4 @@ admin-build:
 	@cargo build -q -p bdpay-admin --release
 
 clean:
-	rm -rf edge/build bench/empty-worker/build www/pkg www/bdpay.js .bdpay
+	rm -rf edge/build tests/empty-worker/build www/pkg www/bdpay.js .bdpay

@@ -14,11 +14,11 @@ rm -rf "$LOGS" "$STATE_DIR/bench-state" "$STATE_DIR/bench-empty-state"
 mkdir -p "$LOGS"
 trap 'stop_stack' EXIT
 
-# start_empty_worker PORT PERSIST_DIR LOG: the baseline worker (bench/empty-worker) in its own
+# start_empty_worker PORT PERSIST_DIR LOG: the baseline worker (tests/empty-worker) in its own
 # `wrangler dev` and process group, as start_edge runs ours. Sets EMPTY_PID (= its pgid).
 start_empty_worker() {
   local port=$1 persist=$2 log=$3
-  setsid wrangler dev --config bench/empty-worker/wrangler.toml --local --ip 127.0.0.1 --port "$port" \
+  setsid wrangler dev --config tests/empty-worker/wrangler.toml --local --ip 127.0.0.1 --port "$port" \
     --inspector-port "$((port + 1000))" --persist-to "$persist" --show-interactive-dev-session=false \
     >"$log" 2>&1 </dev/null &
   STACK_PIDS+=($!)
@@ -28,59 +28,72 @@ start_empty_worker() {
 
 # want N: whether step N is to run.
 want() { [[ -z "${BDPAY_BENCH_STEPS:-}" || " ${BDPAY_BENCH_STEPS//,/ } " == *" $1 "* ]]; }
+# step HEADING / took: a step's heading, and afterwards how long it took.
+step() { STEP_START=$SECONDS; say "$@"; }
+took() { printf '  (step took %d s)\n' "$((SECONDS - STEP_START))"; }
 needs_stack() { local n; for n in 4 5 6 7 8 9; do want "$n" && return 0; done; return 1; }
 
 STACK_ENV=(BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT")
 
 if want 1; then
-  say "1/10 domain: money and phone parsing/formatting (criterion)"
+  step "1/10 domain: money and phone parsing/formatting (criterion)"
   cargo bench -q -p bdpay-shared --bench domain 2>&1 | grep -E "^[a-z].*|time:" | sed 's/^/  /'
+  took
 fi
 
 if want 2; then
-  say "2/10 recon: the reconciliation matcher at 10k, 100k and 1M lines a side, beside a naive all-pairs loop at 10k"
+  step "2/10 recon: the reconciliation matcher at 10k, 100k and 1M lines a side, beside a naive all-pairs loop at 10k"
   cargo bench -q -p bdpay-shared --features finance --bench recon 2>&1 | sed 's/^/  /'
+  took
 fi
 
 if want 3; then
-  say "3/10 the provider sandbox alone: grant + create + page + execute on loopback"
+  step "3/10 the provider sandbox alone: grant + create + page + execute on loopback"
   cargo bench -q -p bdpay-sandbox --bench throughput 2>&1 | sed 's/^/  /'
+  took
 fi
 
 if needs_stack; then
-  say "4/10 starting the stack (worker on :$EDGE_PORT, sandbox on :$SANDBOX_PORT) and an empty Rust worker on :$EMPTY_PORT"
+  step "4/10 starting the stack (worker on :$EDGE_PORT, sandbox on :$SANDBOX_PORT) and an empty Rust worker on :$EMPTY_PORT"
   start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$LOGS/sandbox.log"
   start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/bench-state" "$LOGS/edge.log"
   start_empty_worker "$EMPTY_PORT" "$STATE_DIR/bench-empty-state" "$LOGS/empty.log"
+  took
 fi
 
 if want 5; then
-  say "5/10 the edge's CPU per request, ours minus an empty Rust worker: status, create, confirm (bKash, Nagad), bKash return"
+  step "5/10 the edge's CPU per request, ours minus an empty Rust worker: status, create, confirm (bKash, Nagad), bKash return"
   env "${STACK_ENV[@]}" BDPAY_EMPTY_URL="http://127.0.0.1:$EMPTY_PORT" BDPAY_EDGE_PGID="$EDGE_PID" \
     BDPAY_EMPTY_PGID="$EMPTY_PID" cargo bench -q -p bdpay-tests --bench edge_load 2>&1 | grep -v "^$"
+  took
 fi
 
 if want 6; then
-  say "6/10 whole bKash checkouts at concurrency 8 and 32, beside the sandbox alone doing the provider's part"
+  step "6/10 whole bKash checkouts at concurrency 8 and 32, beside the sandbox alone doing the provider's part"
   env "${STACK_ENV[@]}" BDPAY_EDGE_PGID="$EDGE_PID" cargo bench -q -p bdpay-tests --bench checkout_load 2>&1 | grep -v "^$"
+  took
 fi
 
 if want 7; then
-  say "7/10 a refund batch of ${BDPAY_BENCH_BATCH_LINES:-10000} lines end to end (the payments are made first, untimed)"
+  step "7/10 a refund batch of ${BDPAY_BENCH_BATCH_LINES:-10000} lines end to end (the payments are made first, untimed)"
   env "${STACK_ENV[@]}" cargo bench -q -p bdpay-tests --bench refund_batch 2>&1 | grep -v "^$"
+  took
 fi
 
 if want 8; then
-  say "8/10 success under faults: ${BDPAY_BENCH_CHECKOUTS:-1000} checkouts while bKash fails 30 %, then is down; failover on and off"
+  step "8/10 success under faults: ${BDPAY_BENCH_CHECKOUTS:-1000} checkouts while bKash fails 30 %, then is down; failover on and off"
   env "${STACK_ENV[@]}" cargo bench -q -p bdpay-tests --bench failover 2>&1 | grep -v "^$"
+  took
 fi
 
 if want 9; then
-  say "9/10 the widget: bytes a shopper downloads, first paint and interactive on Slow 3G and Slow 4G"
+  step "9/10 the widget: bytes a shopper downloads, first paint and interactive on Slow 3G and Slow 4G"
   BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" scripts/bench-widget.sh
+  took
 fi
 
 if want 10; then
-  say "10/10 where the widget's bytes go: twiggy on the phone and desktop builds, by crate and by item"
+  step "10/10 where the widget's bytes go: twiggy on the phone and desktop builds, by crate and by item"
   scripts/bench-widget.sh --bytes
+  took
 fi

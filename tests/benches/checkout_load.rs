@@ -122,22 +122,19 @@ async fn sandbox_alone(s: Stack, token: Arc<String>, k: usize) -> Option<Times> 
             .json(&body)
             .send()
     };
-    let created: Value = timed(
-        &mut calls,
-        async {
-            api(
-                "create",
-                json!({ "mode": "0011", "payerReference": " ", "callbackURL": "http://127.0.0.1/return",
+    let created: Value = timed(&mut calls, async {
+        api(
+            "create",
+            json!({ "mode": "0011", "payerReference": " ", "callbackURL": "http://127.0.0.1/return",
                     "amount": amount(900, k), "currency": "BDT", "intent": "sale",
                     "merchantInvoiceNumber": format!("BENCH-ALONE-{k}") }),
-            )
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()
-        },
-    )
+        )
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()
+    })
     .await?;
     let id = created["paymentID"].as_str()?;
     let url = created["bkashURL"].as_str()?;
@@ -191,7 +188,10 @@ async fn grant(s: &Stack) -> String {
         .json()
         .await
         .unwrap();
-    r["id_token"].as_str().unwrap_or_else(|| panic!("sandbox grant: {r}")).to_owned()
+    r["id_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("sandbox grant: {r}"))
+        .to_owned()
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -216,7 +216,10 @@ async fn main() {
             .await;
         let alone = {
             let (s, token, next) = (s.clone(), token.clone(), next_alone.clone());
-            level(n, c, move |_| sandbox_alone(s.clone(), token.clone(), next.fetch_add(1, Ordering::Relaxed))).await
+            level(n, c, move |_| {
+                sandbox_alone(s.clone(), token.clone(), next.fetch_add(1, Ordering::Relaxed))
+            })
+            .await
         };
         s.http.delete(s.sandbox_url("/__control/faults")).send().await.unwrap();
         if let Some(g) = group {
@@ -225,19 +228,25 @@ async fn main() {
         let cpu0 = group.map(|g| g.cpu().workerd);
         let edge = {
             let (s, next) = (s.clone(), next_edge.clone());
-            level(n, c, move |_| through_edge(s.clone(), next.fetch_add(1, Ordering::Relaxed))).await
+            level(n, c, move |_| {
+                through_edge(s.clone(), next.fetch_add(1, Ordering::Relaxed))
+            })
+            .await
         };
         // The IPNs and anything else the checkouts left the edge to do, then its CPU.
         let cpu = match (group, cpu0) {
             (Some(g), Some(c0)) => {
                 g.settle(Duration::from_secs(10)).await;
-                format!("{:.1} ms", (g.cpu().workerd - c0) * 1000.0 / edge.ok.len().max(1) as f64)
+                format!(
+                    "{:.1} ms",
+                    (g.cpu().workerd - c0) * 1000.0 / edge.ok.len().max(1) as f64
+                )
             }
             _ => "n/a".to_owned(),
         };
         println!("  concurrency {c}:");
         println!(
-            "    through the edge   {:>6.1} checkouts/s   checkout p50 {:>6.0} p99 {:>6.0} ms   edge requests p50 {:>6.0} p99 {:>6.0} ms   page p50 {:>5.0} p99 {:>5.0} ms   errors {}   edge CPU/checkout {cpu}",
+            "    through the edge   {:>6.1} checkouts/s   checkout p50 {:>6.0} p99 {:>6.0} ms   edge requests p50 {:>6.0} p99 {:>6.0} ms   page p50 {:>5.0} p99 {:>5.0} ms   errors {}   edge CPU/checkout {cpu} (workerd, with its IPN)",
             edge.per_sec(),
             edge.q(|t| t.total, 0.5),
             edge.q(|t| t.total, 0.99),

@@ -7,7 +7,7 @@
 //! bKash, confirm with Nagad, and the bKash return of a payment paid on the sandbox's page.
 //! Each route runs in 4 rounds of ours then empty, both sides quiet before and after each, and
 //! the spread of "ours − empty" over the rounds is printed beside it.
-//! The empty worker (bench/empty-worker) parses the body and runs `SELECT 1` on its D1 binding
+//! The empty worker (tests/empty-worker) parses the body and runs `SELECT 1` on its D1 binding
 //! `DB`; "ours − empty" is then what our code costs beyond any Rust worker's request.
 //! Latency (p50/p99) and requests/s are printed beside it; they include the provider's own
 //! time where a route calls one (confirm: bKash create, Nagad initialize + complete; return:
@@ -242,10 +242,8 @@ fn print_route(name: &str, m: &[Sum]) {
         _ => "n/a".to_owned(),
     };
     let lat = |k: usize| {
-        m.get(k).map_or_else(
-            || "n/a".to_owned(),
-            |x| format!("{:.1} / {:.1}", x.ms(0.5), x.ms(0.99)),
-        )
+        m.get(k)
+            .map_or_else(|| "n/a".to_owned(), |x| format!("{:.1} / {:.1}", x.ms(0.5), x.ms(0.99)))
     };
     let errors = |k: usize| m.get(k).map_or_else(|| "-".to_owned(), |x| x.errors.to_string());
     println!(
@@ -276,7 +274,13 @@ async fn paid_on_page(s: &Stack, n: usize) -> Vec<String> {
                 let (code, confirmed) = s.confirm(&p, Some("bkash")).await;
                 assert_eq!(code, 200, "{confirmed}");
                 let page = confirmed["redirect_url"].as_str().unwrap_or_default();
-                bkash_page(&s.http, page, BKASH_PAYING_WALLETS[i % BKASH_PAYING_WALLETS.len()], false).await
+                bkash_page(
+                    &s.http,
+                    page,
+                    BKASH_PAYING_WALLETS[i % BKASH_PAYING_WALLETS.len()],
+                    false,
+                )
+                .await
             }
         })
         .buffer_unordered(CONCURRENCY)
@@ -337,7 +341,12 @@ async fn main() {
     let created: Arc<Mutex<Vec<Created>>> = Arc::default();
     let create = route(&sides, &http, &create_calls, Expect::Created, Some(&created)).await;
     let payments: Vec<Created> = created.lock().unwrap().clone();
-    assert!(payments.len() >= 2 * n, "only {} of {} creates answered 201", payments.len(), 2 * n);
+    assert!(
+        payments.len() >= 2 * n,
+        "only {} of {} creates answered 201",
+        payments.len(),
+        2 * n
+    );
 
     let bkash: Arc<Vec<Call>> = Arc::new(payments[..n].iter().map(|p| confirm_call(p, "bkash")).collect());
     let confirm_bkash = route(&sides, &http, &bkash, Expect::Confirmed("bkash"), None).await;
@@ -369,8 +378,8 @@ async fn main() {
     s.http.delete(s.sandbox_url("/__control/faults")).send().await.unwrap();
 
     println!(
-        "  {:<14} {:>10} {:>10} {:>12} {:>13}   {:>15} {:>13} {:>8}   {}",
-        "route", "ours CPU", "empty CPU", "ours − empty", "its rounds", "ours p50/p99", "empty p50/p99", "ours r/s", "errors ours / empty"
+        "  {:<14} {:>10} {:>10} {:>12} {:>13}   {:>15} {:>13} {:>8}   errors ours / empty",
+        "route", "ours CPU", "empty CPU", "ours − empty", "its rounds", "ours p50/p99", "empty p50/p99", "ours r/s"
     );
     let all = [
         ("status", &status),
@@ -383,9 +392,10 @@ async fn main() {
         print_route(name, m);
     }
     let node = |k: usize| {
-        let (cpu, reqs) = all.iter().filter_map(|(_, m)| m.get(k)).fold((0.0, 0), |(c, r), x| {
-            (c + x.cpu.map_or(0.0, |c| c.node), r + x.n())
-        });
+        let (cpu, reqs) = all
+            .iter()
+            .filter_map(|(_, m)| m.get(k))
+            .fold((0.0, 0), |(c, r), x| (c + x.cpu.map_or(0.0, |c| c.node), r + x.n()));
         cpu * 1000.0 / reqs.max(1) as f64
     };
     println!(

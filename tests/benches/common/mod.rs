@@ -46,15 +46,21 @@ impl Group {
     /// while a bench runs); one that starts later counts from its start.
     pub fn cpu(&self) -> Cpu {
         let mut cpu = Cpu::default();
-        let Ok(dir) = std::fs::read_dir("/proc") else { return cpu };
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return cpu;
+        };
         for entry in dir.flatten() {
             let name = entry.file_name();
             let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else {
                 continue;
             };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
             // "pid (comm) state ppid pgrp …": comm may hold spaces, so split at the last ')'.
-            let Some((head, rest)) = stat.rsplit_once(')') else { continue };
+            let Some((head, rest)) = stat.rsplit_once(')') else {
+                continue;
+            };
             let comm = head.split_once('(').map_or("", |(_, c)| c);
             let f: Vec<&str> = rest.split_whitespace().collect();
             if f.get(2).and_then(|g| g.parse::<u32>().ok()) != Some(self.pgid) {

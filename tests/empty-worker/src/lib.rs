@@ -9,7 +9,12 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let url = req.url()?;
-    let segments: Vec<String> = url.path().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let segments: Vec<String> = url
+        .path()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let has_body = req.method() == Method::Post;
     if has_body {
@@ -24,12 +29,18 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     }
     match (req.method(), segments.as_slice()) {
         (Method::Get, ["healthz"]) => Response::ok("ok"),
-        (Method::Post, ["v1", "payments"]) => json(201, r#"{"id":"pay_000000000000000000000000","client_secret":"pay_000000000000000000000000_secret_0000000000000000","status":"requires_method"}"#),
-        (Method::Post, ["v1", "payments", _, "confirm"]) => json(200, r#"{"redirect_url":"http://127.0.0.1/page","provider":"bkash"}"#),
+        (Method::Post, ["v1", "payments"]) => json(
+            201,
+            r#"{"id":"pay_000000000000000000000000","client_secret":"pay_000000000000000000000000_secret_0000000000000000","status":"requires_method"}"#,
+        ),
+        (Method::Post, ["v1", "payments", _, "confirm"]) => {
+            json(200, r#"{"redirect_url":"http://127.0.0.1/page","provider":"bkash"}"#)
+        }
         (Method::Get, ["v1", "payments", _, "status"]) => json(200, r#"{"status":"pending","amount":"1250.00"}"#),
         (Method::Get, ["v1", "return", _, _]) => {
             let mut r = Response::empty()?.with_status(303);
-            r.headers_mut().set("location", "http://shop.example/return?x=1&bdpay_status=succeeded")?;
+            r.headers_mut()
+                .set("location", "http://shop.example/return?x=1&bdpay_status=succeeded")?;
             Ok(r)
         }
         _ => json(404, r#"{"error":{"code":"not_found"}}"#),
