@@ -28,9 +28,12 @@ start_empty_worker() {
 
 # want N: whether step N is to run.
 want() { [[ -z "${BDPAY_BENCH_STEPS:-}" || " ${BDPAY_BENCH_STEPS//,/ } " == *" $1 "* ]]; }
-# step HEADING / took: a step's heading, and afterwards how long it took.
+# step HEADING / took: a step's heading, and afterwards how long it took and how busy the machine was
+# (other work on a shared machine slows latency figures most; CPU figures less).
 step() { STEP_START=$SECONDS; say "$@"; }
-took() { printf '  (step took %d s)\n' "$((SECONDS - STEP_START))"; }
+took() {
+  printf '  (step took %d s; load average %s on %s CPUs)\n' "$((SECONDS - STEP_START))" "$(cut -d' ' -f1 /proc/loadavg)" "$(nproc)"
+}
 needs_stack() { local n; for n in 4 5 6 7 8 9; do want "$n" && return 0; done; return 1; }
 
 STACK_ENV=(BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" BDPAY_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT")

@@ -57,6 +57,13 @@ impl Level {
     fn q(&self, pick: impl Fn(&Times) -> Duration, p: f64) -> f64 {
         quantile_ms(&self.ok.iter().map(pick).collect::<Vec<_>>(), p)
     }
+    /// "p50 … p99 … ms" of the completed checkouts, or n/a when none completed.
+    fn pair(&self, pick: impl Fn(&Times) -> Duration + Copy) -> String {
+        if self.ok.is_empty() {
+            return "p50 n/a p99 n/a".to_owned();
+        }
+        format!("p50 {:>5.0} p99 {:>5.0} ms", self.q(pick, 0.5), self.q(pick, 0.99))
+    }
     fn per_sec(&self) -> f64 {
         self.ok.len() as f64 / self.wall.as_secs_f64()
     }
@@ -235,7 +242,7 @@ async fn main() {
         };
         // The IPNs and anything else the checkouts left the edge to do, then its CPU.
         let cpu = match (group, cpu0) {
-            (Some(g), Some(c0)) => {
+            (Some(g), Some(c0)) if !edge.ok.is_empty() => {
                 g.settle(Duration::from_secs(10)).await;
                 format!(
                     "{:.1} ms",
@@ -246,32 +253,30 @@ async fn main() {
         };
         println!("  concurrency {c}:");
         println!(
-            "    through the edge   {:>6.1} checkouts/s   checkout p50 {:>6.0} p99 {:>6.0} ms   edge requests p50 {:>6.0} p99 {:>6.0} ms   page p50 {:>5.0} p99 {:>5.0} ms   errors {}   edge CPU/checkout {cpu} (workerd, with its IPN)",
+            "    through the edge   {:>6.1} checkouts/s   checkout {}   edge requests {}   page {}   errors {}   edge CPU/checkout {cpu} (workerd, with its IPN)",
             edge.per_sec(),
-            edge.q(|t| t.total, 0.5),
-            edge.q(|t| t.total, 0.99),
-            edge.q(|t| t.calls, 0.5),
-            edge.q(|t| t.calls, 0.99),
-            edge.q(|t| t.page, 0.5),
-            edge.q(|t| t.page, 0.99),
+            edge.pair(|t| t.total),
+            edge.pair(|t| t.calls),
+            edge.pair(|t| t.page),
             edge.errors
         );
         println!(
-            "    sandbox alone      {:>6.1} checkouts/s   checkout p50 {:>6.0} p99 {:>6.0} ms   provider calls p50 {:>5.0} p99 {:>5.0} ms   page p50 {:>5.0} p99 {:>5.0} ms   errors {}",
+            "    sandbox alone      {:>6.1} checkouts/s   checkout {}   provider calls {}   page {}   errors {}",
             alone.per_sec(),
-            alone.q(|t| t.total, 0.5),
-            alone.q(|t| t.total, 0.99),
-            alone.q(|t| t.calls, 0.5),
-            alone.q(|t| t.calls, 0.99),
-            alone.q(|t| t.page, 0.5),
-            alone.q(|t| t.page, 0.99),
+            alone.pair(|t| t.total),
+            alone.pair(|t| t.calls),
+            alone.pair(|t| t.page),
             alone.errors
         );
-        println!(
-            "    added by the edge  p50 {:.0} ms   p99 {:.0} ms per checkout (edge requests − provider calls alone, same quantile)",
-            edge.q(|t| t.calls, 0.5) - alone.q(|t| t.calls, 0.5),
-            edge.q(|t| t.calls, 0.99) - alone.q(|t| t.calls, 0.99)
-        );
+        if edge.ok.is_empty() || alone.ok.is_empty() {
+            println!("    added by the edge  n/a: no checkout completed on one side");
+        } else {
+            println!(
+                "    added by the edge  p50 {:.0} ms   p99 {:.0} ms per checkout (edge requests − provider calls alone, same quantile)",
+                edge.q(|t| t.calls, 0.5) - alone.q(|t| t.calls, 0.5),
+                edge.q(|t| t.calls, 0.99) - alone.q(|t| t.calls, 0.99)
+            );
+        }
     }
     println!("  edge requests = create + confirm + return + status; provider calls = create + execute; page = open + wallet + OTP + PIN");
 }

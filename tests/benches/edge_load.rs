@@ -391,6 +391,18 @@ async fn main() {
     for (name, m) in all {
         print_route(name, m);
     }
+    for (name, m) in all {
+        for (side, x) in sides.iter().zip(m) {
+            if x.errors > 0 {
+                println!(
+                    "  warning: {name}, {}: {} of {} requests failed; their time and CPU are in the figures above",
+                    side.name,
+                    x.errors,
+                    x.n()
+                );
+            }
+        }
+    }
     let node = |k: usize| {
         let (cpu, reqs) = all
             .iter()
