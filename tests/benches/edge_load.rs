@@ -241,17 +241,23 @@ fn print_route(name: &str, m: &[Sum]) {
         }
         _ => "n/a".to_owned(),
     };
+    // ours ÷ empty: steadier than milliseconds between runs on a machine whose speed varies.
+    let ratio = cpu(0)
+        .zip(cpu(1))
+        .filter(|(_, b)| *b > 0.0)
+        .map_or_else(|| "n/a".to_owned(), |(a, b)| format!("{:.1}×", a / b));
     let lat = |k: usize| {
         m.get(k)
             .map_or_else(|| "n/a".to_owned(), |x| format!("{:.1} / {:.1}", x.ms(0.5), x.ms(0.99)))
     };
     let errors = |k: usize| m.get(k).map_or_else(|| "-".to_owned(), |x| x.errors.to_string());
     println!(
-        "  {name:<14} {:>10} {:>10} {:>12} {:>13}   {:>15} {:>13} {:>8.0}   {:>3} / {}",
+        "  {name:<14} {:>10} {:>10} {:>12} {:>13} {:>7}   {:>15} {:>13} {:>8.0}   {:>3} / {}",
         ms(cpu(0)),
         ms(cpu(1)),
         ms(diff),
         spread,
+        ratio,
         lat(0),
         lat(1),
         m.first().map_or(0.0, |x| x.n() as f64 / x.wall.as_secs_f64()),
@@ -378,8 +384,16 @@ async fn main() {
     s.http.delete(s.sandbox_url("/__control/faults")).send().await.unwrap();
 
     println!(
-        "  {:<14} {:>10} {:>10} {:>12} {:>13}   {:>15} {:>13} {:>8}   errors ours / empty",
-        "route", "ours CPU", "empty CPU", "ours − empty", "its rounds", "ours p50/p99", "empty p50/p99", "ours r/s"
+        "  {:<14} {:>10} {:>10} {:>12} {:>13} {:>7}   {:>15} {:>13} {:>8}   errors ours / empty",
+        "route",
+        "ours CPU",
+        "empty CPU",
+        "ours − empty",
+        "its rounds",
+        "÷ empty",
+        "ours p50/p99",
+        "empty p50/p99",
+        "ours r/s"
     );
     let all = [
         ("status", &status),
@@ -411,7 +425,7 @@ async fn main() {
         cpu * 1000.0 / reqs.max(1) as f64
     };
     println!(
-        "  CPU in ms per request (workerd, user + system); its rounds: ours − empty in each of the {ROUNDS} rounds; latency in ms, client to answer"
+        "  CPU in ms per request (workerd, user + system); its rounds: ours − empty in each of the {ROUNDS} rounds; ÷ empty: ours as a multiple of empty; latency in ms, client to answer"
     );
     if sides.len() > 1 && sides.iter().all(|x| x.group.is_some()) {
         println!(
