@@ -9,6 +9,8 @@ export WASM_BINDGEN_VERSION := 0.2.130
 export WORKER_BUILD_VERSION := 0.8.7
 # cargo-fuzz for `make fuzz` (libFuzzer on the stable toolchain, `--sanitizer none`).
 export CARGO_FUZZ_VERSION := 0.13.2
+# twiggy for `make bench`'s "where the widget's bytes go" (its --version says "twiggy-opt 0.8.0").
+export TWIGGY_VERSION := 0.8.0
 export APT_PACKAGES_BROWSER := chromium chromium-driver fonts-noto-core
 
 SHELL := /bin/bash
@@ -24,7 +26,7 @@ SHARED_SOURCES := $(shell find shared/src -name '*.rs' 2>/dev/null) Cargo.toml C
 EDGE_SOURCES := $(shell find edge/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) edge/Cargo.toml
 WIDGET_SOURCES := $(shell find widget/src -name '*.rs' 2>/dev/null) $(SHARED_SOURCES) widget/Cargo.toml
 
-.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser bootstrap-contract build edge-build widget-build sandbox-build relay-build admin-build clean help
+.PHONY: deploy-check dev test bench fuzz bootstrap bootstrap-browser bootstrap-contract bootstrap-bench build edge-build widget-build sandbox-build relay-build admin-build empty-worker-build clean help
 
 help:
 	@echo "make dev    - sandbox + worker + demo shop at http://127.0.0.1:8787/ (Ctrl-C stops all)"
@@ -39,7 +41,7 @@ dev: bootstrap build
 test: bootstrap bootstrap-browser bootstrap-contract
 	@scripts/test.sh
 
-bench: bootstrap bootstrap-browser build
+bench: bootstrap bootstrap-browser bootstrap-bench build empty-worker-build
 	@scripts/bench.sh
 
 # Needs only cargo-fuzz (bootstrap --fuzz), not the wasm/npm tools the other commands use.
@@ -56,6 +58,10 @@ bootstrap:
 
 bootstrap-browser:
 	@scripts/bootstrap.sh --browser
+
+# twiggy for make bench (bootstrap --bench).
+bootstrap-bench:
+	@scripts/bootstrap.sh --bench
 
 # schemathesis for the contract test (a venv under .bdpay/, from tests/contract/requirements.txt).
 bootstrap-contract:
@@ -75,6 +81,13 @@ widget-build: www/bdpay.js
 www/bdpay.js: $(WIDGET_SOURCES) widget/loader.js widget/tools/short-names.mjs scripts/build-widget.sh
 	@scripts/build-widget.sh
 
+# make bench's baseline: an empty Rust worker with the edge's worker crate and profile (tests/empty-worker).
+empty-worker-build: tests/empty-worker/build/index.js
+tests/empty-worker/build/index.js: tests/empty-worker/src/lib.rs tests/empty-worker/Cargo.toml Cargo.lock
+	@echo "building the empty worker (worker-build --profile edge)"
+	@cd tests/empty-worker && worker-build --profile edge >/dev/null
+	@touch $@
+
 sandbox-build:
 	@cargo build -q -p bdpay-sandbox --release
 
@@ -87,4 +100,4 @@ admin-build:
 	@cargo build -q -p bdpay-admin --release
 
 clean:
-	rm -rf edge/build www/pkg www/bdpay.js .bdpay
+	rm -rf edge/build tests/empty-worker/build www/pkg www/bdpay.js .bdpay

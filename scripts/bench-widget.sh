@@ -1,17 +1,65 @@
 #!/usr/bin/env bash
 # `make bench` (widget part): the bytes a shopper's phone downloads for the widget (loader +
 # glue + wasm: raw, gzip -9, brotli -q 11), then the median time to first paint and to
-# interactive on the slow-3G, 4x-CPU phone (tests/e2e/bench.mjs), next to an empty page.
+# interactive on the 4x-CPU phone over Slow 3G and Slow 4G (tests/e2e/bench.mjs), next to an empty page.
 # Needs a built widget (make widget-build) and, for the timings, a running edge at
 # BDPAY_EDGE_URL (default http://127.0.0.1:8787). BDPAY_BENCH_RUNS sets the runs (default 5).
 # Budget (issue 6): at most 30 KB gzipped in all; first paint within 1.5 s on slow 3G.
+#
+# With --bytes: where the bytes go instead (issue #17). The phone-bn and desktop-bn builds are
+# built again exactly as scripts/build-widget.sh builds them, but with their function names
+# kept, and read by twiggy (`twiggy top`, `twiggy dominators`; scripts/twiggy-summary.mjs sums
+# them by crate). Each analysed copy is checked to be the shipped file once its names are
+# stripped, so the figures are the shipped code's. Needs twiggy (make bench installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -f www/bdpay.js ]] || { echo "www/bdpay.js is missing: run make widget-build first" >&2; exit 1; }
-
 # Which files each build is (written by scripts/build-widget.sh): "variant glue wasm" lines.
 MANIFEST=.bdpay/widget-files.txt
 [[ -f $MANIFEST ]] || { echo "$MANIFEST is missing: run make widget-build first" >&2; exit 1; }
+
+if [[ "${1:-}" == "--bytes" ]]; then
+  if ! command -v twiggy >/dev/null; then
+    echo "  skipped: twiggy is not installed (make bench installs it: scripts/bootstrap.sh --bench)"
+    exit 0
+  fi
+  # As scripts/build-widget.sh: its opt-level, its wasm features, its features per variant.
+  export CARGO_PROFILE_WIDGET_OPT_LEVEL=${CARGO_PROFILE_WIDGET_OPT_LEVEL:-s}
+  WASM_IN="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/widget/bdpay_widget.wasm"
+  WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+    --enable-mutable-globals --enable-reference-types --enable-multivalue)
+  declare -A FEATURES=([phone-bn]=bn [desktop-bn]=qr,bn,manual)
+  TMP=$(mktemp -d)
+  trap 'rm -rf "$TMP"' EXIT
+  echo "  $(twiggy --version | sed 's/twiggy-opt/twiggy/') on the Bangla builds (the English ones differ in their strings only)"
+  for variant in phone-bn desktop-bn; do
+    shipped=$(awk -v v="$variant" '$1 == v { print $3 }' "$MANIFEST")
+    dir="$TMP/$variant"
+    cargo build -q -p bdpay-widget --profile widget --target wasm32-unknown-unknown \
+      --no-default-features --features "${FEATURES[$variant]}"
+    wasm-bindgen --target web --no-typescript --out-dir "$dir" "$WASM_IN"
+    wasm-opt -Oz -g --strip-producers "${WASM_FEATURES[@]}" "$dir/bdpay_widget_bg.wasm" -o "$dir/named.wasm"
+    # The check: names stripped and imports shortened as the build does, it must be the shipped file.
+    wasm-opt --strip-debug --strip-producers "${WASM_FEATURES[@]}" "$dir/named.wasm" -o "$dir/stripped.wasm"
+    wasm-opt --minify-imports-and-exports-and-modules "${WASM_FEATURES[@]}" "$dir/stripped.wasm" \
+      -o "$dir/check.wasm" >/dev/null
+    echo
+    if cmp -s "$dir/check.wasm" "$shipped"; then
+      echo "  $variant (${shipped#www/}): the analysed copy, names stripped, is the shipped file byte for byte"
+    elif [[ $(wc -c <"$dir/check.wasm") == $(wc -c <"$shipped") ]]; then
+      echo "  $variant (${shipped#www/}): the analysed copy, names stripped, has the shipped file's size; $(cmp -l \
+        "$dir/check.wasm" "$shipped" | wc -l) bytes differ in place (with names kept, wasm-opt orders a few functions otherwise)"
+    else
+      echo "  $variant (${shipped#www/}): NOT the shipped file once stripped ($(wc -c <"$dir/check.wasm") B against"
+      echo "  $(wc -c <"$shipped") B): is www/pkg from an older build? (make widget-build) The figures below are of the analysed copy"
+    fi
+    twiggy top -n 100000 -f json "$dir/named.wasm" >"$dir/top.json"
+    twiggy dominators -f json "$dir/named.wasm" >"$dir/dominators.json"
+    node scripts/twiggy-summary.mjs "$dir/top.json" "$dir/dominators.json" "$(wc -c <"$shipped")"
+  done
+  exit 0
+fi
+
 
 sizes() { # FILE → "raw gzip brotli" (brotli by Node's zlib: no CLI to install)
   echo "$(wc -c <"$1") $(gzip -9c "$1" | wc -c) $(node -e 'const z=require("zlib"),fs=require("fs");

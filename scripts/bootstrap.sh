@@ -3,7 +3,8 @@
 # the wasm target, the pinned wasm-bindgen CLI and worker-build, npm packages from the
 # lockfile (wrangler + workerd, Node 22, binaryen, esbuild, playwright-core) and, with
 # --browser, Debian's chromium + chromedriver. With --fuzz, only what `make fuzz` needs: the
-# pinned cargo-fuzz and a C++ compiler for libFuzzer. With --contract, the contract test's
+# pinned cargo-fuzz and a C++ compiler for libFuzzer. With --bench, what only `make bench`
+# needs: the pinned twiggy. With --contract, the contract test's
 # schemathesis (tests/contract/requirements.txt, every version pinned) in a venv under .bdpay/.
 # Quick (< 1 s) when everything is there.
 set -euo pipefail
@@ -24,6 +25,16 @@ if [[ "${1:-}" == "--fuzz" ]]; then
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq g++ >/dev/null
+  fi
+  exit 0
+fi
+
+if [[ "${1:-}" == "--bench" ]]; then
+  # twiggy for `make bench`'s "where the widget's bytes go" (scripts/bench-widget.sh --bytes).
+  : "${TWIGGY_VERSION:?run through make}"
+  if [[ "$(twiggy --version 2>/dev/null)" != "twiggy-opt $TWIGGY_VERSION" ]]; then
+    say "installing twiggy $TWIGGY_VERSION (about 2 min)"
+    cargo install -q twiggy --version "$TWIGGY_VERSION" --locked --force
   fi
   exit 0
 fi

@@ -1,14 +1,15 @@
 // The widget's time to first paint and to interactive on the shopper's phone (tests/e2e/
-// profile.mjs: slow 3G, CPU 4× slower, 360×740), next to an empty page on the same origin.
-// Each run is a fresh browser profile (cold cache). Called by scripts/bench-widget.sh.
-// Env: BDPAY_EDGE_URL (default http://127.0.0.1:8787), BDPAY_BENCH_RUNS (default 5).
-// Prints a table of medians (ms from navigation start).
+// profile.mjs: CPU 4× slower, 360×740) on two networks, DevTools' Slow 3G and Slow 4G, each
+// next to an empty page on the same origin. Each run is a fresh browser profile (cold cache).
+// Called by scripts/bench-widget.sh.
+// Env: BDPAY_EDGE_URL (default http://127.0.0.1:8787), BDPAY_BENCH_RUNS (default 5 per page
+// and network). Prints a table of medians per network (ms from navigation start).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { startMerchant } from "./merchant.mjs";
-import { SLOW_3G, CPU_SLOWDOWN, CHROMIUM_ARGS, PHONE } from "./profile.mjs";
+import { SLOW_3G, SLOW_4G, CPU_SLOWDOWN, CHROMIUM_ARGS, PHONE } from "./profile.mjs";
 
 const EDGE = (process.env.BDPAY_EDGE_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
 const RUNS = Number(process.env.BDPAY_BENCH_RUNS || 5);
@@ -41,7 +42,7 @@ async function createPayment() {
   return r.json();
 }
 
-async function once(url) {
+async function once(url, network) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bdpay-bench-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -55,7 +56,7 @@ async function once(url) {
     const cdp = await context.newCDPSession(p);
     await cdp.send("Network.enable");
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-    await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
+    await cdp.send("Network.emulateNetworkConditions", network);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
     await p.addInitScript(probe);
     await p.goto(url, { waitUntil: "load" });
@@ -85,27 +86,36 @@ const merchant = await startMerchant({
   edge: EDGE,
   extraPages: { "/bench-empty.html": page("<p>খালি পেজ</p>"), "/bench-widget.html": page(tag) },
 });
-const empty = [];
-const widget = [];
+const NETWORKS = [
+  { name: "Slow 3G", rtt: "400 ms RTT, 500 kbps", conditions: SLOW_3G },
+  { name: "Slow 4G", rtt: "150 ms RTT, 1.6 Mbps down / 750 kbps up", conditions: SLOW_4G },
+];
+const results = NETWORKS.map(() => ({ empty: [], widget: [] }));
 try {
   for (let i = 0; i < RUNS; i++) {
-    empty.push(await once(`${merchant.url}/bench-empty.html`));
-    widget.push(await once(`${merchant.url}/bench-widget.html`));
+    for (const [k, net] of NETWORKS.entries()) {
+      results[k].empty.push(await once(`${merchant.url}/bench-empty.html`, net.conditions));
+      results[k].widget.push(await once(`${merchant.url}/bench-widget.html`, net.conditions));
+    }
   }
 } finally {
   await merchant.close();
 }
-const other = widget.map((w) => w.other).filter(Boolean);
-if (other.length) console.log(`warning: the widget ended in ${other.join(", ")} in some runs`);
 const ms = (x) => (Number.isFinite(x) ? `${Math.round(x)} ms` : "—");
-const rows = [
-  ["empty page", ms(median(empty.map((r) => r.fcp))), "—", "—"],
-  ["page with the widget", ms(median(widget.map((r) => r.fcp))), ms(median(widget.map((r) => r.widget_paint))), ms(median(widget.map((r) => r.interactive)))],
-];
-console.log(`\ntiming: median of ${RUNS} cold runs, slow 3G (${SLOW_3G.latency} ms RTT, ${SLOW_3G.downloadThroughput / 1000} KB/s), CPU ${CPU_SLOWDOWN}x, 360x740`);
-console.log("  page                   first contentful paint  widget first paint  widget interactive (buttons)");
-for (const [a, b, c, d] of rows) console.log(`  ${a.padEnd(22)} ${b.padStart(22)}  ${c.padStart(18)}  ${d.padStart(28)}`);
-const extra = median(widget.map((r) => r.widget_paint)) - median(empty.map((r) => r.fcp));
-console.log(`  widget first paint after the empty page's first paint: ${ms(extra)}`);
-const bytes = median(widget.map((r) => r.bytes));
-if (bytes) console.log(`  bytes transferred for bdpay.js + pkg/ (as served, median): ${bytes}`);
+for (const [k, net] of NETWORKS.entries()) {
+  const { empty, widget } = results[k];
+  const c = net.conditions;
+  const other = widget.map((w) => w.other).filter(Boolean);
+  if (other.length) console.log(`warning: the widget ended in ${other.join(", ")} in some ${net.name} runs`);
+  const rows = [
+    ["empty page", ms(median(empty.map((r) => r.fcp))), "—", "—"],
+    ["page with the widget", ms(median(widget.map((r) => r.fcp))), ms(median(widget.map((r) => r.widget_paint))), ms(median(widget.map((r) => r.interactive)))],
+  ];
+  console.log(`\ntiming: median of ${RUNS} cold runs, ${net.name} (${net.rtt}; DevTools applies ${c.latency} ms per request, ${Math.round(c.downloadThroughput / 1000)} KB/s down, ${Math.round(c.uploadThroughput / 1000)} KB/s up), CPU ${CPU_SLOWDOWN}x, 360x740`);
+  console.log("  page                   first contentful paint  widget first paint  widget interactive (buttons)");
+  for (const [a, b, cc, d] of rows) console.log(`  ${a.padEnd(22)} ${b.padStart(22)}  ${cc.padStart(18)}  ${d.padStart(28)}`);
+  const extra = median(widget.map((r) => r.widget_paint)) - median(empty.map((r) => r.fcp));
+  console.log(`  widget first paint after the empty page's first paint: ${ms(extra)}`);
+  const bytes = median(widget.map((r) => r.bytes));
+  if (bytes) console.log(`  bytes transferred for bdpay.js + pkg/ (as served, median): ${bytes}`);
+}
