@@ -52,10 +52,11 @@ async fn client(ctx: &Ctx<'_>, r: &PaymentRecord, p: Provider) -> Result<AnyProv
 /// Which providers the payment's merchant can use now in its mode: configured, with their
 /// health (`health::states`: up, degraded or down, success rate, latency).
 pub async fn availability(env: &Env, r: &PaymentRecord) -> Availability {
-    let configured = match crate::providers::merchant_config::load(env, &r.merchant_id, r.mode, Provider::Bkash).await {
-        Ok(c) => decide::availability(|p| c.is_configured(p)),
-        Err(_) => decide::availability(|_| false),
-    };
+    let [bkash, nagad] = crate::providers::merchant_config::configured(env, &r.merchant_id, r.mode).await;
+    let configured = decide::availability(|p| match p {
+        Provider::Bkash => bkash,
+        Provider::Nagad => nagad,
+    });
     let states = crate::health::states(env, r.mode).await;
     configured
         .with_health(Provider::Bkash, states.bkash)

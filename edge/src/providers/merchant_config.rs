@@ -8,6 +8,45 @@ use super::config::{EnvSource, Mode, ProviderConfig};
 use super::credentials::Overlay;
 use super::ProviderFailure;
 
+/// How long an isolate remembers which wallets a merchant has set up ([`configured`]).
+pub const CONFIGURED_CACHE_MS: i64 = 5_000;
+
+/// One remembered answer: (merchant, mode, read at, [bKash set up, Nagad set up]).
+type Remembered = (String, Mode, i64, [bool; 2]);
+
+thread_local! {
+    static CONFIGURED: std::cell::RefCell<Vec<Remembered>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether each wallet (bKash, Nagad) is set up for `merchant_id` in `mode`, for routing and
+/// the widget's status: read through [`load`] at most every [`CONFIGURED_CACHE_MS`] per
+/// isolate (the status poll would otherwise read and unseal the credentials every second). A
+/// payment's calls always [`load`] afresh; a changed credential shows here within 5 s.
+pub async fn configured(env: &worker::Env, merchant_id: &str, mode: Mode) -> [bool; 2] {
+    let now = crate::clock::now_ms();
+    let hit = CONFIGURED.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(m, md, at, _)| m == merchant_id && *md == mode && (0..CONFIGURED_CACHE_MS).contains(&(now - at)))
+            .map(|(_, _, _, v)| *v)
+    });
+    if let Some(v) = hit {
+        return v;
+    }
+    let v = match load(env, merchant_id, mode, Provider::Bkash).await {
+        Ok(c) => [c.is_configured(Provider::Bkash), c.is_configured(Provider::Nagad)],
+        Err(_) => return [false, false], // unreadable now: not remembered
+    };
+    CONFIGURED.with(|c| {
+        let mut c = c.borrow_mut();
+        c.retain(|(m, md, at, _)| !(m == merchant_id && *md == mode) && now - at < CONFIGURED_CACHE_MS);
+        if c.len() < 64 {
+            c.push((merchant_id.to_owned(), mode, now, v));
+        }
+    });
+    v
+}
+
 /// The configuration `merchant_id` pays through in `mode`. `provider` is the one about to be
 /// used, named if the credentials cannot be read (then nothing is configured: never the
 /// deployment's account in place of an unreadable merchant one).
