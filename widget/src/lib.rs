@@ -13,6 +13,7 @@
 
 mod amount;
 mod answer;
+mod cell;
 mod api;
 #[cfg(feature = "manual")]
 mod clip;

@@ -1,7 +1,7 @@
 //! One widget on a page: its state, mounting it, and the shopper's clicks and typing.
 //! The flow is in `flow.rs`, answers from `/status` in `answer.rs`, drawing in `render.rs`.
 
-use std::cell::RefCell;
+use crate::cell::RefCell;
 use std::rc::Rc;
 
 use bdpay_shared::locale::Lang;
