@@ -13,8 +13,8 @@
 
 mod amount;
 mod answer;
-mod cell;
 mod api;
+mod cell;
 #[cfg(feature = "manual")]
 mod clip;
 mod config;
