@@ -66,6 +66,21 @@ pub struct StoredPhone {
     pub hash: String,
 }
 
+impl StoredPhone {
+    /// The payment's phone as kept: masked, sealed at `binding::payment_phone`, hashed.
+    pub fn seal(
+        keys: &crate::crypto::DataKeys,
+        payment_id: &str,
+        p: &bdpay_shared::phone::Msisdn,
+    ) -> Result<StoredPhone, String> {
+        Ok(StoredPhone {
+            masked: p.masked(),
+            enc: keys.encrypt_phone(&crate::keys::binding::payment_phone(payment_id), p)?,
+            hash: keys.phone_lookup_hash(p)?,
+        })
+    }
+}
+
 /// A merchant webhook event a move implies (`payment.succeeded`, `refund.failed`, …), kept
 /// in the outbox until the ledger (and so the delivery queue) has it.
 #[derive(Clone, Debug, Serialize, Deserialize)]

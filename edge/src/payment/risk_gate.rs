@@ -54,17 +54,21 @@ fn with_message(code: ErrorCode, en: String, bn: String) -> ApiError {
     e
 }
 
-/// Whether the merchant's bKash cap refuses bKash for `amount` (rule `bkash_limit`).
-pub fn bkash_refused(s: &CheckoutSettings, amount: bdpay_shared::money::Money) -> bool {
-    let probe = RiskInput {
+/// A bKash payment of `amount` with nothing known of the shopper: all bKash's cap looks at.
+fn bkash_probe(amount: bdpay_shared::money::Money) -> RiskInput {
+    RiskInput {
         provider: Provider::Bkash,
         amount,
         now_ms: 0,
         phone: None,
         device: None,
         location: risk::Location::Unknown,
-    };
-    risk::bkash_limit(&s.risk, &probe).is_some()
+    }
+}
+
+/// Whether the merchant's bKash cap refuses bKash for `amount` (rule `bkash_limit`).
+pub fn bkash_refused(s: &CheckoutSettings, amount: bdpay_shared::money::Money) -> bool {
+    risk::bkash_limit(&s.risk, &bkash_probe(amount)).is_some()
 }
 
 /// Before routing: keeps the NID and alternate phone the confirm brought, refuses a payment
@@ -94,14 +98,7 @@ pub fn before_routing(
             format!("৳{from} বা তার বেশি পেমেন্টে জাতীয় পরিচয়পত্র (NID) নম্বর ও আরেকটি ফোন নম্বর দিতে হবে।"),
         ));
     }
-    let probe = RiskInput {
-        provider: Provider::Bkash,
-        amount: r.amount,
-        now_ms: u64::try_from(now_ms).unwrap_or(0),
-        phone: None,
-        device: None,
-        location: risk::Location::Unknown,
-    };
+    let probe = bkash_probe(r.amount);
     let Some(finding) = risk::bkash_limit(&s.risk, &probe) else {
         return Ok(false);
     };

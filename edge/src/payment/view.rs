@@ -189,10 +189,10 @@ pub fn widget<'a>(
         reason_bn: c.reason.message_bn(),
     });
     let current = r.current();
-    let next_action = match (manual, r.status, current) {
-        _ if waiting_step_up(r).is_some() => waiting_step_up(r).map(NextAction::Otp),
-        (Some(instructions), ..) => Some(NextAction::ManualTransfer { instructions }),
-        (None, PaymentStatus::Pending, Some(a)) if a.status == AttemptStatus::Started => {
+    let next_action = match (waiting_step_up(r), manual, r.status, current) {
+        (Some(otp), ..) => Some(NextAction::Otp(otp)),
+        (None, Some(instructions), ..) => Some(NextAction::ManualTransfer { instructions }),
+        (None, None, PaymentStatus::Pending, Some(a)) if a.status == AttemptStatus::Started => {
             Some(NextAction::Redirect { url: &a.redirect_url })
         }
         _ => None,

@@ -129,37 +129,20 @@ fn remember(merchant_id: &str, now: i64, s: &CheckoutSettings) {
     });
 }
 
-/// The merchant's settings in `mode` (from this isolate's copy when fresh): see [`read`].
+/// The merchant's settings in `mode` (from this isolate's copy when fresh): see [`stored`];
+/// the defaults, not remembered, when D1 does not answer.
 pub async fn load(db: &D1Database, merchant_id: &str, mode: Mode) -> CheckoutSettings {
     let now = now_ms();
     let key = slot(merchant_id, mode);
     if let Some(s) = cached(&key, now) {
         return s;
     }
-    let s = read(db, merchant_id, mode).await;
-    remember(&key, now, &s);
-    s
-}
-
-/// The merchant's settings from D1; the defaults when none were stored or the stored ones no
-/// longer read (logged: a setting a newer version wrote must not stop checkout).
-async fn read(db: &D1Database, merchant_id: &str, mode: Mode) -> CheckoutSettings {
-    let row: Result<Option<String>, _> = async {
-        db.prepare("SELECT body FROM merchant_settings WHERE merchant_id = ?1 AND mode = ?2")
-            .bind(&[merchant_id.into(), mode.as_str().into()])?
-            .first::<String>(Some("body"))
-            .await
-    }
-    .await;
-    match row {
-        Ok(Some(body)) => serde_json::from_str(&body).unwrap_or_else(|e| {
-            crate::log::error(
-                "merchant_settings_unreadable",
-                &serde_json::json!({ "merchant": merchant_id, "cause": e.to_string() }),
-            );
-            CheckoutSettings::default()
-        }),
-        Ok(None) => CheckoutSettings::default(),
+    match stored(db, merchant_id, mode).await {
+        Ok(s) => {
+            remember(&key, now, &s);
+            s
+        }
+        // Not remembered: the next request reads again.
         Err(e) => {
             crate::log::error(
                 "merchant_settings_not_read",
@@ -168,6 +151,27 @@ async fn read(db: &D1Database, merchant_id: &str, mode: Mode) -> CheckoutSetting
             CheckoutSettings::default()
         }
     }
+}
+
+/// The merchant's settings as stored in D1, never from a cache; the defaults when none were
+/// stored or the stored ones no longer read (logged: a setting a newer version wrote must not
+/// stop checkout). `Err` only when D1 did not answer: a PUT then changes nothing.
+pub async fn stored(db: &D1Database, merchant_id: &str, mode: Mode) -> worker::Result<CheckoutSettings> {
+    let body = db
+        .prepare("SELECT body FROM merchant_settings WHERE merchant_id = ?1 AND mode = ?2")
+        .bind(&[merchant_id.into(), mode.as_str().into()])?
+        .first::<String>(Some("body"))
+        .await?;
+    Ok(match body {
+        Some(body) => serde_json::from_str(&body).unwrap_or_else(|e| {
+            crate::log::error(
+                "merchant_settings_unreadable",
+                &serde_json::json!({ "merchant": merchant_id, "cause": e.to_string() }),
+            );
+            CheckoutSettings::default()
+        }),
+        None => CheckoutSettings::default(),
+    })
 }
 
 pub async fn save(
@@ -190,7 +194,7 @@ pub async fn save(
 }
 
 /// Drops this isolate's copy of the merchant's settings in `mode`.
-pub fn forget(merchant_id: &str, mode: Mode) {
+fn forget(merchant_id: &str, mode: Mode) {
     let key = slot(merchant_id, mode);
     CACHE.with(|c| c.borrow_mut().retain(|(m, _, _)| *m != key));
 }

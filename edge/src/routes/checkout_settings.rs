@@ -25,9 +25,9 @@ pub async fn put(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
     let patch: Map<String, Value> = body::json(&mut req).await?;
     let db = env.d1("DB")?;
-    // Read fresh (not this isolate's copy): a PUT builds on what is stored.
-    settings::forget(&merchant.id, merchant.mode);
-    let current = settings::load(&db, &merchant.id, merchant.mode).await;
+    // What is stored, not this isolate's copy nor the defaults of a failed read: a PUT builds
+    // on it, so an unanswered read changes nothing (500) rather than resetting the rest.
+    let current = settings::stored(&db, &merchant.id, merchant.mode).await?;
     let next = settings::merged(&current, patch)
         .map_err(|e| EdgeError::invalid(ErrorCode::InvalidRequest, format!("settings: {e}")))?;
     settings::save(&db, &merchant.id, merchant.mode, &next, now_ms()).await?;

@@ -104,14 +104,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
     let id = PaymentId::from_random(random().map_err(EdgeError::internal)?);
     let secret = ClientSecret::from_random(&id, random().map_err(EdgeError::internal)?);
     let customer_phone = match &input.customer_phone {
-        Some(p) => Some(StoredPhone {
-            masked: p.masked(),
-            enc: config
-                .data_keys
-                .encrypt_phone(&crate::keys::binding::payment_phone(id.as_str()), p)
-                .map_err(EdgeError::internal)?,
-            hash: config.data_keys.phone_lookup_hash(p).map_err(EdgeError::internal)?,
-        }),
+        Some(p) => Some(StoredPhone::seal(&config.data_keys, id.as_str(), p).map_err(EdgeError::internal)?),
         None => None,
     };
     let checkout = checkout_at_create(env, merchant, &input.order_id, input.amount).await;

@@ -159,18 +159,6 @@ fn device_id_ok(id: &str) -> bool {
     (16..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// The phone sealed for the payment at `binding`, with its mask and look-up hash.
-fn seal_phone(config: &EdgeConfig, binding: &str, p: &Msisdn) -> EdgeResult<StoredPhone> {
-    Ok(StoredPhone {
-        masked: p.masked(),
-        enc: config
-            .data_keys
-            .encrypt_phone(binding, p)
-            .map_err(EdgeError::internal)?,
-        hash: config.data_keys.phone_lookup_hash(p).map_err(EdgeError::internal)?,
-    })
-}
-
 /// `POST /v1/payments/{id}/confirm`: start the attempt; answer where to send the shopper.
 pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let header = header_secret(&req);
@@ -189,7 +177,7 @@ pub async fn confirm(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respon
     };
     let config = EdgeConfig::from_env(env)?;
     let customer_phone = match &input.customer_phone {
-        Some(p) => Some(seal_phone(&config, &binding::payment_phone(id.as_str()), p)?),
+        Some(p) => Some(StoredPhone::seal(&config.data_keys, id.as_str(), p).map_err(EdgeError::internal)?),
         None => None,
     };
     let alt_phone = match &input.alt_phone {
