@@ -24,14 +24,6 @@ BDPAY_CONTRACT_KEY; no call is made without it, and a call that went with anothe
 the run), and that merchant never shares its blocklist: a generated `"shared_blocklist": true`
 is sent as `false` (the answer is still checked against the schema). scripts/contract.sh also
 checks afterwards that the demo merchant's settings and blocklist are as they were.
-
-Two known defects of the worker's settings reader (serde's derived readers, not yet fixed in
-edge/src/risk/settings.rs) would fail "invalid data is refused" on PUT /v1/settings: it reads
-an object from a JSON array in field order (`"risk": [null, null]`, `"rollout": ["x", 100]`,
-`"tax": [1500]`) and a promotion's `kind` from its index (`0` is `commission_free`, `1`
-`cashback`). The spec says what is meant (objects; `kind` a name). Until the reader refuses
-them, such a generated value is sent as a string instead: still the wrong type, still
-checked to be refused (_settings_known_defects). Remove this when the reader is fixed.
 """
 
 import collections
@@ -50,22 +42,6 @@ OWN_MERCHANT_OPERATIONS = frozenset(
     {"getCheckoutSettings", "putCheckoutSettings", "createBlocklistEntry", "listBlocklist", "deleteBlocklistEntry"}
 )
 DEMO_KEY = "sk_test_demo"
-
-
-def _settings_known_defects(body):
-    """Sends the two shapes the settings reader wrongly takes (see above) as strings instead."""
-    for section in ("risk", "tax", "rollout"):
-        if isinstance(body.get(section), list):
-            body[section] = "an array"
-    risk = body.get("risk")
-    if isinstance(risk, dict) and isinstance(risk.get("weights"), list):
-        risk["weights"] = "an array"
-    promotions = body.get("promotions")
-    if isinstance(promotions, list):
-        for promotion in promotions:
-            kind = promotion.get("kind") if isinstance(promotion, dict) else None
-            if isinstance(kind, (int, float)) and not isinstance(kind, bool):
-                promotion["kind"] = "a number"
 
 
 def _own_key():
@@ -93,7 +69,6 @@ def before_call(context, case, kwargs):
         if operation == "putCheckoutSettings" and isinstance(case.body, dict):
             if case.body.get("shared_blocklist") is True:
                 case.body["shared_blocklist"] = False
-            _settings_known_defects(case.body)
     if operation == "createWebhookEndpoint" and isinstance(case.body, dict) and "url" in case.body:
         case.body["url"] = LOOPBACK_HOOK_URL
     elif operation == "ipnBkash":

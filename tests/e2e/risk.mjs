@@ -16,19 +16,10 @@
 // (the local stack's TEST operator token by default), BDPAY_E2E_ONLY, BDPAY_E2E_FAST=1.
 // Prints one line per test and `N passed, N failed` last; exits non-zero on any failure.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { startMerchant } from "./merchant.mjs";
-import { SLOW_3G, CPU_SLOWDOWN, CHROMIUM_ARGS, PHONE } from "./profile.mjs";
+import { EDGE, SANDBOX, OUT, ONLY, FAST, ADMIN_TOKEN, WIDGET, api, phone, shot, widgetStatus, buy, payAtProvider } from "./shopper.mjs";
 
-const EDGE = (process.env.BDPAY_EDGE_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
-const SANDBOX = (process.env.BDPAY_SANDBOX_URL || "http://127.0.0.1:8790").replace(/\/$/, "");
-const OUT = process.env.BDPAY_E2E_OUT || ".bdpay/e2e";
-const ONLY = process.env.BDPAY_E2E_ONLY || "";
-const FAST = process.env.BDPAY_E2E_FAST === "1";
-const ADMIN_TOKEN = process.env.BDPAY_ADMIN_TOKEN || "adm_test_only_operator_token_0001";
-const WIDGET = "#pay";
 // A Nagad sandbox wallet that pays (tests/sandbox/README.md); a Grameenphone number (017).
 const NAGAD = { wallet: "01711000001", otp: "123456", pin: "1234" };
 // The published bKash sandbox credential set and the sandbox's TEST Nagad keys, as
@@ -41,22 +32,6 @@ const BKASH_CREDENTIALS = {
 };
 const KEYS = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../sandbox/test-keys");
 
-fs.mkdirSync(OUT, { recursive: true });
-
-/** A call to the edge with a Bearer key; the JSON answer, or an error naming the status. */
-async function api(method, route, key, body) {
-  const r = await fetch(EDGE + route, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body ? { "content-type": "application/json", "idempotency-key": `e2e-risk-${Date.now()}-${Math.random()}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const answer = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
 
 /** A merchant of its own, onboarded as an operator does, with a TEST key and sandbox credentials. */
 async function shopOfItsOwn(name) {
@@ -72,45 +47,6 @@ async function shopOfItsOwn(name) {
   return { id: m.id, key };
 }
 
-/** A fresh phone: its own profile, throttled network and CPU. */
-async function phone(merchant) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bdpay-e2e-risk-"));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-    ...PHONE,
-  });
-  const page = context.pages()[0] || (await context.newPage());
-  page.setDefaultTimeout(FAST ? 20_000 : 120_000);
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e.message || e)));
-  if (!FAST) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
-  }
-  const close = async () => {
-    await context.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  return { page, errors, close, shop: merchant.url, context };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-}
-
-/** The widget's `data-bdpay-status`, waited for until it is one of `want`. */
-async function widgetStatus(page, ...want) {
-  await page.waitForFunction(
-    ([sel, w]) => w.includes(document.querySelector(sel)?.getAttribute("data-bdpay-status")),
-    [WIDGET, want],
-  );
-  return page.getAttribute(WIDGET, "data-bdpay-status");
-}
-
 const text = async (page, id) => ((await page.locator(`${WIDGET} #${id}`).textContent()) || "").trim();
 
 /** The demo shop's checkout answered with `payment` (a payment made through the API). */
@@ -122,38 +58,6 @@ async function checkoutWith(page, payment) {
       body: JSON.stringify({ payment_id: payment.id, client_secret: payment.client_secret, amount: payment.amount, order_id: payment.order_id }),
     }),
   );
-}
-
-/** Shop → product → cart → checkout, in `lang`; ends with the widget's buttons on screen. */
-async function buy(t, { lang, product, quantity }) {
-  const { page, shop } = t;
-  await page.goto(`${shop}/`);
-  await page.evaluate((l) => localStorage.setItem("demo-lang", JSON.stringify(l)), lang);
-  await page.goto(`${shop}/product.html?p=${product}`);
-  for (let i = 1; i < quantity; i++) await page.click("#plus");
-  await page.click("#add");
-  await page.waitForURL(/cart\.html/);
-  await page.click("#checkout");
-  await page.waitForURL(/checkout\.html/);
-  await widgetStatus(page, "requires_method");
-  await page.locator(`${WIDGET} button[data-provider=bkash]`).waitFor({ state: "visible" });
-}
-
-/** The sandbox's hosted page: wallet, OTP, PIN, one field a step. */
-async function payAtProvider(t, { wallet, otp, pin }) {
-  const { page, shop } = t;
-  await page.waitForURL((u) => !u.href.startsWith(shop));
-  for (let step = 0; step < 6 && !page.url().startsWith(shop); step++) {
-    const field = page.locator("input:not([type=hidden]):visible").first();
-    await field.waitFor({ state: "visible" });
-    const hint = ((await field.getAttribute("name")) || "") + " " + ((await field.getAttribute("placeholder")) || "") + " " + ((await field.getAttribute("type")) || "");
-    await field.fill(/pin|password/i.test(hint) ? pin : /otp|code|verif/i.test(hint) ? otp : wallet);
-    await Promise.all([
-      page.waitForNavigation(),
-      page.locator("button[value=confirm], button[type=submit]:not([value=cancel]), button.confirm").first().click(),
-    ]);
-  }
-  await page.waitForURL((u) => u.href.startsWith(shop));
 }
 
 /** The newest six-digit code the SMS stand-in holds for `number` (01…) since `since` (ms). */

@@ -10,38 +10,18 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { startMerchant } from "./merchant.mjs";
-import { SLOW_3G, CPU_SLOWDOWN, CHROMIUM_ARGS, PHONE } from "./profile.mjs";
+import { PHONE } from "./profile.mjs";
+import { EDGE, SANDBOX, OUT, ONLY, FAST, ADMIN_TOKEN, WIDGET, api, phone, shot, widgetStatus, buy, payAtProvider } from "./shopper.mjs";
 
-const EDGE = (process.env.BDPAY_EDGE_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
-const SANDBOX = (process.env.BDPAY_SANDBOX_URL || "http://127.0.0.1:8790").replace(/\/$/, "");
-const OUT = process.env.BDPAY_E2E_OUT || ".bdpay/e2e";
-const ONLY = process.env.BDPAY_E2E_ONLY || "";
-const FAST = process.env.BDPAY_E2E_FAST === "1";
-const WIDGET = "#pay";
 
 const WALLETS = {
   bkash: { ok: "01770618575", poor: "01823074817", otp: "123456", pin: "12121" },
   nagad: { ok: "01711000001", poor: "01711000002", otp: "123456", pin: "1234" },
 };
 
-// The operators' token of the local stack (TEST ONLY, scripts/lib.sh TEST_ADMIN_TOKEN).
-const ADMIN_TOKEN = process.env.BDPAY_ADMIN_TOKEN || "adm_test_only_operator_token_0001";
 // The manual-transfer shop's receiving numbers (sandbox wallets).
 const SHOP = { bkash: "01929918378", nagad: "01911000001" };
-
-/** A call to the edge with a Bearer key; the JSON answer, or an error naming the status. */
-async function api(method, route, key, body) {
-  const r = await fetch(EDGE + route, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json", "idempotency-key": `e2e-${Date.now()}-${Math.random()}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const answer = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
 
 /** A merchant of its own with a live key and fallback manual transfer to SHOP's numbers. */
 async function manualShop() {
@@ -61,7 +41,6 @@ async function sendMoney(from, to, amount) {
   return b.trxID;
 }
 
-fs.mkdirSync(OUT, { recursive: true });
 
 /**
  * The bKash sandbox refuses the same wallet and amount twice within two minutes (2029,
@@ -77,91 +56,9 @@ const run = (Number(fs.existsSync(runFile) ? fs.readFileSync(runFile, "utf8") : 
 fs.writeFileSync(runFile, String(run));
 const bkashWallet = (k) => BKASH_OK[(run * 2 + k) % BKASH_OK.length];
 
-/** A fresh phone (or a desktop): its own profile, throttled network and CPU, the shop's origin. */
-async function phone(merchant, device = PHONE) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bdpay-e2e-"));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-    ...device,
-  });
-  const page = context.pages()[0] || (await context.newPage());
-  page.setDefaultTimeout(FAST ? 20_000 : 120_000);
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e.message || e)));
-  if (!FAST && device === PHONE) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
-  }
-  const close = async () => {
-    await context.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  return { page, errors, close, shop: merchant.url, context };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-}
-
-/** The widget's `data-bdpay-status`, waited for until it is one of `want`. */
-async function widgetStatus(page, ...want) {
-  await page.waitForFunction(
-    ([sel, w]) => w.includes(document.querySelector(sel)?.getAttribute("data-bdpay-status")),
-    [WIDGET, want],
-  );
-  return page.getAttribute(WIDGET, "data-bdpay-status");
-}
-
 /** The words of the widget's ARIA live region (role=status), inside its shadow root. */
 async function statusLine(page) {
   return (await page.locator(`${WIDGET} [role=status]`).textContent()).trim();
-}
-
-/** Shop → product → cart → checkout, in `lang`; ends with the widget's buttons on screen. */
-async function buy(t, { lang, product, quantity }) {
-  const { page, shop } = t;
-  await page.goto(`${shop}/`);
-  await page.evaluate((l) => localStorage.setItem("demo-lang", JSON.stringify(l)), lang);
-  await page.goto(`${shop}/product.html?p=${product}`);
-  for (let i = 1; i < quantity; i++) await page.click("#plus");
-  await page.click("#add");
-  await page.waitForURL(/cart\.html/);
-  await page.click("#checkout");
-  await page.waitForURL(/checkout\.html/);
-  await widgetStatus(page, "requires_method");
-  await page.locator(`${WIDGET} button[data-provider=bkash]`).waitFor({ state: "visible" });
-}
-
-/**
- * Completes a provider's hosted page in the sandbox: each step shows one field (wallet, OTP
- * or PIN); the button that confirms is pressed, or the one that cancels when `cancel`.
- */
-async function payAtProvider(t, { wallet, otp, pin, cancel = false }) {
-  const { page, shop } = t;
-  await page.waitForURL((u) => !u.href.startsWith(shop));
-  for (let step = 0; step < 6 && !page.url().startsWith(shop); step++) {
-    const field = page.locator("input:not([type=hidden]):visible").first();
-    await field.waitFor({ state: "visible" });
-    if (cancel) {
-      await Promise.all([
-        page.waitForNavigation(),
-        page.locator("button[value=cancel], button:has-text('Cancel'), button:has-text('Close'), a:has-text('Cancel')").first().click(),
-      ]);
-      break;
-    }
-    const hint = ((await field.getAttribute("name")) || "") + " " + ((await field.getAttribute("placeholder")) || "") + " " + ((await field.getAttribute("type")) || "");
-    const value = /pin|password/i.test(hint) ? pin : /otp|code|verif/i.test(hint) ? otp : wallet;
-    await field.fill(value);
-    await Promise.all([
-      page.waitForNavigation(),
-      page.locator("button[value=confirm], button[type=submit]:not([value=cancel]), button.confirm").first().click(),
-    ]);
-  }
-  await page.waitForURL((u) => u.href.startsWith(shop));
 }
 
 const DESKTOP = { viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, locale: "en-GB" };

@@ -74,6 +74,34 @@ impl CheckoutSettings {
     }
 }
 
+/// What serde's derived readers would take but the setting does not mean: a struct read from
+/// an array in field order (`"risk": [null, null]`, `"weights": [1]`) or an enum's tag from its
+/// index (`"kind": 0`). The only array in a setting is `promotions`, a list of objects named
+/// by their `kind`.
+fn shape_problem(patch: &Map<String, Value>) -> Option<String> {
+    fn arrays_in(v: &Value) -> bool {
+        match v {
+            Value::Array(_) => true,
+            Value::Object(m) => m.values().any(arrays_in),
+            _ => false,
+        }
+    }
+    for (k, v) in patch {
+        if k == "promotions" {
+            let items = v.as_array().map(Vec::as_slice).unwrap_or_default();
+            let bad = items
+                .iter()
+                .any(|p| !p.is_object() || !p["kind"].is_string() || arrays_in(p));
+            if bad {
+                return Some("promotions: a list of objects, each with a \"kind\" name".into());
+            }
+        } else if arrays_in(v) {
+            return Some(format!("{k}: an object or a value, never a list"));
+        }
+    }
+    None
+}
+
 /// `current` with the top-level sections of `patch` replaced: the result must still read as
 /// settings. `Err` names what is wrong (for a 400).
 pub fn merged(current: &CheckoutSettings, patch: Map<String, Value>) -> Result<CheckoutSettings, String> {
@@ -81,12 +109,10 @@ pub fn merged(current: &CheckoutSettings, patch: Map<String, Value>) -> Result<C
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     };
+    if let Some(p) = shape_problem(&patch) {
+        return Err(p);
+    }
     for (k, v) in patch {
-        // serde would read a struct from an array too (`"risk": [null]`): sections are objects.
-        let object_section = matches!(k.as_str(), "risk" | "tax" | "rollout");
-        if object_section && !(v.is_object() || (k == "rollout" && v.is_null())) {
-            return Err(format!("{k} must be an object"));
-        }
         doc.insert(k, v);
     }
     let next: CheckoutSettings = serde_json::from_value(Value::Object(doc)).map_err(|e| e.to_string())?;
@@ -247,6 +273,9 @@ mod tests {
             json!({"risk": [null, null]}),
             json!({"tax": [1500]}),
             json!({"rollout": ["abc", 100]}),
+            json!({"risk": {"weights": [1, 2]}}),
+            json!({"promotions": [{"provider": "nagad", "kind": 1, "basis_points": 50, "from": "1.00"}]}),
+            json!({"promotions": [[ "nagad" ]]}),
         ] {
             assert!(merged(&d, patch(bad.clone())).is_err(), "{bad}");
         }
