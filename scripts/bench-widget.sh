@@ -24,7 +24,7 @@ if [[ "${1:-}" == "--bytes" ]]; then
     exit 0
   fi
   # As scripts/build-widget.sh: its opt-level, its wasm features, its features per variant.
-  export CARGO_PROFILE_WIDGET_OPT_LEVEL=${CARGO_PROFILE_WIDGET_OPT_LEVEL:-s}
+  export CARGO_PROFILE_WIDGET_OPT_LEVEL=${CARGO_PROFILE_WIDGET_OPT_LEVEL:-z}
   WASM_IN="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/widget/bdpay_widget.wasm"
   WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
     --enable-mutable-globals --enable-reference-types --enable-multivalue)

@@ -1,5 +1,7 @@
-/*! bdpay.js: finds its own <script> tag, paints a loading line, loads the widget's
- *  WebAssembly from beside itself and mounts it. No framework, no cookies, no globals. */
+/*! bdpay.js: the bdpay checkout widget's loader */
+// It finds its own <script> tag, paints a loading line, loads the widget's WebAssembly from
+// beside itself and mounts it. No framework, no cookies, no globals. Only the line above is
+// shipped as a comment (esbuild keeps /*! comments).
 // Source of www/bdpay.js: scripts/build-widget.sh writes the content-hashed file names in
 // (the __BDPAY_FILES__ word) and minifies it with esbuild. /bdpay.js is cached for minutes,
 // the hashed files for a year.
@@ -34,8 +36,25 @@
     m.catch(function () {});
     return m;
   }
+  // The device id confirm carries (docs/device-id.md): SHA-256 of ten stable features that
+  // say what kind of phone this is, never who holds it; null where the browser cannot hash
+  // (no crypto.subtle outside a secure context). Worked out here, while the wasm loads: the
+  // browser's own SHA-256 and no bytes of it in the wasm.
+  function deviceId() {
+    var sc = w.screen || {}, n = navigator, x = +sc.width || 0, y = +sc.height || 0, tz;
+    try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) {}
+    var f = ["bdpay-device-1", Math.min(x, y), Math.max(x, y), sc.colorDepth, w.devicePixelRatio,
+      n.hardwareConcurrency, n.maxTouchPoints, tz, n.language, n.platform].join("|");
+    try {
+      return crypto.subtle.digest("SHA-256", new TextEncoder().encode(f)).then(function (b) {
+        return [].map.call(new Uint8Array(b), function (v) { return (v | 256).toString(16).slice(1); }).join("");
+      }).catch(function () { return null; });
+    } catch (e) {
+      return Promise.resolve(null);
+    }
+  }
   // Everything the first screen needs starts now and travels together: glue, wasm, status.
-  var ready = load(all[key]);
+  var ready = load(all[key]), id = deviceId();
   var first;
   if (/^pay_[a-z0-9]{24}$/.test(pay) && sec) {
     first = fetch(api + "/v1/payments/" + pay + "/status?client_secret=" + encodeURIComponent(sec), { cache: "no-store" });
@@ -72,9 +91,9 @@
     // takes the container over and asks for the status itself.
     var twin = all[key + "-manual"];
     var more = twin && function () {
-      load(twin).then(function (m) { m.mount(t, s, api, dev); }).catch(failed);
+      load(twin).then(function (m) { m.mount(t, s, api, dev, void 0, void 0, id); }).catch(failed);
     };
-    ready.then(function (m) { m.mount(t, s, api, dev, first, more); }).catch(failed);
+    ready.then(function (m) { m.mount(t, s, api, dev, first, more, id); }).catch(failed);
   }
   if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", start);
   else start();

@@ -9,16 +9,30 @@
 //      steps every new customer up (`PUT /v1/settings {"risk": {"step_up_score": 20}}`); the
 //      shopper pays, the phone build hands over to its twin with the code's form, the code is
 //      read from the SMS stand-in, a wrong one is refused in Bangla, the right one goes on to
-//      the wallet's page, and the payment succeeds there.
+//      the wallet's page, and the payment succeeds there. Its confirm carries the loader's
+//      device id, equal to the SHA-256 of docs/device-id.md's features read off the page.
 //
 // Env: BDPAY_EDGE_URL (default http://127.0.0.1:8787), BDPAY_SANDBOX_URL (default
 // http://127.0.0.1:8790), BDPAY_E2E_OUT (screenshots, default .bdpay/e2e), BDPAY_ADMIN_TOKEN
 // (the local stack's TEST operator token by default), BDPAY_E2E_ONLY, BDPAY_E2E_FAST=1.
 // Prints one line per test and `N passed, N failed` last; exits non-zero on any failure.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { startMerchant } from "./merchant.mjs";
 import { EDGE, SANDBOX, OUT, ONLY, FAST, ADMIN_TOKEN, WIDGET, api, phone, shot, widgetStatus, buy, payAtProvider } from "./shopper.mjs";
+
+// The device id docs/device-id.md describes, worked out here from the page's raw features
+// (read in the page, joined and hashed in Node), to hold the loader's to its documentation.
+async function expectedDeviceId(page) {
+  const f = await page.evaluate(() => {
+    const s = window.screen, n = navigator, x = +s.width || 0, y = +s.height || 0;
+    return [Math.min(x, y), Math.max(x, y), s.colorDepth, window.devicePixelRatio, n.hardwareConcurrency,
+      n.maxTouchPoints, Intl.DateTimeFormat().resolvedOptions().timeZone, n.language, n.platform];
+  });
+  const text = ["bdpay-device-1", ...f.map((v) => (v === undefined || v === null ? "" : String(v)))].join("|");
+  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
+}
 
 // A Nagad sandbox wallet that pays (tests/sandbox/README.md); a Grameenphone number (017).
 const NAGAD = { wallet: "01711000001", otp: "123456", pin: "1234" };
@@ -128,7 +142,7 @@ const tests = {
     const confirm = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith(`/v1/payments/${payment.id}/confirm`));
     await page.click(`${WIDGET} button[data-provider=nagad]`);
     const body = JSON.parse((await confirm).postData() || "{}");
-    if (!/^[0-9a-f]{64}$/.test(body.device_id || "")) throw new Error(`device_id: ${body.device_id}`);
+    if (body.device_id !== (await expectedDeviceId(page))) throw new Error(`device_id: ${body.device_id}`);
     await twin;
     await widgetStatus(page, "otp");
     const prompt = await text(page, "ol");

@@ -95,7 +95,7 @@ pub struct Fields {
     pub alt_phone: Option<Msisdn>,
 }
 
-/// `POST /v1/payments/{id}/confirm`, once the device id (`device`, see device.rs) is known.
+/// `POST /v1/payments/{id}/confirm`, once the loader's device id (`device`, docs/device-id.md) is known.
 /// The body is written by hand: every value is either a fixed word or a parsed id or number
 /// (digits only), none of which can hold a quote or a backslash.
 pub fn confirm(cfg: &Config, provider: Option<Provider>, fields: Fields, device: &Promise) -> Promise {
@@ -117,8 +117,12 @@ pub fn confirm(cfg: &Config, provider: Option<Provider>, fields: Fields, device:
     }
     let url = url(cfg, "/confirm");
     let send = step(Box::new(move |id: JsValue| -> JsValue {
-        // The id is ours (device.rs): 64 hex characters, nothing to escape.
-        if let Some(id) = id.as_string().filter(|i| i.len() == 64) {
+        // The loader's (docs/device-id.md): sent only as 64 lowercase hex characters, what the
+        // edge takes, with nothing to escape; anything else and confirm goes without it.
+        if let Some(id) = id
+            .as_string()
+            .filter(|i| i.len() == 64 && i.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        {
             push_pair(&mut body, "device_id", &id);
         }
         post(&url, body, None).into()

@@ -7,7 +7,7 @@
 //! can take the payment, how to send the money by hand and a form for its TrxID (manual.rs);
 //! each wallet's promotion on its button (risk.rs); the NID and another number when the
 //! merchant asks, and the step-up's one-time code (step_up.rs); a device id with every confirm
-//! (device.rs).
+//! (worked out by the loader: docs/device-id.md).
 //! The page hears `bdpay:status` (every status, `requires_review` too) / `bdpay:succeeded` /
 //! `bdpay:failed` / `bdpay:cancelled` (docs/design.md, "The widget on a page"). Size rules: no formatting machinery, serde_json or panics with messages on the widget's path.
 
@@ -18,7 +18,6 @@ mod cell;
 #[cfg(feature = "manual")]
 mod clip;
 mod config;
-mod device;
 mod events;
 mod flow;
 #[cfg(not(feature = "manual"))]
@@ -52,7 +51,8 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 /// origin, `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `first` the
 /// loader's early `/status` request (a `Promise<Response>`), or `undefined`, and `more` the
 /// loader's function that mounts the build with the manual-transfer screen in this one's place
-/// (lazy.rs), or `undefined`. Never throws: whatever is wrong is said in the box and in a
+/// (lazy.rs), or `undefined`, and `device_id` the loader's promise of the device id confirm
+/// carries (docs/device-id.md), or `undefined`. Never throws: whatever is wrong is said in the box and in a
 /// `bdpay:failed` event.
 #[wasm_bindgen]
 pub fn mount(
@@ -62,9 +62,16 @@ pub fn mount(
     device: &str,
     first: JsValue,
     more: JsValue,
+    device_id: JsValue,
 ) {
-    // The loader passes a fetch promise or nothing, a function or nothing.
-    let first = (!first.is_undefined() && !first.is_null()).then(|| first.unchecked_into());
+    // The loader passes a fetch promise or nothing, a function or nothing, a promise or nothing.
+    let some = |v: &JsValue| !v.is_undefined() && !v.is_null();
+    let first = some(&first).then(|| first.unchecked_into());
     let more = more.is_function().then(|| more.unchecked_into());
-    widget::start(target, script, api, device, first, more);
+    let device_id = if some(&device_id) {
+        device_id.unchecked_into()
+    } else {
+        js_sys::Promise::resolve(&JsValue::NULL)
+    };
+    widget::start(target, script, api, device, first, more, device_id);
 }

@@ -131,7 +131,8 @@ pub struct Widget {
     pub(crate) view: View,
     pub(crate) cfg: Config,
     pub(crate) st: RefCell<State>,
-    /// The device id confirm carries, being worked out from mounting on (device.rs).
+    /// The device id confirm carries: the loader's promise, worked out while the widget
+    /// loads (docs/device-id.md); it resolves to `null` where there is none.
     pub(crate) device: Promise,
     /// The loader's way to the build with the manual-transfer screen (lazy.rs).
     #[cfg(not(feature = "manual"))]
@@ -147,6 +148,7 @@ pub fn start(
     device: &str,
     first: Option<Promise>,
     more: Option<js_sys::Function>,
+    device_id: Promise,
 ) {
     #[cfg(feature = "manual")]
     let _ = more; // this build has the screen
@@ -164,7 +166,7 @@ pub fn start(
         lang,
         view,
         cfg,
-        device: crate::device::id(),
+        device: device_id,
         st: RefCell::new(State {
             phase: Phase::Loading,
             trouble: None,

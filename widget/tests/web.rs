@@ -236,7 +236,17 @@ async fn wait_ms(ms: i32) {
     JsFuture::from(p).await.expect("wait");
 }
 
+/// The device id the tests' "loader" hands over: 64 hex characters (the real loader's is the
+/// SHA-256 of docs/device-id.md's features; tests/e2e/risk.mjs checks that one).
+const DEVICE_ID: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
 async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
+    mount_with_device(attrs, first, Promise::resolve(&JsValue::from_str(DEVICE_ID)).into()).await
+}
+
+/// Mounts as the loader does, with `device_id` as the loader's promise of the id (or anything
+/// else a broken loader might pass).
+async fn mount_with_device(attrs: &[(&str, &str)], first: Promise, device_id: JsValue) -> Mounted {
     let document = web_sys::window().and_then(|w| w.document()).expect("a document");
     let host = document.create_element("div").expect("a div");
     for (k, v) in attrs {
@@ -262,6 +272,7 @@ async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
         "mobile_web",
         first.into(),
         JsValue::UNDEFINED,
+        device_id,
     );
     tick().await;
     let root = host.shadow_root().expect("a shadow root");
@@ -926,25 +937,60 @@ async fn a_full_number_s_operator_shows_a_banner_for_its_wallet_and_hides_nothin
 }
 
 #[wasm_bindgen_test]
-async fn every_confirm_carries_the_same_device_id() {
-    let mut ids = Vec::new();
-    for name in ["deviceone", "devicetwo"] {
+async fn confirm_carries_the_loaders_device_id_and_only_a_well_formed_one() {
+    // (name, what the loader's promise gives, the device_id confirm must carry)
+    let upper = DEVICE_ID.to_uppercase();
+    let cases: [(&str, JsValue, Option<&str>); 5] = [
+        ("deviceok", JsValue::from_str(DEVICE_ID), Some(DEVICE_ID)),
+        ("deviceupper", JsValue::from_str(&upper), None),
+        ("devicenull", JsValue::NULL, None),
+        ("deviceshort", JsValue::from_str(&DEVICE_ID[1..]), None),
+        // 64 characters, one of them a quote: never written into the body.
+        (
+            "devicequote",
+            JsValue::from_str(&format!("\"{}", &DEVICE_ID[1..])),
+            None,
+        ),
+    ];
+    for (name, given, want) in cases {
         let (pay, secret) = own_payment(name);
         let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
-        let w = mount_own(
-            &pay,
-            &secret,
-            "en",
+        let attrs = [
+            ("data-payment", pay.as_str()),
+            ("data-client-secret", secret.as_str()),
+            ("data-lang", "en"),
+        ];
+        let w = mount_with_device(
+            &attrs,
             answer(200, &status_json("requires_method", "100.00", "")),
+            Promise::resolve(&given).into(),
         )
         .await;
         click(&w, "bnagad");
         tick().await;
         let sent = edge.sent();
-        assert_eq!(sent.len(), 1, "{sent:?}");
-        ids.push(device_id(&sent[0].body).expect("a device_id"));
+        assert_eq!(sent.len(), 1, "{name}: {sent:?}");
+        let body = &sent[0].body;
+        match want {
+            Some(id) => assert!(body.ends_with(&format!(",\"device_id\":\"{id}\"}}")), "{name}: {body}"),
+            None => assert!(!body.contains("device_id"), "{name}: {body}"),
+        }
     }
-    assert_eq!(ids[0], ids[1], "the same browser, the same id");
+    // Mounted by something that passes no promise at all: confirm goes without an id.
+    let (pay, secret) = own_payment("devicenone");
+    let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
+    let attrs = [("data-payment", pay.as_str()), ("data-client-secret", secret.as_str())];
+    let w = mount_with_device(
+        &attrs,
+        answer(200, &status_json("requires_method", "100.00", "")),
+        JsValue::UNDEFINED,
+    )
+    .await;
+    click(&w, "bnagad");
+    tick().await;
+    let sent = edge.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(!sent[0].body.contains("device_id"), "{}", sent[0].body);
 }
 
 /// A status answer of this test's payment asking for the compliance fields.
