@@ -17,6 +17,11 @@ cd "$(dirname "$0")/.."
 # 2026-11-26 (25.8 KB against 26.3 KB of wasm); "z" wins since 2026-12-06 (phone-bn 30,935 →
 # 30,388 B in all, desktop-bn 45,687 → 43,662 B). CARGO_PROFILE_WIDGET_OPT_LEVEL=s compares.
 export CARGO_PROFILE_WIDGET_OPT_LEVEL=${CARGO_PROFILE_WIDGET_OPT_LEVEL:-z}
+# Panic locations name their source files: the crate registry's path on the building machine
+# is cut off them (about 50 B gzip, and no machine's paths in a shipped file).
+remap=""
+for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do remap+=" --remap-path-prefix=$d="; done
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${remap# }"
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 WASM_IN="$TARGET_DIR/wasm32-unknown-unknown/widget/bdpay_widget.wasm"
 OUT=www/pkg
@@ -66,12 +71,24 @@ for variant in phone-bn phone-en phone-bn-manual phone-en-manual desktop-bn desk
   build "$variant" --no-default-features --features "${FEATURES[$variant]}"
   js=$(publish "$TMP/$variant/bdpay_widget.js" bdpay_widget js)
   wasm=$(publish "$TMP/$variant/bdpay_widget_bg.wasm" bdpay_widget_bg wasm)
-  files+="\"$variant\":[\"$js\",\"$wasm\"],"
+  # The loader knows each build by its two hashes (it writes the names around them).
+  js_hash=${js#pkg/bdpay_widget.} wasm_hash=${wasm#pkg/bdpay_widget_bg.}
+  files+="\"$variant\":[\"${js_hash%.js}\",\"${wasm_hash%.wasm}\"],"
   manifest+="$variant www/$js www/$wasm"$'\n'
 done
 
-# The loader: the hashed names written in, then minified (a classic script, not a module).
-sed -e "s#__BDPAY_FILES__#{${files%,}}#" widget/loader.js >"$TMP/loader.js"
+# The loader: the hashed names and the stylesheet (widget/widget.css without its comments and
+# line breaks, as a JS string) written in, then minified (a classic script, not a module).
+sed -e "s#__BDPAY_FILES__#{${files%,}}#" widget/loader.js >"$TMP/loader.src.js"
+node -e '
+  const fs = require("fs");
+  const css = fs.readFileSync("widget/widget.css", "utf8").replace(/\/\*[\s\S]*?\*\//g, "")
+    .split("\n").map((l) => l.trim()).join("");
+  const src = fs.readFileSync(process.argv[1], "utf8");
+  const parts = src.split("__BDPAY_CSS__");
+  if (parts.length !== 2) throw new Error("loader.js must say __BDPAY_CSS__ exactly once");
+  fs.writeFileSync(process.argv[2], parts.join(JSON.stringify(css)));
+' "$TMP/loader.src.js" "$TMP/loader.js"
 esbuild "$TMP/loader.js" --minify --target=es2020 --log-level=warning --outfile="$TMP/bdpay.js"
 mv "$TMP/bdpay.js" www/bdpay.js
 # For scripts/bench-widget.sh: which files each build is.

@@ -32,6 +32,7 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 
 say "4/6 build: edge (worker-build), widget (wasm-opt), sandbox, relay; deploy check (dry run)"
 make --no-print-directory build
+scripts/bench-widget.sh --budget
 scripts/deploy-check.sh
 
 say "5/6 integration and end to end: worker on :$EDGE_PORT against the sandbox on :$SANDBOX_PORT (Nagad via the relay on :$BDPAY_RELAY_PORT)"

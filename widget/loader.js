@@ -1,10 +1,10 @@
-/*! bdpay.js: the bdpay checkout widget's loader */
-// It finds its own <script> tag, paints a loading line, loads the widget's WebAssembly from
-// beside itself and mounts it. No framework, no cookies, no globals. Only the line above is
-// shipped as a comment (esbuild keeps /*! comments).
+// bdpay.js, the checkout widget's loader: finds its own <script> tag, paints the widget's
+// skeleton, loads the widget's WebAssembly from beside itself and mounts it into the
+// skeleton's frame. No framework, no cookies, no globals. No comment is shipped: every byte
+// of this file is on the shopper's way to the first paint.
 // Source of www/bdpay.js: scripts/build-widget.sh writes the content-hashed file names in
-// (the __BDPAY_FILES__ word) and minifies it with esbuild. /bdpay.js is cached for minutes,
-// the hashed files for a year.
+// (the __BDPAY_FILES__ word) and the stylesheet (in place of its CSS word), and minifies it with
+// esbuild. /bdpay.js is cached for minutes, the hashed files for a year.
 (function (d, w) {
   "use strict";
   // currentScript is null in a few old webviews: then the last bdpay tag with a payment.
@@ -22,14 +22,15 @@
   var desk = at("device") === "desktop" || (!view && w.matchMedia &&
     matchMedia("(min-width: 720px) and (hover: hover) and (pointer: fine)").matches);
   var dev = desk ? "desktop" : view ? "webview" : /KAIOS/i.test(ua) ? "feature_phone" : "mobile_web";
-  // [glue, wasm] for each build: phone or desktop (with the QR encoder), Bangla or English;
+  // [glue's hash, wasm's hash] for each build: phone or desktop (with the QR encoder), Bangla or English;
   // a phone build's "-manual" twin adds the manual-transfer screen, loaded only when needed.
   var all = __BDPAY_FILES__, key = (desk ? "desktop-" : "phone-") + (en ? "en" : "bn");
   // Fetches a build's glue and wasm now; resolves to its module, ready to mount.
+  // `f` is the build's two content hashes: its glue's and its wasm's.
   function load(f) {
-    var wasm = fetch(new URL(f[1], src));
+    var wasm = fetch(new URL("pkg/bdpay_widget_bg." + f[1] + ".wasm", src));
     // One glue module per wasm build (the query names it), in case a page mounts two kinds.
-    var m = import(new URL(f[0], src).href + "?" + f[1].slice(-17, -5)).then(function (g) {
+    var m = import(new URL("pkg/bdpay_widget." + f[0] + ".js", src).href + "?" + f[1]).then(function (g) {
       return g.default({ module_or_path: wasm }).then(function () { return g; });
     });
     wasm.catch(function () {});
@@ -61,16 +62,46 @@
     first.catch(function () {});
   }
 
-  function box(t, words, status) {
-    t.setAttribute("data-bdpay-status", status);
-    var html = '<p role="status" style="margin:0;padding:16px;min-height:120px;border:1px solid var(--bdpay-border,#d9e2ec);' +
-      'border-radius:var(--bdpay-radius,12px);background:var(--bdpay-bg,#fff);color:var(--bdpay-muted,#52606d);' +
-      'font:var(--bdpay-font-size,16px)/1.45 var(--bdpay-font,system-ui,sans-serif)">' + words + "</p>";
+  // The skeleton: the widget's own loading view (widget/src/render.rs at `loading`) in its own
+  // stylesheet (widget/widget.css, written in by the build) and frame (#w), so the wasm takes
+  // it over without a visible change (widget/src/view.rs builds inside the same frame). It is
+  // usable: the phone field takes typing, which the wasm carries over, and a wallet tapped
+  // here is handed to mount as `tapped`, confirmed once the status says requires_method.
+  var words = en ? ["Mobile number (optional)", "bKash", "Nagad", "Pay", "Loading the payment…"]
+    : ["মোবাইল নম্বর (ঐচ্ছিক)", "বিকাশ", "নগদ", "পেমেন্ট করুন", "পেমেন্ট লোড হচ্ছে…"];
+  var tapped;
+  function wallet(p, name) {
+    return "<button type=button data-provider=" + p + "><span><b>" + name + "</b>" + words[3] + "</span></button>";
+  }
+  function paint(t) {
+    t.setAttribute("data-bdpay-status", "loading");
+    var root;
     try {
-      (t.shadowRoot || t.attachShadow({ mode: "open" })).innerHTML = html;
+      root = t.shadowRoot || t.attachShadow({ mode: "open" });
     } catch (e) {
-      t.textContent = words;
+      return (t.textContent = words[4]);
     }
+    root.innerHTML = "<style>" + __BDPAY_CSS__ + "</style><div id=w class=w part=widget><div class=h></div>" +
+      "<div id=f><div id=pw><label for=p>" + words[0] + "</label><input id=p type=tel inputmode=tel " +
+      "autocomplete=tel maxlength=20><div class=t></div></div><div class=b>" + wallet("bkash", words[1]) +
+      wallet("nagad", words[2]) + "</div></div><div class=g><i></i></div><p class=s role=status>" + words[4] + "</p></div>";
+    root.getElementById("f").addEventListener("click", function (e) {
+      var b = e.target.closest("button");
+      if (!b || tapped) return;
+      tapped = b.getAttribute("data-provider");
+      b.setAttribute("aria-busy", "true");
+      [].forEach.call(root.querySelectorAll("button"), function (x) { x.disabled = true; });
+      root.querySelector(".g").setAttribute("data-provider", tapped);
+    });
+  }
+  // The words that replace the skeleton when the widget cannot load.
+  function fail(t) {
+    var w = t.shadowRoot && t.shadowRoot.getElementById("w"), why = en
+      ? "The payment could not load. Check your connection and reload the page."
+      : "পেমেন্ট লোড হয়নি। ইন্টারনেট সংযোগ দেখে পেজটি আবার লোড করুন।";
+    t.setAttribute("data-bdpay-status", "load_failed");
+    if (w) w.innerHTML = "<p class=s role=status>" + why + "</p>";
+    else t.textContent = why;
   }
 
   function start() {
@@ -82,18 +113,17 @@
       if (s.parentNode && s.parentNode !== d.head) s.parentNode.insertBefore(t, s);
       else d.body.appendChild(t);
     }
-    box(t, en ? "Loading the payment…" : "পেমেন্ট লোড হচ্ছে…", "loading");
-    var failed = function () {
-      box(t, en ? "The payment could not load. Check your connection and reload the page."
-        : "পেমেন্ট লোড হয়নি। ইন্টারনেট সংযোগ দেখে পেজটি আবার লোড করুন।", "load_failed");
-    };
+    paint(t);
+    var failed = function () { fail(t); };
     // The widget calls `more` when the payment needs the manual-transfer screen: that build
     // takes the container over and asks for the status itself.
     var twin = all[key + "-manual"];
     var more = twin && function () {
-      load(twin).then(function (m) { m.mount(t, s, api, dev, void 0, void 0, id); }).catch(failed);
+      load(twin).then(function (m) { m.mount(t, s, api, dev, { device_id: id }); }).catch(failed);
     };
-    ready.then(function (m) { m.mount(t, s, api, dev, first, more, id); }).catch(failed);
+    ready.then(function (m) {
+      m.mount(t, s, api, dev, { first: first, more: more, device_id: id, tapped: tapped });
+    }).catch(failed);
   }
   if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", start);
   else start();

@@ -262,6 +262,36 @@ const tests = {
     await shot(page, "6-desktop-success");
   },
 
+  async "the skeleton: a number typed and bKash tapped before the widget's code arrives, then paid"(t) {
+    const { page } = t;
+    // The widget's wasm is held back until the shopper has typed and tapped in the loader's
+    // skeleton (widget/loader.js), as on a slow network where the wasm is the last to come.
+    let release;
+    const held = new Promise((r) => (release = r));
+    await page.route(/\/pkg\/bdpay_widget_bg\.[0-9a-f]+\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await buy(t, { lang: "bn", product: "mug", quantity: 2, ready: false });
+    const bkash = page.locator(`${WIDGET} button[data-provider=bkash]`);
+    await bkash.waitFor({ state: "visible" });
+    if ((await page.getAttribute(WIDGET, "data-bdpay-status")) !== "loading") throw new Error("the skeleton is not the loader's");
+    if (!(await bkash.textContent()).includes("পেমেন্ট করুন")) throw new Error(`skeleton's bKash: ${await bkash.textContent()}`);
+    if (!(await statusLine(page)).includes("পেমেন্ট লোড হচ্ছে")) throw new Error(`skeleton's line: ${await statusLine(page)}`);
+    const wallet = bkashWallet(0);
+    await page.locator(`${WIDGET} #p`).fill(wallet);
+    await shot(page, "9-skeleton-typed-bn");
+    const confirm = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/confirm"));
+    await bkash.click();
+    if ((await bkash.getAttribute("aria-busy")) !== "true") throw new Error("the tapped wallet does not say it is busy");
+    release();
+    const body = JSON.parse((await confirm).postData() || "{}");
+    if (body.provider !== "bkash" || body.customer_phone !== wallet) throw new Error(`confirm: ${JSON.stringify(body)}`);
+    await payAtProvider(t, { wallet, otp: WALLETS.bkash.otp, pin: WALLETS.bkash.pin });
+    await widgetStatus(page, "succeeded");
+    await shot(page, "9-skeleton-paid-bn");
+  },
+
   async "the edge down shows a retry that works once it is back"(t) {
     const { page } = t;
     const down = (route) => route.abort("connectionrefused");

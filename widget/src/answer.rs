@@ -127,6 +127,8 @@ impl Widget {
                 || (status == PaymentStatus::RequiresReview && self.review_elsewhere());
             let mut st = self.st.borrow_mut();
             let entering = manual && st.phase != Phase::Manual;
+            // A wallet tapped while loading counts only if the payment still waits for one.
+            let tapped = st.tapped.take();
             let start = match status {
                 _ if otp => None,
                 _ if manual => {
@@ -135,8 +137,11 @@ impl Widget {
                 }
                 PaymentStatus::RequiresMethod => {
                     st.phase = Phase::Choose;
-                    // Not once another build took over (lazy.rs): that one starts it.
-                    let start = self.cfg.start.filter(|_| !st.started && !st.retired);
+                    // The shopper's tap first, then the page's `data-start` (once); not once
+                    // another build took over (lazy.rs): that one starts it.
+                    let start = tapped
+                        .or(self.cfg.start.filter(|_| !st.started))
+                        .filter(|_| !st.retired);
                     st.started = true;
                     start
                 }

@@ -48,30 +48,17 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 
 /// Mounts the widget into `target`. `script` is the loader's `<script>` tag (its `data-*`
 /// attributes configure the widget; without it the target's own are read), `api` the edge's
-/// origin, `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `first` the
-/// loader's early `/status` request (a `Promise<Response>`), or `undefined`, and `more` the
-/// loader's function that mounts the build with the manual-transfer screen in this one's place
-/// (lazy.rs), or `undefined`, and `device_id` the loader's promise of the device id confirm
-/// carries (docs/device-id.md), or `undefined`. Never throws: whatever is wrong is said in the box and in a
-/// `bdpay:failed` event.
+/// origin, `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `loaded` what
+/// the loader already has, an object whose fields may each be missing:
+/// - `first`: its early `/status` request (a `Promise<Response>`);
+/// - `more`: its function that mounts the build with the manual-transfer screen in this one's
+///   place (lazy.rs);
+/// - `device_id`: its promise of the device id confirm carries (docs/device-id.md);
+/// - `tapped`: the wallet (`bkash`, `nagad`) the shopper tapped in its skeleton before the
+///   wasm came, confirmed as soon as the status says `requires_method`.
+///
+/// Never throws: whatever is wrong is said in the box and in a `bdpay:failed` event.
 #[wasm_bindgen]
-pub fn mount(
-    target: web_sys::Element,
-    script: Option<web_sys::Element>,
-    api: &str,
-    device: &str,
-    first: JsValue,
-    more: JsValue,
-    device_id: JsValue,
-) {
-    // The loader passes a fetch promise or nothing, a function or nothing, a promise or nothing.
-    let some = |v: &JsValue| !v.is_undefined() && !v.is_null();
-    let first = some(&first).then(|| first.unchecked_into());
-    let more = more.is_function().then(|| more.unchecked_into());
-    let device_id = if some(&device_id) {
-        device_id.unchecked_into()
-    } else {
-        js_sys::Promise::resolve(&JsValue::NULL)
-    };
-    widget::start(target, script, api, device, first, more, device_id);
+pub fn mount(target: web_sys::Element, script: Option<web_sys::Element>, api: &str, device: &str, loaded: JsValue) {
+    widget::start(target, script, api, device, widget::Loaded::read(&loaded));
 }

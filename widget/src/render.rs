@@ -10,7 +10,7 @@ use crate::amount::wire_poisha;
 use crate::api::text_field;
 use crate::phone::{suggests, Typed};
 use crate::text::{self, push_with_provider, text, Doing};
-use crate::view::{flag, say, show, slot};
+use crate::view::{busy, flag, say, show, slot};
 use crate::widget::{Phase, Trouble, Widget};
 
 impl Widget {
@@ -25,7 +25,9 @@ impl Widget {
         let phase = st.phase;
         let name = st.trouble.map_or(phase.name(), Trouble::name);
         let _ = self.host.set_attribute("data-bdpay-status", name);
-        let choosing = matches!(phase, Phase::Choose | Phase::Starting(_));
+        // Loading shows the form too: it is the loader's skeleton (widget/loader.js), and a
+        // wallet tapped before the status came is confirmed once it says requires_method.
+        let choosing = matches!(phase, Phase::Loading | Phase::Choose | Phase::Starting(_));
         let offer = match phase {
             Phase::Final(PaymentStatus::Failed) => Some(t.try_other),
             Phase::Final(PaymentStatus::Cancelled | PaymentStatus::Expired) => Some(t.try_again_choose),
@@ -40,7 +42,7 @@ impl Widget {
         {
             show(&v.manual.root, phase == Phase::Manual);
             flag(&v.manual.submit, "disabled", st.busy);
-            flag(&v.manual.submit, "aria-busy", st.busy && phase == Phase::Manual);
+            busy(&v.manual.submit, st.busy && phase == Phase::Manual);
         }
         show(&v.phone_box, choosing);
         #[cfg(feature = "manual")]
@@ -61,15 +63,17 @@ impl Widget {
         // both down, both stay tappable (badged): the edge's answer is then the manual
         // transfer, where the shop offers it, or words saying no wallet works now.
         let one_on = st.available.contains(&true);
+        let live = match phase {
+            Phase::Loading => st.tapped.is_none(),
+            Phase::Choose | Phase::Final(_) => !st.busy,
+            _ => false,
+        };
         for ((p, b), badge) in Provider::ALL.into_iter().zip(&v.buttons).zip(&v.badges) {
             let on = st.available.get(slot(p)).copied().unwrap_or(false);
             show(b, failed != Some(p));
-            flag(
-                b,
-                "disabled",
-                (!on && one_on) || st.busy || !matches!(phase, Phase::Choose | Phase::Final(_)),
-            );
-            flag(b, "aria-busy", phase == Phase::Starting(p));
+            flag(b, "disabled", (!on && one_on) || !live);
+            let tapped = phase == Phase::Loading && st.tapped == Some(p);
+            busy(b, phase == Phase::Starting(p) || tapped);
             let words = if !on {
                 Some(t.unavailable)
             } else if primary == Some(p) {
@@ -95,7 +99,7 @@ impl Widget {
             Phase::Starting(p) | Phase::Redirecting(p) => Some(Some(p)),
             Phase::Waiting => Some(st.provider),
             Phase::Otp if st.busy => Some(st.provider),
-            Phase::Loading => Some(None),
+            Phase::Loading => Some(st.tapped),
             _ => None,
         };
         show(&v.progress, working.is_some() && st.trouble.is_none());

@@ -1,65 +1,18 @@
-//! The widget's DOM, built once inside a shadow root (the page's CSS cannot reach in), then
-//! updated in place. Colours, radii and the font are CSS custom properties on the container.
+//! The widget's DOM, built once inside the loader's frame in a shadow root (the page's CSS
+//! cannot reach in), then updated in place. The stylesheet is widget/widget.css, which the
+//! loader brings; colours, radii and the font are CSS custom properties on the container.
 
 use bdpay_shared::locale::Lang;
 use bdpay_shared::provider::Provider;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// Every custom property has its default here; a merchant sets them on the container.
-macro_rules! css {
-    () => {
-        "\
-:host{display:block;color:var(--bdpay-text,#1f2933);\
-font:var(--bdpay-font-size,16px)/1.45 var(--bdpay-font,system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans Bengali',sans-serif)}\
-*{box-sizing:border-box}\
-.w{background:var(--bdpay-bg,#fff);border:1px solid var(--bdpay-border,#d9e2ec);border-radius:var(--bdpay-radius,12px);padding:16px;max-width:480px}\
-.h{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px;color:var(--bdpay-muted,#52606d);font-size:.875em}\
-.a{font-size:1.75em;font-weight:700;margin:2px 0 12px;overflow-wrap:anywhere}\
-.a small{font-size:.5em;font-weight:400;color:var(--bdpay-muted,#52606d);margin-inline-end:6px}\
-label{display:block;font-size:.875em;margin-bottom:4px}\
-input{width:100%;font:inherit;padding:10px 12px;border:1px solid var(--bdpay-input-border,#9aa5b1);border-radius:var(--bdpay-radius-small,8px);background:var(--bdpay-input-bg,#fff);color:inherit}\
-input[aria-invalid=true]{border-color:var(--bdpay-error,#b42318)}\
-.t{min-height:1.45em;font-size:.875em;color:var(--bdpay-muted,#52606d);margin:4px 0 10px}\
-.t.x{color:var(--bdpay-error,#b42318)}\
-.b{display:grid;gap:10px}\
-button{font:inherit;cursor:pointer;border:0;border-radius:var(--bdpay-radius,12px);padding:10px 16px;min-height:48px;width:100%;\
-display:flex;align-items:center;justify-content:space-between;gap:8px;text-align:start}\
-[data-provider=bkash]{background:var(--bdpay-bkash,#F47B20);color:var(--bdpay-bkash-text,#1b1b1b)}\
-[data-provider=nagad]{background:var(--bdpay-nagad,#D6141F);color:var(--bdpay-nagad-text,#fff)}\
-button:disabled{opacity:.5;cursor:default}\
-:focus-visible{outline:3px solid var(--bdpay-focus,#1d4ed8);outline-offset:2px}\
-b{font-weight:700;margin-inline-end:6px}\
-.r{font-size:.75em;background:var(--bdpay-badge-bg,#fff);color:var(--bdpay-badge-text,#1f2933);border-radius:999px;padding:2px 8px;white-space:nowrap}\
-.y{font-size:.875em;color:var(--bdpay-muted,#52606d);margin:8px 0 0}\
-.g{height:6px;border-radius:3px;background:var(--bdpay-track,#e4e7eb);overflow:hidden;margin-top:12px}\
-.g i{display:block;height:100%;width:40%;background:var(--bdpay-progress,#52606d);animation:m 1.2s ease-in-out infinite alternate}\
-.g[data-provider=bkash] i{background:var(--bdpay-bkash-progress,#F47B20)}\
-.g[data-provider=nagad] i{background:var(--bdpay-nagad-progress,#28A745)}\
-.g[data-provider]{background:var(--bdpay-track,#e4e7eb)}\
-@keyframes m{from{transform:translateX(-20%)}to{transform:translateX(170%)}}\
-@media (prefers-reduced-motion:reduce){.g i{animation:none;width:100%;opacity:.7}}\
-.s{margin:12px 0 0;font-weight:600}\
-.e{display:block;font-weight:400;color:var(--bdpay-error,#b42318)}\
-.z{margin:12px 0 8px}\
-.q{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin-top:12px}\
-.q svg{width:176px;height:176px;flex:none}\
-.q p{margin:0 0 8px}\
-a{color:var(--bdpay-link,#1d4ed8)}\
-.k{margin-top:12px;justify-content:center;background:var(--bdpay-secondary,#e4e7eb);color:inherit}\
-.pb{margin-top:12px;justify-content:center;font-weight:600;background:var(--bdpay-primary,#1f2933);color:var(--bdpay-primary-text,#fff)}\
-button small{display:block;font-size:.8125em;font-weight:600}\
-.y[data-provider]{padding:8px 12px;border-radius:8px;background:var(--bdpay-banner-bg,#f0f4f8);border-inline-start:4px solid var(--bdpay-nagad,#D6141F)}\
-.y[data-provider=bkash]{border-color:var(--bdpay-bkash,#F47B20)}\
-[hidden]{display:none!important}"
-    };
-}
-
-/// The manual-transfer screen's rules, in the builds that have it.
+/// The manual-transfer screen's rules, in the builds that have it (the rest of the stylesheet
+/// is widget/widget.css, which the loader puts beside the frame).
 #[cfg(feature = "manual")]
 macro_rules! manual_css {
     () => {
-        "\
+        "<style>\
 dl{margin:8px 0 0}\
 .v{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:2px 8px;padding:8px 0;border-bottom:1px solid var(--bdpay-border,#d9e2ec)}\
 dt{flex-basis:100%;font-size:.875em;color:var(--bdpay-muted,#52606d)}\
@@ -69,7 +22,7 @@ fieldset{border:0;padding:0;margin:8px 0 0;display:flex;flex-wrap:wrap;gap:0 20p
 legend{font-size:.875em;padding:0;margin-bottom:2px}\
 fieldset label{display:flex;align-items:center;gap:8px;min-height:44px;font-size:1em;margin:0}\
 [type=radio]{width:22px;height:22px;margin:0}\
-"
+</style>"
     };
 }
 #[cfg(not(feature = "manual"))]
@@ -173,7 +126,8 @@ macro_rules! otp_html {
     };
 }
 
-/// The whole shadow tree for one language, as one literal: no string building in the wasm.
+/// Everything inside the frame (`#w`) for one language, as one literal: no string building in
+/// the wasm.
 /// `$m` are the manual-transfer screen's words: the two wallets' number labels, amount,
 /// reference, copy, the wallet used, TrxID, the sender's number, submit.
 macro_rules! skeleton {
@@ -182,10 +136,8 @@ macro_rules! skeleton {
      [$mb:literal, $mn:literal, $ma:literal, $mr:literal, $copy:literal, $used:literal, $trx:literal,
       $sender:literal, $submit:literal]) => {
         concat!(
-            "<style>",
-            css!(),
             manual_css!(),
-            "</style><div class=w part=widget><div class=h><span id=m></span><span id=o></span></div>",
+            "<div class=h><span id=m></span><span id=o></span></div>",
             "<div class=a id=a hidden><small>",
             $total,
             "</small><span id=av></span></div>",
@@ -214,7 +166,7 @@ macro_rules! skeleton {
             "<div id=q class=q hidden><span id=qc></span><div><p id=qt></p><a id=ql></a></div></div>",
             "<button type=button id=k class=k hidden>",
             $retry,
-            "</button></div>"
+            "</button>"
         )
     };
 }
@@ -313,19 +265,40 @@ pub const fn slot(p: Provider) -> usize {
     }
 }
 
-/// The shadow root of `host`: the loader's (it painted the loading line) or a new one.
+/// The shadow root of `host`: the loader's (it painted the skeleton) or a new one.
 #[must_use]
 pub fn shadow(host: &Element) -> Option<ShadowRoot> {
     host.shadow_root()
         .or_else(|| host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok())
 }
 
+/// The frame the widget draws in, when the loader did not paint one (its own has the stylesheet
+/// beside it, widget/widget.css).
+const FRAME: &str = "<div id=w class=w part=widget></div>";
+
 impl View {
-    /// Writes the skeleton into `host`'s shadow root and finds its parts.
+    /// Writes the skeleton into the frame in `host`'s shadow root and finds its parts.
+    ///
+    /// The frame is the loader's (it painted the skeleton there, stylesheet beside it) or, when
+    /// another build hands over (lazy.rs), the previous build's. What the shopper typed into
+    /// the phone field there carries over, and so does the focus: the shopper may have started
+    /// typing before the wasm arrived.
     #[must_use]
     pub fn build(host: &Element, lang: Lang) -> Option<View> {
         let root = shadow(host)?;
-        root.set_inner_html(match lang {
+        let frame = match root.get_element_by_id("w") {
+            Some(frame) => frame,
+            None => {
+                root.set_inner_html(FRAME);
+                root.get_element_by_id("w")?
+            }
+        };
+        let typed = root
+            .get_element_by_id("p")
+            .map(|p| p.unchecked_into::<HtmlInputElement>().value())
+            .unwrap_or_default();
+        let focused = root.active_element().is_some_and(|a| a.id() == "p");
+        frame.set_inner_html(match lang {
             #[cfg(feature = "bn")]
             Lang::Bn => BN,
             #[cfg(feature = "en")]
@@ -339,6 +312,13 @@ impl View {
         let host = root.host();
         let el = |id: &str| root.get_element_by_id(id).unwrap_or_else(|| host.clone());
         let html = |id: &str| el(id).unchecked_into::<HtmlElement>();
+        let phone: HtmlInputElement = el("p").unchecked_into();
+        if !typed.is_empty() {
+            phone.set_value(&typed);
+        }
+        if focused {
+            let _ = phone.focus();
+        }
         Some(View {
             root: root.clone(),
             merchant: el("m"),
@@ -346,7 +326,7 @@ impl View {
             amount: el("a"),
             amount_value: el("av"),
             phone_box: el("pw"),
-            phone: el("p").unchecked_into(),
+            phone,
             phone_hint: el("pt"),
             form: el("f"),
             offer: el("z"),
@@ -394,6 +374,15 @@ pub fn show(el: &Element, visible: bool) {
 /// Sets an element's text (never HTML: the words may come from the network).
 pub fn say(el: &Element, s: &str) {
     el.set_text_content(Some(s));
+}
+
+/// `aria-busy="true"`, or none: ARIA reads an empty `aria-busy` as false, so [`flag`] will not do.
+pub fn busy(el: &Element, on: bool) {
+    let _ = if on {
+        el.set_attribute("aria-busy", "true")
+    } else {
+        el.remove_attribute("aria-busy")
+    };
 }
 
 /// Sets or removes a boolean attribute.

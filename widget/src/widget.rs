@@ -120,6 +120,9 @@ pub(crate) struct State {
     pub(crate) listeners: Vec<EventListener>,
     pub(crate) busy: bool,
     pub(crate) started: bool,
+    /// A wallet tapped while the status was on its way (in the loader's skeleton or in the
+    /// widget's own loading view): confirmed as soon as the status says `requires_method`.
+    pub(crate) tapped: Option<Provider>,
     /// Another widget took over the container (lazy.rs): this one stays silent.
     pub(crate) retired: bool,
 }
@@ -139,17 +142,42 @@ pub struct Widget {
     pub(crate) more: Option<js_sys::Function>,
 }
 
-/// Mounts into `host`: reads the attributes, draws the skeleton, then loads the status
-/// (from the loader's early request when there is one).
-pub fn start(
-    host: Element,
-    script: Option<Element>,
-    api: &str,
-    device: &str,
+/// What the loader hands over with `mount` (lib.rs says what each is).
+pub struct Loaded {
     first: Option<Promise>,
     more: Option<js_sys::Function>,
     device_id: Promise,
-) {
+    tapped: Option<Provider>,
+}
+
+impl Loaded {
+    /// Reads the loader's object; whatever is missing or of another kind is left out.
+    pub fn read(loaded: &JsValue) -> Loaded {
+        let first = api::field(loaded, "first");
+        let more = api::field(loaded, "more");
+        let device_id = api::field(loaded, "device_id");
+        Loaded {
+            first: first.is_object().then(|| first.unchecked_into()),
+            more: more.is_function().then(|| more.unchecked_into()),
+            device_id: if device_id.is_object() {
+                device_id.unchecked_into()
+            } else {
+                Promise::resolve(&JsValue::NULL)
+            },
+            tapped: api::text_field(loaded, "tapped").and_then(|p| p.parse().ok()),
+        }
+    }
+}
+
+/// Mounts into `host`: reads the attributes, draws the skeleton, then loads the status
+/// (from the loader's early request when there is one).
+pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, loaded: Loaded) {
+    let Loaded {
+        first,
+        more,
+        device_id,
+        tapped,
+    } = loaded;
     #[cfg(feature = "manual")]
     let _ = more; // this build has the screen
     let lang = config::lang(script.as_ref(), &host);
@@ -193,13 +221,19 @@ pub fn start(
             listeners: Vec::new(),
             busy: true,
             started: false,
+            tapped,
             retired: false,
         }),
         #[cfg(not(feature = "manual"))]
         more,
     });
     w.listen();
-    w.render();
+    // A number typed into the skeleton came over (View::build): judged as if just typed.
+    if w.view.phone.value().is_empty() {
+        w.render();
+    } else {
+        w.on_phone(true);
+    }
     let w2 = Rc::clone(&w);
     let pending = first.unwrap_or_else(|| api::status(&w2.cfg));
     api::read(&pending, lang, Box::new(move |reply| w2.done(reply, Call::Status)));
@@ -352,6 +386,13 @@ impl Widget {
     pub(crate) fn choose(self: &Rc<Self>, p: Provider) {
         let phase = self.st.borrow().phase;
         match phase {
+            Phase::Loading => {
+                let first = self.st.borrow().tapped.is_none();
+                if first {
+                    self.st.borrow_mut().tapped = Some(p);
+                    self.render();
+                }
+            }
             Phase::Choose => self.confirm(p),
             Phase::Final(_) => {
                 // A final payment cannot be confirmed again: the page may start a new one.

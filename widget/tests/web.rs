@@ -18,6 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{
     CustomEvent, Element, Event, EventInit, HtmlElement, HtmlInputElement, Response, ResponseInit, ShadowRoot,
+    ShadowRootInit, ShadowRootMode,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -240,6 +241,9 @@ async fn wait_ms(ms: i32) {
 /// SHA-256 of docs/device-id.md's features; tests/e2e/risk.mjs checks that one).
 const DEVICE_ID: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
+/// The widget's stylesheet, which the loader puts into the shadow root beside its frame.
+const CSS: &str = include_str!("../widget.css");
+
 async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
     mount_with_device(attrs, first, Promise::resolve(&JsValue::from_str(DEVICE_ID)).into()).await
 }
@@ -247,12 +251,32 @@ async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
 /// Mounts as the loader does, with `device_id` as the loader's promise of the id (or anything
 /// else a broken loader might pass).
 async fn mount_with_device(attrs: &[(&str, &str)], first: Promise, device_id: JsValue) -> Mounted {
+    let loaded = Object::new();
+    Reflect::set(&loaded, &"first".into(), &first).expect("set");
+    Reflect::set(&loaded, &"device_id".into(), &device_id).expect("set");
+    mount_loaded(attrs, "", loaded.into()).await
+}
+
+/// Mounts as the loader does: its frame and stylesheet in the container's shadow root, with
+/// `skeleton` inside the frame (the loader's skeleton, or any part of it a test needs), and
+/// `loaded` as what the loader hands over (lib.rs `mount`).
+async fn mount_loaded(attrs: &[(&str, &str)], skeleton: &str, loaded: JsValue) -> Mounted {
     let document = web_sys::window().and_then(|w| w.document()).expect("a document");
     let host = document.create_element("div").expect("a div");
     for (k, v) in attrs {
         host.set_attribute(k, v).expect("attribute");
     }
     document.body().expect("body").append_child(&host).expect("append");
+    let shadow = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .expect("a shadow root");
+    shadow.set_inner_html(&format!(
+        "<style>{CSS}</style><div id=w class=w part=widget>{skeleton}</div>"
+    ));
+    if let Some(p) = shadow.get_element_by_id("p") {
+        // A number the shopper is typing into the skeleton: the focus is in the field.
+        let _ = p.unchecked_into::<HtmlElement>().focus();
+    }
     let events = Rc::new(RefCell::new(Vec::new()));
     let mut listeners = Vec::new();
     for name in ["bdpay:status", "bdpay:succeeded", "bdpay:failed", "bdpay:cancelled"] {
@@ -265,15 +289,7 @@ async fn mount_with_device(attrs: &[(&str, &str)], first: Promise, device_id: Js
             log.borrow_mut().push((e.type_(), detail));
         }));
     }
-    bdpay_widget::mount(
-        host.clone(),
-        None,
-        "http://127.0.0.1:9",
-        "mobile_web",
-        first.into(),
-        JsValue::UNDEFINED,
-        device_id,
-    );
+    bdpay_widget::mount(host.clone(), None, "http://127.0.0.1:9", "mobile_web", loaded);
     tick().await;
     let root = host.shadow_root().expect("a shadow root");
     Mounted {
@@ -1240,5 +1256,120 @@ async fn every_part_of_issue_16_is_in_the_skeleton() {
         "xbkash", "xnagad", "nw", "n", "nt", "aw", "ap", "at", "of", "ol", "oc", "ot", "os", "or",
     ] {
         assert!(w.root.get_element_by_id(id).is_some(), "#{id}");
+    }
+}
+
+/// A promise and the function that settles it: a status answer that comes when a test says.
+fn pending() -> (Promise, js_sys::Function) {
+    let mut resolve = None;
+    let p = Promise::new(&mut |r, _| resolve = Some(r));
+    (p, resolve.expect("the executor ran"))
+}
+
+#[wasm_bindgen_test]
+async fn a_number_typed_into_the_skeleton_stays_with_its_focus_and_is_judged() {
+    let (pay, secret) = own_payment("skeletontyped");
+    let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
+    let attrs = [
+        ("data-payment", pay.as_str()),
+        ("data-client-secret", secret.as_str()),
+        ("data-lang", "en"),
+    ];
+    let loaded = Object::new();
+    let first = answer(200, &status_json("requires_method", "100.00", ""));
+    Reflect::set(&loaded, &"first".into(), &first).expect("set");
+    // The loader's skeleton, with a Grameenphone number typed in before the wasm came.
+    let skeleton = "<div id=f><div id=pw><label for=p>Mobile number (optional)</label>\
+                    <input id=p type=tel value=01711000001><div class=t></div></div></div>";
+    let w = mount_loaded(&attrs, skeleton, loaded.into()).await;
+    let phone: HtmlInputElement = w.part("p").unchecked_into();
+    assert_eq!(phone.value(), "01711000001");
+    assert_eq!(
+        w.root.active_element().map(|e| e.id()).as_deref(),
+        Some("p"),
+        "the focus stays"
+    );
+    assert!(
+        w.text("pt").contains("Grameenphone"),
+        "judged as typed: {}",
+        w.text("pt")
+    );
+    assert_eq!(
+        w.part("y").get_attribute("data-provider").as_deref(),
+        Some("nagad"),
+        "the banner"
+    );
+    click(&w, "bbkash");
+    tick().await;
+    let sent = edge.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        sent[0].body.contains("\"customer_phone\":\"01711000001\""),
+        "{}",
+        sent[0].body
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_wallet_tapped_while_loading_is_confirmed_once_the_status_allows() {
+    let (pay, secret) = own_payment("tappedloading");
+    let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
+    let (first, resolve) = pending();
+    let w = mount_own(&pay, &secret, "en", first).await;
+    assert_eq!(w.status(), "loading");
+    assert!(
+        !w.hidden("f") && !w.hidden("pw"),
+        "the loading view is the skeleton: phone and wallets"
+    );
+    assert!(
+        !w.disabled("bbkash") && !w.disabled("bnagad"),
+        "and its wallets take a tap"
+    );
+    click(&w, "bnagad");
+    tick().await;
+    assert!(edge.sent().is_empty(), "nothing is confirmed before the status");
+    assert_eq!(w.part("bnagad").get_attribute("aria-busy").as_deref(), Some("true"));
+    assert!(
+        w.disabled("bbkash") && w.disabled("bnagad"),
+        "one tap is kept, the next ones wait"
+    );
+    click(&w, "bbkash");
+    resolve
+        .call1(
+            &JsValue::NULL,
+            &answer(200, &status_json("requires_method", "100.00", "")),
+        )
+        .expect("resolve");
+    tick().await;
+    let sent = edge.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].url.ends_with("/confirm"), "{}", sent[0].url);
+    assert!(sent[0].body.contains("\"provider\":\"nagad\""), "{}", sent[0].body);
+}
+
+#[wasm_bindgen_test]
+async fn the_loaders_tap_is_confirmed_when_the_payment_waits_for_a_wallet_and_only_then() {
+    for (name, status, confirmed) in [
+        ("loadertapchoose", "requires_method", true),
+        ("loadertappending", "pending", false),
+    ] {
+        let (pay, secret) = own_payment(name);
+        let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
+        let attrs = [("data-payment", pay.as_str()), ("data-client-secret", secret.as_str())];
+        let loaded = Object::new();
+        let first = answer(200, &status_json(status, "100.00", ""));
+        Reflect::set(&loaded, &"first".into(), &first).expect("set");
+        Reflect::set(&loaded, &"tapped".into(), &"bkash".into()).expect("set");
+        let _w = mount_loaded(&attrs, "", loaded.into()).await;
+        tick().await;
+        let confirms: Vec<Sent> = edge
+            .sent()
+            .into_iter()
+            .filter(|s| s.url.ends_with("/confirm"))
+            .collect();
+        assert_eq!(confirms.len(), usize::from(confirmed), "{name}: {confirms:?}");
+        if let Some(c) = confirms.first() {
+            assert!(c.body.contains("\"provider\":\"bkash\""), "{name}: {}", c.body);
+        }
     }
 }
