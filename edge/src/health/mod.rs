@@ -192,11 +192,11 @@ async fn ask(env: &Env, mode: Mode, provider: Provider, ask: Ask) -> Result<Answ
         let mut init = RequestInit::new();
         init.with_method(Method::Post).with_body(Some(JsValue::from_str(&body)));
         let req = Request::new_with_init("https://health.internal/ask", &init).map_err(err)?;
-        let mut resp = stub.fetch_with_request(req).await.map_err(err)?;
+        let resp = stub.fetch_with_request(req).await.map_err(err)?;
         if resp.status_code() != 200 {
             return Err(format!("health object answered {}", resp.status_code()));
         }
-        resp.json::<Answer>().await.map_err(err)
+        crate::object_json::reply::<Answer>(resp).await
     };
     futures_util::pin_mut!(exchange);
     match select(exchange, Delay::from(ASK_TIMEOUT)).await {

@@ -53,7 +53,7 @@ impl DurableObject for HealthObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let Ok(envelope) = req.json::<Envelope>().await else {
+        let Ok(envelope) = crate::object_json::command::<Envelope>(&mut req).await else {
             return Response::error("bad ask", 400);
         };
         let created = self.load(Some((envelope.provider, envelope.mode))).await?;

@@ -20,8 +20,8 @@ pub async fn send(env: &Env, payment_id: &PaymentId, cmd: &Command) -> EdgeResul
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(JsValue::from_str(&body)));
     let req = Request::new_with_init("https://payment.internal/command", &init)?;
-    let mut resp = stub.fetch_with_request(req).await?;
-    match resp.json::<Reply>().await {
+    let resp = stub.fetch_with_request(req).await?;
+    match crate::object_json::reply::<Reply>(resp).await {
         Ok(Reply::Payment(r)) => Ok(*r),
         Ok(Reply::Error { body, .. }) => Err(EdgeError::Api(body)),
         Err(e) => Err(EdgeError::internal(format!("payment object reply: {e}"))),

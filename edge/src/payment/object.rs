@@ -51,7 +51,7 @@ impl DurableObject for PaymentObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let reply = match req.json::<Command>().await {
+        let reply = match crate::object_json::command::<Command>(&mut req).await {
             Ok(cmd) => self.handle(cmd).await,
             Err(_) => error(ErrorCode::InvalidRequest),
         };
