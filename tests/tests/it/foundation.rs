@@ -61,11 +61,26 @@ async fn the_widget_wasm_is_served_as_wasm() {
         .text()
         .await
         .unwrap();
-    let at = loader.find("pkg/bdpay_widget_bg.").expect("the loader names its wasm");
-    let end = at + loader[at..].find(".wasm").expect("a .wasm name") + 5;
+    // Each build as its two content hashes, `"phone-bn":["<glue>","<wasm>"]`, which the loader
+    // writes into `pkg/bdpay_widget.<glue>.js` and `pkg/bdpay_widget_bg.<wasm>.wasm`.
+    assert!(loader.contains("\"pkg/bdpay_widget_bg.\"") && loader.contains("\"pkg/bdpay_widget.\""));
+    let at = loader
+        .find("\"phone-bn\":[\"")
+        .expect("the loader lists the phone-bn build")
+        + 13;
+    let hashes: Vec<&str> = loader[at..]
+        .split(']')
+        .next()
+        .expect("the build's list")
+        .split(',')
+        .map(|h| h.trim_matches('"'))
+        .collect();
+    let [glue, wasm] = hashes[..] else {
+        panic!("two hashes: {hashes:?}")
+    };
     let r = s
         .http
-        .get(s.edge_url(&format!("/{}", &loader[at..end])))
+        .get(s.edge_url(&format!("/pkg/bdpay_widget_bg.{wasm}.wasm")))
         .send()
         .await
         .unwrap();
@@ -73,6 +88,14 @@ async fn the_widget_wasm_is_served_as_wasm() {
     assert_eq!(r.headers()["content-type"], "application/wasm");
     let bytes = r.bytes().await.unwrap();
     assert_eq!(&bytes[..4], b"\0asm");
+    let r = s
+        .http
+        .get(s.edge_url(&format!("/pkg/bdpay_widget.{glue}.js")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
 }
 
 #[tokio::test]
