@@ -34,11 +34,11 @@ if [[ "${1:-}" == "--bytes" ]]; then
   WASM_IN="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/widget/bdpay_widget.wasm"
   WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
     --enable-mutable-globals --enable-reference-types --enable-multivalue)
-  declare -A FEATURES=([phone-bn]=bn [desktop-bn]=qr,bn,manual)
+  declare -A FEATURES=([phone-bn]=bn [desktop-bn-manual]=qr,bn,manual)
   TMP=$(mktemp -d)
   trap 'rm -rf "$TMP"' EXIT
   echo "  $(twiggy --version | sed 's/twiggy-opt/twiggy/') on the Bangla builds (the English ones differ in their strings only)"
-  for variant in phone-bn desktop-bn; do
+  for variant in phone-bn desktop-bn-manual; do
     shipped=$(awk -v v="$variant" '$1 == v { print $3 }' "$MANIFEST")
     dir="$TMP/$variant"
     cargo build -q -p bdpay-widget --profile widget --target wasm32-unknown-unknown \

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the widget for the shopper's phone: the `widget` profile (LTO, abort on panic),
-# wasm-bindgen's `web` target, wasm-opt -Oz, short import names, esbuild --minify. Two builds:
-# "phone" without the QR encoder and "desktop" with it (feature `qr`), each in Bangla and in
-# English (features `bn`, `en`): the loader picks one of the four by screen and data-lang.
-# The phone builds leave out the manual-transfer screen (feature `manual`, about 6 KB gzip):
-# their "-manual" twins have it, and the loader fetches one only when a payment needs it.
+# wasm-bindgen's `web` target, wasm-opt -Oz, short import names, esbuild --minify. The loader
+# mounts one build first, on phones and desktops alike: "phone", in Bangla or in English
+# (features `bn`, `en`). It leaves out what few payments need: the manual-transfer screen, the
+# step-up's code and the compliance fields (feature `manual`), and the QR code a desktop shows
+# (feature `qr`). Each has a twin with them: "phone-*-manual" (`manual`) for phones and
+# "desktop-*-manual" (`qr`, `manual`) for desktops, which the loader fetches only when a payment
+# needs one of those screens (widget/src/lazy.rs).
 # Output:
 #   www/pkg/bdpay_widget.<hash>.js, www/pkg/bdpay_widget_bg.<hash>.wasm  (cached for a year)
 #   www/bdpay.js  (the loader from widget/loader.js with those names written in; cached 5 min)
@@ -65,9 +67,9 @@ publish() {
 
 echo "building widget (wasm-opt -Oz; phone and desktop builds, one per language)"
 declare -A FEATURES=([phone-bn]=bn [phone-en]=en [phone-bn-manual]=bn,manual [phone-en-manual]=en,manual
-  [desktop-bn]=qr,bn,manual [desktop-en]=qr,en,manual)
+  [desktop-bn-manual]=qr,bn,manual [desktop-en-manual]=qr,en,manual)
 files="" manifest=""
-for variant in phone-bn phone-en phone-bn-manual phone-en-manual desktop-bn desktop-en; do
+for variant in phone-bn phone-en phone-bn-manual phone-en-manual desktop-bn-manual desktop-en-manual; do
   build "$variant" --no-default-features --features "${FEATURES[$variant]}"
   js=$(publish "$TMP/$variant/bdpay_widget.js" bdpay_widget js)
   wasm=$(publish "$TMP/$variant/bdpay_widget_bg.wasm" bdpay_widget_bg wasm)
@@ -103,10 +105,10 @@ done
 rm -f "$OUT/bdpay_widget.js" "$OUT/bdpay_widget_bg.wasm" # the unhashed names of older builds
 while read -r variant js wasm; do
   if [[ $variant == *-manual ]]; then
-    printf '  %-15s %7d B gzip (%s + %s, only when a payment needs the manual-transfer screen)\n' "$variant" \
+    printf '  %-17s %7d B gzip (%s + %s, only when a payment needs one of its screens)\n' "$variant" \
       "$(($(gzip -9c "$js" | wc -c) + $(gzip -9c "$wasm" | wc -c)))" "${js#www/}" "${wasm#www/}"
   else
-    printf '  %-15s %7d B gzip (loader + %s + %s)\n' "$variant" \
+    printf '  %-17s %7d B gzip (loader + %s + %s)\n' "$variant" \
       "$(($(gzip -9c www/bdpay.js | wc -c) + $(gzip -9c "$js" | wc -c) + $(gzip -9c "$wasm" | wc -c)))" "${js#www/}" "${wasm#www/}"
   fi
 done <.bdpay/widget-files.txt

@@ -15,16 +15,17 @@
   var api = src.origin;
   var en = /^en/i.test(at("lang"));
   var pay = at("payment"), sec = at("client-secret");
-  // The desktop build adds the QR encoder; a phone never downloads it.
+  // A desktop's twin build adds the QR encoder; a phone never downloads it.
   // Android's WebView says "; wv)", iOS webviews and in-app browsers leave "Safari" out;
   // KaiOS feature phones say "KAIOS" (routing prefers bKash there).
   var ua = navigator.userAgent, view = /; wv\)|FBAN|FBAV/.test(ua) || (/iPhone|iPad/.test(ua) && !/Safari/.test(ua));
   var desk = at("device") === "desktop" || (!view && w.matchMedia &&
     matchMedia("(min-width: 720px) and (hover: hover) and (pointer: fine)").matches);
   var dev = desk ? "desktop" : view ? "webview" : /KAIOS/i.test(ua) ? "feature_phone" : "mobile_web";
-  // [glue's hash, wasm's hash] for each build: phone or desktop (with the QR encoder), Bangla or English;
-  // a phone build's "-manual" twin adds the manual-transfer screen, loaded only when needed.
-  var all = __BDPAY_FILES__, key = (desk ? "desktop-" : "phone-") + (en ? "en" : "bn");
+  // [glue's hash, wasm's hash] for each build (scripts/build-widget.sh): "phone-bn" or
+  // "phone-en" first, everywhere; its twin "phone-…-manual" or, on a desktop,
+  // "desktop-…-manual" (with the QR encoder) only when a payment needs it.
+  var all = __BDPAY_FILES__, lang = en ? "en" : "bn";
   // Fetches a build's glue and wasm now; resolves to its module, ready to mount.
   // `f` is the build's two content hashes: its glue's and its wasm's.
   function load(f) {
@@ -55,7 +56,7 @@
     }
   }
   // Everything the first screen needs starts now and travels together: glue, wasm, status.
-  var ready = load(all[key]), id = deviceId();
+  var ready = load(all["phone-" + lang]), id = deviceId();
   var first;
   if (/^pay_[a-z0-9]{24}$/.test(pay) && sec) {
     first = fetch(api + "/v1/payments/" + pay + "/status?client_secret=" + encodeURIComponent(sec), { cache: "no-store" });
@@ -90,7 +91,7 @@
       if (!b || tapped) return;
       tapped = b.getAttribute("data-provider");
       b.setAttribute("aria-busy", "true");
-      [].forEach.call(root.querySelectorAll("button"), function (x) { x.disabled = true; });
+      for (var x of root.querySelectorAll("button")) x.disabled = true;
       root.querySelector(".g").setAttribute("data-provider", tapped);
     });
   }
@@ -115,11 +116,12 @@
     }
     paint(t);
     var failed = function () { fail(t); };
-    // The widget calls `more` when the payment needs the manual-transfer screen: that build
-    // takes the container over and asks for the status itself.
-    var twin = all[key + "-manual"];
+    // The widget calls `more` when the payment needs a screen its build leaves out (the
+    // manual transfer, the step-up's code, the compliance fields, a desktop's QR code): the
+    // twin with them takes the container over and asks for the status itself.
+    var twin = all[(desk ? "desktop-" : "phone-") + lang + "-manual"];
     var more = twin && function () {
-      load(twin).then(function (m) { m.mount(t, s, api, dev, { device_id: id }); }).catch(failed);
+      load(twin).then(function (m) { m.mount(t, s, api, dev, { device_id: id, resumed: true }); }).catch(failed);
     };
     ready.then(function (m) {
       m.mount(t, s, api, dev, { first: first, more: more, device_id: id, tapped: tapped });

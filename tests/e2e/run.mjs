@@ -241,11 +241,19 @@ const tests = {
 
   async "desktop: a QR code of the wallet's page, the wait survives going offline, success"(t) {
     const { page, context } = t;
+    // A desktop mounts the phone's build first; the twin with the QR encoder comes only when
+    // there is a code to draw.
+    const wasms = [];
+    page.on("request", (r) => {
+      if (/bdpay_widget_bg\.[0-9a-f]+\.wasm$/.test(r.url())) wasms.push(r.url());
+    });
     await buy(t, { lang: "en", product: "tshirt", quantity: 1 });
+    if (wasms.length !== 1) throw new Error(`one build before a wallet is chosen: ${wasms}`);
     await page.click(`${WIDGET} button[data-provider=bkash]`);
     await widgetStatus(page, "pending");
     const qr = page.locator(`${WIDGET} #qc svg`);
     await qr.waitFor({ state: "visible" });
+    if (wasms.length !== 2 || wasms[0] === wasms[1]) throw new Error(`then its twin with the QR code: ${wasms}`);
     const link = await page.locator(`${WIDGET} #ql`).getAttribute("href");
     if (!/^https?:\/\//.test(link || "")) throw new Error(`the wallet's link: ${link}`);
     await shot(page, "6-desktop-qr");

@@ -114,6 +114,12 @@ impl Widget {
             if let Some(url) = web_link(text_field(&next, "url")) {
                 st.redirect = Some(url);
             }
+            // A build that took over while the payment waits (a desktop's, with the QR code)
+            // says which wallet did not answer, as the first build did from confirm's answer.
+            #[cfg(feature = "manual")]
+            if let Some(from) = text_field(&next, "failover_from").and_then(|p| p.parse().ok()) {
+                st.failover_from = Some(from);
+            }
             drop(st);
             // A step-up waits for its code (after a reload: the code's form again).
             let otp = status.may_confirm() && text_field(&next, "type").as_deref() == Some("otp");

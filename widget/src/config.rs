@@ -83,7 +83,7 @@ pub fn read(script: Option<&Element>, host: &Element, api: &str, device: &str) -
     Ok(Config {
         payment,
         secret,
-        api: String::from(api.trim_end_matches('/')),
+        api: String::from(api),
         device,
         start,
     })

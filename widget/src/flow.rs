@@ -153,6 +153,9 @@ impl Widget {
     pub(crate) fn go(self: &Rc<Self>, p: Provider, url: String, from: Option<Provider>) {
         let desktop = self.cfg.device == Device::Desktop;
         self.show_link(p, &url, desktop);
+        if self.st.borrow().retired {
+            return; // the build with the QR code took over (lazy.rs)
+        }
         {
             let mut st = self.st.borrow_mut();
             st.provider = Some(p);
@@ -239,6 +242,9 @@ impl Widget {
 
     pub(crate) fn schedule(self: &Rc<Self>) {
         let mut st = self.st.borrow_mut();
+        if st.retired {
+            return;
+        }
         if st.attempt >= poll::MAX_POLLS {
             st.trouble = Some(Trouble::Stalled);
             st.timer = None;

@@ -1,9 +1,10 @@
-//! The phone builds have no manual-transfer screen: it is about 6 KB gzip that nearly every
-//! shopper would download for nothing. When a payment needs it (a `manual_transfer`
+//! The phone builds (the first build on desktops too) have no manual-transfer screen and no
+//! QR code: about 6 KB gzip each that nearly every shopper would download for nothing. When a payment needs it (a `manual_transfer`
 //! next_action), this widget steps aside and calls the loader's `more`, which mounts the build
 //! that has the screen into the same container; that one asks for the status again, and the
 //! status still carries the instructions (docs/design.md, "Widget → edge"). The same goes for
-//! the compliance fields and the step-up's code (step_up.rs): the status carries them too.
+//! the compliance fields and the step-up's code (step_up.rs), and for a desktop's QR code of
+//! the wallet's page (render.rs `show_link`): the status carries them too.
 
 use wasm_bindgen::JsValue;
 
@@ -22,7 +23,7 @@ impl Widget {
 
     /// Hands over to the build with the manual-transfer screen; false when there is none to
     /// hand over to (mounted without the loader).
-    fn hand_over(&self) -> bool {
+    pub(crate) fn hand_over(&self) -> bool {
         let Some(more) = self.more.as_ref() else {
             return false;
         };
@@ -33,6 +34,7 @@ impl Widget {
         {
             let mut st = self.st.borrow_mut();
             st.phase = Phase::Loading;
+            st.resumed = true;
             st.trouble = None;
             st.notice = None;
         }

@@ -48,14 +48,16 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 
 /// Mounts the widget into `target`. `script` is the loader's `<script>` tag (its `data-*`
 /// attributes configure the widget; without it the target's own are read), `api` the edge's
-/// origin, `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `loaded` what
+/// origin (`URL.origin`: no trailing slash), `device` the loader's guess (`desktop`, `mobile_web`, `webview`), and `loaded` what
 /// the loader already has, an object whose fields may each be missing:
 /// - `first`: its early `/status` request (a `Promise<Response>`);
 /// - `more`: its function that mounts the build with the manual-transfer screen in this one's
 ///   place (lazy.rs);
 /// - `device_id`: its promise of the device id confirm carries (docs/device-id.md);
 /// - `tapped`: the wallet (`bkash`, `nagad`) the shopper tapped in its skeleton before the
-///   wasm came, confirmed as soon as the status says `requires_method`.
+///   wasm came, confirmed as soon as the status says `requires_method`;
+/// - `resumed`: `true` when this build takes over from another one (lazy.rs): its loading
+///   view is then the progress line alone, not the wallets.
 ///
 /// Never throws: whatever is wrong is said in the box and in a `bdpay:failed` event.
 #[wasm_bindgen]

@@ -27,7 +27,11 @@ impl Widget {
         let _ = self.host.set_attribute("data-bdpay-status", name);
         // Loading shows the form too: it is the loader's skeleton (widget/loader.js), and a
         // wallet tapped before the status came is confirmed once it says requires_method.
-        let choosing = matches!(phase, Phase::Loading | Phase::Choose | Phase::Starting(_));
+        let choosing = match phase {
+            Phase::Loading => !st.resumed,
+            Phase::Choose | Phase::Starting(_) => true,
+            _ => false,
+        };
         let offer = match phase {
             Phase::Final(PaymentStatus::Failed) => Some(t.try_other),
             Phase::Final(PaymentStatus::Cancelled | PaymentStatus::Expired) => Some(t.try_again_choose),
@@ -172,6 +176,12 @@ impl Widget {
 
     /// The provider's link: a QR code on a desktop, a plain link on a phone.
     pub(crate) fn show_link(&self, p: Provider, url: &str, desktop: bool) {
+        // A desktop's QR code is drawn by the build with the encoder (lazy.rs): that one takes
+        // over and finds the link in the status.
+        #[cfg(not(any(feature = "qr", feature = "manual")))]
+        if desktop && self.hand_over() {
+            return;
+        }
         let v = &self.view;
         let t = text(self.lang);
         let _ = v.qr_link.set_attribute("href", url);

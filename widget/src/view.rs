@@ -32,6 +32,21 @@ macro_rules! manual_css {
     };
 }
 
+/// The QR code's rules, in the desktop's build that draws it (the loader's stylesheet,
+/// widget/widget.css, is on every page and leaves them out).
+#[cfg(feature = "qr")]
+macro_rules! qr_css {
+    () => {
+        "<style>.q svg{width:176px;height:176px;flex:none}.q p{margin:0 0 8px}</style>"
+    };
+}
+#[cfg(not(feature = "qr"))]
+macro_rules! qr_css {
+    () => {
+        ""
+    };
+}
+
 /// The manual-transfer screen: where to send what, copy buttons, then the shopper's form.
 #[cfg(feature = "manual")]
 macro_rules! manual_html {
@@ -137,6 +152,7 @@ macro_rules! skeleton {
       $sender:literal, $submit:literal]) => {
         concat!(
             manual_css!(),
+            qr_css!(),
             "<div class=h><span id=m></span><span id=o></span></div>",
             "<div class=a id=a hidden><small>",
             $total,

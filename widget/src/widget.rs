@@ -123,6 +123,9 @@ pub(crate) struct State {
     /// A wallet tapped while the status was on its way (in the loader's skeleton or in the
     /// widget's own loading view): confirmed as soon as the status says `requires_method`.
     pub(crate) tapped: Option<Provider>,
+    /// This build took over from another (lazy.rs), or is handing over: loading shows the
+    /// progress line alone, since the wallets are not what the payment waits for.
+    pub(crate) resumed: bool,
     /// Another widget took over the container (lazy.rs): this one stays silent.
     pub(crate) retired: bool,
 }
@@ -148,6 +151,7 @@ pub struct Loaded {
     more: Option<js_sys::Function>,
     device_id: Promise,
     tapped: Option<Provider>,
+    resumed: bool,
 }
 
 impl Loaded {
@@ -165,6 +169,7 @@ impl Loaded {
                 Promise::resolve(&JsValue::NULL)
             },
             tapped: api::text_field(loaded, "tapped").and_then(|p| p.parse().ok()),
+            resumed: api::field(loaded, "resumed").as_bool() == Some(true),
         }
     }
 }
@@ -177,6 +182,7 @@ pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, lo
         more,
         device_id,
         tapped,
+        resumed,
     } = loaded;
     #[cfg(feature = "manual")]
     let _ = more; // this build has the screen
@@ -222,6 +228,7 @@ pub fn start(host: Element, script: Option<Element>, api: &str, device: &str, lo
             busy: true,
             started: false,
             tapped,
+            resumed,
             retired: false,
         }),
         #[cfg(not(feature = "manual"))]

@@ -1373,3 +1373,59 @@ async fn the_loaders_tap_is_confirmed_when_the_payment_waits_for_a_wallet_and_on
         }
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_build_taking_over_loads_without_the_wallets() {
+    let (pay, secret) = own_payment("resumedbuild");
+    let attrs = [("data-payment", pay.as_str()), ("data-client-secret", secret.as_str())];
+    let (first, resolve) = pending();
+    let loaded = Object::new();
+    Reflect::set(&loaded, &"first".into(), &first).expect("set");
+    Reflect::set(&loaded, &"resumed".into(), &JsValue::TRUE).expect("set");
+    let w = mount_loaded(&attrs, "", loaded.into()).await;
+    assert_eq!(w.status(), "loading");
+    assert!(w.hidden("f"), "a build taking over shows no wallets while it loads");
+    assert!(!w.hidden("g"), "only the progress line");
+    resolve
+        .call1(
+            &JsValue::NULL,
+            &answer(200, &status_json("requires_method", "100.00", "")),
+        )
+        .expect("resolve");
+    tick().await;
+    assert_eq!(w.status(), "requires_method");
+    assert!(!w.hidden("f") && !w.disabled("bbkash"), "then the wallets, as ever");
+}
+
+#[wasm_bindgen_test]
+async fn a_desktop_build_taking_over_a_failover_still_says_which_wallet_did_not_answer() {
+    // The desktop's build with the QR code mounts while the payment waits at Nagad after a
+    // failover: the status's next action carries the wallet that did not answer.
+    let (pay, secret) = own_payment("failovertwin");
+    let attrs = [
+        ("data-payment", pay.as_str()),
+        ("data-client-secret", secret.as_str()),
+        ("data-lang", "en"),
+        ("data-device", "desktop"),
+    ];
+    let pending = status_json(
+        "pending",
+        "1250.00",
+        ",\"provider\":\"nagad\",\"next_action\":{\"type\":\"redirect\",\
+         \"url\":\"https://sandbox.example/nagad/page\",\"failover_from\":\"bkash\"}",
+    );
+    let _edge = Edge::new(&pay, vec![("/status", 200, pending.clone())]);
+    let loaded = Object::new();
+    Reflect::set(&loaded, &"first".into(), &answer(200, &pending)).expect("set");
+    Reflect::set(&loaded, &"resumed".into(), &JsValue::TRUE).expect("set");
+    let w = mount_loaded(&attrs, "", loaded.into()).await;
+    tick().await;
+    assert_eq!(w.status(), "pending");
+    assert!(
+        w.text("s1")
+            .starts_with("bKash is not responding right now. Pay with Nagad. "),
+        "{}",
+        w.text("s1")
+    );
+    assert!(!w.hidden("q") && !w.hidden("qc"), "the QR code of Nagad's page");
+}

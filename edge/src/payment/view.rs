@@ -146,8 +146,14 @@ pub struct Recommendation {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum NextAction<'a> {
-    /// Send the shopper to the wallet's page.
-    Redirect { url: &'a str },
+    /// Send the shopper to the wallet's page; `failover_from` when this attempt is a failover,
+    /// so a widget that takes over while it waits (a desktop's build with the QR code) can
+    /// still say which wallet did not answer.
+    Redirect {
+        url: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failover_from: Option<Provider>,
+    },
     /// Show how to pay by hand (`manual::instructions`).
     ManualTransfer { instructions: Instructions },
     /// Ask for the step-up code sent by SMS (`payment::risk_gate`).
@@ -193,7 +199,10 @@ pub fn widget<'a>(
         (Some(otp), ..) => Some(NextAction::Otp(otp)),
         (None, Some(instructions), ..) => Some(NextAction::ManualTransfer { instructions }),
         (None, None, PaymentStatus::Pending, Some(a)) if a.status == AttemptStatus::Started => {
-            Some(NextAction::Redirect { url: &a.redirect_url })
+            Some(NextAction::Redirect {
+                url: &a.redirect_url,
+                failover_from: a.failover_from,
+            })
         }
         _ => None,
     };
