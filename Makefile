@@ -78,7 +78,7 @@ edge/build/index.js: $(EDGE_SOURCES)
 
 # The widget: content-hashed glue + wasm in www/pkg and the loader www/bdpay.js naming them.
 widget-build: www/bdpay.js
-www/bdpay.js: $(WIDGET_SOURCES) widget/loader.js widget/widget.css widget/tools/short-names.mjs scripts/build-widget.sh
+www/bdpay.js: $(WIDGET_SOURCES) widget/loader.js widget/widget.css widget/tools/short-names.mjs scripts/build-widget.sh scripts/widget-flags.sh
 	@scripts/build-widget.sh
 
 # make bench's baseline: an empty Rust worker with the edge's worker crate and profile (tests/empty-worker).

@@ -24,16 +24,9 @@ if [[ "${1:-}" == "--bytes" ]]; then
     echo "  skipped: twiggy is not installed (make bench installs it: scripts/bootstrap.sh --bench)"
     exit 0
   fi
-  # As scripts/build-widget.sh: its opt-level, its wasm features, its features per variant.
-  export CARGO_PROFILE_WIDGET_OPT_LEVEL=${CARGO_PROFILE_WIDGET_OPT_LEVEL:-z}
-  # And its path remapping (the same flags make the same wasm).
-  remap=""
-  for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do remap+=" --remap-path-prefix=$d="; done
-  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${remap# }"
-
-  WASM_IN="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/widget/bdpay_widget.wasm"
-  WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-    --enable-mutable-globals --enable-reference-types --enable-multivalue)
+  # As scripts/build-widget.sh: the same flags (the same wasm), its features per variant.
+  # shellcheck source=scripts/widget-flags.sh
+  source scripts/widget-flags.sh
   declare -A FEATURES=([phone-bn]=bn [desktop-bn-manual]=qr,bn,manual)
   TMP=$(mktemp -d)
   trap 'rm -rf "$TMP"' EXIT

@@ -14,25 +14,12 @@
 # by a browser finds its files during a deploy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The profile's opt-level "z" (Cargo.toml). The budget is gzip bytes, so the setting that is
-# smaller after compression wins, and which one that is has changed with the code: "s" won on
-# 2026-11-26 (25.8 KB against 26.3 KB of wasm); "z" wins since 2026-12-06 (phone-bn 30,935 →
-# 30,388 B in all, desktop-bn 45,687 → 43,662 B). CARGO_PROFILE_WIDGET_OPT_LEVEL=s compares.
-export CARGO_PROFILE_WIDGET_OPT_LEVEL=${CARGO_PROFILE_WIDGET_OPT_LEVEL:-z}
-# Panic locations name their source files: the crate registry's path on the building machine
-# is cut off them (about 50 B gzip, and no machine's paths in a shipped file).
-remap=""
-for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do remap+=" --remap-path-prefix=$d="; done
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${remap# }"
-TARGET_DIR=${CARGO_TARGET_DIR:-target}
-WASM_IN="$TARGET_DIR/wasm32-unknown-unknown/widget/bdpay_widget.wasm"
+# shellcheck source=scripts/widget-flags.sh
+source scripts/widget-flags.sh
 OUT=www/pkg
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$OUT"
-
-WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
 # build VARIANT [cargo flags…]: one wasm + glue in $TMP/VARIANT, as small as we know how:
 # wasm-opt -Oz; import/export names shortened (wasm-bindgen's carry a 16-digit hash each) and

@@ -19,8 +19,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { startMerchant } from "./merchant.mjs";
-import { EDGE, SANDBOX, OUT, ONLY, FAST, ADMIN_TOKEN, WIDGET, api, phone, shot, widgetStatus, buy, payAtProvider } from "./shopper.mjs";
+import { SANDBOX, ADMIN_TOKEN, WIDGET, api, shot, widgetStatus, buy, payAtProvider, runTests } from "./shopper.mjs";
 
 // The device id docs/device-id.md describes, worked out here from the page's raw features
 // (read in the page, joined and hashed in Node), to hold the loader's to its documentation.
@@ -170,28 +169,4 @@ const tests = {
   },
 };
 
-const merchant = await startMerchant({ edge: EDGE });
-let passed = 0;
-let failed = 0;
-console.log(`e2e risk: shop ${merchant.url}, edge ${EDGE}, sandbox ${SANDBOX}, ${FAST ? "unthrottled" : "slow 3G + 4x CPU"}, screenshots in ${OUT}`);
-for (const [name, run] of Object.entries(tests)) {
-  if (ONLY && !name.includes(ONLY)) continue;
-  const t = await phone(merchant);
-  const started = Date.now();
-  try {
-    await run(t);
-    const own = t.errors.filter((e) => !/sandbox/i.test(e));
-    if (own.length) throw new Error(`page errors: ${own.join(" | ")}`);
-    passed++;
-    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  } catch (e) {
-    failed++;
-    await shot(t.page, `FAILED-risk-${name.replace(/\W+/g, "-")}`).catch(() => {});
-    console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]} (at ${t.page.url()})`);
-  } finally {
-    await t.close();
-  }
-}
-await merchant.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await runTests("e2e risk", tests, { prefix: "risk-" });

@@ -10,9 +10,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startMerchant } from "./merchant.mjs";
 import { PHONE } from "./profile.mjs";
-import { EDGE, SANDBOX, OUT, ONLY, FAST, ADMIN_TOKEN, WIDGET, api, phone, shot, widgetStatus, buy, payAtProvider } from "./shopper.mjs";
+import { SANDBOX, ADMIN_TOKEN, WIDGET, api, shot, widgetStatus, buy, payAtProvider, runTests } from "./shopper.mjs";
 
 
 const WALLETS = {
@@ -323,28 +322,4 @@ const tests = {
   },
 };
 
-const merchant = await startMerchant({ edge: EDGE });
-let passed = 0;
-let failed = 0;
-console.log(`e2e: shop ${merchant.url}, edge ${EDGE}, sandbox ${SANDBOX}, ${FAST ? "unthrottled" : "slow 3G + 4x CPU"}, screenshots in ${OUT}`);
-for (const [name, run] of Object.entries(tests)) {
-  if (ONLY && !name.includes(ONLY)) continue;
-  const t = await phone(merchant, name.startsWith("desktop") ? DESKTOP : PHONE);
-  const started = Date.now();
-  try {
-    await run(t);
-    const own = t.errors.filter((e) => !/sandbox/i.test(e));
-    if (own.length) throw new Error(`page errors: ${own.join(" | ")}`);
-    passed++;
-    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  } catch (e) {
-    failed++;
-    await shot(t.page, `FAILED-${name.replace(/\W+/g, "-")}`).catch(() => {});
-    console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]} (at ${t.page.url()})`);
-  } finally {
-    await t.close();
-  }
-}
-await merchant.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await runTests("e2e", tests, { deviceFor: (name) => (name.startsWith("desktop") ? DESKTOP : PHONE) });

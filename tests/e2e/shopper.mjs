@@ -1,6 +1,7 @@
 // What the end-to-end scripts (run.mjs, risk.mjs) share: the stack's addresses from the
 // environment, a call to the edge, a fresh phone (or desktop) in Chromium, screenshots, the
-// widget's status, a purchase on the demo shop, and the sandbox's hosted wallet page.
+// widget's status, a purchase on the demo shop, the sandbox's hosted wallet page, and the
+// runner that takes each test through a fresh browser (runTests).
 //
 // Env: BDPAY_EDGE_URL (default http://127.0.0.1:8787), BDPAY_SANDBOX_URL (default
 // http://127.0.0.1:8790), BDPAY_E2E_OUT (screenshots, default .bdpay/e2e), BDPAY_E2E_ONLY (a
@@ -9,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { startMerchant } from "./merchant.mjs";
 import { SLOW_3G, CPU_SLOWDOWN, CHROMIUM_ARGS, PHONE } from "./profile.mjs";
 
 export const EDGE = (process.env.BDPAY_EDGE_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
@@ -118,4 +120,38 @@ export async function payAtProvider(t, { wallet, otp, pin, cancel = false }) {
     ]);
   }
   await page.waitForURL((u) => u.href.startsWith(shop));
+}
+
+/**
+ * Runs `tests` (name → async (t) => …) one after another, each on a fresh browser (`deviceFor(name)`,
+ * a phone unless it says otherwise), against the demo shop served from its own origin. Prints
+ * one line per test, a screenshot named `FAILED-<prefix><name>` for each failure, and `N passed,
+ * N failed` last; exits non-zero on any failure. BDPAY_E2E_ONLY picks tests by name.
+ */
+export async function runTests(label, tests, { prefix = "", deviceFor = () => undefined } = {}) {
+  const merchant = await startMerchant({ edge: EDGE });
+  let passed = 0;
+  let failed = 0;
+  console.log(`${label}: shop ${merchant.url}, edge ${EDGE}, sandbox ${SANDBOX}, ${FAST ? "unthrottled" : "slow 3G + 4x CPU"}, screenshots in ${OUT}`);
+  for (const [name, run] of Object.entries(tests)) {
+    if (ONLY && !name.includes(ONLY)) continue;
+    const t = await phone(merchant, deviceFor(name));
+    const started = Date.now();
+    try {
+      await run(t);
+      const own = t.errors.filter((e) => !/sandbox/i.test(e));
+      if (own.length) throw new Error(`page errors: ${own.join(" | ")}`);
+      passed++;
+      console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    } catch (e) {
+      failed++;
+      await shot(t.page, `FAILED-${prefix}${name.replace(/\W+/g, "-")}`).catch(() => {});
+      console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]} (at ${t.page.url()})`);
+    } finally {
+      await t.close();
+    }
+  }
+  await merchant.close();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
 }

@@ -251,10 +251,16 @@ async fn mount(attrs: &[(&str, &str)], first: Promise) -> Mounted {
 /// Mounts as the loader does, with `device_id` as the loader's promise of the id (or anything
 /// else a broken loader might pass).
 async fn mount_with_device(attrs: &[(&str, &str)], first: Promise, device_id: JsValue) -> Mounted {
+    mount_loaded(attrs, "", loaded(&[("first", first.into()), ("device_id", device_id)])).await
+}
+
+/// What the loader hands `mount` (lib.rs): an object of these fields.
+fn loaded(fields: &[(&str, JsValue)]) -> JsValue {
     let loaded = Object::new();
-    Reflect::set(&loaded, &"first".into(), &first).expect("set");
-    Reflect::set(&loaded, &"device_id".into(), &device_id).expect("set");
-    mount_loaded(attrs, "", loaded.into()).await
+    for (k, v) in fields {
+        Reflect::set(&loaded, &JsValue::from_str(k), v).expect("set");
+    }
+    loaded.into()
 }
 
 /// Mounts as the loader does: its frame and stylesheet in the container's shadow root, with
@@ -1275,13 +1281,12 @@ async fn a_number_typed_into_the_skeleton_stays_with_its_focus_and_is_judged() {
         ("data-client-secret", secret.as_str()),
         ("data-lang", "en"),
     ];
-    let loaded = Object::new();
     let first = answer(200, &status_json("requires_method", "100.00", ""));
-    Reflect::set(&loaded, &"first".into(), &first).expect("set");
+    let handed = loaded(&[("first", first.into())]);
     // The loader's skeleton, with a Grameenphone number typed in before the wasm came.
     let skeleton = "<div id=f><div id=pw><label for=p>Mobile number (optional)</label>\
                     <input id=p type=tel value=01711000001><div class=t></div></div></div>";
-    let w = mount_loaded(&attrs, skeleton, loaded.into()).await;
+    let w = mount_loaded(&attrs, skeleton, handed).await;
     let phone: HtmlInputElement = w.part("p").unchecked_into();
     assert_eq!(phone.value(), "01711000001");
     assert_eq!(
@@ -1356,11 +1361,9 @@ async fn the_loaders_tap_is_confirmed_when_the_payment_waits_for_a_wallet_and_on
         let (pay, secret) = own_payment(name);
         let edge = Edge::new(&pay, vec![("/confirm", 200, failed_over(&pay))]);
         let attrs = [("data-payment", pay.as_str()), ("data-client-secret", secret.as_str())];
-        let loaded = Object::new();
         let first = answer(200, &status_json(status, "100.00", ""));
-        Reflect::set(&loaded, &"first".into(), &first).expect("set");
-        Reflect::set(&loaded, &"tapped".into(), &"bkash".into()).expect("set");
-        let _w = mount_loaded(&attrs, "", loaded.into()).await;
+        let handed = loaded(&[("first", first.into()), ("tapped", "bkash".into())]);
+        let _w = mount_loaded(&attrs, "", handed).await;
         tick().await;
         let confirms: Vec<Sent> = edge
             .sent()
@@ -1379,10 +1382,8 @@ async fn a_build_taking_over_loads_without_the_wallets() {
     let (pay, secret) = own_payment("resumedbuild");
     let attrs = [("data-payment", pay.as_str()), ("data-client-secret", secret.as_str())];
     let (first, resolve) = pending();
-    let loaded = Object::new();
-    Reflect::set(&loaded, &"first".into(), &first).expect("set");
-    Reflect::set(&loaded, &"resumed".into(), &JsValue::TRUE).expect("set");
-    let w = mount_loaded(&attrs, "", loaded.into()).await;
+    let handed = loaded(&[("first", first.into()), ("resumed", JsValue::TRUE)]);
+    let w = mount_loaded(&attrs, "", handed).await;
     assert_eq!(w.status(), "loading");
     assert!(w.hidden("f"), "a build taking over shows no wallets while it loads");
     assert!(!w.hidden("g"), "only the progress line");
@@ -1415,10 +1416,8 @@ async fn a_desktop_build_taking_over_a_failover_still_says_which_wallet_did_not_
          \"url\":\"https://sandbox.example/nagad/page\",\"failover_from\":\"bkash\"}",
     );
     let _edge = Edge::new(&pay, vec![("/status", 200, pending.clone())]);
-    let loaded = Object::new();
-    Reflect::set(&loaded, &"first".into(), &answer(200, &pending)).expect("set");
-    Reflect::set(&loaded, &"resumed".into(), &JsValue::TRUE).expect("set");
-    let w = mount_loaded(&attrs, "", loaded.into()).await;
+    let handed = loaded(&[("first", answer(200, &pending).into()), ("resumed", JsValue::TRUE)]);
+    let w = mount_loaded(&attrs, "", handed).await;
     tick().await;
     assert_eq!(w.status(), "pending");
     assert!(
