@@ -1,12 +1,15 @@
 //! Nagad Online Payment API v-0.2.0 (docs/providers.md Part B): initialize → complete → (shopper
-//! on Nagad's page) → verify. Sealing per B.3 with `bdpay_shared::crypto` (encryption and
-//! the reply's decryption in Rust, signing through Web Crypto: see `keys`); every call has
+//! on Nagad's page) → verify. Sealing per B.3: encryption and the reply's decryption in the
+//! runtime's native crypto where it has one (`native`), else `bdpay_shared::crypto` in Rust;
+//! signing through Web Crypto (`keys`). Every call has
 //! a 30 s timeout, goes through the egress relay when one is configured (`relay`) and leaves
 //! a masked [`CallRecord`].
 
 mod cancel;
 pub(crate) mod interpret;
 pub(crate) mod keys;
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod native;
 pub mod relay;
 
 use bdpay_shared::crypto::{open, CryptoError};
@@ -22,6 +25,15 @@ use super::transport::{self, Call, Reply, TIMEOUT};
 use super::{CallRecord, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
 
 const P: Provider = Provider::Nagad;
+
+/// Whether Nagad's RSA runs in the runtime's native crypto here (`native`); never on the host.
+#[must_use]
+pub fn native_crypto() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return native::available();
+    #[cfg(not(target_arch = "wasm32"))]
+    false
+}
 
 /// A Nagad client for one request.
 pub struct Nagad {
@@ -162,21 +174,37 @@ impl Nagad {
         outcome
     }
 
-    /// `sensitiveData` (encrypted to Nagad, Rust) and `signature` (ours, Web Crypto) over
-    /// the same bytes.
+    /// `sensitiveData` (encrypted to Nagad: natively where the runtime can, else in Rust) and
+    /// `signature` (ours, Web Crypto) over the same bytes.
     async fn seal(&self, plain: &[u8], rng: &mut SeededRng) -> Result<(String, String), ProviderFailure> {
-        let sensitive = bdpay_shared::crypto::encrypt(plain, &self.keys.gateway, rng).map_err(|e| match e {
-            CryptoError::PlainTooLong { .. } => ProviderFailure::internal(P, "plain_too_long"),
-            _ => ProviderFailure::config(P, "encrypt"),
-        })?;
+        #[cfg(target_arch = "wasm32")]
+        let native = native::encrypt(&self.keys, plain);
+        #[cfg(not(target_arch = "wasm32"))]
+        let native = None;
+        let sensitive = match native {
+            Some(sensitive) => sensitive,
+            None => bdpay_shared::crypto::encrypt(plain, &self.keys.gateway, rng).map_err(|e| match e {
+                CryptoError::PlainTooLong { .. } => ProviderFailure::internal(P, "plain_too_long"),
+                _ => ProviderFailure::config(P, "encrypt"),
+            })?,
+        };
         let signature = keys::sign(&self.keys, plain).await?;
         Ok((sensitive, signature))
     }
 
     /// Decrypts the initialize reply with our key and verifies Nagad's signature over the
-    /// decrypted bytes (SHA-256, SHA-1 accepted as B.3 allows).
+    /// decrypted bytes (SHA-256, SHA-1 accepted as B.3 allows): natively where the runtime can;
+    /// Rust otherwise, and Rust alone names what is wrong with a reply that does not open.
     fn open(&self, sensitive: &str, signature: &str) -> Result<InitializeReplySensitive, ProviderFailure> {
-        let opened = open(sensitive, signature, &self.keys.merchant, &self.keys.gateway).map_err(|e| match e {
+        #[cfg(target_arch = "wasm32")]
+        let native = native::open(&self.keys, sensitive, signature);
+        #[cfg(not(target_arch = "wasm32"))]
+        let native = None;
+        let opened = native.map_or_else(
+            || open(sensitive, signature, &self.keys.merchant, &self.keys.gateway),
+            Ok,
+        );
+        let opened = opened.map_err(|e| match e {
             CryptoError::Decrypt => ProviderFailure::config(P, "reply_decrypt"),
             CryptoError::BadSignature | CryptoError::NotBase64 { field: "signature" } => {
                 ProviderFailure::config(P, "reply_signature")

@@ -72,13 +72,13 @@ impl fmt::Display for CryptoError {
 impl std::error::Error for CryptoError {}
 
 /// Standard base64 (with padding), as Nagad and PHP's `base64_encode` write it.
-pub(crate) fn b64_encode(bytes: &[u8]) -> String {
+pub fn b64_encode(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Standard base64; ASCII whitespace (line breaks from some clients) is ignored.
-pub(crate) fn b64_decode(text: &str, field: &'static str) -> Result<Vec<u8>, CryptoError> {
+pub fn b64_decode(text: &str, field: &'static str) -> Result<Vec<u8>, CryptoError> {
     use base64::Engine;
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     base64::engine::general_purpose::STANDARD

@@ -3,10 +3,10 @@
 //! docs/toolchain.md records ~9 ms of CPU per RSA-2048 signature in wasm; Web Crypto has
 //! RSASSA-PKCS1-v1_5 natively but no RSAES-PKCS1-v1_5. So: the merchant key is imported
 //! into `crypto.subtle` once per isolate (non-extractable, `sign` only) and requests are
-//! signed there; encryption (cheap, public key) and the reply's decryption stay in Rust
-//! (`bdpay_shared::crypto`). If Web Crypto refuses (import or sign fails), signing falls
-//! back to shared's pure-Rust SHA256withRSA: slower, same bytes (PKCS#1 v1.5 signatures are
-//! deterministic).
+//! signed there; encryption and the reply's decryption go to the runtime's `node:crypto`
+//! where it has one (`native`), else to Rust (`bdpay_shared::crypto`). If Web Crypto refuses
+//! (import or sign fails), signing falls back to shared's pure-Rust SHA256withRSA: slower,
+//! same bytes (PKCS#1 v1.5 signatures are deterministic).
 //!
 //! Caches are keyed by a SHA-256 fingerprint of the configured key texts, so test and live
 //! keys can alternate in one isolate; the texts themselves are not kept.
@@ -23,7 +23,7 @@ use crate::providers::ProviderFailure;
 
 const P: Provider = Provider::Nagad;
 /// Test and live: more entries than that means keys changed; start over.
-const MAX_CACHED: usize = 4;
+pub(crate) const MAX_CACHED: usize = 4;
 
 /// A merchant key and Nagad's public key, shared by every request of the isolate.
 #[derive(Clone)]
@@ -31,6 +31,14 @@ pub(crate) struct Keys {
     fingerprint: [u8; 32],
     pub merchant: Rc<RsaPrivateKey>,
     pub gateway: Rc<RsaPublicKey>,
+}
+
+impl Keys {
+    /// SHA-256 of the configured key texts: what the isolate's caches of this pair are keyed by.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn fingerprint(&self) -> [u8; 32] {
+        self.fingerprint
+    }
 }
 
 thread_local! {
