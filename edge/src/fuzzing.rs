@@ -15,7 +15,8 @@ use crate::providers::{Outcome, ProviderFailure, Started};
 /// What the edge made of a provider reply, in words a target can check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Read {
-    /// `ok`, `succeeded`, `pending`, `cancelled`, `requery`, `declined`, `unknown` or `error`.
+    /// `ok`, `succeeded`, `pending`, `cancelled`, `not_executed`, `requery`, `declined`,
+    /// `unknown`, `mismatch` or `error`.
     pub word: &'static str,
     /// The failure's provider code (it reaches logs and the ledger).
     pub provider_code: Option<String>,
@@ -50,6 +51,7 @@ impl Read {
             crate::providers::FailureKind::Declined => "declined",
             crate::providers::FailureKind::Unknown => "unknown",
             crate::providers::FailureKind::Config => "error",
+            crate::providers::FailureKind::Mismatch => "mismatch",
         };
         Read {
             provider_code: f.provider_code,
@@ -69,6 +71,7 @@ impl Read {
             Ok(Outcome::Failed(f)) => Read::failure(f),
             Ok(Outcome::Cancelled) => Read::word("cancelled"),
             Ok(Outcome::Pending) => Read::word("pending"),
+            Ok(Outcome::NotExecuted) => Read::word("not_executed"),
             Err(f) => Read::failure(f),
         }
     }
@@ -118,6 +121,7 @@ pub fn bkash_execute(status: u16, body: &[u8], ours: Ours<'_>) -> Read {
     match bkash::read_execute(status, body, &expect) {
         bkash::Executed::Done(outcome) => Read::outcome(Ok(outcome)),
         bkash::Executed::Requery => Read::word("requery"),
+        bkash::Executed::Nothing => Read::word("not_executed"),
         bkash::Executed::Failed(f) => Read::failure(f),
     }
 }
