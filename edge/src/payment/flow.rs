@@ -133,7 +133,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     }
     let settings = match ctx.env.d1("DB") {
         Ok(db) => crate::risk::settings::load(&db, &r.merchant_id, r.mode).await,
-        Err(_) => crate::risk::settings::CheckoutSettings::default(),
+        Err(_) => std::rc::Rc::default(),
     };
     let mut risk_in = input.risk;
     if risk_gate::before_routing(r, &settings, &mut risk_in, input.provider, now_ms)? {

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use worker::D1Database;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::clock::now_ms;
 use crate::ledger::int;
@@ -126,46 +127,45 @@ pub fn merged(current: &CheckoutSettings, patch: Map<String, Value>) -> Result<C
 /// its own isolate's copy at once; other isolates see the change within this time.
 pub const CACHE_MS: i64 = 5_000;
 
+/// One remembered read: (merchant, mode, read at, settings). Shared, not copied, by every
+/// request that reads it while fresh (a status poll reads them every second; issue #17).
+type Remembered = (String, Mode, i64, Rc<CheckoutSettings>);
+
 thread_local! {
-    /// (merchant, read at, settings), a handful of merchants per isolate.
-    static CACHE: RefCell<Vec<(String, i64, CheckoutSettings)>> = const { RefCell::new(Vec::new()) };
+    /// A handful of merchants per isolate.
+    static CACHE: RefCell<Vec<Remembered>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The cache's and the row's key: a merchant in one mode.
-fn slot(merchant_id: &str, mode: Mode) -> String {
-    format!("{merchant_id}:{}", mode.as_str())
-}
-
-fn cached(merchant_id: &str, now: i64) -> Option<CheckoutSettings> {
+fn cached(merchant_id: &str, mode: Mode, now: i64) -> Option<Rc<CheckoutSettings>> {
     CACHE.with(|c| {
         c.borrow()
             .iter()
-            .find(|(m, at, _)| m == merchant_id && now - at < CACHE_MS && now >= *at)
-            .map(|(_, _, s)| s.clone())
+            .find(|(m, md, at, _)| m == merchant_id && *md == mode && now - at < CACHE_MS && now >= *at)
+            .map(|(_, _, _, s)| Rc::clone(s))
     })
 }
 
-fn remember(merchant_id: &str, now: i64, s: &CheckoutSettings) {
+fn remember(merchant_id: &str, mode: Mode, now: i64, s: &Rc<CheckoutSettings>) {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        c.retain(|(m, at, _)| m != merchant_id && now - at < CACHE_MS);
+        c.retain(|(m, md, at, _)| !(m == merchant_id && *md == mode) && now - at < CACHE_MS);
         if c.len() < 64 {
-            c.push((merchant_id.to_owned(), now, s.clone()));
+            c.push((merchant_id.to_owned(), mode, now, Rc::clone(s)));
         }
     });
 }
 
 /// The merchant's settings in `mode` (from this isolate's copy when fresh): see [`stored`];
 /// the defaults, not remembered, when D1 does not answer.
-pub async fn load(db: &D1Database, merchant_id: &str, mode: Mode) -> CheckoutSettings {
+pub async fn load(db: &D1Database, merchant_id: &str, mode: Mode) -> Rc<CheckoutSettings> {
     let now = now_ms();
-    let key = slot(merchant_id, mode);
-    if let Some(s) = cached(&key, now) {
+    if let Some(s) = cached(merchant_id, mode, now) {
         return s;
     }
     match stored(db, merchant_id, mode).await {
         Ok(s) => {
-            remember(&key, now, &s);
+            let s = Rc::new(s);
+            remember(merchant_id, mode, now, &s);
             s
         }
         // Not remembered: the next request reads again.
@@ -174,7 +174,7 @@ pub async fn load(db: &D1Database, merchant_id: &str, mode: Mode) -> CheckoutSet
                 "merchant_settings_not_read",
                 &serde_json::json!({ "merchant": merchant_id, "cause": e.to_string() }),
             );
-            CheckoutSettings::default()
+            Rc::new(CheckoutSettings::default())
         }
     }
 }
@@ -221,8 +221,10 @@ pub async fn save(
 
 /// Drops this isolate's copy of the merchant's settings in `mode`.
 fn forget(merchant_id: &str, mode: Mode) {
-    let key = slot(merchant_id, mode);
-    CACHE.with(|c| c.borrow_mut().retain(|(m, _, _)| *m != key));
+    CACHE.with(|c| {
+        c.borrow_mut()
+            .retain(|(m, md, _, _)| !(m == merchant_id && *md == mode))
+    });
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
 async fn checkout_at_create(env: &Env, merchant: &Merchant, order_id: &OrderId, amount: Money) -> Checkout {
     let settings = match env.d1("DB") {
         Ok(db) => crate::risk::settings::load(&db, &merchant.id, merchant.mode).await,
-        Err(_) => crate::risk::settings::CheckoutSettings::default(),
+        Err(_) => std::rc::Rc::default(),
     };
     let cohort = match &settings.rollout {
         Some(rollout) => cohort::cohort(order_id.as_str(), &merchant.id, rollout)

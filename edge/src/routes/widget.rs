@@ -103,15 +103,14 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let mut up = availability(env, &record).await;
     let settings = match env.d1("DB") {
         Ok(db) => crate::risk::settings::load(&db, &record.merchant_id, record.mode).await,
-        Err(_) => crate::risk::settings::CheckoutSettings::default(),
+        Err(_) => std::rc::Rc::default(),
     };
     if crate::payment::risk_gate::bkash_refused(&settings, record.amount) {
         up.bkash.configured = false;
     }
     let manual = standing_instructions(env, &record).await;
-    let mut resp = crate::http::json(200, &view::widget(&record, up, manual, &settings));
-    let _ = resp.headers_mut().set("cache-control", "private, max-age=1");
-    Ok(resp)
+    let view = view::widget(&record, up, manual, &settings);
+    Ok(crate::http::json_cached(200, &view, "private, max-age=1"))
 }
 
 /// The manual transfer instructions, when they stand for this payment now.
