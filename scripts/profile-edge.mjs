@@ -1,6 +1,6 @@
 // Where the edge's CPU goes on one route (issue #17; docs/performance.md, "Where the time goes").
 // Usage: node scripts/profile-edge.mjs ROUTE [N] [--count] [--out FILE.cpuprofile] [--top K]
-//   ROUTE     status | create | confirm-bkash | return-bkash
+//   ROUTE     status | create | confirm-bkash | confirm-nagad | return-bkash
 //   N         requests measured (default 200), at concurrency 8 as make bench's step 5 sends them
 //   --count   instead of sampling, count the runtime calls our wasm makes per request (D1
 //             statements prepared and run, Durable Object and outbound fetches, object storage
@@ -31,7 +31,7 @@ const option = (name, fallback) => {
 };
 const positional = args.filter((a, i) => !a.startsWith("--") && !["--out", "--top"].includes(args[i - 1]));
 const [route, nArg] = positional;
-const ROUTES = ["status", "create", "confirm-bkash", "return-bkash"];
+const ROUTES = ["status", "create", "confirm-bkash", "confirm-nagad", "return-bkash"];
 if (!ROUTES.includes(route)) {
   console.error(`usage: node scripts/profile-edge.mjs ${ROUTES.join("|")} [N] [--count] [--out FILE] [--top K]`);
   process.exit(2);
@@ -149,9 +149,11 @@ async function prepare() {
       await pool(N, async (i) => expect(await confirmCall(ps[i], "bkash"), 200, "confirm"));
       return { call: (i) => statusCall(ps[i]), code: 200 };
     }
-    case "confirm-bkash": {
+    case "confirm-bkash":
+    case "confirm-nagad": {
       const ps = await created(N, 0);
-      return { call: (i) => confirmCall(ps[i], "bkash"), code: 200 };
+      const wallet = route.slice("confirm-".length);
+      return { call: (i) => confirmCall(ps[i], wallet), code: 200 };
     }
     case "return-bkash": {
       // Unique amounts: the sandbox refuses a wallet paying the same amount twice in 2 minutes.
