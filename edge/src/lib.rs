@@ -23,6 +23,7 @@ mod keys;
 mod ledger;
 mod log;
 mod manual;
+mod merchant_cache;
 mod object_json;
 mod payment;
 mod providers;

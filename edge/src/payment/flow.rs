@@ -131,10 +131,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         Offer::NotOffered => return Err(manual::not_offered()),
         Offer::Wallets => manual::wallet_asked(r),
     }
-    let settings = match ctx.env.d1("DB") {
-        Ok(db) => crate::risk::settings::load(&db, &r.merchant_id, r.mode).await,
-        Err(_) => std::rc::Rc::default(),
-    };
+    let settings = crate::risk::settings::load(ctx.env, &r.merchant_id, r.mode).await;
     let mut risk_in = input.risk;
     if risk_gate::before_routing(r, &settings, &mut risk_in, input.provider, now_ms)? {
         // Above the merchant's bKash cap: routing may only choose Nagad.

@@ -2,20 +2,21 @@
 //! (`bdpay-admin credentials set`, `ledger::credentials`) in front of the deployment's settings
 //! (`providers::config`). Apart from `config` so that the settings reader never reaches D1.
 
+use std::cell::RefCell;
+
 use bdpay_shared::provider::Provider;
 
 use super::config::{EnvSource, Mode, ProviderConfig};
 use super::credentials::Overlay;
 use super::ProviderFailure;
+use crate::merchant_cache::MerchantCache;
 
 /// How long an isolate remembers which wallets a merchant has set up ([`configured`]).
 pub const CONFIGURED_CACHE_MS: i64 = 5_000;
 
-/// One remembered answer: (merchant, mode, read at, [bKash set up, Nagad set up]).
-type Remembered = (String, Mode, i64, [bool; 2]);
-
 thread_local! {
-    static CONFIGURED: std::cell::RefCell<Vec<Remembered>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// [bKash set up, Nagad set up] per merchant and mode.
+    static CONFIGURED: RefCell<MerchantCache<[bool; 2]>> = const { RefCell::new(MerchantCache::new(CONFIGURED_CACHE_MS)) };
 }
 
 /// Whether each wallet (bKash, Nagad) is set up for `merchant_id` in `mode`, for routing and
@@ -24,26 +25,14 @@ thread_local! {
 /// payment's calls always [`load`] afresh; a changed credential shows here within 5 s.
 pub async fn configured(env: &worker::Env, merchant_id: &str, mode: Mode) -> [bool; 2] {
     let now = crate::clock::now_ms();
-    let hit = CONFIGURED.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|(m, md, at, _)| m == merchant_id && *md == mode && (0..CONFIGURED_CACHE_MS).contains(&(now - at)))
-            .map(|(_, _, _, v)| *v)
-    });
-    if let Some(v) = hit {
+    if let Some(v) = CONFIGURED.with(|c| c.borrow().get(merchant_id, mode, now)) {
         return v;
     }
     let v = match load(env, merchant_id, mode, Provider::Bkash).await {
         Ok(c) => [c.is_configured(Provider::Bkash), c.is_configured(Provider::Nagad)],
         Err(_) => return [false, false], // unreadable now: not remembered
     };
-    CONFIGURED.with(|c| {
-        let mut c = c.borrow_mut();
-        c.retain(|(m, md, at, _)| !(m == merchant_id && *md == mode) && now - at < CONFIGURED_CACHE_MS);
-        if c.len() < 64 {
-            c.push((merchant_id.to_owned(), mode, now, v));
-        }
-    });
+    CONFIGURED.with(|c| c.borrow_mut().put(merchant_id, mode, now, v));
     v
 }
 

@@ -12,13 +12,14 @@ use bdpay_shared::risk::RiskConfig;
 use bdpay_shared::tax::TaxRates;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use worker::D1Database;
+use worker::{D1Database, Env};
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::clock::now_ms;
 use crate::ledger::int;
+use crate::merchant_cache::MerchantCache;
 use crate::providers::Mode;
 
 /// Everything a merchant sets about checkout, with the defaults of docs/risk.md.
@@ -127,45 +128,27 @@ pub fn merged(current: &CheckoutSettings, patch: Map<String, Value>) -> Result<C
 /// its own isolate's copy at once; other isolates see the change within this time.
 pub const CACHE_MS: i64 = 5_000;
 
-/// One remembered read: (merchant, mode, read at, settings). Shared, not copied, by every
-/// request that reads it while fresh (a status poll reads them every second; issue #17).
-type Remembered = (String, Mode, i64, Rc<CheckoutSettings>);
-
 thread_local! {
-    /// A handful of merchants per isolate.
-    static CACHE: RefCell<Vec<Remembered>> = const { RefCell::new(Vec::new()) };
-}
-
-fn cached(merchant_id: &str, mode: Mode, now: i64) -> Option<Rc<CheckoutSettings>> {
-    CACHE.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|(m, md, at, _)| m == merchant_id && *md == mode && now - at < CACHE_MS && now >= *at)
-            .map(|(_, _, _, s)| Rc::clone(s))
-    })
-}
-
-fn remember(merchant_id: &str, mode: Mode, now: i64, s: &Rc<CheckoutSettings>) {
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        c.retain(|(m, md, at, _)| !(m == merchant_id && *md == mode) && now - at < CACHE_MS);
-        if c.len() < 64 {
-            c.push((merchant_id.to_owned(), mode, now, Rc::clone(s)));
-        }
-    });
+    /// Shared (`Rc`), not copied, by every request that reads them while fresh: a status poll
+    /// reads them every second (issue #17).
+    static CACHE: RefCell<MerchantCache<Rc<CheckoutSettings>>> = const { RefCell::new(MerchantCache::new(CACHE_MS)) };
 }
 
 /// The merchant's settings in `mode` (from this isolate's copy when fresh): see [`stored`];
 /// the defaults, not remembered, when D1 does not answer.
-pub async fn load(db: &D1Database, merchant_id: &str, mode: Mode) -> Rc<CheckoutSettings> {
+pub async fn load(env: &Env, merchant_id: &str, mode: Mode) -> Rc<CheckoutSettings> {
     let now = now_ms();
-    if let Some(s) = cached(merchant_id, mode, now) {
+    if let Some(s) = CACHE.with(|c| c.borrow().get(merchant_id, mode, now)) {
         return s;
     }
-    match stored(db, merchant_id, mode).await {
+    let read = match env.d1("DB") {
+        Ok(db) => stored(&db, merchant_id, mode).await,
+        Err(e) => Err(e),
+    };
+    match read {
         Ok(s) => {
             let s = Rc::new(s);
-            remember(merchant_id, mode, now, &s);
+            CACHE.with(|c| c.borrow_mut().put(merchant_id, mode, now, Rc::clone(&s)));
             s
         }
         // Not remembered: the next request reads again.
@@ -221,10 +204,7 @@ pub async fn save(
 
 /// Drops this isolate's copy of the merchant's settings in `mode`.
 fn forget(merchant_id: &str, mode: Mode) {
-    CACHE.with(|c| {
-        c.borrow_mut()
-            .retain(|(m, md, _, _)| !(m == merchant_id && *md == mode))
-    });
+    CACHE.with(|c| c.borrow_mut().forget(merchant_id, mode));
 }
 
 #[cfg(test)]

@@ -17,10 +17,9 @@ use crate::risk::settings;
 
 pub async fn get(req: Request, env: &Env) -> EdgeResult<Response> {
     let merchant = auth::merchant(&req, env).await?;
-    let db = env.d1("DB")?;
     Ok(http::json(
         200,
-        &*settings::load(&db, &merchant.id, merchant.mode).await,
+        &*settings::load(env, &merchant.id, merchant.mode).await,
     ))
 }
 

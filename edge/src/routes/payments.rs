@@ -163,10 +163,7 @@ pub async fn create(env: &Env, merchant: &Merchant, input: CreateBody) -> EdgeRe
 /// The offers (the merchant's promotions), the cohort (its rollout, by the order id) and the
 /// tax line (its rates), fixed when the payment is made.
 async fn checkout_at_create(env: &Env, merchant: &Merchant, order_id: &OrderId, amount: Money) -> Checkout {
-    let settings = match env.d1("DB") {
-        Ok(db) => crate::risk::settings::load(&db, &merchant.id, merchant.mode).await,
-        Err(_) => std::rc::Rc::default(),
-    };
+    let settings = crate::risk::settings::load(env, &merchant.id, merchant.mode).await;
     let cohort = match &settings.rollout {
         Some(rollout) => cohort::cohort(order_id.as_str(), &merchant.id, rollout)
             .as_str()

@@ -101,10 +101,7 @@ pub async fn status(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
         return Err(EdgeError::unauthorized());
     }
     let mut up = availability(env, &record).await;
-    let settings = match env.d1("DB") {
-        Ok(db) => crate::risk::settings::load(&db, &record.merchant_id, record.mode).await,
-        Err(_) => std::rc::Rc::default(),
-    };
+    let settings = crate::risk::settings::load(env, &record.merchant_id, record.mode).await;
     if crate::payment::risk_gate::bkash_refused(&settings, record.amount) {
         up.bkash.configured = false;
     }
