@@ -10,6 +10,22 @@ pub(crate) mod interpret;
 pub(crate) mod keys;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod native;
+/// The host (unit tests) has no runtime crypto: every step runs in Rust.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod native {
+    use super::keys::Keys;
+    use bdpay_shared::crypto::Opened;
+
+    pub(crate) fn available() -> bool {
+        false
+    }
+    pub(crate) fn open(_: &Keys, _: &str, _: &str) -> Option<Opened> {
+        None
+    }
+    pub(crate) fn encrypt(_: &Keys, _: &[u8]) -> Option<String> {
+        None
+    }
+}
 pub mod relay;
 
 use bdpay_shared::crypto::{open, CryptoError};
@@ -25,15 +41,6 @@ use super::transport::{self, Call, Reply, TIMEOUT};
 use super::{CallRecord, Outcome, PaymentRef, ProviderConfig, ProviderFailure, Start, Started};
 
 const P: Provider = Provider::Nagad;
-
-/// Whether Nagad's RSA runs in the runtime's native crypto here (`native`); never on the host.
-#[must_use]
-pub fn native_crypto() -> bool {
-    #[cfg(target_arch = "wasm32")]
-    return native::available();
-    #[cfg(not(target_arch = "wasm32"))]
-    false
-}
 
 /// A Nagad client for one request.
 pub struct Nagad {
@@ -177,11 +184,7 @@ impl Nagad {
     /// `sensitiveData` (encrypted to Nagad: natively where the runtime can, else in Rust) and
     /// `signature` (ours, Web Crypto) over the same bytes.
     async fn seal(&self, plain: &[u8], rng: &mut SeededRng) -> Result<(String, String), ProviderFailure> {
-        #[cfg(target_arch = "wasm32")]
-        let native = native::encrypt(&self.keys, plain);
-        #[cfg(not(target_arch = "wasm32"))]
-        let native = None;
-        let sensitive = match native {
+        let sensitive = match native::encrypt(&self.keys, plain) {
             Some(sensitive) => sensitive,
             None => bdpay_shared::crypto::encrypt(plain, &self.keys.gateway, rng).map_err(|e| match e {
                 CryptoError::PlainTooLong { .. } => ProviderFailure::internal(P, "plain_too_long"),
@@ -196,11 +199,7 @@ impl Nagad {
     /// decrypted bytes (SHA-256, SHA-1 accepted as B.3 allows): natively where the runtime can;
     /// Rust otherwise, and Rust alone names what is wrong with a reply that does not open.
     fn open(&self, sensitive: &str, signature: &str) -> Result<InitializeReplySensitive, ProviderFailure> {
-        #[cfg(target_arch = "wasm32")]
-        let native = native::open(&self.keys, sensitive, signature);
-        #[cfg(not(target_arch = "wasm32"))]
-        let native = None;
-        let opened = native.map_or_else(
+        let opened = native::open(&self.keys, sensitive, signature).map_or_else(
             || open(sensitive, signature, &self.keys.merchant, &self.keys.gateway),
             Ok,
         );

@@ -197,8 +197,8 @@ fn healthz(env: &Env) -> Response {
             "commit": option_env!("BDPAY_GIT_COMMIT").unwrap_or("unknown"),
             "env": mode,
             "status": "ok",
-            // Nagad's RSA in the runtime's node:crypto (wrangler.toml's nodejs_compat), not wasm.
-            "native_crypto": crate::providers::nagad::native_crypto(),
+            // Nagad's RSA in the runtime's node:crypto (Node compatibility, wrangler.toml), not wasm.
+            "native_crypto": crate::providers::nagad::native::available(),
         }),
     )
 }

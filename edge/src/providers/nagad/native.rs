@@ -1,7 +1,8 @@
 //! Nagad's RSA on the runtime's native crypto, where the runtime has it: workerd's
-//! `node:crypto` (BoringSSL), which wrangler.toml's `nodejs_compat` flag turns on. It is reached
-//! through `process.getBuiltinModule` at run time, so the bundle imports nothing and a worker
-//! deployed without the flag still runs, on Rust alone.
+//! `node:crypto` (BoringSSL), part of its Node compatibility (wrangler.toml: `nodejs_compat`,
+//! and offered anyway at our compatibility date). It is reached through
+//! `process.getBuiltinModule` at run time, so the bundle imports nothing and a runtime without
+//! it (an older date and no flag) still runs, on Rust alone.
 //!
 //! Why: in wasm, decrypting the initialize reply with the merchant key costs 7–9 ms of CPU per
 //! Nagad confirm, each encryption and the signature check about 1 ms more; natively they take
