@@ -1272,6 +1272,14 @@ fn pending() -> (Promise, js_sys::Function) {
     (p, resolve.expect("the executor ran"))
 }
 
+/// Lets a held `first` status (from [`pending`]) answer with `status`, and the widget react.
+async fn answer_status(resolve: &js_sys::Function, status: &str) {
+    resolve
+        .call1(&JsValue::NULL, &answer(200, &status_json(status, "100.00", "")))
+        .expect("resolve");
+    tick().await;
+}
+
 #[wasm_bindgen_test]
 async fn a_number_typed_into_the_skeleton_stays_with_its_focus_and_is_judged() {
     let (pay, secret) = own_payment("skeletontyped");
@@ -1339,13 +1347,7 @@ async fn a_wallet_tapped_while_loading_is_confirmed_once_the_status_allows() {
         "one tap is kept, the next ones wait"
     );
     click(&w, "bbkash");
-    resolve
-        .call1(
-            &JsValue::NULL,
-            &answer(200, &status_json("requires_method", "100.00", "")),
-        )
-        .expect("resolve");
-    tick().await;
+    answer_status(&resolve, "requires_method").await;
     let sent = edge.sent();
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(sent[0].url.ends_with("/confirm"), "{}", sent[0].url);
@@ -1387,13 +1389,7 @@ async fn a_build_taking_over_loads_without_the_wallets() {
     assert_eq!(w.status(), "loading");
     assert!(w.hidden("f"), "a build taking over shows no wallets while it loads");
     assert!(!w.hidden("g"), "only the progress line");
-    resolve
-        .call1(
-            &JsValue::NULL,
-            &answer(200, &status_json("requires_method", "100.00", "")),
-        )
-        .expect("resolve");
-    tick().await;
+    answer_status(&resolve, "requires_method").await;
     assert_eq!(w.status(), "requires_method");
     assert!(!w.hidden("f") && !w.disabled("bbkash"), "then the wallets, as ever");
 }
