@@ -17,7 +17,7 @@ async fn healthz_names_the_service_and_its_version() {
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(body["status"], "ok");
     assert!(body["commit"].as_str().is_some_and(|c| !c.is_empty()));
-    // wrangler.toml's nodejs_compat: Nagad's RSA in native code, not ~10 ms of wasm per confirm.
+    // Node compatibility (wrangler.toml): Nagad's RSA in native code, not ~10 ms of wasm per confirm.
     assert_eq!(body["native_crypto"], true, "{body}");
 }
 
