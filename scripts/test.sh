@@ -93,6 +93,7 @@ BDPAY_EDGE_URL="http://127.0.0.1:$EDGE_PORT" scripts/contract.sh
 stop_stack
 
 say "6/6 log scan: no full phone number, token or secret in any log"
+scripts/scan-logs-selftest.sh
 scripts/scan-logs.sh "$LOGS"
 
 say "all tests passed in $(( $(date +%s) - started ))s"
