@@ -3,7 +3,7 @@
 
 use bdpay_shared::provider::Provider;
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 use super::int;
 use crate::crypto::DataKeys;
@@ -90,17 +90,24 @@ pub async fn for_merchant(
     merchant_id: &str,
     mode: Mode,
 ) -> worker::Result<Vec<Credential>> {
+    let rows = for_merchant_statement(db, merchant_id, mode)?.all().await?;
+    opened(keys, merchant_id, mode, &rows)
+}
+
+/// The statement [`for_merchant`] sends, for a batch with others; [`opened`] reads its answer.
+pub fn for_merchant_statement(db: &D1Database, merchant_id: &str, mode: Mode) -> worker::Result<D1PreparedStatement> {
+    db.prepare("SELECT provider, sealed FROM merchant_credentials WHERE merchant_id = ?1 AND mode = ?2")
+        .bind(&[merchant_id.into(), mode.as_str().into()])
+}
+
+/// The credentials in the answer to [`for_merchant_statement`], opened (as [`for_merchant`]).
+pub fn opened(keys: &DataKeys, merchant_id: &str, mode: Mode, rows: &D1Result) -> worker::Result<Vec<Credential>> {
     #[derive(Deserialize)]
     struct Row {
         provider: String,
         sealed: String,
     }
-    let rows: Vec<Row> = db
-        .prepare("SELECT provider, sealed FROM merchant_credentials WHERE merchant_id = ?1 AND mode = ?2")
-        .bind(&[merchant_id.into(), mode.as_str().into()])?
-        .all()
-        .await?
-        .results()?;
+    let rows: Vec<Row> = rows.results()?;
     let mut found = Vec::with_capacity(rows.len());
     for row in rows {
         let Ok(provider) = row.provider.parse::<Provider>() else {

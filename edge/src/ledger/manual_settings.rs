@@ -7,7 +7,7 @@ use bdpay_shared::manual_transfer::Mode;
 use bdpay_shared::phone::Msisdn;
 use bdpay_shared::provider::Provider;
 use serde::Deserialize;
-use worker::{D1Database, Env};
+use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
 use super::{int, opt};
 use crate::crypto::DataKeys;
@@ -51,19 +51,34 @@ struct WalletRow {
     number_enc: String,
 }
 
-/// The merchant's settings; `None` when there is no such merchant. A number that does not
-/// open is logged and left out (no instructions to a wrong number).
-pub async fn get(db: &D1Database, keys: &DataKeys, merchant_id: &str) -> worker::Result<Option<Settings>> {
-    let statements = vec![
+/// The two statements that read a merchant's settings (its mode, its wallets), to send alone
+/// ([`get`]) or in a batch with others (`payment::confirm_reads`); [`from_results`] reads them.
+pub fn statements(db: &D1Database, merchant_id: &str) -> worker::Result<[D1PreparedStatement; 2]> {
+    Ok([
         db.prepare("SELECT manual_transfer_mode AS mode FROM merchants WHERE id = ?1")
             .bind(&[merchant_id.into()])?,
         db.prepare("SELECT provider, number_enc FROM merchant_wallets WHERE merchant_id = ?1")
             .bind(&[merchant_id.into()])?,
-    ];
-    let results = db.batch(statements).await?;
-    let (Some(modes), Some(wallets)) = (results.first(), results.get(1)) else {
-        return Ok(None);
-    };
+    ])
+}
+
+/// The merchant's settings; `None` when there is no such merchant. A number that does not
+/// open is logged and left out (no instructions to a wrong number).
+pub async fn get(db: &D1Database, keys: &DataKeys, merchant_id: &str) -> worker::Result<Option<Settings>> {
+    let results = db.batch(statements(db, merchant_id)?.into()).await?;
+    match (results.first(), results.get(1)) {
+        (Some(modes), Some(wallets)) => from_results(keys, merchant_id, modes, wallets),
+        _ => Ok(None),
+    }
+}
+
+/// The settings from the answers to [`statements`].
+pub fn from_results(
+    keys: &DataKeys,
+    merchant_id: &str,
+    modes: &D1Result,
+    wallets: &D1Result,
+) -> worker::Result<Option<Settings>> {
     let Some(row) = modes.results::<ModeRow>()?.into_iter().next() else {
         return Ok(None);
     };
@@ -98,16 +113,16 @@ pub async fn load(env: &Env, merchant_id: &str) -> Option<Settings> {
             .await
             .map_err(|e| e.to_string())
     };
-    match read.await {
-        Ok(s) => s,
-        Err(cause) => {
-            crate::log::error(
-                "manual_settings_unread",
-                &serde_json::json!({ "merchant": merchant_id, "cause": cause }),
-            );
-            None
-        }
-    }
+    read.await.unwrap_or_else(|cause| unread(merchant_id, &cause))
+}
+
+/// Settings that could not be read count as none (no manual transfer), logged.
+pub fn unread(merchant_id: &str, cause: &str) -> Option<Settings> {
+    crate::log::error(
+        "manual_settings_unread",
+        &serde_json::json!({ "merchant": merchant_id, "cause": cause }),
+    );
+    None
 }
 
 /// Replaces the merchant's settings in one batch: the mode, and each wallet set (sealed) or

@@ -3,7 +3,7 @@
 //! the row is taken when free (no row, or `released`), kept by its holder, refused otherwise.
 
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 use super::int;
 
@@ -28,6 +28,13 @@ pub struct Holder {
     pub state: String,
 }
 
+impl Holder {
+    /// Whether a payment other than `payment_id` has been paid for the order.
+    pub fn paid_other_than(&self, payment_id: &str) -> bool {
+        self.state == "paid" && self.payment_id != payment_id
+    }
+}
+
 /// Asks for the order's claim for `payment_id`, as `claimed` (before moving money) or `paid`
 /// (the money has moved). Returns the holder afterwards: this payment when it got the claim.
 pub async fn take(
@@ -46,21 +53,27 @@ pub async fn take(
         state.into(),
         int(now_ms),
     ])?;
-    let holder = db.prepare(HOLDER).bind(&[merchant_id.into(), order_id.into()])?;
+    let holder = holder_statement(db, merchant_id, order_id)?;
     let results = db.batch(vec![take, holder]).await?;
-    let rows: Vec<Holder> = match results.get(1) {
-        Some(r) => r.results()?,
-        None => Vec::new(),
-    };
-    Ok(rows.into_iter().next())
+    match results.get(1) {
+        Some(r) => holder_from(r),
+        None => Ok(None),
+    }
 }
 
 /// The order's holder now, if any payment ever claimed it.
 pub async fn holder(db: &D1Database, merchant_id: &str, order_id: &str) -> worker::Result<Option<Holder>> {
-    db.prepare(HOLDER)
-        .bind(&[merchant_id.into(), order_id.into()])?
-        .first(None)
-        .await
+    holder_statement(db, merchant_id, order_id)?.first(None).await
+}
+
+/// The statement [`holder`] sends, for a batch with others; [`holder_from`] reads its answer.
+pub fn holder_statement(db: &D1Database, merchant_id: &str, order_id: &str) -> worker::Result<D1PreparedStatement> {
+    db.prepare(HOLDER).bind(&[merchant_id.into(), order_id.into()])
+}
+
+/// The holder in the answer to [`holder_statement`].
+pub fn holder_from(result: &D1Result) -> worker::Result<Option<Holder>> {
+    Ok(result.results::<Holder>()?.into_iter().next())
 }
 
 /// Gives the claim back (the payment ended unpaid); only a `claimed` one of this payment.

@@ -12,6 +12,7 @@ use serde_json::json;
 use worker::{Env, State};
 
 use super::claim::{self, Answer, Next};
+use super::confirm_reads::ConfirmReads;
 use super::decide::{self, Confirm, StartPlan, Step};
 use super::manual;
 use super::record::{PaymentRecord, StoredPhone};
@@ -116,18 +117,16 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         config.data_keys.decrypt_phone(&at, &p.enc).ok()
     });
     let mut up = availability_to_call(ctx.env, r, input.provider).await;
+    let reads = ConfirmReads::read(ctx.env, &config.data_keys, r).await;
     // Manual transfer: asked for, or the merchant's way forward when no wallet can take it.
     let asked = if input.manual_transfer {
         Asked::ManualTransfer
     } else {
         Asked::Wallet
     };
-    let setting = crate::ledger::manual_settings::load(ctx.env, &r.merchant_id)
-        .await
-        .map(|s| s.setting())
-        .unwrap_or_default();
+    let setting = reads.manual.as_ref().map(|s| s.setting()).unwrap_or_default();
     match offer::offer(setting, asked, decide::wallet_usable(r, up)) {
-        Offer::Manual => return offer_manual(ctx, r, now_ms).await,
+        Offer::Manual => return offer_manual(ctx, r, Some(&reads), now_ms).await,
         Offer::NotOffered => return Err(manual::not_offered()),
         Offer::Wallets => manual::wallet_asked(r),
     }
@@ -143,14 +142,21 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
     }
     // Leaving a wallet page for another: if that page was paid meanwhile, it stands.
     let looks = decide::before_switch(r);
-    if !looks.is_empty() {
+    let looked = !looks.is_empty();
+    if looked {
         run(ctx, r, looks, now_ms).await;
     }
     let plan = match decide::confirm(r, input.provider, operator, input.device, up, now_ms)? {
         Confirm::Same => return Ok(()),
         Confirm::Start(plan) => plan,
     };
-    if paid_elsewhere(ctx, r).await {
+    // After a look at the other page (provider calls, time), the claim is read again.
+    let elsewhere = if looked {
+        paid_elsewhere(ctx, r).await
+    } else {
+        reads.paid_elsewhere(r)
+    };
+    if elsewhere {
         return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
     }
     let held = Held {
@@ -172,7 +178,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         ip: input.shopper_ip.as_deref(),
         device: input.device,
     };
-    let failure = match start(ctx, r, &plan, &shopper, &config, now_ms).await {
+    let failure = match start(ctx, r, &reads, &plan, &shopper, &config, now_ms).await {
         Ok(s) => {
             r.customer_phone = phone_store;
             log_start(r, &plan);
@@ -194,7 +200,7 @@ pub async fn confirm(ctx: &Ctx<'_>, r: &mut PaymentRecord, input: ConfirmInput, 
         "provider_failover",
         &json!({ "payment": r.id, "from": plan.provider.as_str(), "to": next.provider.as_str(), "code": failure.provider_code }),
     );
-    match start(ctx, r, &next, &shopper, &config, crate::clock::now_ms()).await {
+    match start(ctx, r, &reads, &next, &shopper, &config, crate::clock::now_ms()).await {
         Ok(s) => {
             r.customer_phone = phone_store;
             log_start(r, &next);
@@ -216,10 +222,20 @@ fn note_offer(r: &mut PaymentRecord, p: Provider) {
     });
 }
 
-/// The manual-transfer instructions instead of a wallet's page.
-async fn offer_manual(ctx: &Ctx<'_>, r: &mut PaymentRecord, now_ms: i64) -> Result<(), ApiError> {
+/// The manual-transfer instructions instead of a wallet's page. `reads`: the confirm's own,
+/// when nothing has happened since (else the claim is read again).
+async fn offer_manual(
+    ctx: &Ctx<'_>,
+    r: &mut PaymentRecord,
+    reads: Option<&ConfirmReads>,
+    now_ms: i64,
+) -> Result<(), ApiError> {
     manual::may_pay(r, now_ms)?;
-    if paid_elsewhere(ctx, r).await {
+    let elsewhere = match reads {
+        Some(reads) => reads.paid_elsewhere(r),
+        None => paid_elsewhere(ctx, r).await,
+    };
+    if elsewhere {
         return Err(ApiError::new(ErrorCode::OrderAlreadyPaid));
     }
     manual::offer(r, now_ms)
@@ -236,7 +252,7 @@ async fn after_outage(
     now_ms: i64,
 ) -> Result<(), ApiError> {
     if r.allow_failover && is_outage(failure) && offer::offer(setting, Asked::Wallet, false) == Offer::Manual {
-        return offer_manual(ctx, r, now_ms).await;
+        return offer_manual(ctx, r, None, now_ms).await;
     }
     Err(provider_error(failure))
 }
@@ -260,12 +276,13 @@ fn is_outage(f: &ProviderFailure) -> bool {
 async fn start(
     ctx: &Ctx<'_>,
     r: &mut PaymentRecord,
+    reads: &ConfirmReads,
     plan: &StartPlan,
     shopper: &Shopper<'_>,
     config: &EdgeConfig,
     now_ms: i64,
 ) -> Result<Started, ProviderFailure> {
-    let c = client(ctx, r, plan.provider).await?;
+    let c = reads.client(ctx.env, r, plan.provider)?;
     let callback_url = format!("{}/v1/return/{}/{}", config.public_origin, plan.provider.as_str(), r.id);
     let start = Start {
         payment_id: &r.id,
@@ -304,7 +321,7 @@ pub(super) async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
     let Ok(db) = ctx.env.d1("DB") else { return false };
     matches!(
         order_claims::holder(&db, &r.merchant_id, r.order_id.as_str()).await,
-        Ok(Some(h)) if h.state == "paid" && h.payment_id != r.id.as_str()
+        Ok(Some(h)) if h.paid_other_than(r.id.as_str())
     )
 }
 

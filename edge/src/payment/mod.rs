@@ -4,7 +4,7 @@
 //! - [`decide`], [`settle`], [`claim`], [`refunding`], [`manual`], [`statement_paid`]: every choice, as pure functions
 //!   (host-tested).
 //! - [`flow`], [`manual_flow`]: carry the choices out (provider calls, order claims, TrxID
-//!   claims) and feed back the answers.
+//!   claims) and feed back the answers; [`confirm_reads`]: what a confirm reads first, in one batch.
 //! - [`object`], [`storage`]: the Durable Object, the only writer of the record.
 //! - [`command`], [`client`]: how the rest of the worker talks to it; [`view`]: how callers see it.
 
@@ -14,6 +14,7 @@ pub mod checkout_view;
 pub mod claim;
 pub mod client;
 pub mod command;
+pub mod confirm_reads;
 pub mod decide;
 pub mod flow;
 pub mod manual;

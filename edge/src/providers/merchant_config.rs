@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use bdpay_shared::provider::Provider;
 
 use super::config::{EnvSource, Mode, ProviderConfig};
-use super::credentials::Overlay;
+use super::credentials::{Credential, Overlay};
 use super::ProviderFailure;
 use crate::merchant_cache::MerchantCache;
 
@@ -53,9 +53,11 @@ pub async fn load(
     let own = crate::ledger::credentials::for_merchant(&db, &keys, merchant_id, mode)
         .await
         .map_err(|_| unread())?;
-    let env_source = EnvSource(env);
-    Ok(ProviderConfig::from_source(
-        &Overlay::new(&env_source, mode, &own),
-        mode,
-    ))
+    Ok(with_credentials(env, mode, &own))
+}
+
+/// The configuration with the merchant's credentials `own` (read by the caller, as a confirm
+/// does in its one batch of reads) in front of the deployment's settings.
+pub fn with_credentials(env: &worker::Env, mode: Mode, own: &[Credential]) -> ProviderConfig {
+    ProviderConfig::from_source(&Overlay::new(&EnvSource(env), mode, own), mode)
 }
