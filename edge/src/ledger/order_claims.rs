@@ -45,6 +45,25 @@ pub async fn take(
     paid: bool,
     now_ms: i64,
 ) -> worker::Result<Option<Holder>> {
+    let results = db
+        .batch(take_statements(db, merchant_id, order_id, payment_id, paid, now_ms)?.into())
+        .await?;
+    match results.get(1) {
+        Some(r) => holder_from(r),
+        None => Ok(None),
+    }
+}
+
+/// The two statements [`take`] sends (the take, then the holder), for a batch with others;
+/// the second one's answer is the holder ([`holder_from`]).
+pub fn take_statements(
+    db: &D1Database,
+    merchant_id: &str,
+    order_id: &str,
+    payment_id: &str,
+    paid: bool,
+    now_ms: i64,
+) -> worker::Result<[D1PreparedStatement; 2]> {
     let state = if paid { "paid" } else { "claimed" };
     let take = db.prepare(TAKE).bind(&[
         merchant_id.into(),
@@ -53,12 +72,7 @@ pub async fn take(
         state.into(),
         int(now_ms),
     ])?;
-    let holder = holder_statement(db, merchant_id, order_id)?;
-    let results = db.batch(vec![take, holder]).await?;
-    match results.get(1) {
-        Some(r) => holder_from(r),
-        None => Ok(None),
-    }
+    Ok([take, holder_statement(db, merchant_id, order_id)?])
 }
 
 /// The order's holder now, if any payment ever claimed it.

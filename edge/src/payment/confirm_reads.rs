@@ -71,18 +71,8 @@ impl ConfirmReads {
         self.holder.as_ref().is_some_and(|h| h.paid_other_than(r.id.as_str()))
     }
 
-    /// A client for `p` with the merchant's credentials read here (as `flow`'s client with
-    /// `merchant_config::load`, without reading them again).
+    /// A client for `p` with the merchant's credentials read here.
     pub fn client(&self, env: &Env, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
-        let own = self
-            .credentials
-            .as_deref()
-            .ok_or_else(|| ProviderFailure::unavailable(p, "merchant_credentials"))?;
-        AnyProvider::new(
-            p,
-            &merchant_config::with_credentials(env, r.mode, own),
-            env,
-            &r.merchant_id,
-        )
+        merchant_config::client_with(env, &r.merchant_id, r.mode, p, self.credentials.as_deref())
     }
 }

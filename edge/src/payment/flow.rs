@@ -21,8 +21,11 @@ use super::risk_gate::{self, Checked, Gate, Held, RiskIn};
 use super::settle;
 use super::storage;
 use crate::config::EdgeConfig;
+use crate::crypto::DataKeys;
 use crate::error::provider_error;
-use crate::ledger::order_claims;
+use crate::ledger::{credentials, order_claims};
+use crate::providers::credentials::Credential;
+use crate::providers::merchant_config;
 use crate::providers::refund::RefundAsk;
 use crate::providers::{AnyProvider, Device, PaymentRef, ProviderFailure, Start, Started};
 
@@ -336,6 +339,30 @@ async fn take_claim(ctx: &Ctx<'_>, r: &PaymentRecord, paid: bool, now_ms: i64) -
     Answer::from_holder(r, holder)
 }
 
+/// Before a bKash execute: the order's claim taken (as [`take_claim`]) and the merchant's
+/// credentials read, in one batch to D1 instead of two. Credentials `None`: unread.
+async fn claim_with_credentials(ctx: &Ctx<'_>, r: &PaymentRecord, now_ms: i64) -> (Answer, Option<Vec<Credential>>) {
+    let read = async {
+        let db = ctx.env.d1("DB").ok()?;
+        let keys = DataKeys::from_secrets(|n| ctx.env.secret(n).map(|v| v.to_string()).ok()).ok();
+        let (merchant, order) = (r.merchant_id.as_str(), r.order_id.as_str());
+        let mut batch = order_claims::take_statements(&db, merchant, order, r.id.as_str(), false, now_ms)
+            .ok()?
+            .to_vec();
+        if keys.is_some() {
+            batch.push(credentials::for_merchant_statement(&db, merchant, r.mode).ok()?);
+        }
+        let results = db.batch(batch).await.ok()?;
+        let holder = results.get(1).and_then(|h| order_claims::holder_from(h).ok().flatten());
+        let own = keys
+            .zip(results.get(2))
+            .and_then(|(keys, rows)| credentials::opened(&keys, merchant, r.mode, rows).ok());
+        Some((holder, own))
+    };
+    let (holder, own) = read.await.unwrap_or((None, None));
+    (Answer::from_holder(r, holder), own)
+}
+
 /// Carries out steps in order, each answer applied before the next step.
 pub async fn run(ctx: &Ctx<'_>, r: &mut PaymentRecord, steps: Vec<Step>, now_ms: i64) {
     for step in steps {
@@ -370,13 +397,16 @@ async fn complete(ctx: &Ctx<'_>, r: &mut PaymentRecord, i: usize, now_ms: i64) {
     let Some(p) = r.attempts.get(i).map(|a| a.provider) else {
         return;
     };
-    if p == Provider::Bkash {
-        let answer = take_claim(ctx, r, false, now_ms).await;
+    let c = if p == Provider::Bkash {
+        let (answer, own) = claim_with_credentials(ctx, r, now_ms).await;
         if !claim::before_execute(r, i, answer, now_ms) {
             return;
         }
-    }
-    let c = match client(ctx, r, p).await {
+        merchant_config::client_with(ctx.env, &r.merchant_id, r.mode, p, own.as_deref())
+    } else {
+        client(ctx, r, p).await
+    };
+    let c = match c {
         Ok(c) => c,
         Err(f) => {
             settle::answer(r, i, Err(f), "return", None, now_ms);

@@ -8,7 +8,7 @@ use bdpay_shared::provider::Provider;
 
 use super::config::{EnvSource, Mode, ProviderConfig};
 use super::credentials::{Credential, Overlay};
-use super::ProviderFailure;
+use super::{AnyProvider, ProviderFailure};
 use crate::merchant_cache::MerchantCache;
 
 /// How long an isolate remembers which wallets a merchant has set up ([`configured`]).
@@ -54,6 +54,20 @@ pub async fn load(
         .await
         .map_err(|_| unread())?;
     Ok(with_credentials(env, mode, &own))
+}
+
+/// A client for `provider` with the credentials a caller read in a batch of its own
+/// (`ledger::credentials::for_merchant_statement`); `None`, unread, is as [`load`] failing:
+/// unavailable, never the deployment's account in their place.
+pub fn client_with(
+    env: &worker::Env,
+    merchant_id: &str,
+    mode: Mode,
+    provider: Provider,
+    own: Option<&[Credential]>,
+) -> Result<AnyProvider, ProviderFailure> {
+    let own = own.ok_or_else(|| ProviderFailure::unavailable(provider, "merchant_credentials"))?;
+    AnyProvider::new(provider, &with_credentials(env, mode, own), env, merchant_id)
 }
 
 /// The configuration with the merchant's credentials `own` (read by the caller, as a confirm
