@@ -130,7 +130,9 @@ async function paidOnPage(page, wallet) {
       redirect: "manual",
       body: new URLSearchParams({ paymentId: u.searchParams.get("paymentId"), hash: u.searchParams.get("hash"), [field]: value, action: "confirm" }),
     });
-  await expect(await fetch(page), 200, "bKash page");
+  const opened = await fetch(page); // HTML, not JSON
+  if (opened.status !== 200) throw new Error(`bKash page: ${opened.status}`);
+  await opened.arrayBuffer();
   await form("wallet", "wallet", wallet);
   await form("otp", "otp", "123456");
   const last = await form("pin", "pin", "12121");
