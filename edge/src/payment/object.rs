@@ -14,11 +14,13 @@ use serde_json::json;
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 use super::command::{Command, Reply};
+use super::confirm_flow::{self, ConfirmInput};
 use super::decide;
-use super::flow::{self, ConfirmInput, Ctx};
+use super::flow::{self, Ctx};
 use super::manual;
 use super::manual_flow;
 use super::record::PaymentRecord;
+use super::refund_flow;
 use super::refunding::{self, Ask};
 use super::risk_gate::{self, RiskIn};
 use super::settle;
@@ -73,8 +75,8 @@ impl DurableObject for PaymentObject {
         settle::give_up(&mut r, now);
         decide::expire_unstarted(&mut r, now);
         let give_up_ms = EdgeConfig::from_env(&self.env).map_or(6 * 3600 * 1000, |c| c.refund_give_up_ms);
-        flow::refund_checks(&ctx, &mut r, give_up_ms, now).await;
-        flow::follow_up(&ctx, &mut r, now).await;
+        refund_flow::refund_checks(&ctx, &mut r, give_up_ms, now).await;
+        refund_flow::follow_up(&ctx, &mut r, now).await;
         match self.save(r).await {
             Reply::Payment(_) => Response::ok(""),
             Reply::Error { .. } => Err(worker::Error::RustError("payment record not stored".into())),
@@ -154,7 +156,7 @@ impl PaymentObject {
             }
         }
         let result = dispatch(&ctx, &mut r, cmd, now).await;
-        flow::follow_up(&ctx, &mut r, now).await;
+        refund_flow::follow_up(&ctx, &mut r, now).await;
         let saved = self.save(r).await;
         match result {
             Ok(()) => saved,
@@ -262,7 +264,7 @@ async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) 
                     alt_phone,
                 },
             };
-            flow::confirm(ctx, r, input, now).await
+            confirm_flow::confirm(ctx, r, input, now).await
         }
         Command::VerifyOtp {
             client_secret_hash: _,
@@ -281,7 +283,7 @@ async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) 
                     ..RiskIn::default()
                 },
             };
-            flow::confirm(ctx, r, input, now).await
+            confirm_flow::confirm(ctx, r, input, now).await
         }
         Command::Return {
             provider,
@@ -321,7 +323,7 @@ async fn dispatch(ctx: &Ctx<'_>, r: &mut PaymentRecord, cmd: Command, now: i64) 
                 key,
                 attempt: None,
             };
-            flow::refund(ctx, r, ask, now).await
+            refund_flow::refund(ctx, r, ask, now).await
         }
         Command::ResolveRefund {
             refund_id,
