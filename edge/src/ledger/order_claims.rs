@@ -35,19 +35,19 @@ impl Holder {
     }
 }
 
-/// Asks for the order's claim for `payment_id`, as `claimed` (before moving money) or `paid`
-/// (the money has moved). Returns the holder afterwards: this payment when it got the claim.
-pub async fn take(
-    db: &D1Database,
-    merchant_id: &str,
-    order_id: &str,
-    payment_id: &str,
-    paid: bool,
-    now_ms: i64,
-) -> worker::Result<Option<Holder>> {
-    let results = db
-        .batch(take_statements(db, merchant_id, order_id, payment_id, paid, now_ms)?.into())
-        .await?;
+/// One payment's ask for its order's claim: as `claimed` (before moving money) or `paid` (the
+/// money has moved).
+pub struct Ask<'a> {
+    pub merchant_id: &'a str,
+    pub order_id: &'a str,
+    pub payment_id: &'a str,
+    pub paid: bool,
+    pub now_ms: i64,
+}
+
+/// Asks for the order's claim. Returns the holder afterwards: this payment when it got it.
+pub async fn take(db: &D1Database, ask: &Ask<'_>) -> worker::Result<Option<Holder>> {
+    let results = db.batch(take_statements(db, ask)?.into()).await?;
     match results.get(1) {
         Some(r) => holder_from(r),
         None => Ok(None),
@@ -56,23 +56,16 @@ pub async fn take(
 
 /// The two statements [`take`] sends (the take, then the holder), for a batch with others;
 /// the second one's answer is the holder ([`holder_from`]).
-pub fn take_statements(
-    db: &D1Database,
-    merchant_id: &str,
-    order_id: &str,
-    payment_id: &str,
-    paid: bool,
-    now_ms: i64,
-) -> worker::Result<[D1PreparedStatement; 2]> {
-    let state = if paid { "paid" } else { "claimed" };
+pub fn take_statements(db: &D1Database, ask: &Ask<'_>) -> worker::Result<[D1PreparedStatement; 2]> {
+    let state = if ask.paid { "paid" } else { "claimed" };
     let take = db.prepare(TAKE).bind(&[
-        merchant_id.into(),
-        order_id.into(),
-        payment_id.into(),
+        ask.merchant_id.into(),
+        ask.order_id.into(),
+        ask.payment_id.into(),
         state.into(),
-        int(now_ms),
+        int(ask.now_ms),
     ])?;
-    Ok([take, holder_statement(db, merchant_id, order_id)?])
+    Ok([take, holder_statement(db, ask.merchant_id, ask.order_id)?])
 }
 
 /// The order's holder now, if any payment ever claimed it.

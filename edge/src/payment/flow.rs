@@ -71,9 +71,20 @@ pub(super) async fn paid_elsewhere(ctx: &Ctx<'_>, r: &PaymentRecord) -> bool {
     )
 }
 
+/// The payment's ask for its order's claim.
+fn claim_ask(r: &PaymentRecord, paid: bool, now_ms: i64) -> order_claims::Ask<'_> {
+    order_claims::Ask {
+        merchant_id: &r.merchant_id,
+        order_id: r.order_id.as_str(),
+        payment_id: r.id.as_str(),
+        paid,
+        now_ms,
+    }
+}
+
 pub(super) async fn take_claim(ctx: &Ctx<'_>, r: &PaymentRecord, paid: bool, now_ms: i64) -> Answer {
     let holder = match ctx.env.d1("DB") {
-        Ok(db) => order_claims::take(&db, &r.merchant_id, r.order_id.as_str(), r.id.as_str(), paid, now_ms)
+        Ok(db) => order_claims::take(&db, &claim_ask(r, paid, now_ms))
             .await
             .ok()
             .flatten(),
@@ -88,8 +99,8 @@ async fn claim_with_credentials(ctx: &Ctx<'_>, r: &PaymentRecord, now_ms: i64) -
     let read = async {
         let db = ctx.env.d1("DB").ok()?;
         let keys = DataKeys::from_secrets(|n| ctx.env.secret(n).map(|v| v.to_string()).ok()).ok();
-        let (merchant, order) = (r.merchant_id.as_str(), r.order_id.as_str());
-        let mut batch = order_claims::take_statements(&db, merchant, order, r.id.as_str(), false, now_ms)
+        let merchant = r.merchant_id.as_str();
+        let mut batch = order_claims::take_statements(&db, &claim_ask(r, false, now_ms))
             .ok()?
             .to_vec();
         if keys.is_some() {
