@@ -97,3 +97,26 @@ pub async fn release(
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Holder;
+
+    fn holder(payment_id: &str, state: &str) -> Holder {
+        Holder {
+            payment_id: payment_id.into(),
+            state: state.into(),
+        }
+    }
+
+    #[test]
+    fn only_another_payments_paid_claim_counts_as_paid_elsewhere() {
+        assert!(holder("pay_b", "paid").paid_other_than("pay_a"));
+        assert!(
+            !holder("pay_a", "paid").paid_other_than("pay_a"),
+            "paid by this payment"
+        );
+        assert!(!holder("pay_b", "claimed").paid_other_than("pay_a"), "not paid yet");
+        assert!(!holder("pay_b", "released").paid_other_than("pay_a"));
+    }
+}
