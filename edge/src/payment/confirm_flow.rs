@@ -234,7 +234,7 @@ async fn start(
     config: &EdgeConfig,
     now_ms: i64,
 ) -> Result<Started, ProviderFailure> {
-    let c = reads.client(ctx.env, r, plan.provider)?;
+    let c = reads.client(ctx.env, r, plan.provider).await?;
     let callback_url = format!("{}/v1/return/{}/{}", config.public_origin, plan.provider.as_str(), r.id);
     let start = Start {
         payment_id: &r.id,

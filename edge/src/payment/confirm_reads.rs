@@ -22,8 +22,8 @@ pub struct ConfirmReads {
     /// Who held the order's claim when the confirm began; `None` also when unread (the claim
     /// taken when the money moves is what decides; this only refuses early).
     holder: Option<Holder>,
-    /// The merchant's credentials in the payment's mode; `None` when they could not be read,
-    /// and then no provider is called (never the deployment's account in their place).
+    /// The merchant's credentials in the payment's mode; `None` when they could not be read
+    /// here ([`ConfirmReads::client`] then reads them on their own, as before the batch).
     credentials: Option<Vec<Credential>>,
 }
 
@@ -71,8 +71,8 @@ impl ConfirmReads {
         self.holder.as_ref().is_some_and(|h| h.paid_other_than(r.id.as_str()))
     }
 
-    /// A client for `p` with the merchant's credentials read here.
-    pub fn client(&self, env: &Env, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
-        merchant_config::client_with(env, &r.merchant_id, r.mode, p, self.credentials.as_deref())
+    /// A client for `p` with the merchant's credentials read here (read again if they were not).
+    pub async fn client(&self, env: &Env, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
+        merchant_config::client(env, &r.merchant_id, r.mode, p, self.credentials.as_deref()).await
     }
 }

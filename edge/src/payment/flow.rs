@@ -29,8 +29,7 @@ pub struct Ctx<'a> {
 
 /// A client for `p` with the payment's merchant's credentials (its own, else the deployment's).
 pub(super) async fn client(ctx: &Ctx<'_>, r: &PaymentRecord, p: Provider) -> Result<AnyProvider, ProviderFailure> {
-    let config = crate::providers::merchant_config::load(ctx.env, &r.merchant_id, r.mode, p).await?;
-    AnyProvider::new(p, &config, ctx.env, &r.merchant_id)
+    merchant_config::client(ctx.env, &r.merchant_id, r.mode, p, None).await
 }
 
 /// Which providers the payment's merchant can use now in its mode: configured, with their
@@ -94,23 +93,19 @@ pub(super) async fn take_claim(ctx: &Ctx<'_>, r: &PaymentRecord, paid: bool, now
 }
 
 /// Before a bKash execute: the order's claim taken (as [`take_claim`]) and the merchant's
-/// credentials read, in one batch to D1 instead of two. Credentials `None`: unread.
+/// credentials read, in one batch to D1 instead of two. Credentials `None`: not read here
+/// (`merchant_config::client` then reads them on their own).
 async fn claim_with_credentials(ctx: &Ctx<'_>, r: &PaymentRecord, now_ms: i64) -> (Answer, Option<Vec<Credential>>) {
     let read = async {
         let db = ctx.env.d1("DB").ok()?;
-        let keys = DataKeys::from_secrets(|n| ctx.env.secret(n).map(|v| v.to_string()).ok()).ok();
-        let merchant = r.merchant_id.as_str();
-        let mut batch = order_claims::take_statements(&db, &claim_ask(r, false, now_ms))
-            .ok()?
-            .to_vec();
-        if keys.is_some() {
-            batch.push(credentials::for_merchant_statement(&db, merchant, r.mode).ok()?);
-        }
-        let results = db.batch(batch).await.ok()?;
+        let [take, holder] = order_claims::take_statements(&db, &claim_ask(r, false, now_ms)).ok()?;
+        let own = credentials::for_merchant_statement(&db, &r.merchant_id, r.mode).ok()?;
+        let results = db.batch(vec![take, holder, own]).await.ok()?;
         let holder = results.get(1).and_then(|h| order_claims::holder_from(h).ok().flatten());
-        let own = keys
-            .zip(results.get(2))
-            .and_then(|(keys, rows)| credentials::opened(&keys, merchant, r.mode, rows).ok());
+        let own = match (DataKeys::from_env(ctx.env), results.get(2)) {
+            (Ok(keys), Some(rows)) => credentials::opened(&keys, &r.merchant_id, r.mode, rows).ok(),
+            _ => None,
+        };
         Some((holder, own))
     };
     let (holder, own) = read.await.unwrap_or((None, None));
@@ -156,7 +151,7 @@ async fn complete(ctx: &Ctx<'_>, r: &mut PaymentRecord, i: usize, now_ms: i64) {
         if !claim::before_execute(r, i, answer, now_ms) {
             return;
         }
-        merchant_config::client_with(ctx.env, &r.merchant_id, r.mode, p, own.as_deref())
+        merchant_config::client(ctx.env, &r.merchant_id, r.mode, p, own.as_deref()).await
     } else {
         client(ctx, r, p).await
     };

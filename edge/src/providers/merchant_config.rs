@@ -46,9 +46,7 @@ pub async fn load(
     provider: Provider,
 ) -> Result<ProviderConfig, ProviderFailure> {
     let unread = || ProviderFailure::unavailable(provider, "merchant_credentials");
-    let secret = |name: &str| env.secret(name).map(|v| v.to_string()).ok();
-    let keys =
-        crate::crypto::DataKeys::from_secrets(secret).map_err(|_| ProviderFailure::config(provider, "data_key"))?;
+    let keys = crate::crypto::DataKeys::from_env(env).map_err(|_| ProviderFailure::config(provider, "data_key"))?;
     let db = env.d1("DB").map_err(|_| unread())?;
     let own = crate::ledger::credentials::for_merchant(&db, &keys, merchant_id, mode)
         .await
@@ -56,22 +54,25 @@ pub async fn load(
     Ok(with_credentials(env, mode, &own))
 }
 
-/// A client for `provider` with the credentials a caller read in a batch of its own
-/// (`ledger::credentials::for_merchant_statement`); `None`, unread, is as [`load`] failing:
-/// unavailable, never the deployment's account in their place.
-pub fn client_with(
+/// A client for `provider` as `merchant_id` pays in `mode`. `own`: the merchant's credentials
+/// when the caller read them in a batch of its own (`ledger::credentials::for_merchant_statement`);
+/// `None` when it did not or could not, and then they are read here ([`load`]), so a failure is
+/// named as it always is.
+pub async fn client(
     env: &worker::Env,
     merchant_id: &str,
     mode: Mode,
     provider: Provider,
     own: Option<&[Credential]>,
 ) -> Result<AnyProvider, ProviderFailure> {
-    let own = own.ok_or_else(|| ProviderFailure::unavailable(provider, "merchant_credentials"))?;
-    AnyProvider::new(provider, &with_credentials(env, mode, own), env, merchant_id)
+    let config = match own {
+        Some(own) => with_credentials(env, mode, own),
+        None => load(env, merchant_id, mode, provider).await?,
+    };
+    AnyProvider::new(provider, &config, env, merchant_id)
 }
 
-/// The configuration with the merchant's credentials `own` (read by the caller, as a confirm
-/// does in its one batch of reads) in front of the deployment's settings.
-pub fn with_credentials(env: &worker::Env, mode: Mode, own: &[Credential]) -> ProviderConfig {
+/// The configuration with the merchant's credentials `own` in front of the deployment's settings.
+fn with_credentials(env: &worker::Env, mode: Mode, own: &[Credential]) -> ProviderConfig {
     ProviderConfig::from_source(&Overlay::new(&EnvSource(env), mode, own), mode)
 }
