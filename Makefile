@@ -83,7 +83,7 @@ www/bdpay.js: $(WIDGET_SOURCES) widget/loader.js widget/widget.css widget/tools/
 
 # make bench's baseline: an empty Rust worker with the edge's worker crate and profile (tests/empty-worker).
 empty-worker-build: tests/empty-worker/build/index.js
-tests/empty-worker/build/index.js: tests/empty-worker/src/lib.rs tests/empty-worker/Cargo.toml Cargo.lock
+tests/empty-worker/build/index.js: $(wildcard tests/empty-worker/src/*.rs) tests/empty-worker/Cargo.toml Cargo.lock
 	@echo "building the empty worker (worker-build --profile edge)"
 	@cd tests/empty-worker && worker-build --profile edge >/dev/null
 	@touch $@

@@ -14,12 +14,14 @@ rm -rf "$LOGS" "$STATE_DIR/bench-state" "$STATE_DIR/bench-empty-state"
 mkdir -p "$LOGS"
 trap 'stop_stack' EXIT
 
-# start_empty_worker PORT PERSIST_DIR LOG: the baseline worker (tests/empty-worker) in its own
-# `wrangler dev` and process group, as start_edge runs ours. Sets EMPTY_PID (= its pgid).
+# start_empty_worker PORT PERSIST_DIR LOG SANDBOX_PORT: the baseline worker (tests/empty-worker) in
+# its own `wrangler dev` and process group, as start_edge runs ours; its "calls" side calls the
+# sandbox where ours calls a provider (a cheap GET). Sets EMPTY_PID (= its pgid).
 start_empty_worker() {
-  local port=$1 persist=$2 log=$3
+  local port=$1 persist=$2 log=$3 sbx=$4
   setsid wrangler dev --config tests/empty-worker/wrangler.toml --local --ip 127.0.0.1 --port "$port" \
     --inspector-port "$((port + 1000))" --persist-to "$persist" --show-interactive-dev-session=false \
+    --var "BENCH_OUTBOUND_URL:http://127.0.0.1:$sbx/__control/faults" \
     >"$log" 2>&1 </dev/null &
   STACK_PIDS+=($!)
   EMPTY_PID=$!
@@ -60,12 +62,12 @@ if needs_stack; then
   step "4/10 starting the stack (worker on :$EDGE_PORT, sandbox on :$SANDBOX_PORT) and an empty Rust worker on :$EMPTY_PORT"
   start_sandbox "$SANDBOX_PORT" "$EDGE_PORT" "$LOGS/sandbox.log"
   start_edge "$EDGE_PORT" "$SANDBOX_PORT" "$STATE_DIR/bench-state" "$LOGS/edge.log"
-  start_empty_worker "$EMPTY_PORT" "$STATE_DIR/bench-empty-state" "$LOGS/empty.log"
+  start_empty_worker "$EMPTY_PORT" "$STATE_DIR/bench-empty-state" "$LOGS/empty.log" "$SANDBOX_PORT"
   took
 fi
 
 if want 5; then
-  step "5/10 the edge's CPU per request, ours minus an empty Rust worker: status, create, confirm (bKash, Nagad), bKash return"
+  step "5/10 the edge's CPU per request, ours minus an empty Rust worker and minus the runtime calls alone: status, create, confirm (bKash, Nagad), bKash return"
   env "${STACK_ENV[@]}" BDPAY_EMPTY_URL="http://127.0.0.1:$EMPTY_PORT" BDPAY_EDGE_PGID="$EDGE_PID" \
     BDPAY_EMPTY_PGID="$EMPTY_PID" cargo bench -q -p bdpay-tests --bench edge_load 2>&1 | grep -v "^$"
   took

@@ -1,5 +1,5 @@
 // Where the edge's CPU goes on one route (issue #17; docs/performance.md, "Where the time goes").
-// Usage: node scripts/profile-edge.mjs ROUTE [N] [--count] [--out FILE.cpuprofile] [--top K]
+// Usage: node scripts/profile-edge.mjs ROUTE [N] [--count] [--out FILE.cpuprofile] [--top K] [--twin URL]
 //   ROUTE     status | create | confirm-bkash | confirm-nagad | return-bkash
 //   N         requests measured (default 200), at concurrency 8 as make bench's step 5 sends them
 //   --count   instead of sampling, count the runtime calls our wasm makes per request (D1
@@ -9,6 +9,10 @@
 //             (wrangler prints them too), which this script counts
 //   --out     also write the V8 profile (open it in Chrome DevTools' Performance panel)
 //   --top     rows per table (default 25)
+//   --twin    send the measured calls to the empty worker at URL (make bench's, or one started
+//             as scripts/bench.sh starts it) as step 5's "runtime calls alone" side, marked
+//             `x-bdpay-bench: calls`, and watch its inspector (URL's port + 1000): with --count,
+//             shows that side makes the calls the edge makes (tests/empty-worker/src/twin.rs)
 // Env: BDPAY_EDGE_URL (default http://127.0.0.1:8787), BDPAY_EDGE_INSPECTOR (default: the
 // edge's port + 1000, where scripts/lib.sh's start_edge puts wrangler's inspector),
 // BDPAY_SANDBOX_URL (default http://127.0.0.1:8790; return-bkash pays on its page).
@@ -29,7 +33,7 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const positional = args.filter((a, i) => !a.startsWith("--") && !["--out", "--top"].includes(args[i - 1]));
+const positional = args.filter((a, i) => !a.startsWith("--") && !["--out", "--top", "--twin"].includes(args[i - 1]));
 const [route, nArg] = positional;
 const ROUTES = ["status", "create", "confirm-bkash", "confirm-nagad", "return-bkash"];
 if (!ROUTES.includes(route)) {
@@ -41,7 +45,12 @@ const TOP = Number(option("--top", 25));
 const CONCURRENCY = 8;
 const EDGE = (process.env.BDPAY_EDGE_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
 const SANDBOX = (process.env.BDPAY_SANDBOX_URL ?? "http://127.0.0.1:8790").replace(/\/$/, "");
-const INSPECTOR = process.env.BDPAY_EDGE_INSPECTOR ?? String(Number(new URL(EDGE).port || 80) + 1000);
+const TWIN = option("--twin")?.replace(/\/$/, "");
+// Where the measured calls go (what they need first is always made on the edge).
+const AIM = TWIN ? { origin: TWIN, headers: { "x-bdpay-bench": "calls" } } : { origin: EDGE, headers: {} };
+const INSPECTOR = TWIN
+  ? String(Number(new URL(TWIN).port || 80) + 1000)
+  : process.env.BDPAY_EDGE_INSPECTOR ?? String(Number(new URL(EDGE).port || 80) + 1000);
 const KEY = "sk_test_demo"; // the TEST merchant (scripts/lib.sh seed_demo_merchant)
 const TAG = Date.now().toString(36);
 
@@ -99,19 +108,20 @@ async function expect(resp, code, what) {
 }
 
 // Each call as make bench's step 5 sends it (tests/benches/edge_load.rs).
-const createCall = (i, amount = "1250.00") =>
-  fetch(`${EDGE}/v1/payments`, {
+const createCall = (i, amount = "1250.00", aim = { origin: EDGE, headers: {} }) =>
+  fetch(`${aim.origin}/v1/payments`, {
     method: "POST",
-    headers: merchant,
+    headers: { ...merchant, ...aim.headers },
     body: JSON.stringify({ order_id: `prof-${TAG}-${i}`, amount, return_url: "http://shop.example/return?x=1" }),
   });
-const confirmCall = (p, provider) =>
-  fetch(`${EDGE}/v1/payments/${p.id}/confirm`, {
+const confirmCall = (p, provider, aim = { origin: EDGE, headers: {} }) =>
+  fetch(`${aim.origin}/v1/payments/${p.id}/confirm`, {
     method: "POST",
-    headers: json,
+    headers: { ...json, ...aim.headers },
     body: JSON.stringify({ client_secret: p.client_secret, provider }),
   });
-const statusCall = (p) => fetch(`${EDGE}/v1/payments/${p.id}/status?client_secret=${p.client_secret}`);
+const statusCall = (p, aim) =>
+  fetch(`${aim.origin}/v1/payments/${p.id}/status?client_secret=${p.client_secret}`, { headers: aim.headers });
 
 async function created(n, offset, amount) {
   const out = [];
@@ -145,17 +155,17 @@ async function paidOnPage(page, wallet) {
 async function prepare() {
   switch (route) {
     case "create":
-      return { call: (i) => createCall(1e6 + i), code: 201 };
+      return { call: (i) => createCall(1e6 + i, undefined, AIM), code: 201 };
     case "status": {
       const ps = await created(N, 0);
       await pool(N, async (i) => expect(await confirmCall(ps[i], "bkash"), 200, "confirm"));
-      return { call: (i) => statusCall(ps[i]), code: 200 };
+      return { call: (i) => statusCall(ps[i], AIM), code: 200 };
     }
     case "confirm-bkash":
     case "confirm-nagad": {
       const ps = await created(N, 0);
       const wallet = route.slice("confirm-".length);
-      return { call: (i) => confirmCall(ps[i], wallet), code: 200 };
+      return { call: (i) => confirmCall(ps[i], wallet, AIM), code: 200 };
     }
     case "return-bkash": {
       // Unique amounts: the sandbox refuses a wallet paying the same amount twice in 2 minutes.
@@ -172,7 +182,8 @@ async function prepare() {
         headers: json,
         body: JSON.stringify({ provider: "bkash", op: "webhook", fault: { kind: "webhook_drop" } }),
       });
-      return { call: (i) => fetch(backs[i], { redirect: "manual" }), code: 303, done: () => fetch(`${SANDBOX}/__control/faults`, { method: "DELETE" }) };
+      const back = (i) => fetch(backs[i].replace(EDGE, AIM.origin), { redirect: "manual", headers: AIM.headers });
+      return { call: back, code: 303, done: () => fetch(`${SANDBOX}/__control/faults`, { method: "DELETE" }) };
     }
   }
 }
@@ -191,24 +202,33 @@ async function run(work) {
 // ---- counting the runtime calls our wasm makes ----
 
 // The glue's import functions worth counting, by what their body calls (wasm-bindgen names
-// them `__wbg_<method>_<hash>`; the hash changes with the build, the body does not).
+// them `__wbg_<method>_<hash>`; the hash changes with the build, the body does not). The
+// minifier names parameters and helpers differently in each worker, so a body is read with
+// its parameters renamed $0, $1, … in order (`canonical`): `$0` is the object called.
 const COUNTED = [
-  [/\bt\.prepare\(/, "D1 prepare (a statement)"],
-  [/\bt\.first\(/, "D1 first()"],
-  [/\bt\.run\(\)/, "D1 run()"],
-  [/\bt\.all\(\)/, "D1 all()"],
-  [/\bt\.batch\(/, "D1 batch()"],
-  [/\bt\.fetch\(e\)/, "fetch(request): a Durable Object (or service) call"],
-  [/\bt\.fetch\(/, "fetch(url, init): outbound"],
-  [/\bt\.get\(h\(/, "storage / KV get"],
-  [/\bt\.put\(h\(/, "storage / KV put"],
-  [/\bt\.delete\(h\(/, "storage / KV delete"],
-  [/\bt\.setAlarm\(/, "object setAlarm"],
-  [/\bt\.getAlarm\(/, "object getAlarm"],
-  [/\bt\.deleteAlarm\(/, "object deleteAlarm"],
+  [/\$0\.prepare\(/, "D1 prepare (a statement)"],
+  [/\$0\.first\(/, "D1 first()"],
+  [/\$0\.run\(\)/, "D1 run()"],
+  [/\$0\.all\(\)/, "D1 all()"],
+  [/\$0\.batch\(/, "D1 batch()"],
+  [/\$0\.fetch\(\$1\)/, "fetch(request): a Durable Object (or service) call"],
+  [/\$0\.fetch\(/, "fetch(url, init): outbound"],
+  [/\$0\.get\([\w$]+\(\$1,\s*\$2\)\)/, "storage / KV get"],
+  [/\$0\.put\([\w$]+\(\$1,\s*\$2\),/, "storage / KV put"],
+  [/\$0\.delete\([\w$]+\(\$1,\s*\$2\)\)/, "storage / KV delete"],
+  [/\$0\.setAlarm\(/, "object setAlarm"],
+  [/\$0\.getAlarm\(/, "object getAlarm"],
+  [/\$0\.deleteAlarm\(/, "object deleteAlarm"],
   [/\bconsole\.log\(/, "console.log (a log line)"],
-  [/\bt\.(sign|verify|digest|importKey|encrypt|decrypt)\(/, "Web Crypto"],
+  [/\$0\.(sign|verify|digest|importKey|encrypt|decrypt)\(/, "Web Crypto"],
 ];
+
+/// `body` with the function's parameters (`params`, "e,t,n") renamed $0, $1, … (property
+/// names after a dot are left alone).
+function canonical(params, body) {
+  const names = params.split(",").map((x) => x.trim()).filter(Boolean);
+  return body.replace(/(?<![\w$.])[A-Za-z_$][\w$]*/g, (id) => (names.includes(id) ? `$${names.indexOf(id)}` : id));
+}
 
 const COUNT_TAG = "profile-edge count";
 
@@ -243,10 +263,10 @@ async function count(cdp, work) {
     };
     // `__wbg_x_<hash>: function(t, e) {` as wasm-bindgen writes it, minified or as wrangler
     // bundles it again (`/* @__PURE__ */ __name(function(t, e) {`).
-    const re = /__wbg_[A-Za-z0-9]+_[0-9a-f]{8,}:\s*(?:\/\*[^*]*\*\/\s*)?(?:__name\()?function\([a-z0-9, ]*\)\s*\{/g;
+    const re = /__wbg_[A-Za-z0-9]+_[0-9a-f]{8,}:\s*(?:\/\*[^*]*\*\/\s*)?(?:__name\()?function\(([\w$, ]*)\)\s*\{/g;
     for (const m of scriptSource.matchAll(re)) {
       const start = m.index + m[0].length;
-      const body = scriptSource.slice(start, start + 160).split(/\}\s*,\s*"?__wbg_|\},\s*__wbg_/)[0];
+      const body = canonical(m[1], scriptSource.slice(start, start + 160).split(/\}\s*,\s*"?__wbg_|\},\s*__wbg_/)[0]);
       const hit = COUNTED.find(([pattern]) => pattern.test(body));
       if (!hit) continue;
       const key = JSON.stringify(hit[1]);

@@ -5,10 +5,14 @@
 //! requests on both sides (same method, path, query, headers and body), `BDPAY_BENCH_N` of them
 //! (default 200) at concurrency 8: the widget's status, the merchant's create, confirm with
 //! bKash, confirm with Nagad, and the bKash return of a payment paid on the sandbox's page.
-//! Each route runs in 4 rounds of ours then empty, both sides quiet before and after each, and
+//! Each route runs in 4 rounds of ours, empty, calls, each side quiet before and after each, and
 //! the spread of "ours − empty" over the rounds is printed beside it.
 //! The empty worker (tests/empty-worker) parses the body and runs `SELECT 1` on its D1 binding
 //! `DB`; "ours − empty" is then what our code costs beyond any Rust worker's request.
+//! A third side, "calls", is the same empty worker asked (`x-bdpay-bench: calls`) to make the
+//! route's runtime calls alone, as many of each kind as ours makes (Durable Object calls, D1
+//! batches, storage puts, alarms, outbound fetches; tests/empty-worker/src/twin.rs): "calls −
+//! empty" is what those calls cost, "ours − calls" what our code costs between them.
 //! Latency (p50/p99) and requests/s are printed beside it; they include the provider's own
 //! time where a route calls one (confirm: bKash create, Nagad initialize + complete; return:
 //! bKash execute), while the CPU figure does not: the sandbox is another process.
@@ -39,7 +43,14 @@ struct Side {
     name: &'static str,
     origin: String,
     group: Option<Group>,
+    /// `x-bdpay-bench`'s value on each request: the empty worker's "calls" side.
+    mode: Option<&'static str>,
 }
+
+/// The three sides, in the order `route` runs them and the table reads them.
+const OURS: usize = 0;
+const EMPTY: usize = 1;
+const CALLS: usize = 2;
 
 /// One route's phase on one side.
 struct Measured {
@@ -81,8 +92,8 @@ struct Call {
 }
 
 impl Call {
-    fn send(&self, http: &reqwest::Client, origin: &str) -> reqwest::RequestBuilder {
-        let url = format!("{origin}{}", self.path);
+    fn send(&self, http: &reqwest::Client, side: &Side) -> reqwest::RequestBuilder {
+        let url = format!("{}{}", side.origin, self.path);
         let mut req = match &self.post {
             Some(body) => http.post(url).json(body),
             None => http.get(url),
@@ -90,8 +101,34 @@ impl Call {
         if self.bearer {
             req = req.bearer_auth(bdpay_tests::MERCHANT_KEY);
         }
+        if let Some(mode) = side.mode {
+            req = req.header("x-bdpay-bench", mode);
+        }
         req
     }
+}
+
+/// The "calls" side's object for each payment, made before a route is timed, as ours' payment
+/// objects exist before their confirms, statuses and returns are timed.
+async fn prime(sides: &[Side], http: &reqwest::Client, ids: impl Iterator<Item = String>) {
+    let Some(side) = sides.get(CALLS) else { return };
+    let ids: Vec<String> = ids.collect();
+    stream::iter(ids)
+        .map(|id| {
+            let call = Call {
+                post: Some(json!({})),
+                path: format!("/v1/payments/{id}/prime"),
+                bearer: false,
+            };
+            let req = call.send(http, side);
+            async move {
+                let ok = req.send().await.is_ok_and(|r| r.status() == 200);
+                assert!(ok, "priming the calls side's object for {id} failed");
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect::<Vec<()>>()
+        .await;
 }
 
 fn create_call(order: String, amount: &str) -> Call {
@@ -144,8 +181,8 @@ async fn check(r: reqwest::Response, expect: Expect, ours: bool) -> bool {
     }
 }
 
-/// One route on both sides: the same calls, in ROUNDS rounds of ours then empty, so a change in
-/// the machine's load between them (it is shared) falls on both sides alike.
+/// One route on every side: the same calls, in ROUNDS rounds of ours, empty, calls, so a change
+/// in the machine's load between them (it is shared) falls on every side alike.
 async fn route(
     sides: &[Side],
     http: &reqwest::Client,
@@ -157,9 +194,9 @@ async fn route(
     let chunk = calls.len().div_ceil(ROUNDS).max(1);
     for round in calls.chunks(chunk) {
         for (k, side) in sides.iter().enumerate() {
-            let ours = k == 0;
+            let ours = k == OURS;
             let m = measure(side, round.len(), |i| {
-                let req = round[i].send(http, &side.origin);
+                let req = round[i].send(http, side);
                 let keep = on_created.filter(|_| ours).cloned();
                 async move {
                     let Ok(r) = req.send().await else { return false };
@@ -227,42 +264,80 @@ impl Sum {
     }
 }
 
-fn print_route(name: &str, m: &[Sum]) {
-    let cpu = |k: usize| m.get(k).and_then(|x| x.per_req_ms(|c| c.workerd));
-    let ms = |x: Option<f64>| x.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2} ms"));
-    let diff = cpu(0).zip(cpu(1)).map(|(a, b)| a - b);
-    // The spread of ours − empty over the rounds: how far one figure is to be trusted.
-    let spread = match (m.first(), m.get(1)) {
-        (Some(a), Some(b)) if a.rounds.len() == b.rounds.len() && !a.rounds.is_empty() => {
-            let d: Vec<f64> = a.rounds.iter().zip(&b.rounds).map(|(x, y)| x - y).collect();
+/// Side `k`'s CPU in ms per request over the route's rounds.
+fn cpu(m: &[Sum], k: usize) -> Option<f64> {
+    m.get(k).and_then(|x| x.per_req_ms(|c| c.workerd))
+}
+
+fn ms(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2} ms"))
+}
+
+/// Side `a` − side `b` over the whole route, and its spread over the rounds (how far the one
+/// figure is to be trusted).
+fn minus(m: &[Sum], a: usize, b: usize) -> (String, String) {
+    let diff = cpu(m, a).zip(cpu(m, b)).map(|(x, y)| x - y);
+    let spread = match (m.get(a), m.get(b)) {
+        (Some(x), Some(y)) if x.rounds.len() == y.rounds.len() && !x.rounds.is_empty() => {
+            let d: Vec<f64> = x.rounds.iter().zip(&y.rounds).map(|(p, q)| p - q).collect();
             let lo = d.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = d.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             format!("{lo:.1} … {hi:.1}")
         }
         _ => "n/a".to_owned(),
     };
-    // ours ÷ empty: steadier than milliseconds between runs on a machine whose speed varies.
-    let ratio = cpu(0)
-        .zip(cpu(1))
-        .filter(|(_, b)| *b > 0.0)
-        .map_or_else(|| "n/a".to_owned(), |(a, b)| format!("{:.1}×", a / b));
-    let lat = |k: usize| {
-        m.get(k)
-            .map_or_else(|| "n/a".to_owned(), |x| format!("{:.1} / {:.1}", x.ms(0.5), x.ms(0.99)))
-    };
-    let errors = |k: usize| m.get(k).map_or_else(|| "-".to_owned(), |x| x.errors.to_string());
+    (ms(diff), spread)
+}
+
+/// Side `a` as a multiple of side `b`: steadier than milliseconds between runs on a machine
+/// whose speed varies.
+fn ratio(m: &[Sum], a: usize, b: usize) -> String {
+    cpu(m, a)
+        .zip(cpu(m, b))
+        .filter(|(_, y)| *y > 0.0)
+        .map_or_else(|| "n/a".to_owned(), |(x, y)| format!("{:.1}×", x / y))
+}
+
+fn latency(m: &[Sum], k: usize) -> String {
+    m.get(k)
+        .map_or_else(|| "n/a".to_owned(), |x| format!("{:.1} / {:.1}", x.ms(0.5), x.ms(0.99)))
+}
+
+fn errors(m: &[Sum], k: usize) -> String {
+    m.get(k).map_or_else(|| "-".to_owned(), |x| x.errors.to_string())
+}
+
+fn print_route(name: &str, m: &[Sum]) {
+    let (diff, spread) = minus(m, OURS, EMPTY);
     println!(
         "  {name:<14} {:>10} {:>10} {:>12} {:>13} {:>7}   {:>15} {:>13} {:>8.0}   {:>3} / {}",
-        ms(cpu(0)),
-        ms(cpu(1)),
-        ms(diff),
+        ms(cpu(m, OURS)),
+        ms(cpu(m, EMPTY)),
+        diff,
         spread,
-        ratio,
-        lat(0),
-        lat(1),
+        ratio(m, OURS, EMPTY),
+        latency(m, OURS),
+        latency(m, EMPTY),
         m.first().map_or(0.0, |x| x.n() as f64 / x.wall.as_secs_f64()),
-        errors(0),
-        errors(1)
+        errors(m, OURS),
+        errors(m, EMPTY)
+    );
+}
+
+/// The second table: the route's runtime calls alone, and ours beyond them.
+fn print_calls(name: &str, m: &[Sum]) {
+    let (calls, calls_spread) = minus(m, CALLS, EMPTY);
+    let (ours, ours_spread) = minus(m, OURS, CALLS);
+    println!(
+        "  {name:<14} {:>10} {:>13} {:>13} {:>13} {:>13} {:>8}   {:>15}   {}",
+        ms(cpu(m, CALLS)),
+        calls,
+        calls_spread,
+        ours,
+        ours_spread,
+        ratio(m, OURS, CALLS),
+        latency(m, CALLS),
+        errors(m, CALLS)
     );
 }
 
@@ -302,13 +377,22 @@ async fn main() {
         name: "ours",
         origin: s.edge.clone(),
         group: Group::from_env("BDPAY_EDGE_PGID"),
+        mode: None,
     };
     let mut sides = vec![ours];
     if let Ok(origin) = std::env::var("BDPAY_EMPTY_URL") {
+        let group = Group::from_env("BDPAY_EMPTY_PGID");
         sides.push(Side {
             name: "empty",
+            origin: origin.clone(),
+            group,
+            mode: None,
+        });
+        sides.push(Side {
+            name: "calls",
             origin,
-            group: Group::from_env("BDPAY_EMPTY_PGID"),
+            group,
+            mode: Some("calls"),
         });
     }
     println!(
@@ -332,7 +416,7 @@ async fn main() {
         ];
         for side in &sides[1..] {
             for c in &calls {
-                let _ = c.send(&http, &side.origin).send().await;
+                let _ = c.send(&http, side).send().await;
             }
         }
         let _ = s.confirm(&p, Some("bkash")).await;
@@ -353,6 +437,7 @@ async fn main() {
         payments.len(),
         2 * n
     );
+    prime(&sides, &http, payments.iter().take(2 * n).map(|p| p.id.clone())).await;
 
     let bkash: Arc<Vec<Call>> = Arc::new(payments[..n].iter().map(|p| confirm_call(p, "bkash")).collect());
     let confirm_bkash = route(&sides, &http, &bkash, Expect::Confirmed("bkash"), None).await;
@@ -365,6 +450,12 @@ async fn main() {
     // the execute path), then the returns. bKash's IPN for each payment is dropped meanwhile,
     // so the return's figure holds the return alone (the IPN is another request).
     let backs = paid_on_page(&s, n + 5).await;
+    // The return's path ends in the payment id (`/v1/return/bkash/pay_…?paymentID=…`).
+    let returned = |url: &String| {
+        let path = url.split('?').next().unwrap_or_default();
+        path.rsplit('/').next().unwrap_or_default().to_owned()
+    };
+    prime(&sides, &http, backs.iter().map(returned)).await;
     s.fault(json!({ "provider": "bkash", "op": "webhook", "fault": { "kind": "webhook_drop" } }))
         .await;
     for back in &backs[..5] {
@@ -404,6 +495,25 @@ async fn main() {
     ];
     for (name, m) in all {
         print_route(name, m);
+    }
+    if sides.len() > CALLS {
+        println!(
+            "  the runtime calls alone (the empty worker making, per route, the Durable Object calls, D1 batches, storage writes, alarms and outbound fetches ours makes; docs/performance.md):"
+        );
+        println!(
+            "  {:<14} {:>10} {:>13} {:>13} {:>13} {:>13} {:>8}   {:>15}   errors",
+            "route",
+            "calls CPU",
+            "calls − empty",
+            "its rounds",
+            "ours − calls",
+            "its rounds",
+            "÷ calls",
+            "calls p50/p99"
+        );
+        for (name, m) in all {
+            print_calls(name, m);
+        }
     }
     for (name, m) in all {
         for (side, x) in sides.iter().zip(m) {
