@@ -11,7 +11,10 @@
 # built again exactly as scripts/build-widget.sh builds them, but with their function names
 # kept, and read by twiggy (`twiggy top`, `twiggy dominators`; scripts/twiggy-summary.mjs sums
 # them by crate). Each analysed copy is checked to be the shipped file once its names are
-# stripped, so the figures are the shipped code's. Needs twiggy (make bench installs it).
+# stripped, so the figures are the shipped code's. Then the floor (widget/floor): the same stack
+# doing the least a checkout does, built the same way, beside the phone build: how many of its
+# bytes any widget on this stack costs, and how many are the features'. Needs twiggy (make bench
+# installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -f www/bdpay.js ]] || { echo "www/bdpay.js is missing: run make widget-build first" >&2; exit 1; }
@@ -56,6 +59,29 @@ if [[ "${1:-}" == "--bytes" ]]; then
     twiggy dominators -f json "$dir/named.wasm" >"$dir/dominators.json"
     node scripts/twiggy-summary.mjs "$dir/top.json" "$dir/dominators.json" "$(wc -c <"$shipped")"
   done
+  # The floor (widget/floor): the stack alone doing the least a checkout does, built and
+  # shortened exactly as scripts/build-widget.sh builds a variant; beside it the phone build.
+  dir="$TMP/floor"
+  cargo build -q -p bdpay-widget-floor --profile widget --target wasm32-unknown-unknown
+  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$dir" "${WASM_IN%/*}/bdpay_widget_floor.wasm"
+  wasm-opt -Oz --strip-debug --strip-producers "${WASM_FEATURES[@]}" "$dir/bdpay_widget_floor_bg.wasm" -o "$dir/opt.wasm"
+  wasm-opt --minify-imports-and-exports-and-modules "${WASM_FEATURES[@]}" "$dir/opt.wasm" \
+    -o "$dir/floor.wasm" >"$dir/names.json"
+  node widget/tools/short-names.mjs "$dir/names.json" "$dir/bdpay_widget_floor.js" "$dir/floor.wasm" >/dev/null
+  printf 'export { default, mount } from "./bdpay_widget_floor.js";\n' >"$dir/entry.js"
+  esbuild "$dir/entry.js" --bundle --minify --format=esm --target=es2020 --log-level=warning --outfile="$dir/floor.js"
+  gz() { gzip -9c "$1" | wc -c; }
+  read -r _ phone_js phone_wasm < <(grep '^phone-bn ' "$MANIFEST")
+  loader=$(gz www/bdpay.js)
+  floor=$((loader + $(gz "$dir/floor.js") + $(gz "$dir/floor.wasm")))
+  phone=$((loader + $(gz "$phone_js") + $(gz "$phone_wasm")))
+  echo
+  echo "  the floor (widget/floor: the same stack and build, one button, one fetch, one timer, no feature), gzip:"
+  printf '    %-34s %7s %7s %7s %8s\n' "" loader glue wasm "in all"
+  printf '    %-34s %7d %7d %7d %8d\n' "floor" "$loader" "$(gz "$dir/floor.js")" "$(gz "$dir/floor.wasm")" "$floor"
+  printf '    %-34s %7d %7d %7d %8d\n' "phone-bn (what a phone loads first)" "$loader" "$(gz "$phone_js")" "$(gz "$phone_wasm")" "$phone"
+  echo "    the features take $((phone - floor)) B of phone-bn's $phone; at 20,480 B in all they would have $((20480 - floor)) B"
   exit 0
 fi
 

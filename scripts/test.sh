@@ -23,7 +23,7 @@ cargo test -q -p bdpay-widget --lib
 say "2/6 lints (rustfmt, clippy -D warnings: host and wasm32)"
 cargo fmt --all --check
 cargo clippy -q --workspace --exclude bdpay-edge --exclude bdpay-widget --all-targets -- -D warnings
-cargo clippy -q -p bdpay-edge -p bdpay-widget -p bdpay-shared --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -q -p bdpay-edge -p bdpay-widget -p bdpay-widget-floor -p bdpay-shared --target wasm32-unknown-unknown -- -D warnings
 
 say "3/6 widget in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
