@@ -6,7 +6,9 @@ pub fn iso(ms: i64) -> String {
     String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).to_iso_string())
 }
 
-/// Unix milliseconds now.
+/// Unix milliseconds now: `Date.now()`, a number, where `worker::Date::now()` builds a `Date`
+/// object to read it from (a status asks the clock several times).
 pub fn now_ms() -> i64 {
-    i64::try_from(worker::Date::now().as_millis()).unwrap_or(i64::MAX)
+    // An f64 of whole milliseconds since 1970: exact in i64 until the year 285,000.
+    js_sys::Date::now() as i64
 }
