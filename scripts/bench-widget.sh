@@ -72,15 +72,16 @@ if [[ "${1:-}" == "--bytes" ]]; then
   printf 'export { default, mount } from "./bdpay_widget_floor.js";\n' >"$dir/entry.js"
   esbuild "$dir/entry.js" --bundle --minify --format=esm --target=es2020 --log-level=warning --outfile="$dir/floor.js"
   gz() { gzip -9c "$1" | wc -c; }
-  read -r _ phone_js phone_wasm < <(grep '^phone-bn ' "$MANIFEST")
+  read -r _ phone_js_file phone_wasm_file < <(grep '^phone-bn ' "$MANIFEST")
   loader=$(gz www/bdpay.js)
-  floor=$((loader + $(gz "$dir/floor.js") + $(gz "$dir/floor.wasm")))
-  phone=$((loader + $(gz "$phone_js") + $(gz "$phone_wasm")))
+  floor_js=$(gz "$dir/floor.js") floor_wasm=$(gz "$dir/floor.wasm")
+  phone_js=$(gz "$phone_js_file") phone_wasm=$(gz "$phone_wasm_file")
+  floor=$((loader + floor_js + floor_wasm)) phone=$((loader + phone_js + phone_wasm))
   echo
   echo "  the floor (widget/floor: the same stack and build, one button, one fetch, one timer, no feature), gzip:"
   printf '    %-34s %7s %7s %7s %8s\n' "" loader glue wasm "in all"
-  printf '    %-34s %7d %7d %7d %8d\n' "floor" "$loader" "$(gz "$dir/floor.js")" "$(gz "$dir/floor.wasm")" "$floor"
-  printf '    %-34s %7d %7d %7d %8d\n' "phone-bn (what a phone loads first)" "$loader" "$(gz "$phone_js")" "$(gz "$phone_wasm")" "$phone"
+  printf '    %-34s %7d %7d %7d %8d\n' "floor" "$loader" "$floor_js" "$floor_wasm" "$floor"
+  printf '    %-34s %7d %7d %7d %8d\n' "phone-bn (what a phone loads first)" "$loader" "$phone_js" "$phone_wasm" "$phone"
   echo "    the features take $((phone - floor)) B of phone-bn's $phone; at 20,480 B in all they would have $((20480 - floor)) B"
   exit 0
 fi

@@ -23,7 +23,6 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 struct State {
     listeners: Vec<gloo_events::EventListener>,
     timer: Option<gloo_timers::callback::Timeout>,
-    status: String,
 }
 
 /// The widget's `mount` signature, so the loader's call and the glue are the same shape.
@@ -72,7 +71,5 @@ fn show(value: &JsValue, frame: &web_sys::ShadowRoot, state: &Rc<RefCell<State>>
     if let Ok(event) = web_sys::CustomEvent::new("bdpay:status") {
         let _ = frame.host().dispatch_event(&event);
     }
-    let mut st = state.borrow_mut();
-    st.status = status;
-    st.timer = Some(gloo_timers::callback::Timeout::new(1000, || {}));
+    state.borrow_mut().timer = Some(gloo_timers::callback::Timeout::new(1000, || {}));
 }
