@@ -18,7 +18,7 @@ use worker::{
 #[derive(Serialize, Deserialize)]
 struct Record {
     id: String,
-    step: u32,
+    status: String,
 }
 
 /// Where a payment's calls go: the object named after it (`/create` names a new one), sent as
@@ -46,7 +46,6 @@ pub struct Twin {
     env: Env,
     /// Whether this instance holds its record, as the payment object caches its own.
     cached: Cell<bool>,
-    step: Cell<u32>,
 }
 
 impl DurableObject for Twin {
@@ -55,7 +54,6 @@ impl DurableObject for Twin {
             state,
             env,
             cached: Cell::new(false),
-            step: Cell::new(0),
         }
     }
 
@@ -124,10 +122,9 @@ impl Twin {
     }
 
     async fn put(&self) -> Result<()> {
-        self.step.set(self.step.get() + 1);
         let r = Record {
             id: "pay_000000000000000000000000".to_owned(),
-            step: self.step.get(),
+            status: "pending".to_owned(),
         };
         self.state.storage().put("payment", r).await?;
         self.cached.set(true);
