@@ -5,7 +5,7 @@
 //! failed read means, is as when each is read alone.
 
 use bdpay_shared::provider::Provider;
-use worker::{D1PreparedStatement, Env};
+use worker::Env;
 
 use super::record::PaymentRecord;
 use crate::crypto::DataKeys;
@@ -39,20 +39,13 @@ impl ConfirmReads {
             Ok(db) => db,
             Err(e) => return unread(&e.to_string()),
         };
-        let statements = || -> worker::Result<Vec<D1PreparedStatement>> {
+        let batch = async {
             let [modes, wallets] = manual_settings::statements(&db, &r.merchant_id)?;
-            Ok(vec![
-                modes,
-                wallets,
-                order_claims::holder_statement(&db, &r.merchant_id, r.order_id.as_str())?,
-                credentials::for_merchant_statement(&db, &r.merchant_id, r.mode)?,
-            ])
+            let holder = order_claims::holder_statement(&db, &r.merchant_id, r.order_id.as_str())?;
+            let own = credentials::for_merchant_statement(&db, &r.merchant_id, r.mode)?;
+            db.batch(vec![modes, wallets, holder, own]).await
         };
-        let results = match statements() {
-            Ok(s) => db.batch(s).await,
-            Err(e) => Err(e),
-        };
-        let results = match results {
+        let results = match batch.await {
             Ok(results) if results.len() == 4 => results,
             Ok(results) => return unread(&format!("{} answers to 4 statements", results.len())),
             Err(e) => return unread(&e.to_string()),
